@@ -1,0 +1,119 @@
+"""What an agent is: the contract between the trial loop (engine) and whoever acts in a trial.
+
+The engine owns the MCP session; an agent sees Jira only through `ToolBox.call`, which the engine records (events,
+durations, artifacts). Agents write their own turns to `AgentResult.messages` in the Anthropic Messages format, so
+transcripts of every agent replay alike.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from jira_bench_tui.harness.schema import Limits, Scenario
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One MCP tool as offered to a model."""
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """What a tool call gave back: its text (JSON for Jira tools), whether it was an error, and how long it took."""
+
+    text: str
+    is_error: bool
+    duration_s: float
+
+
+class ToolBox(Protocol):
+    """The tools of the trial's MCP server. Every call is recorded by the engine."""
+
+    tools: list[ToolSpec]
+
+    async def call(self, name: str, arguments: dict[str, Any], *, call_id: str | None = None) -> ToolOutcome:
+        """Call a tool; never raises for tool errors (they come back with `is_error`)."""
+        ...
+
+
+@dataclass
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cost_usd: float = 0.0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_creation_input_tokens + self.cache_read_input_tokens
+
+    def add(self, other: Usage) -> None:
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cache_creation_input_tokens += other.cache_creation_input_tokens
+        self.cache_read_input_tokens += other.cache_read_input_tokens
+        self.cost_usd += other.cost_usd
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_creation_input_tokens": self.cache_creation_input_tokens,
+            "cache_read_input_tokens": self.cache_read_input_tokens,
+            "total_tokens": self.total_tokens,
+            "cost_usd": round(self.cost_usd, 6),
+        }
+
+
+@dataclass
+class AgentContext:
+    """Everything an agent gets for one trial."""
+
+    scenario: Scenario
+    repetition: int
+    system_prompt: str
+    prompt: str
+    limits: Limits
+    toolbox: ToolBox
+    # emit(event_type, fields): append an event to the run's events.jsonl (e.g. "agent_message" with turn and text)
+    emit: Callable[[str, dict[str, Any]], None] = lambda _type, _fields: None
+
+
+@dataclass
+class AgentResult:
+    final_answer: str | None
+    messages: list[dict[str, Any]]  # Anthropic Messages format: the prompt, then every turn
+    usage: Usage = field(default_factory=Usage)
+    turns: int = 0
+    # end_turn | max_turns | max_tokens | wall_time | error
+    stop_reason: str = "end_turn"
+    error: str | None = None  # set when the trial could not finish for reasons not the agent's (API errors)
+
+
+class AgentError(Exception):
+    """The trial could not be completed (retries exhausted, API unreachable): the trial is `error`, not `failed`."""
+
+
+class FatalAgentError(Exception):
+    """The whole run must stop now (an invalid or unauthorised API key). The message is shown to the user."""
+
+
+class Agent(ABC):
+    """Who acts in a trial. One instance serves every trial of a run, concurrently."""
+
+    name: str = "agent"
+
+    @abstractmethod
+    async def run(self, ctx: AgentContext) -> AgentResult:
+        """Work the scenario through `ctx.toolbox` and return the transcript, final answer and usage."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release clients at the end of a run."""

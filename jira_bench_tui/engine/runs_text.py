@@ -1,0 +1,85 @@
+"""Plain-text views of runs for scripts: the `view list` table and the age/score phrases the app shares."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from jira_bench_tui.engine.store import RunInfo
+
+
+def age(seconds: float) -> str:
+    """'12s ago', '5m ago', '3h ago', '2d ago'."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{int(seconds)}s ago"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h ago"
+    return f"{int(seconds // 86400)}d ago"
+
+
+def score(passed: int, total: int) -> str:
+    """'45/50 (90%)'."""
+    percent = round(100 * passed / total) if total else 0
+    return f"{passed}/{total} ({percent}%)"
+
+
+def started_at(info: RunInfo) -> float:
+    if info.state and info.state.started_at:
+        return info.state.started_at
+    return info.spec.created_at if info.spec else 0.0
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def format_runs_list(runs: list[RunInfo], now: float | None = None) -> str:
+    """The `view list` text: IN PROGRESS (queued, running, interrupted), COMPLETED (completed, failed, cancelled),
+    UNREADABLE; newest first within each."""
+    now = time.time() if now is None else now
+    if not runs:
+        return "no runs yet (start one with `jira-bench run builtin:example`)\n"
+    live = [r for r in runs if r.status in ("queued", "running", "interrupted")]
+    ended = [r for r in runs if r.status in ("completed", "failed", "cancelled")]
+    broken = [r for r in runs if r.status == "unreadable"]
+    lines: list[str] = []
+    lines.append("IN PROGRESS")
+    if live:
+        rows = []
+        for r in live:
+            assert r.spec and r.state
+            c = r.state.counts
+            rows.append([
+                r.run_id, r.status, f"{c.done}/{c.total} | {age(now - started_at(r))}",
+                f"passed {c.passed} failed {c.failed} errors {c.errored}", r.spec.harness_name, r.spec.model,
+            ])
+        lines += _table(rows)
+    else:
+        lines.append("  (none)")
+    lines.append("")
+    lines.append("COMPLETED")
+    if ended:
+        rows = []
+        for r in ended:
+            assert r.spec and r.state
+            c = r.state.counts
+            when = datetime.fromtimestamp(started_at(r)).strftime("%Y-%m-%d %H:%M")
+            status = "" if r.status == "completed" else r.status
+            scored = c.total - c.errored if c.errored else c.total
+            rows.append([
+                when, r.spec.harness_name, r.spec.model, f"x{r.spec.runs}", score(c.passed, scored), status, r.run_id,
+            ])
+        lines += _table(rows)
+    else:
+        lines.append("  (none)")
+    if broken:
+        lines.append("")
+        lines.append("UNREADABLE")
+        lines += _table([[r.run_id, f"unreadable: {r.problem}"] for r in broken])
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,498 @@
+"""Evaluate a scenario's checks against the final Jira state, each with a pass/fail and a reason a person can act on.
+
+Checks read Jira only through `jira.reader.JiraReader`, so they work on the embedded Jira and on a real one alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from jira_bench_tui.harness.schema import (
+    AnswerCheck,
+    CommentCheck,
+    CreatedIssueCheck,
+    Expectation,
+    FieldOp,
+    IssueCheck,
+    IssueDeletedCheck,
+    JqlCountCheck,
+    JqlKeysCheck,
+    LinkCheck,
+    Scenario,
+    UnchangedCheck,
+    WorklogCheck,
+)
+from jira_bench_tui.jira.reader import IssueRecord, JiraReader, JiraReadError
+
+ALWAYS_IGNORED = {"updated"}
+
+
+@dataclass
+class CheckResult:
+    index: int
+    kind: str
+    description: str
+    passed: bool
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Evaluation:
+    checks: list[CheckResult]
+    changes: list[dict[str, Any]]
+    after: dict[str, IssueRecord] = field(repr=False, default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+
+class _Fail(Exception):
+    """A check cannot be evaluated (an unbound $name): it fails with this reason."""
+
+
+# ---- values --------------------------------------------------------------------------------------------------
+
+
+def show(value: Any) -> str:
+    """A value as a reason shows it: 'To Do', [a, b], empty."""
+    if value is None or value == [] or value == "":
+        return "empty"
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) if not isinstance(v, str) else v for v in value) + "]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return repr(value if len(value) <= 80 else value[:77] + "...")
+    return str(value)
+
+
+def field_value(record: IssueRecord, name: str) -> Any:
+    if name.startswith("custom:"):
+        wanted = name.split(":", 1)[1].strip().lower()
+        for key, value in record.get("custom_fields", {}).items():
+            if key.lower() == wanted:
+                return value
+        return None
+    return record.get(name)  # type: ignore[misc]
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip().lower()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _equals(actual: Any, expected: Any) -> bool:
+    if expected is None:
+        return _is_empty(actual)
+    if isinstance(actual, list) or isinstance(expected, list):
+        actual_set = {_norm(v) for v in (actual if isinstance(actual, list) else [] if actual is None else [actual])}
+        expected_set = {_norm(v) for v in (expected if isinstance(expected, list) else [expected])}
+        return actual_set == expected_set
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return actual is expected
+    if isinstance(expected, int | float):
+        try:
+            return actual is not None and float(actual) == float(expected)
+        except (TypeError, ValueError):
+            return False
+    return _norm(actual) == _norm(expected)
+
+
+def _texts(actual: Any) -> list[str]:
+    if actual is None:
+        return []
+    if isinstance(actual, list):
+        return [str(v) for v in actual]
+    return [str(actual)]
+
+
+def match_expectation(actual: Any, expected: Expectation) -> tuple[bool, str]:
+    """(matches, what was expected, in words)."""
+    if not isinstance(expected, FieldOp):
+        return _equals(actual, expected), show(expected)
+    op = expected
+    if "eq" in op.model_fields_set:
+        return _equals(actual, op.eq), show(op.eq)
+    if "ne" in op.model_fields_set:
+        return not _equals(actual, op.ne), f"not {show(op.ne)}"
+    if op.in_ is not None:
+        return any(_equals(actual, v) for v in op.in_), f"one of {show(op.in_)}"
+    if op.contains is not None:
+        needle = op.contains.lower()
+        if isinstance(actual, list):
+            return any(_norm(v) == needle for v in actual), f"to contain {op.contains!r}"
+        return needle in str(actual or "").lower(), f"to contain {op.contains!r}"
+    if op.not_contains is not None:
+        needle = op.not_contains.lower()
+        if isinstance(actual, list):
+            return all(_norm(v) != needle for v in actual), f"not to contain {op.not_contains!r}"
+        return needle not in str(actual or "").lower(), f"not to contain {op.not_contains!r}"
+    if op.matches is not None:
+        pattern = re.compile(op.matches, re.IGNORECASE)
+        return any(pattern.search(t) for t in _texts(actual)), f"to match /{op.matches}/"
+    if op.includes is not None:
+        have = {_norm(v) for v in _texts(actual)}
+        return all(_norm(v) in have for v in op.includes), f"to include {show(op.includes)}"
+    if op.excludes is not None:
+        have = {_norm(v) for v in _texts(actual)}
+        return all(_norm(v) not in have for v in op.excludes), f"to exclude {show(op.excludes)}"
+    if op.empty is not None:
+        return _is_empty(actual) == op.empty, "empty" if op.empty else "set"
+    if op.gte is not None or op.lte is not None:
+        try:
+            number = float(actual)
+        except (TypeError, ValueError):
+            return False, f">= {op.gte}" if op.gte is not None else f"<= {op.lte}"
+        if op.gte is not None:
+            return number >= op.gte, f">= {show(op.gte)}"
+        return number <= op.lte, f"<= {show(op.lte)}"  # type: ignore[operator]
+    return False, "an operator"
+
+
+def _field_label(name: str) -> str:
+    return name.removeprefix("custom:")
+
+
+def record_mismatches(record: IssueRecord, expect: dict[str, Expectation]) -> list[str]:
+    problems = []
+    for name, expected in expect.items():
+        actual = field_value(record, name)
+        ok, wanted = match_expectation(actual, expected)
+        if not ok:
+            problems.append(f"{_field_label(name)} is {show(actual)}, expected {wanted}")
+    return problems
+
+
+def describe_expect(expect: dict[str, Expectation]) -> str:
+    return ", ".join(f"{_field_label(name)} {match_expectation(None, value)[1]}" for name, value in expect.items())
+
+
+# ---- snapshots and changes -----------------------------------------------------------------------------------
+
+
+def _comparable(record: IssueRecord, ignore: set[str]) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for name, value in record.items():
+        if name in ignore:
+            continue
+        if name == "comments":
+            value = [f"{c.get('author') or '?'}: {c.get('body', '')}" for c in value]  # type: ignore[union-attr]
+        elif name == "links":
+            value = sorted(f"{link['text']} {link['other']}" for link in value)  # type: ignore[index,union-attr]
+        elif name == "worklogs":
+            value = [f"{w.get('author') or '?'} {w.get('time_spent_seconds', 0)}s" for w in value]  # type: ignore[union-attr]
+        shown[name] = value
+    return shown
+
+
+def diff_records(before: IssueRecord, after: IssueRecord, ignore: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Fields that differ: {field: {"before": ..., "after": ...}}; comments, links and worklogs as short phrases."""
+    skip = ALWAYS_IGNORED | (ignore or set())
+    old, new = _comparable(before, skip), _comparable(after, skip)
+    return {
+        name: {"before": old.get(name), "after": new.get(name)}
+        for name in sorted(set(old) | set(new))
+        if old.get(name) != new.get(name)
+    }
+
+
+def _key_order(key: str) -> tuple[str, int]:
+    project, _, number = key.rpartition("-")
+    return project, int(number) if number.isdigit() else 0
+
+
+def diff_snapshots(before: dict[str, IssueRecord], after: dict[str, IssueRecord]) -> list[dict[str, Any]]:
+    """The Jira changes a trial made, for its artifact: created, deleted and updated issues with field changes."""
+    changes: list[dict[str, Any]] = []
+    for key in sorted(set(before) | set(after), key=_key_order):
+        if key not in before:
+            record = after[key]
+            changes.append({"key": key, "change": "created", "fields": {
+                "summary": {"before": None, "after": record.get("summary")},
+                "issue_type": {"before": None, "after": record.get("issue_type")},
+                "status": {"before": None, "after": record.get("status")},
+            }})
+        elif key not in after:
+            changes.append({"key": key, "change": "deleted", "fields": {}})
+        else:
+            fields = diff_records(before[key], after[key])
+            if fields:
+                changes.append({"key": key, "change": "updated", "fields": fields})
+    return changes
+
+
+# ---- evaluation ----------------------------------------------------------------------------------------------
+
+
+class _Evaluator:
+    def __init__(self, reader: JiraReader, before: dict[str, IssueRecord], after: dict[str, IssueRecord],
+                 final_answer: str | None) -> None:
+        self.reader = reader
+        self.before = before
+        self.after = after
+        self.answer = final_answer or ""
+        self.bindings: dict[str, str] = {}
+        self.created = sorted((k for k in after if k not in before), key=_key_order)
+        self.claimed_created: set[str] = set()
+
+    def resolve(self, ref: str) -> str:
+        if ref.startswith("$"):
+            if ref[1:] not in self.bindings:
+                raise _Fail(f"{ref} names no created issue (the created_issue check that binds it did not match one)")
+            return self.bindings[ref[1:]]
+        return ref
+
+    async def issue(self, key: str) -> IssueRecord | None:
+        if key in self.after:
+            return self.after[key]
+        return await self.reader.get_issue(key)
+
+    async def check(self, check: Any) -> tuple[str, bool, str]:
+        """(description, passed, reason)."""
+        method = getattr(self, f"_check_{check.kind}")
+        return await method(check)
+
+    async def _check_issue(self, check: IssueCheck) -> tuple[str, bool, str]:
+        key = self.resolve(check.issue)
+        description = check.description or f"{key}: {describe_expect(check.expect)}"
+        record = await self.issue(key)
+        if record is None:
+            return description, False, f"{key} does not exist"
+        problems = record_mismatches(record, check.expect)
+        if problems:
+            return description, False, f"{key} " + "; ".join(problems)
+        return description, True, f"{key} {describe_expect(check.expect)}: as expected"
+
+    async def _check_issue_exists(self, check: IssueDeletedCheck) -> tuple[str, bool, str]:
+        key = self.resolve(check.issue)
+        description = check.description or f"{key} {'exists' if check.exists else 'was deleted'}"
+        exists = (await self.issue(key)) is not None
+        if exists == check.exists:
+            return description, True, f"{key} {'exists' if exists else 'does not exist'}"
+        return description, False, f"{key} {'still exists' if exists else 'does not exist'}, expected it " + (
+            "to exist" if check.exists else "to be deleted")
+
+    async def _check_jql_count(self, check: JqlCountCheck) -> tuple[str, bool, str]:
+        bound = (f"= {check.count}" if check.count is not None else
+                 " and ".join(x for x in (f">= {check.min}" if check.min is not None else "",
+                                          f"<= {check.max}" if check.max is not None else "") if x))
+        description = check.description or f"count of `{check.jql}` {bound}"
+        try:
+            keys = await self.reader.search_keys(check.jql, limit=10_000)
+        except JiraReadError as exc:
+            return description, False, f"the query failed: {exc}"
+        n = len(keys)
+        ok = (check.count is None or n == check.count) and (check.min is None or n >= check.min) and (
+            check.max is None or n <= check.max)
+        return description, ok, f"`{check.jql}` matches {n} issue{'s' if n != 1 else ''}" + (
+            "" if ok else f", expected {bound}")
+
+    async def _check_jql_keys(self, check: JqlKeysCheck) -> tuple[str, bool, str]:
+        wanted = {self.resolve(k) for k in check.keys}
+        description = check.description or f"`{check.jql}` matches exactly {show(sorted(wanted, key=_key_order))}"
+        try:
+            got = set(await self.reader.search_keys(check.jql, limit=10_000))
+        except JiraReadError as exc:
+            return description, False, f"the query failed: {exc}"
+        if got == wanted:
+            return description, True, f"`{check.jql}` matches {show(sorted(got, key=_key_order))}"
+        parts = []
+        if wanted - got:
+            parts.append(f"missing {show(sorted(wanted - got, key=_key_order))}")
+        if got - wanted:
+            parts.append(f"unexpected {show(sorted(got - wanted, key=_key_order))}")
+        return description, False, f"`{check.jql}`: " + ", ".join(parts)
+
+    async def _check_comment(self, check: CommentCheck) -> tuple[str, bool, str]:
+        key = self.resolve(check.issue)
+        what = " and ".join(repr(p) for p in check.contains) or (f"/{check.matches}/" if check.matches else "anything")
+        description = check.description or (
+            f"a new comment on {key} containing {what}" if check.present else f"no new comment on {key} containing {what}")
+        record = await self.issue(key)
+        if record is None:
+            return description, False, f"{key} does not exist"
+        old_ids = {c["id"] for c in self.before.get(key, {}).get("comments", [])}  # type: ignore[union-attr]
+        new = [c for c in record["comments"] if c["id"] not in old_ids]
+        pattern = re.compile(check.matches, re.IGNORECASE) if check.matches else None
+
+        def fits(comment: dict[str, Any]) -> bool:
+            body = comment.get("body") or ""
+            if any(p.lower() not in body.lower() for p in check.contains):
+                return False
+            if pattern and not pattern.search(body):
+                return False
+            if check.author and (comment.get("author") or "").lower() != check.author.lower():
+                return False
+            return True
+
+        matching = [c for c in new if fits(c)]  # type: ignore[arg-type]
+        if check.present:
+            if len(matching) >= check.min_count:
+                return description, True, f"{key} has {len(matching)} new matching comment{'s' if len(matching) != 1 else ''}"
+            if not new:
+                return description, False, f"{key} got no new comment"
+            bodies = "; ".join(show(c["body"]) for c in new[:3])
+            return description, False, f"{key} got {len(new)} new comment(s), {len(matching)} matching {what} ({bodies})"
+        if matching:
+            return description, False, f"{key} got a comment it should not have: {show(matching[0]['body'])}"
+        return description, True, f"{key} got no such comment"
+
+    async def _check_link(self, check: LinkCheck) -> tuple[str, bool, str]:
+        key, other = self.resolve(check.issue), self.resolve(check.other)
+        record = await self.issue(key)
+        verb = check.type
+        description = check.description or (
+            f"{key} {'is' if check.present else 'is not'} linked to {other} ({verb}"
+            + (")" if check.any_direction else f", {key} on the outward side)"))
+        if record is None:
+            return description, False, f"{key} does not exist"
+        same_type = [ln for ln in record["links"] if ln["type"].lower() == check.type.lower() and ln["other"] == other]
+        found = [ln for ln in same_type if check.any_direction or ln["direction"] == "outward"]
+        if check.present and found:
+            return description, True, f"{key} {found[0]['text']} {other}"
+        if check.present:
+            if same_type:
+                return description, False, (f"the {check.type} link is the wrong way round: {key} {same_type[0]['text']} "
+                                            f"{other}")
+            others = ", ".join(f"{ln['text']} {ln['other']}" for ln in record["links"]) or "no links"
+            return description, False, f"no {check.type} link from {key} to {other} ({key} has: {others})"
+        if found:
+            return description, False, f"{key} {found[0]['text']} {other}, which should not be"
+        return description, True, f"no {check.type} link from {key} to {other}"
+
+    async def _check_worklog(self, check: WorklogCheck) -> tuple[str, bool, str]:
+        from jira_bench_tui.jira.durations import format_duration, parse_duration
+
+        key = self.resolve(check.issue)
+        description = check.description or (
+            f"work logged on {key}" + (f": {check.time_spent}" if check.time_spent else "")
+            if check.present else f"no work logged on {key}")
+        record = await self.issue(key)
+        if record is None:
+            return description, False, f"{key} does not exist"
+        old_ids = {w["id"] for w in self.before.get(key, {}).get("worklogs", [])}  # type: ignore[union-attr]
+        new = [w for w in record["worklogs"] if w["id"] not in old_ids]
+        if check.author:
+            new = [w for w in new if (w.get("author") or "").lower() == check.author.lower()]
+        if check.comment_contains:
+            new = [w for w in new if check.comment_contains.lower() in (w.get("comment") or "").lower()]
+        total = sum(w["time_spent_seconds"] for w in new)
+        if not check.present:
+            return (description, not new, f"{key} got no new work log" if not new
+                    else f"{key} got {format_duration(total)} of work logged")
+        if not new:
+            return description, False, f"{key} got no matching work log"
+        if check.time_spent is None:
+            return description, True, f"{key} got {format_duration(total)} logged"
+        wanted, slack = parse_duration(check.time_spent), parse_duration(check.tolerance)
+        if abs(total - wanted) <= slack:
+            return description, True, f"{key} got {format_duration(total)} logged"
+        return description, False, f"{key} got {format_duration(total)} logged, expected {check.time_spent}"
+
+    async def _check_created_issue(self, check: CreatedIssueCheck) -> tuple[str, bool, str]:
+        what = describe_expect(check.match) or "any issue"
+        description = check.description or f"{check.count} new issue(s) with {what}" + (
+            f", each {describe_expect(check.expect)}" if check.expect else "")
+        candidates = [self.after[k] for k in self.created]
+        matched = [r for r in candidates if not record_mismatches(r, check.match)]
+        self.claimed_created.update(r["key"] for r in matched)
+        if check.as_ and matched:
+            self.bindings[check.as_] = matched[0]["key"]
+        if len(matched) != check.count:
+            listed = ", ".join(f"{r['key']} {show(r['summary'])}" for r in candidates[:5]) or "none"
+            return description, False, (f"{len(matched)} created issue(s) match {what}, expected {check.count} "
+                                        f"(created: {listed})")
+        problems = [f"{r['key']} " + "; ".join(record_mismatches(r, check.expect)) for r in matched
+                    if record_mismatches(r, check.expect)]
+        if problems:
+            return description, False, "; ".join(problems)
+        return description, True, f"created {', '.join(r['key'] for r in matched) or 'nothing'} as expected"
+
+    async def _check_unchanged(self, check: UnchangedCheck) -> tuple[str, bool, str]:
+        allowed = {self.resolve(ref) for ref in check.except_}
+        description = check.description or (
+            "nothing else changed" + (f" (besides {', '.join(sorted(allowed, key=_key_order))})" if allowed else ""))
+        ignore = set(check.ignore_fields)
+        problems: list[str] = []
+        for key in sorted(self.before, key=_key_order):
+            if key in allowed:
+                continue
+            if key not in self.after:
+                problems.append(f"{key} was deleted")
+                continue
+            fields = diff_records(self.before[key], self.after[key], ignore)
+            for name, change in list(fields.items())[:3]:
+                problems.append(f"{key} {name} changed from {show(change['before'])} to {show(change['after'])}")
+        if not check.allow_created:
+            for key in self.created:
+                if key not in self.claimed_created and key not in allowed:
+                    problems.append(f"{key} was created ({show(self.after[key]['summary'])})")
+        if problems:
+            more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
+            return description, False, "; ".join(problems[:4]) + more
+        return description, True, "nothing else changed"
+
+    async def _check_answer(self, check: AnswerCheck) -> tuple[str, bool, str]:
+        parts = []
+        if check.contains:
+            parts.append("mentions " + ", ".join(repr(p) for p in check.contains))
+        if check.any_of:
+            parts.append("mentions one of " + ", ".join(repr(p) for p in check.any_of))
+        if check.not_contains:
+            parts.append("does not mention " + ", ".join(repr(p) for p in check.not_contains))
+        if check.matches:
+            parts.append(f"matches /{check.matches}/")
+        description = check.description or "the answer " + "; ".join(parts or ["is given"])
+        text = self.answer
+        low = text.lower()
+        missing = [p for p in check.contains if p.lower() not in low]
+        present = [p for p in check.not_contains if p.lower() in low]
+        problems = []
+        if missing:
+            problems.append("does not mention " + ", ".join(repr(p) for p in missing))
+        if check.any_of and not any(p.lower() in low for p in check.any_of):
+            problems.append("mentions none of " + ", ".join(repr(p) for p in check.any_of))
+        if present:
+            problems.append("mentions " + ", ".join(repr(p) for p in present) + ", which it should not")
+        if check.matches and not re.search(check.matches, text, re.IGNORECASE):
+            problems.append(f"does not match /{check.matches}/")
+        if not text.strip():
+            return description, False, "the agent gave no final answer"
+        if problems:
+            return description, False, f"the answer {'; '.join(problems)} (answer: {show(text)})"
+        return description, True, "the answer " + "; ".join(parts or ["is given"])
+
+
+async def evaluate(scenario: Scenario, reader: JiraReader, before: dict[str, IssueRecord],
+                   final_answer: str | None) -> Evaluation:
+    """Run every check of `scenario` against the state `reader` sees now; `before` is the snapshot taken before the
+    agent started. Created-issue checks run first (they bind names and claim issues), then the others in order."""
+    after = await reader.snapshot()
+    evaluator = _Evaluator(reader, before, after, final_answer)
+    order = sorted(range(len(scenario.checks)), key=lambda i: 0 if scenario.checks[i].kind == "created_issue" else 1)
+    results: dict[int, CheckResult] = {}
+    for index in order:
+        check = scenario.checks[index]
+        try:
+            description, passed, reason = await evaluator.check(check)
+        except _Fail as exc:
+            description, passed, reason = check.description or check.kind, False, str(exc)
+        except JiraReadError as exc:
+            description, passed, reason = check.description or check.kind, False, f"could not read Jira: {exc}"
+        results[index] = CheckResult(index, check.kind, description, passed, reason)
+    return Evaluation([results[i] for i in range(len(scenario.checks))], diff_snapshots(before, after), after)

@@ -1,0 +1,308 @@
+"""The harness file format: pydantic models for a harness, its scenarios, checks and reference solutions.
+
+`jira-bench schema` prints `Harness.model_json_schema()`. Semantics of every check kind are documented on its model
+and implemented in `checks.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from jira_bench_tui.jira.fixture import Fixture, FixtureAdditions
+
+SCENARIO_ID = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- field matchers ------------------------------------------------------------------------------------------
+# A field expectation is either a literal (equality; strings compare case-insensitively after trimming; lists
+# compare as sets; null means "empty") or an operator object with exactly one of the keys below.
+class FieldOp(_Model):
+    eq: Any = None
+    ne: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    contains: str | None = None  # substring (case-insensitive) of a text field
+    not_contains: str | None = None
+    matches: str | None = None  # Python regex, searched, case-insensitive
+    includes: list[str] | None = None  # list field holds all of these
+    excludes: list[str] | None = None  # list field holds none of these
+    empty: bool | None = None  # True: null/empty; False: set
+    gte: float | None = None
+    lte: float | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> FieldOp:
+        given = [name for name in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError(f"a field operator needs exactly one of {', '.join(sorted(OPERATORS))}; got {len(given)}")
+        if self.matches is not None:
+            try:
+                re.compile(self.matches)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {self.matches!r}: {exc}") from exc
+        return self
+
+
+OPERATORS = {"eq", "ne", "in", "contains", "not_contains", "matches", "includes", "excludes", "empty", "gte", "lte"}
+Expectation = FieldOp | str | int | float | bool | list[str] | None
+
+# Fields an expectation may name (the keys of jira.reader.IssueRecord that make sense to assert on), plus
+# "custom:<field name>" for any custom field.
+ISSUE_FIELDS = {
+    "summary", "description", "issue_type", "status", "status_category", "priority", "resolution", "assignee",
+    "assignee_email", "reporter", "labels", "components", "fix_versions", "affects_versions", "parent", "due_date",
+    "sprints", "story_points", "time_spent_seconds", "project",
+}
+
+
+def _check_fields(expect: dict[str, Any]) -> dict[str, Any]:
+    for name in expect:
+        if name not in ISSUE_FIELDS and not name.startswith("custom:"):
+            raise ValueError(f"unknown field {name!r} (known: {', '.join(sorted(ISSUE_FIELDS))}, or custom:<name>)")
+    return expect
+
+
+# ---- checks --------------------------------------------------------------------------------------------------
+# An issue reference is an issue key ("WEB-12") or "$name", a name bound by an earlier created_issue check.
+IssueRef = Annotated[str, Field(pattern=r"^([A-Z][A-Z0-9_]+-\d+|\$[a-z_][a-z0-9_]*)$")]
+
+
+class _Check(_Model):
+    description: str | None = None  # shown in reports instead of the generated one
+
+
+class IssueCheck(_Check):
+    """The issue's fields match every expectation: `{"kind": "issue", "issue": "WEB-12", "expect": {"status": "Done"}}`."""
+
+    kind: Literal["issue"]
+    issue: IssueRef
+    expect: dict[str, Expectation]
+
+    _v = field_validator("expect")(lambda cls, v: _check_fields(v))
+
+
+class IssueDeletedCheck(_Check):
+    """The issue exists (`exists: true`) or was deleted (`exists: false`)."""
+
+    kind: Literal["issue_exists"]
+    issue: IssueRef
+    exists: bool
+
+
+class JqlCountCheck(_Check):
+    """The number of issues a JQL query matches is `count`, or within `min`/`max`."""
+
+    kind: Literal["jql_count"]
+    jql: str
+    count: int | None = None
+    min: int | None = None
+    max: int | None = None
+
+    @model_validator(mode="after")
+    def _bound(self) -> JqlCountCheck:
+        if self.count is None and self.min is None and self.max is None:
+            raise ValueError("give count, min or max")
+        return self
+
+
+class JqlKeysCheck(_Check):
+    """A JQL query matches exactly these issues (order ignored)."""
+
+    kind: Literal["jql_keys"]
+    jql: str
+    keys: list[IssueRef]
+
+
+class CommentCheck(_Check):
+    """Comments added during the trial on the issue: at least `min_count` (default 1) match all the given filters.
+
+    With `present: false`, no comment added during the trial matches (e.g. "did not comment on WEB-3").
+    """
+
+    kind: Literal["comment"]
+    issue: IssueRef
+    contains: list[str] = Field(default_factory=list)  # every phrase present (case-insensitive)
+    matches: str | None = None
+    author: str | None = None  # display name or email; default: any
+    min_count: int = 1
+    present: bool = True
+
+
+class LinkCheck(_Check):
+    """A link of `type` from `issue` to `other` exists (or not, with `present: false`).
+
+    Direction is Jira's reading: `{"type": "Blocks", "issue": "WEB-3", "other": "WEB-9"}` means "WEB-3 blocks WEB-9".
+    Set `any_direction: true` for symmetric types such as Relates.
+    """
+
+    kind: Literal["link"]
+    issue: IssueRef
+    type: str
+    other: IssueRef
+    present: bool = True
+    any_direction: bool = False
+
+
+class WorklogCheck(_Check):
+    """Work logged on the issue during the trial totals `time_spent` (a Jira duration, "2h 30m"), optionally by an
+    author and with a comment containing text. `tolerance` is a duration too (default exact)."""
+
+    kind: Literal["worklog"]
+    issue: IssueRef
+    time_spent: str | None = None
+    tolerance: str = "0m"
+    author: str | None = None
+    comment_contains: str | None = None
+    present: bool = True
+
+
+class CreatedIssueCheck(_Check):
+    """Issues created during the trial that match `match` number `count` (default 1); each must satisfy `expect`.
+
+    `as` binds the (single) created issue to a name for later checks: `"issue": "$story"`.
+    """
+
+    kind: Literal["created_issue"]
+    match: dict[str, Expectation] = Field(default_factory=dict)
+    expect: dict[str, Expectation] = Field(default_factory=dict)
+    count: int = 1
+    as_: str | None = Field(default=None, alias="as", pattern=r"^[a-z_][a-z0-9_]*$")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    _vm = field_validator("match", "expect")(lambda cls, v: _check_fields(v))
+
+
+class UnchangedCheck(_Check):
+    """Nothing changed but what the scenario allows: every issue not listed in `except` is as it was, no issue was
+    deleted, and no issue was created unless `allow_created` (created issues are pinned by created_issue checks).
+
+    `ignore_fields` lists fields whose changes are tolerated everywhere (e.g. "updated" is always ignored)."""
+
+    kind: Literal["unchanged"]
+    except_: list[IssueRef] = Field(default_factory=list, alias="except")
+    allow_created: bool = False
+    ignore_fields: list[str] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AnswerCheck(_Check):
+    """The agent's final answer contains every phrase in `contains` (case-insensitive), none in `not_contains`, and
+    matches the regex `matches` when given."""
+
+    kind: Literal["answer"]
+    contains: list[str] = Field(default_factory=list)
+    any_of: list[str] = Field(default_factory=list)  # at least one of these phrases
+    not_contains: list[str] = Field(default_factory=list)
+    matches: str | None = None
+
+
+Check = Annotated[
+    IssueCheck
+    | IssueDeletedCheck
+    | JqlCountCheck
+    | JqlKeysCheck
+    | CommentCheck
+    | LinkCheck
+    | WorklogCheck
+    | CreatedIssueCheck
+    | UnchangedCheck
+    | AnswerCheck,
+    Field(discriminator="kind"),
+]
+CHECK_KINDS = (
+    "issue", "issue_exists", "jql_count", "jql_keys", "comment", "link", "worklog", "created_issue", "unchanged", "answer",
+)
+
+# ---- reference solutions -------------------------------------------------------------------------------------
+
+
+class SolutionStep(_Model):
+    """One tool call of the reference solution.
+
+    String values in `arguments` may hold `{{name.path}}` placeholders, filled from the parsed JSON result of an
+    earlier step with that `id`: `{{story.issue.key}}`, `{{links.0.id}}`.
+    """
+
+    id: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*$")
+    tool: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+class Solution(_Model):
+    steps: list[SolutionStep] = Field(default_factory=list)
+    answer: str = "Done."  # the final answer the oracle gives
+
+
+# ---- scenario and harness ------------------------------------------------------------------------------------
+
+
+class Limits(_Model):
+    max_turns: int = Field(default=25, ge=1, le=500)
+    max_tokens: int = Field(default=200_000, ge=1000)  # input + output tokens over the whole trial
+    wall_time_s: float = Field(default=300.0, gt=0)
+    max_output_tokens: int = Field(default=4096, ge=64)  # per model call
+
+
+class Scenario(_Model):
+    id: str = Field(pattern=SCENARIO_ID)
+    title: str | None = None
+    prompt: str = Field(min_length=1)
+    tags: list[str] = Field(default_factory=list)  # e.g. "tier:easy", "skill:transition"
+    fixture_additions: FixtureAdditions | None = None
+    checks: list[Check] = Field(min_length=1)
+    solution: Solution
+    limits: Limits | None = None  # overrides the harness limits
+
+    @property
+    def tier(self) -> str | None:
+        for tag in self.tags:
+            if tag.startswith("tier:"):
+                return tag.split(":", 1)[1]
+        return None
+
+
+class ServerSpec(_Model):
+    """Which MCP server the agent works: the embedded Jira (default) or a stdio command (needs --trust)."""
+
+    kind: Literal["embedded", "command"] = "embedded"
+    command: list[str] | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+class Harness(_Model):
+    name: str = Field(min_length=1)
+    version: str = "1"
+    description: str = ""
+    # The starting Jira: a fixture file (path relative to the harness file, or builtin:NAME) or an inline fixture.
+    fixture: str | Fixture = "builtin:default"
+    limits: Limits = Field(default_factory=Limits)
+    server: ServerSpec = Field(default_factory=ServerSpec)
+    scenarios: list[Scenario] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Harness:
+        seen: set[str] = set()
+        for index, scenario in enumerate(self.scenarios):
+            if scenario.id in seen:
+                raise ValueError(f"scenarios[{index}].id: duplicate scenario id {scenario.id!r}")
+            seen.add(scenario.id)
+        return self
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id:
+                return scenario
+        raise KeyError(scenario_id)
+
+    def limits_for(self, scenario: Scenario) -> Limits:
+        return scenario.limits or self.limits

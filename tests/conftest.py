@@ -1,0 +1,12 @@
+"""Shared test settings: every test gets its own results folder and no Anthropic key from the developer's shell."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    monkeypatch.setenv("JIRA_BENCH_RESULTS", str(tmp_path_factory.mktemp("results")))
