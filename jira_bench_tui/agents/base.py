@@ -99,7 +99,13 @@ class AgentResult:
 
 
 class AgentError(Exception):
-    """The trial could not be completed (retries exhausted, API unreachable): the trial is `error`, not `failed`."""
+    """The trial could not be completed (retries exhausted, API unreachable): the trial is `error`, not `failed`.
+
+    `partial` holds the transcript up to the failure, when there is one, so the artifact still shows what happened."""
+
+    def __init__(self, message: str, partial: AgentResult | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 class FatalAgentError(Exception):

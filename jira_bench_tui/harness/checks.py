@@ -257,6 +257,11 @@ class _Evaluator:
             return self.bindings[ref[1:]]
         return ref
 
+    def expand(self, expect: dict[str, Expectation]) -> dict[str, Expectation]:
+        """Expectations with "$name" values replaced by the key bound to that name (e.g. {"parent": "$story"})."""
+        return {name: self.resolve(value) if isinstance(value, str) and value.startswith("$") else value
+                for name, value in expect.items()}
+
     async def issue(self, key: str) -> IssueRecord | None:
         if key in self.after:
             return self.after[key]
@@ -269,14 +274,15 @@ class _Evaluator:
 
     async def _check_issue(self, check: IssueCheck) -> tuple[str, bool, str]:
         key = self.resolve(check.issue)
-        description = check.description or f"{key}: {describe_expect(check.expect)}"
+        expect = self.expand(check.expect)
+        description = check.description or f"{key}: {describe_expect(expect)}"
         record = await self.issue(key)
         if record is None:
             return description, False, f"{key} does not exist"
-        problems = record_mismatches(record, check.expect)
+        problems = record_mismatches(record, expect)
         if problems:
             return description, False, f"{key} " + "; ".join(problems)
-        return description, True, f"{key} {describe_expect(check.expect)}: as expected"
+        return description, True, f"{key} {describe_expect(expect)}: as expected"
 
     async def _check_issue_exists(self, check: IssueDeletedCheck) -> tuple[str, bool, str]:
         key = self.resolve(check.issue)
@@ -405,11 +411,12 @@ class _Evaluator:
         return description, False, f"{key} got {format_duration(total)} logged, expected {check.time_spent}"
 
     async def _check_created_issue(self, check: CreatedIssueCheck) -> tuple[str, bool, str]:
-        what = describe_expect(check.match) or "any issue"
+        match, expect = self.expand(check.match), self.expand(check.expect)
+        what = describe_expect(match) or "any issue"
         description = check.description or f"{check.count} new issue(s) with {what}" + (
-            f", each {describe_expect(check.expect)}" if check.expect else "")
+            f", each {describe_expect(expect)}" if expect else "")
         candidates = [self.after[k] for k in self.created]
-        matched = [r for r in candidates if not record_mismatches(r, check.match)]
+        matched = [r for r in candidates if not record_mismatches(r, match)]
         self.claimed_created.update(r["key"] for r in matched)
         if check.as_ and matched:
             self.bindings[check.as_] = matched[0]["key"]
@@ -417,16 +424,24 @@ class _Evaluator:
             listed = ", ".join(f"{r['key']} {show(r['summary'])}" for r in candidates[:5]) or "none"
             return description, False, (f"{len(matched)} created issue(s) match {what}, expected {check.count} "
                                         f"(created: {listed})")
-        problems = [f"{r['key']} " + "; ".join(record_mismatches(r, check.expect)) for r in matched
-                    if record_mismatches(r, check.expect)]
+        problems = [f"{r['key']} " + "; ".join(record_mismatches(r, expect)) for r in matched
+                    if record_mismatches(r, expect)]
         if problems:
             return description, False, "; ".join(problems)
         return description, True, f"created {', '.join(r['key'] for r in matched) or 'nothing'} as expected"
 
     async def _check_unchanged(self, check: UnchangedCheck) -> tuple[str, bool, str]:
-        allowed = {self.resolve(ref) for ref in check.except_}
+        allowed: set[str] = set()
+        allowed_fields: dict[str, set[str]] = {}
+        for entry in check.except_:
+            if isinstance(entry, str):
+                allowed.add(self.resolve(entry))
+            else:
+                allowed_fields.setdefault(self.resolve(entry.issue), set()).update(entry.fields)
+        besides = sorted(allowed, key=_key_order) + [
+            f"{key} {'/'.join(sorted(fields))}" for key, fields in sorted(allowed_fields.items())]
         description = check.description or (
-            "nothing else changed" + (f" (besides {', '.join(sorted(allowed, key=_key_order))})" if allowed else ""))
+            "nothing else changed" + (f" (besides {', '.join(besides)})" if besides else ""))
         ignore = set(check.ignore_fields)
         problems: list[str] = []
         for key in sorted(self.before, key=_key_order):
@@ -435,7 +450,7 @@ class _Evaluator:
             if key not in self.after:
                 problems.append(f"{key} was deleted")
                 continue
-            fields = diff_records(self.before[key], self.after[key], ignore)
+            fields = diff_records(self.before[key], self.after[key], ignore | allowed_fields.get(key, set()))
             for name, change in list(fields.items())[:3]:
                 problems.append(f"{key} {name} changed from {show(change['before'])} to {show(change['after'])}")
         if not check.allow_created:

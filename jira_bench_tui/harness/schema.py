@@ -181,6 +181,13 @@ class CreatedIssueCheck(_Check):
     _vm = field_validator("match", "expect")(lambda cls, v: _check_fields(v))
 
 
+class AllowedChange(_Model):
+    """An issue that may change, but only in these fields: `{"issue": "WEB-18", "fields": ["comments"]}`."""
+
+    issue: IssueRef
+    fields: list[str] = Field(min_length=1)
+
+
 class UnchangedCheck(_Check):
     """Nothing changed but what the scenario allows: every issue not listed in `except` is as it was, no issue was
     deleted, and no issue was created unless `allow_created` (created issues are pinned by created_issue checks).
@@ -188,7 +195,8 @@ class UnchangedCheck(_Check):
     `ignore_fields` lists fields whose changes are tolerated everywhere (e.g. "updated" is always ignored)."""
 
     kind: Literal["unchanged"]
-    except_: list[IssueRef] = Field(default_factory=list, alias="except")
+    # an issue key (any change allowed) or {"issue": key, "fields": [...]} (only those fields may change)
+    except_: list[IssueRef | AllowedChange] = Field(default_factory=list, alias="except")
     allow_created: bool = False
     ignore_fields: list[str] = Field(default_factory=list)
 

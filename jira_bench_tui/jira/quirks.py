@@ -1,0 +1,64 @@
+"""Switches between mcp-atlassian 0.23.1's observed behaviour (the default) and the corrected behaviour.
+
+Each switch has a name and a small set of values; `Quirks.from_strings` turns `--quirk NAME=VALUE` pairs into one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from jira_bench_tui.errors import UserError
+
+# name -> (accepted values, default first, what it switches)
+QUIRK_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
+    "search_total": (("-1", "count"), "jira_search's total: -1 as on Jira Cloud's /search/jql, or the real count"),
+    "transitions_to_status": (("false", "true"), "jira_get_transitions adds each transition's target status"),
+    "unknown_fields": (("ignore", "error"), "unknown keys in fields/additional_fields: silently dropped, or an error"),
+    "transition_by_name": (("false", "true"), "jira_transition_issue also accepts a transition name as transition_id"),
+}
+
+
+@dataclass(frozen=True)
+class Quirks:
+    """The behaviour switches of one embedded Jira. The defaults reproduce mcp-atlassian 0.23.1."""
+
+    search_total: str = "-1"
+    transitions_to_status: str = "false"
+    unknown_fields: str = "ignore"
+    transition_by_name: str = "false"
+
+    @property
+    def search_counts_total(self) -> bool:
+        return self.search_total == "count"
+
+    @property
+    def transitions_show_target(self) -> bool:
+        return self.transitions_to_status == "true"
+
+    @property
+    def unknown_fields_are_errors(self) -> bool:
+        return self.unknown_fields == "error"
+
+    @property
+    def transitions_match_names(self) -> bool:
+        return self.transition_by_name == "true"
+
+    @classmethod
+    def from_strings(cls, values: dict[str, str] | None) -> Quirks:
+        """Quirks from NAME -> VALUE strings; raises UserError naming an unknown switch or value."""
+        chosen: dict[str, str] = {}
+        for name, value in (values or {}).items():
+            if name not in QUIRK_CHOICES:
+                known = ", ".join(sorted(QUIRK_CHOICES))
+                raise UserError(f"Unknown quirk '{name}' (known: {known}).", field="server")
+            allowed, _ = QUIRK_CHOICES[name]
+            normal = value.strip().lower()
+            if normal not in allowed:
+                raise UserError(
+                    f"Quirk '{name}' cannot be '{value}' (use one of: {', '.join(allowed)}).", field="server"
+                )
+            chosen[name] = normal
+        return cls(**chosen)
+
+    def as_strings(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,185 @@
+"""The embedded Jira as an MCP server: `build_server` (one database, in-process or any transport) and `serve`,
+the body of `jira-bench jira-server`."""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import sqlite3
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools.base import Tool
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+
+from jira_bench_tui.errors import UserError
+from jira_bench_tui.jira import db
+from jira_bench_tui.jira.fixture_files import default_fixture_ref, keep_only_setup, load_fixture_file
+from jira_bench_tui.jira.quirks import Quirks
+from jira_bench_tui.jira.render import to_json
+from jira_bench_tui.jira.tools import ALL_TOOLS, JiraContext, ToolDef, ToolFailure
+from jira_bench_tui.jira.tools.common import RollbackWithResult
+
+log = logging.getLogger("jira_bench.jira")
+SERVER_NAME = "jira-bench-jira"
+RESULT_SCHEMA = {"properties": {"result": {"type": "string"}}, "required": ["result"], "type": "object",
+                 "x-fastmcp-wrap-result": True}
+_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,)}
+
+
+def check_arguments(tool: ToolDef, arguments: dict[str, Any]) -> dict[str, Any]:
+    """The arguments with defaults filled in, or ToolFailure naming what is wrong (the schema, enforced)."""
+    properties = {**tool.properties, **tool.hidden_properties}
+    unknown = sorted(set(arguments) - set(properties))
+    if unknown:
+        raise ToolFailure(f"Unexpected argument(s) {', '.join(unknown)}; this tool takes: {', '.join(tool.properties)}.")
+    values: dict[str, Any] = {}
+    for name, spec in properties.items():
+        if name not in arguments:
+            if "default" not in spec:
+                raise ToolFailure(f"Missing required argument '{name}' ({spec.get('description', '')}).")
+            values[name] = spec["default"]
+            continue
+        value = arguments[name]
+        if value is None and "default" in spec:
+            values[name] = spec["default"] if spec["default"] is not None else None
+            continue
+        kind = spec["type"]
+        if kind == "integer" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) and kind != "boolean" or not isinstance(value, _TYPES[kind]):
+            raise ToolFailure(f"Argument '{name}' must be a {kind}, got {type(value).__name__} {value!r}.")
+        if "pattern" in spec and not re.search(spec["pattern"], str(value)):
+            example = "PROJ-123" if "-" in spec["pattern"] else "PROJ"
+            raise ToolFailure(f"Invalid {name} '{value}': expected a key like {example} (upper-case letters, "
+                              f"pattern {spec['pattern']}).")
+        if "minimum" in spec and value < spec["minimum"]:
+            raise ToolFailure(f"Argument '{name}' must be at least {spec['minimum']}, got {value}.")
+        if "maximum" in spec and value > spec["maximum"]:
+            raise ToolFailure(f"Argument '{name}' must be at most {spec['maximum']}, got {value}.")
+        values[name] = value
+    return values
+
+
+def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str, bool]:
+    """Run one call in its own transaction: (JSON text, False), or (the error text, True) with nothing written."""
+    conn = ctx.conn
+    savepoint = not tool.read_only
+    if savepoint:
+        conn.execute("SAVEPOINT tool_call")
+    try:
+        result = tool.handler(ctx, check_arguments(tool, arguments))
+    except Exception as exc:  # every failure rolls back; unexpected ones are also logged
+        if savepoint:
+            conn.execute("ROLLBACK TO tool_call")
+            conn.execute("RELEASE tool_call")
+        if isinstance(exc, RollbackWithResult):
+            return to_json(exc.result), False
+        if isinstance(exc, ToolFailure):
+            message = str(exc)
+        else:
+            log.exception("tool %s failed unexpectedly", tool.name)
+            message = f"Internal error in the embedded Jira ({type(exc).__name__}: {exc}); nothing was changed."
+        return f"Error calling tool '{tool.short_name}': {message}", True
+    if savepoint:
+        conn.execute("RELEASE tool_call")
+    return to_json(result), False
+
+
+class JiraTool(Tool):
+    """An MCP tool whose schema is written by hand (mcp-atlassian's, exactly) and whose errors read like its own."""
+
+    @property
+    def output_schema(self) -> dict[str, Any] | None:  # type: ignore[override]
+        return RESULT_SCHEMA
+
+    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        text, is_error = self.fn(arguments)
+        if is_error:
+            return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content={"result": text})
+
+
+def _placeholder() -> None:
+    """Stands in for the tool function when building the Tool's metadata."""
+
+
+def make_tool(tool: ToolDef, ctx: JiraContext) -> JiraTool:
+    base = Tool.from_function(_placeholder, name=tool.name, description=tool.description, structured_output=False)
+    fields = {name: getattr(base, name) for name in type(base).model_fields}
+    fields.update(
+        fn=lambda arguments: run_tool(tool, ctx, arguments),
+        parameters=tool.input_schema,
+        annotations=ToolAnnotations(title=tool.name.removeprefix("jira_").replace("_", " ").capitalize(),
+                                    read_only_hint=tool.read_only, destructive_hint=tool.destructive),
+        meta={"tags": ["jira", "read" if tool.read_only else "write"]},
+    )
+    return JiraTool(**fields)
+
+
+def context_for(conn: sqlite3.Connection, quirks: Quirks | None = None) -> JiraContext:
+    meta = db.read_meta(conn)
+    return JiraContext(conn=conn, now=meta.now, current_user=meta.current_user, base_url=meta.base_url.rstrip("/"),
+                       quirks=quirks or Quirks())
+
+
+def build_server(db_path: Path, quirks: Quirks | None = None) -> MCPServer:
+    """An MCP server over one Jira database (one connection, calls served one at a time)."""
+    conn = db.connect(Path(db_path))
+    ctx = context_for(conn, quirks)
+    server: MCPServer = MCPServer(
+        name=SERVER_NAME,
+        instructions="An embedded Jira Cloud site with mcp-atlassian's Jira tools.",
+        tools=[make_tool(tool, ctx) for tool in ALL_TOOLS],
+        log_level="WARNING",
+    )
+    server.jira_connection = conn  # type: ignore[attr-defined]
+    return server
+
+
+def close_server(server: MCPServer) -> None:
+    """Close the database connection of a server made by build_server."""
+    conn = getattr(server, "jira_connection", None)
+    if conn is not None:
+        conn.close()
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
+
+
+def serve(fixture: str | None, empty: bool, transport: str, host: str, port: int, db_path: Path | None,
+          quirks: dict[str, str]) -> None:
+    """Build (or reuse) a Jira database and serve it over stdio or streamable HTTP until the client leaves."""
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="jira-server: %(message)s")
+    chosen_quirks = Quirks.from_strings(quirks)
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM ends the server like Ctrl+C does, so the temporary Jira is removed on the way out
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+    if transport not in ("stdio", "http"):
+        raise UserError(f"Unknown transport '{transport}' (use stdio or http).")
+    with tempfile.TemporaryDirectory(prefix="jira-bench-server-") as tmp:
+        target = Path(db_path) if db_path else Path(tmp) / "jira.sqlite"
+        if db_path and target.exists():
+            log.info("serving the existing Jira in %s", target)
+        else:
+            loaded = load_fixture_file(fixture or default_fixture_ref())
+            if empty:
+                loaded = keep_only_setup(loaded)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            db.copy_database(db.prepare_template(loaded), target)
+            log.info("fixture %s in %s", loaded.name, target)
+        server = build_server(target, chosen_quirks)
+        try:
+            if transport == "stdio":
+                server.run("stdio")
+            else:
+                log.info("streamable HTTP on http://%s:%d/mcp", host, port)
+                server.run("streamable-http", host=host, port=port)
+        finally:
+            close_server(server)

@@ -1,0 +1,163 @@
+"""Agile tools: boards, their sprints, a sprint's issues, creating sprints and moving issues into one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jira_bench_tui.jira.render import parse_time, stored_time
+from jira_bench_tui.jira.tools.common import (
+    PROJECT_KEY_PATTERN,
+    JiraContext,
+    ToolDef,
+    ToolFailure,
+    csv_arg,
+    ids_arg,
+    param,
+)
+from jira_bench_tui.jira.tools.issue_fields import move_to_sprint
+from jira_bench_tui.jira.tools.issues import FIELDS_HELP, run_search
+
+SPRINT_STATES = ("active", "future", "closed")
+
+
+def sprint_dict(row: Any) -> dict[str, Any]:
+    return {"id": str(row["id"]), "name": row["name"], "state": row["state"], "goal": row["goal"],
+            "start_date": row["start_date"], "end_date": row["end_date"]}
+
+
+def boards(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    sql = "SELECT b.* FROM boards b LEFT JOIN projects p ON p.id = b.project_id WHERE 1 = 1"
+    values: list[Any] = []
+    if args.get("board_name"):
+        sql += " AND b.name LIKE ?"
+        values.append(f"%{args['board_name']}%")
+    if args.get("project_key"):
+        ctx.project(args["project_key"])
+        sql += " AND p.key = ? COLLATE NOCASE"
+        values.append(args["project_key"])
+    if args.get("board_type"):
+        kind = args["board_type"].strip().lower()
+        if kind not in ("scrum", "kanban"):
+            raise ToolFailure(f"board_type must be 'scrum' or 'kanban', got '{args['board_type']}'.")
+        sql += " AND b.type = ?"
+        values.append(kind)
+    sql += " ORDER BY b.id LIMIT ? OFFSET ?"
+    values += [args.get("limit", 10), args.get("start_at", 0)]
+    return [{"id": str(r["id"]), "name": r["name"], "type": r["type"]} for r in ctx.conn.execute(sql, values)]
+
+
+def _board(ctx: JiraContext, value: Any) -> Any:
+    board_id = ids_arg("board_id", value)
+    row = ctx.conn.execute("SELECT * FROM boards WHERE id = ?", (board_id,)).fetchone()
+    if row is None:
+        raise ToolFailure(f"Board {board_id} does not exist (jira_get_agile_boards lists boards).")
+    return row
+
+
+def _sprint(ctx: JiraContext, value: Any) -> Any:
+    sprint_id = ids_arg("sprint_id", value)
+    row = ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (sprint_id,)).fetchone()
+    if row is None:
+        raise ToolFailure(f"Sprint {sprint_id} does not exist (jira_get_sprints_from_board lists sprints).")
+    return row
+
+
+def sprints(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    board = _board(ctx, args["board_id"])
+    sql = "SELECT * FROM sprints WHERE board_id = ?"
+    values: list[Any] = [board["id"]]
+    if args.get("state"):
+        states = [s.lower() for s in csv_arg(args["state"])]
+        bad = [s for s in states if s not in SPRINT_STATES]
+        if bad:
+            raise ToolFailure(f"state must be active, future or closed (comma-separated), got '{args['state']}'.")
+        sql += f" AND state IN ({','.join('?' * len(states))})"
+        values += states
+    sql += " ORDER BY id LIMIT ? OFFSET ?"
+    values += [args.get("limit", 10), args.get("start_at", 0)]
+    return [sprint_dict(r) for r in ctx.conn.execute(sql, values)]
+
+
+def sprint_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    sprint = _sprint(ctx, args["sprint_id"])
+    return run_search(ctx, f"sprint = {sprint['id']} ORDER BY key ASC", fields=args.get("fields"),
+                      limit=args.get("limit", 10), start_at=args.get("start_at", 0))
+
+
+def create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    board = _board(ctx, args["board_id"])
+    if board["type"] != "scrum":
+        raise ToolFailure(f"Board {board['id']} is a {board['type']} board; sprints need a scrum board.")
+    if not args["name"].strip():
+        raise ToolFailure("name is required: the sprint's name, e.g. 'Sprint 8'.")
+    dates = {}
+    for name in ("start_date", "end_date"):
+        try:
+            dates[name] = parse_time(args[name])
+        except ValueError as exc:
+            raise ToolFailure(f"{name} must be an ISO 8601 date-time such as '2027-01-04T00:00:00.000Z', got "
+                              f"'{args[name]}'.") from exc
+    if dates["start_date"] < ctx.now.replace(hour=0, minute=0, second=0, microsecond=0):
+        raise ToolFailure("Start date cannot be in the past.")
+    if dates["end_date"] <= dates["start_date"]:
+        raise ToolFailure("End date must be after the start date.")
+    cur = ctx.conn.execute("INSERT INTO sprints(board_id, name, state, start_date, end_date, goal) VALUES "
+                           "(?, ?, 'future', ?, ?, ?)", (board["id"], args["name"].strip(),
+                                                         stored_time(dates["start_date"]),
+                                                         stored_time(dates["end_date"]), args.get("goal")))
+    return sprint_dict(ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (cur.lastrowid,)).fetchone())
+
+
+def add_to_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    sprint = _sprint(ctx, args["sprint_id"])
+    keys = csv_arg(args["issue_keys"])
+    if not keys:
+        raise ToolFailure("issue_keys is empty: pass comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")
+    rows = [ctx.issue(key.upper()) for key in keys]
+    for row in rows:
+        items: list[Any] = []
+        move_to_sprint(ctx, row["id"], sprint, items)
+        ctx.record_change(row["id"], items)
+    return {"message": f"Successfully added {len(rows)} issue(s) to sprint", "sprint_id": str(sprint["id"]),
+            "issue_keys": [r["key"] for r in rows]}
+
+
+PAGE = {"start_at": param("integer", "Index of the first item (0-based).", 0, minimum=0),
+        "limit": param("integer", "Items per page, 1-50.", 10, minimum=1, maximum=50)}
+TOOLS = [
+    ToolDef("jira_get_agile_boards",
+            "List agile boards, optionally by name, project or type. Example: project_key='PROJ', "
+            "board_type='scrum'.",
+            {"board_name": param("string", "Only boards whose name contains this text.", None),
+             "project_key": param("string", "Only boards of this project, e.g. 'PROJ'.", None,
+                                  pattern=PROJECT_KEY_PATTERN),
+             "board_type": param("string", "'scrum' or 'kanban'.", None), **PAGE},
+            boards, read_only=True),
+    ToolDef("jira_get_sprints_from_board",
+            "List a board's sprints. Example: board_id='1', state='active' (or future, closed).",
+            {"board_id": param("string", "The board's id, e.g. '1'."),
+             "state": param("string", "Only sprints in this state: active, future or closed.", None), **PAGE},
+            sprints, read_only=True),
+    ToolDef("jira_get_sprint_issues",
+            "List the issues in a sprint. Example: sprint_id='3', fields='summary,status,assignee'.",
+            {"sprint_id": param("string", "The sprint's id, e.g. '3'."),
+             "fields": param("string", FIELDS_HELP,
+                             "versions,status,reporter,description,updated,issuetype,summary,assignee,created,"
+                             "priority,labels"), **PAGE},
+            sprint_issues, read_only=True),
+    ToolDef("jira_create_sprint",
+            "Create a future sprint on a scrum board. Example: board_id='1', name='Sprint 8', "
+            "start_date='2027-01-04T09:00:00.000Z', end_date='2027-01-18T17:00:00.000Z', goal='Ship checkout'.",
+            {"board_id": param("string", "The scrum board's id, e.g. '1'."),
+             "name": param("string", "The sprint's name."),
+             "start_date": param("string", "Start, ISO 8601, not in the past."),
+             "end_date": param("string", "End, ISO 8601, after the start."),
+             "goal": param("string", "The sprint goal.", None)},
+            create_sprint, read_only=False),
+    ToolDef("jira_add_issues_to_sprint",
+            "Move issues into a sprint (they leave any other open sprint). Example: sprint_id='3', "
+            "issue_keys='PROJ-1,PROJ-2'.",
+            {"sprint_id": param("string", "The sprint's id, e.g. '3'."),
+             "issue_keys": param("string", "Comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")},
+            add_to_sprint, read_only=False),
+]

@@ -1,0 +1,194 @@
+"""Lookup tools: fields, projects (issue types, versions, components) and users."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from jira_bench_tui.jira.render import user_dict
+from jira_bench_tui.jira.tools.common import PROJECT_KEY_PATTERN, JiraContext, ToolDef, ToolFailure, param
+
+# Jira's system fields as GET /field lists them: (id, name, schema type, array items)
+SYSTEM_FIELDS = [
+    ("summary", "Summary", "string", None), ("description", "Description", "string", None),
+    ("issuetype", "Issue Type", "issuetype", None), ("status", "Status", "status", None),
+    ("priority", "Priority", "priority", None), ("resolution", "Resolution", "resolution", None),
+    ("assignee", "Assignee", "user", None), ("reporter", "Reporter", "user", None),
+    ("creator", "Creator", "user", None), ("labels", "Labels", "array", "string"),
+    ("components", "Components", "array", "component"), ("fixVersions", "Fix versions", "array", "version"),
+    ("versions", "Affects versions", "array", "version"), ("duedate", "Due date", "date", None),
+    ("created", "Created", "datetime", None), ("updated", "Updated", "datetime", None),
+    ("resolutiondate", "Resolved", "datetime", None), ("parent", "Parent", "issuelink", None),
+    ("issuelinks", "Linked Issues", "array", "issuelinks"), ("subtasks", "Sub-tasks", "array", "issuelinks"),
+    ("environment", "Environment", "string", None), ("timetracking", "Time tracking", "timetracking", None),
+    ("project", "Project", "project", None), ("comment", "Comment", "comments-page", None),
+    ("worklog", "Log Work", "array", "worklog"), ("watches", "Watchers", "watches", None),
+]
+_CUSTOM_TYPES = {"number": "com.pyxis.greenhopper.jira:jsw-story-points", "array": "com.pyxis.greenhopper.jira:gh-sprint",
+                 "string": "com.atlassian.jira.plugin.system.customfieldtypes:textfield",
+                 "option": "com.atlassian.jira.plugin.system.customfieldtypes:select",
+                 "date": "com.atlassian.jira.plugin.system.customfieldtypes:datepicker",
+                 "user": "com.atlassian.jira.plugin.system.customfieldtypes:userpicker"}
+
+
+def _field_entries(ctx: JiraContext) -> list[dict[str, Any]]:
+    """GET /field: the database's fields (system ones from SYSTEM_FIELDS when the database has none)."""
+    rows = ctx.conn.execute("SELECT * FROM fields ORDER BY custom, rowid").fetchall()
+    entries: list[dict[str, Any]] = []
+    if not any(not r["custom"] for r in rows):
+        for field_id, name, kind, items in SYSTEM_FIELDS:
+            schema: dict[str, Any] = {"type": kind, "system": field_id}
+            if items:
+                schema["items"] = items
+            entries.append({"id": field_id, "key": field_id, "name": name, "custom": False, "orderable": True,
+                            "navigable": True, "searchable": True, "clauseNames": [field_id], "schema": schema})
+    for row in rows:
+        columns = row.keys()
+        if not row["custom"]:
+            schema = {"type": row["schema_type"] or "string", "system": row["schema_system"] or row["id"]}
+            if row["schema_items"]:
+                schema["items"] = row["schema_items"]
+            clauses = json.loads(row["clause_names"]) if "clause_names" in columns else [row["id"]]
+            entries.append({"id": row["id"], "key": row["id"], "name": row["name"], "custom": False,
+                            "orderable": bool(row["orderable"]), "navigable": True,
+                            "searchable": bool(row["searchable"]), "clauseNames": clauses, "schema": schema})
+            continue
+        number = row["id"].removeprefix("customfield_")
+        schema = {"type": row["schema_type"] or "string",
+                  "custom": row["schema_custom"] or _CUSTOM_TYPES.get(row["schema_type"] or "string", ""),
+                  "customId": int(number) if number.isdigit() else number}
+        if row["schema_items"]:
+            schema["items"] = row["schema_items"]
+        entries.append({"id": row["id"], "key": row["id"], "name": row["name"], "custom": True, "schema": schema})
+    return entries
+
+
+def search_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    entries = _field_entries(ctx)
+    keyword = (args.get("keyword") or "").strip().lower()
+    limit = args.get("limit", 10)
+    if not keyword:
+        return entries[:limit]
+
+    def score(entry: dict[str, Any]) -> float:
+        name, field_id = entry["name"].lower(), entry["id"].lower()
+        if keyword in (name, field_id):
+            return 3.0
+        if keyword in name or keyword in field_id:
+            return 2.0 + (1.0 if name.startswith(keyword) else 0.0) / 2
+        return difflib.SequenceMatcher(None, keyword, name).ratio()
+
+    return sorted(entries, key=score, reverse=True)[:limit]
+
+
+def all_projects(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    sql = "SELECT * FROM projects" + ("" if args.get("include_archived") else " WHERE archived = 0") + " ORDER BY key"
+    return [{"key": r["key"], "name": r["name"], "avatar_url": f"{ctx.base_url}/secure/projectavatar?pid={r['id']}"}
+            for r in ctx.conn.execute(sql)]
+
+
+def project_issue_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    project = ctx.project(args["project_key"])
+    return [{"id": str(r["id"]), "name": r["name"], "description": r["description"] or "",
+             "subtask": bool(r["subtask"])}
+            for r in ctx.conn.execute("SELECT t.* FROM issue_types t JOIN project_issue_types pt ON "
+                                      "pt.issue_type_id = t.id WHERE pt.project_id = ? ORDER BY t.id",
+                                      (project["id"],))]
+
+
+def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    project = ctx.project(args["project_key"])
+    result = []
+    for r in ctx.conn.execute("SELECT * FROM versions WHERE project_id = ? ORDER BY id", (project["id"],)):
+        entry: dict[str, Any] = {"id": str(r["id"]), "name": r["name"], "released": bool(r["released"]),
+                                 "archived": bool(r["archived"])}
+        if r["description"]:
+            entry["description"] = r["description"]
+        if r["start_date"]:
+            entry["startDate"] = r["start_date"]
+        if r["release_date"]:
+            entry["releaseDate"] = r["release_date"]
+        result.append(entry)
+    return result
+
+
+def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    project = ctx.project(args["project_key"])
+    result = []
+    for r in ctx.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY id", (project["id"],)):
+        entry: dict[str, Any] = {"self": ctx.site.rest(f"component/{r['id']}"), "id": str(r["id"]),
+                                 "name": r["name"]}
+        if r["description"]:
+            entry["description"] = r["description"]
+        if r["lead_account_id"]:
+            lead = ctx.conn.execute("SELECT * FROM users WHERE account_id = ?", (r["lead_account_id"],)).fetchone()
+            if lead is not None:
+                entry["lead"] = {"accountId": lead["account_id"], "displayName": lead["display_name"]}
+        entry["projectId"] = project["id"]
+        entry["project"] = project["key"]
+        result.append(entry)
+    return result
+
+
+def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:
+    return user_dict(ctx.site, row["account_id"], row["display_name"], row["email"])
+
+
+def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    if args.get("project_key") and args.get("issue_key"):
+        raise ToolFailure("Give either project_key or issue_key, not both.")
+    if args.get("issue_key"):
+        ctx.issue(args["issue_key"])
+    elif args.get("project_key"):
+        ctx.project(args["project_key"])
+    query = (args.get("query") or "").strip().lower()
+    rows = ctx.conn.execute("SELECT * FROM users WHERE active = 1 AND (? = '' OR instr(lower(display_name), ?) > 0 "
+                            "OR instr(lower(COALESCE(email, '')), ?) > 0 OR lower(account_id) = ?) "
+                            "ORDER BY display_name LIMIT ?",
+                            (query, query, query, query, args.get("limit", 20))).fetchall()
+    return {"success": True, "count": len(rows), "users": [_user(ctx, r) for r in rows]}
+
+
+def user_profile(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    row = ctx.find_user(args["user_identifier"])
+    if row is None:
+        raise ToolFailure(f"User '{args['user_identifier']}' not found. Use an account id, an email address or a "
+                          "display name (jira_search_assignable_users finds users).")
+    return {"success": True, "user": _user(ctx, row)}
+
+
+PROJECT_KEY = param("string", "Project key, e.g. 'PROJ'.", pattern=PROJECT_KEY_PATTERN)
+TOOLS = [
+    ToolDef("jira_search_fields",
+            "Find Jira fields by name, to learn their ids, e.g. keyword='story points' gives customfield_10016, "
+            "which you can then set with jira_update_issue fields='{\"customfield_10016\": 5}'.",
+            {"keyword": param("string", "Text to look for in field names; empty lists all.", ""),
+             "limit": param("integer", "How many fields to return.", 10, minimum=1),
+             "refresh": param("boolean", "Reload the field list (no effect here).", False)},
+            search_fields, read_only=True),
+    ToolDef("jira_get_all_projects", "List the projects you can see, with their keys and names.",
+            {"include_archived": param("boolean", "Include archived projects.", False)},
+            all_projects, read_only=True),
+    ToolDef("jira_get_project_issue_types",
+            "List the issue types a project allows (Epic, Story, Task, Bug, Sub-task...). Example: project_key='PROJ'.",
+            {"project_key": PROJECT_KEY}, project_issue_types, read_only=True),
+    ToolDef("jira_get_project_versions",
+            "List a project's versions (releases) with released/archived flags and dates. Example: "
+            "project_key='PROJ'.", {"project_key": PROJECT_KEY}, project_versions, read_only=True),
+    ToolDef("jira_get_project_components",
+            "List a project's components. Example: project_key='PROJ'.",
+            {"project_key": PROJECT_KEY}, project_components, read_only=True),
+    ToolDef("jira_search_assignable_users",
+            "Find users who can be assigned, by part of their name or email. Example: query='bob', "
+            "project_key='PROJ' (or issue_key='PROJ-1').",
+            {"query": param("string", "Part of a display name or email, e.g. 'bob'."),
+             "project_key": param("string", "Users assignable in this project.", None),
+             "issue_key": param("string", "Users assignable to this issue.", None),
+             "limit": param("integer", "How many users to return.", 20, minimum=1, maximum=1000)},
+            assignable_users, read_only=True),
+    ToolDef("jira_get_user_profile",
+            "Get a user's profile by account id, email or display name. Example: user_identifier='bob@example.com'.",
+            {"user_identifier": param("string", "Account id, email address or display name.")},
+            user_profile, read_only=True),
+]

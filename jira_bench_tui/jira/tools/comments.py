@@ -1,0 +1,81 @@
+"""Comment tools: add a comment to an issue and edit one, authored by the current user, now."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jira_bench_tui.jira.render import display_name_of, python_time
+from jira_bench_tui.jira.tools.common import (
+    ISSUE_KEY_PATTERN,
+    JiraContext,
+    ToolDef,
+    ToolFailure,
+    json_arg,
+    param,
+)
+
+ISSUE_KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
+
+
+def _visibility(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    parsed = json_arg("visibility", value, example='{"type": "group", "value": "jira-developers"}')
+    if parsed.get("type") not in ("group", "role") or not parsed.get("value"):
+        raise ToolFailure('visibility must be {"type": "group" or "role", "value": "<name>"}.')
+    return json.dumps({"type": parsed["type"], "value": parsed["value"]})
+
+
+def insert_comment(ctx: JiraContext, issue_id: int, body: str, visibility: str | None) -> int:
+    if not isinstance(body, str) or not body.strip():
+        raise ToolFailure("Comment body is empty: pass the comment text (Markdown) in body.")
+    cur = ctx.conn.execute(
+        "INSERT INTO comments(id, issue_id, author_id, body, visibility, created, updated, update_author_id) "
+        "VALUES ((SELECT MAX(COALESCE(MAX(id) + 1, 10000), 10000) FROM comments), ?, ?, ?, ?, ?, ?, ?)",
+        (issue_id, ctx.current_user, body, visibility, ctx.now_stored, ctx.now_stored, ctx.current_user))
+    ctx.touch(issue_id)
+    return int(cur.lastrowid or 0)
+
+
+def add_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    row = ctx.issue(args["issue_key"])
+    comment_id = insert_comment(ctx, row["id"], args["body"], _visibility(args.get("visibility")))
+    return {"id": str(comment_id), "body": args["body"], "created": python_time(ctx.now_stored),
+            "author": display_name_of(ctx.site, ctx.current_user)}
+
+
+def edit_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    row = ctx.issue(args["issue_key"])
+    comment = ctx.conn.execute("SELECT * FROM comments WHERE CAST(id AS TEXT) = ? AND issue_id = ?",
+                               (str(args["comment_id"]).strip(), row["id"])).fetchone()
+    if comment is None:
+        raise ToolFailure(f"Comment {args['comment_id']} not found on issue {row['key']} "
+                          "(jira_get_issue shows the issue's comments with their ids).")
+    if not isinstance(args["body"], str) or not args["body"].strip():
+        raise ToolFailure("Comment body is empty: pass the new comment text (Markdown) in body.")
+    visibility = _visibility(args.get("visibility")) if args.get("visibility") else comment["visibility"]
+    ctx.conn.execute("UPDATE comments SET body = ?, visibility = ?, updated = ?, update_author_id = ? WHERE id = ?",
+                     (args["body"], visibility, ctx.now_stored, ctx.current_user, comment["id"]))
+    ctx.touch(row["id"])
+    return {"id": str(comment["id"]), "body": args["body"], "updated": python_time(ctx.now_stored),
+            "author": display_name_of(ctx.site, ctx.current_user)}
+
+
+VISIBILITY = param("string", "Restrict who sees the comment, as a JSON object string: "
+                             "'{\"type\": \"group\", \"value\": \"jira-developers\"}' (or type 'role').", None)
+
+TOOLS = [
+    ToolDef("jira_add_comment",
+            "Add a comment to an issue, as the current user. Example: issue_key='PROJ-1', body='Fixed in "
+            "**build 42**.' (Markdown).",
+            {"issue_key": ISSUE_KEY, "body": param("string", "Comment text in Markdown."), "visibility": VISIBILITY,
+             "public": param("boolean", "Service-desk only: whether customers see it (ignored here).", None)},
+            add_comment, read_only=False),
+    ToolDef("jira_edit_comment",
+            "Replace the text of an existing comment. Example: issue_key='PROJ-1', comment_id='10050', "
+            "body='Updated text' (Markdown). Comment ids are in jira_get_issue's comments.",
+            {"issue_key": ISSUE_KEY, "comment_id": param("string", "The comment's id, e.g. '10050'."),
+             "body": param("string", "The new comment text in Markdown."), "visibility": VISIBILITY},
+            edit_comment, read_only=False, destructive=True),
+]

@@ -1,0 +1,110 @@
+"""Workflow tools: list the transitions available to an issue and move it through one (status, resolution)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jira_bench_tui.jira.render import (
+    FieldSelection,
+    issue_rows,
+    simplified_issue,
+    transition_dicts,
+    transition_rows,
+)
+from jira_bench_tui.jira.tools.comments import insert_comment
+from jira_bench_tui.jira.tools.common import ChangeItem, JiraContext, ToolDef, ToolFailure, json_arg
+from jira_bench_tui.jira.tools.issue_fields import FieldWriter, normal_name
+from jira_bench_tui.jira.tools.issues import ISSUE_KEY
+
+
+def get_transitions(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    row = ctx.issue(args["issue_key"])
+    return transition_dicts(ctx.site, row, ctx.quirks.transitions_show_target)
+
+
+def _choose(ctx: JiraContext, row: Any, wanted: str) -> Any:
+    available = transition_rows(ctx.site, row["workflow_id"], row["status_id"])
+    text = wanted.strip()
+    for t in available:
+        if str(t["id"]) == text:
+            return t
+    if ctx.quirks.transitions_match_names:
+        for t in available:
+            if t["name"].lower() == text.lower() or t["to_name"].lower() == text.lower():
+                return t
+    listed = ", ".join(f"{t['id']} ({t['name']})" for t in available) or "none"
+    raise ToolFailure(f"Transition id '{wanted}' is not valid for this issue. Transitions available from "
+                      f"'{row['status_name']}': {listed} (jira_get_transitions lists them).")
+
+
+def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    row = ctx.issue(args["issue_key"])
+    chosen = _choose(ctx, row, str(args["transition_id"]))
+    fields = dict(json_arg("fields", args.get("fields"), example='{"resolution": {"name": "Done"}}'))
+    resolution_ref = None
+    for key in list(fields):
+        if normal_name(key) == "resolution":
+            resolution_ref = fields.pop(key)
+    items = [ChangeItem("status", str(row["status_id"]), row["status_name"], str(chosen["to_status_id"]),
+                        chosen["to_name"])]
+    ctx.conn.execute("UPDATE issues SET status_id = ? WHERE id = ?", (chosen["to_status_id"], row["id"]))
+    items += _resolve(ctx, row, chosen, resolution_ref)
+    if fields:
+        writer = FieldWriter(ctx, row["id"])
+        writer.apply(fields)
+        items += writer.items
+    ctx.record_change(row["id"], items)
+    comment = args.get("comment")
+    if comment:
+        insert_comment(ctx, row["id"], comment, None)
+    fresh = issue_rows(ctx.site, [row["id"]])[row["id"]]
+    sel = FieldSelection.parse(None, comments_by_default=True)
+    return {"message": f"Issue {row['key']} transitioned successfully", "issue": simplified_issue(ctx.site, fresh, sel)}
+
+
+def _resolve(ctx: JiraContext, row: Any, chosen: Any, ref: Any) -> list[ChangeItem]:
+    """Set the resolution on a transition to done, clear it on the way back; return the changelog items."""
+    new_id: int | None = row["resolution_id"]
+    if chosen["sets_resolution"]:
+        name = (ref.get("name") or ref.get("id")) if isinstance(ref, dict) else (ref or "Done")
+        res = ctx.conn.execute("SELECT * FROM resolutions WHERE name = ? COLLATE NOCASE OR CAST(id AS TEXT) = ?",
+                               (str(name), str(name))).fetchone()
+        if res is None:
+            known = ", ".join(r[0] for r in ctx.conn.execute("SELECT name FROM resolutions ORDER BY id"))
+            raise ToolFailure(f"Resolution '{name}' does not exist (known: {known}).")
+        new_id = res["id"]
+        ctx.conn.execute("UPDATE issues SET resolution_id = ?, resolution_date = ? WHERE id = ?",
+                         (new_id, ctx.now_stored, row["id"]))
+    elif ref is not None:
+        raise ToolFailure(f"Field 'resolution' cannot be set. Transition '{chosen['name']}' does not resolve the "
+                          "issue; only transitions to a done status take a resolution.")
+    elif chosen["clears_resolution"]:
+        new_id = None
+        ctx.conn.execute("UPDATE issues SET resolution_id = NULL, resolution_date = NULL WHERE id = ?", (row["id"],))
+    if new_id == row["resolution_id"]:
+        return []
+    new_name = None
+    if new_id is not None:
+        new_name = ctx.conn.execute("SELECT name FROM resolutions WHERE id = ?", (new_id,)).fetchone()[0]
+    return [ChangeItem("resolution", None if row["resolution_id"] is None else str(row["resolution_id"]),
+                       row["resolution_name"], None if new_id is None else str(new_id), new_name)]
+
+
+TOOLS = [
+    ToolDef("jira_get_transitions",
+            "List the workflow transitions available to an issue now, as [{\"id\": 21, \"name\": \"In Progress\"}]. "
+            "Use an id with jira_transition_issue. Example: issue_key='PROJ-1'.",
+            {"issue_key": ISSUE_KEY}, get_transitions, read_only=True),
+    ToolDef("jira_transition_issue",
+            "Move an issue through a workflow transition (the only way to change its status). Example: "
+            "issue_key='PROJ-1', transition_id='31' (an id from jira_get_transitions, as a string), "
+            "fields='{\"resolution\": {\"name\": \"Done\"}}', comment='Fixed in build 42' (Markdown).",
+            {"issue_key": ISSUE_KEY,
+             "transition_id": {"description": "Transition id from jira_get_transitions, e.g. '21'.",
+                               "type": "string"},
+             "fields": {"default": None, "description": "Fields to set during the transition, as a JSON object "
+                        "string, e.g. '{\"resolution\": {\"name\": \"Won't Do\"}}'.", "type": "string"},
+             "comment": {"default": None, "description": "A comment to add with the transition (Markdown).",
+                         "type": "string"}},
+            transition_issue, read_only=False, destructive=True),
+]

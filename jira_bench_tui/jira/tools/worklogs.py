@@ -1,0 +1,87 @@
+"""Time tracking tools: log work on an issue (and adjust its estimates), and list its worklogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jira_bench_tui.jira.durations import format_duration, parse_duration
+from jira_bench_tui.jira.render import parse_time, stored_time, worklog_dict, worklog_rows
+from jira_bench_tui.jira.tools.common import (
+    ISSUE_KEY_PATTERN,
+    ChangeItem,
+    JiraContext,
+    ToolDef,
+    ToolFailure,
+    param,
+)
+from jira_bench_tui.jira.tools.issue_fields import FieldWriter
+
+
+def _seconds(name: str, text: str) -> int:
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise ToolFailure(f"{name}: {exc}") from exc
+    if seconds <= 0:
+        raise ToolFailure(f"{name} must be more than zero, e.g. '1h 30m'.")
+    return seconds
+
+
+def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    row = ctx.issue(args["issue_key"])
+    spent = _seconds("time_spent", args["time_spent"])
+    started = ctx.now_stored
+    if args.get("started"):
+        try:
+            started = stored_time(parse_time(args["started"]))
+        except ValueError as exc:
+            raise ToolFailure(f"started must be an ISO 8601 date-time such as '2026-11-20T09:30:00.000+0000', "
+                              f"got '{args['started']}'.") from exc
+    writer = FieldWriter(ctx, row["id"])
+    if args.get("original_estimate"):
+        _seconds("original_estimate", args["original_estimate"])
+        writer.apply({"originalEstimate": args["original_estimate"]})
+    if args.get("remaining_estimate"):
+        _seconds("remaining_estimate", args["remaining_estimate"])
+        writer.apply({"remainingEstimate": args["remaining_estimate"]})
+    elif row["remaining_estimate_s"] is not None:  # Jira's "adjust automatically"
+        writer.apply({"remainingEstimate": format_duration(max(0, row["remaining_estimate_s"] - spent)) or "0m"})
+    cur = ctx.conn.execute(
+        "INSERT INTO worklogs(id, issue_id, author_id, comment, started, time_spent_s, created, updated) VALUES "
+        "((SELECT MAX(COALESCE(MAX(id), 10299) + 1, 10300) FROM worklogs), ?, ?, ?, ?, ?, ?, ?)",
+        (row["id"], ctx.current_user, args.get("comment"), started, spent, ctx.now_stored, ctx.now_stored))
+    total = row["time_spent_s"] + spent
+    ctx.conn.execute("UPDATE issues SET time_spent_s = ? WHERE id = ?", (total, row["id"]))
+    items = [ChangeItem("timespent", str(row["time_spent_s"] or 0), str(row["time_spent_s"] or 0), str(total),
+                        str(total)), ChangeItem("WorklogId", None, None, str(cur.lastrowid), str(cur.lastrowid))]
+    ctx.record_change(row["id"], items + writer.items)
+    saved = ctx.conn.execute("SELECT * FROM worklogs WHERE id = ?", (cur.lastrowid,)).fetchone()
+    entry = worklog_dict(ctx.site, saved)
+    entry["original_estimate_updated"] = bool(args.get("original_estimate"))
+    entry["remaining_estimate_updated"] = bool(args.get("remaining_estimate"))
+    return {"message": "Worklog added successfully", "worklog": entry}
+
+
+def get_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    row = ctx.issue(args["issue_key"])
+    return {"worklogs": [worklog_dict(ctx.site, w) for w in worklog_rows(ctx.site, row["id"])]}
+
+
+KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
+TOOLS = [
+    ToolDef("jira_add_worklog",
+            "Log time spent on an issue, as the current user. Durations use Jira's units w, d (8h), h, m: "
+            "time_spent='1h 30m', '2d', '45m'. Example: issue_key='PROJ-1', time_spent='3h', comment='Debugging', "
+            "started='2026-11-20T09:30:00.000+0000', remaining_estimate='1d'.",
+            {"issue_key": KEY,
+             "time_spent": param("string", "Time spent as a Jira duration, e.g. '1h 30m', '2d', '45m'."),
+             "comment": param("string", "What the time was spent on.", None),
+             "started": param("string", "When the work started (ISO 8601); default now.", None),
+             "original_estimate": param("string", "Set the issue's original estimate, e.g. '3d'.", None),
+             "remaining_estimate": param("string", "Set the remaining estimate, e.g. '1d'; otherwise it is reduced "
+                                                   "by time_spent.", None)},
+            add_worklog, read_only=False),
+    ToolDef("jira_get_worklog",
+            "List the work logged on an issue: who, when, how long. Example: issue_key='PROJ-1'.",
+            {"issue_key": KEY}, get_worklog, read_only=True),
+]

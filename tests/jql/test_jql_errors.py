@@ -1,0 +1,142 @@
+"""Queries Jira refuses: each gives Jira's message (syntax errors with their position), and a refused query changes
+nothing in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from jira_bench_tui.jira.db import connect
+from jira_bench_tui.jira.jql import JqlError, search, validate
+
+OPERATORS = ("The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and "
+             "'IS NOT'.")
+DATE_FORMATS = ("Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a "
+                "period format e.g. '-5d', '4w 2d'.")
+
+ERRORS: list[tuple[str, str]] = [
+    # syntax, with Jira's position (line, character: 1-based)
+    ("project foo", f"Error in the JQL Query: Expecting operator but got 'foo'. {OPERATORS} (line 1, character 9)"),
+    ("status = In Progress", "Error in the JQL Query: Expecting either a value, list or function but got 'In'. "
+                             "You must surround 'In' in quotation marks to use it as a value. (line 1, character 10)"),
+    ("status = Done foo", "Error in the JQL Query: Expecting either 'OR' or 'AND' but got 'foo'. "
+                          "(line 1, character 15)"),
+    ('summary ~ "abc', "Error in the JQL Query: The quoted string 'abc' has not been completed. (line 1, character 11)"),
+    ("(status = Done", "Error in the JQL Query: Expecting ')' before the end of the query. (line 1, character 15)"),
+    ("status = ", "Error in the JQL Query: Expecting either a value, list or function before the end of the query. "
+                  "(line 1, character 10)"),
+    ("status = Done)", "Error in the JQL Query: Unexpected ')'. (line 1, character 14)"),
+    ("status in Done", "Error in the JQL Query: Expecting '(' but got 'Done'. (line 1, character 11)"),
+    ("status is Done", "Error in the JQL Query: Expecting 'EMPTY' or 'NULL' but got 'Done'. (line 1, character 11)"),
+    ("assignee not = x", "Error in the JQL Query: Expecting 'IN' but got '='. (line 1, character 14)"),
+    ("project = WEB ORDER created", "Error in the JQL Query: Expecting 'BY' but got 'created'. "
+                                    "(line 1, character 21)"),
+    ("project = WEB ORDER BY", "Error in the JQL Query: Expecting a field name before the end of the query. "
+                               "(line 1, character 23)"),
+    ("= WEB", "Error in the JQL Query: Expecting a field name but got '='. (line 1, character 1)"),
+    ("project = WEB AND", "Error in the JQL Query: Expecting a field name before the end of the query. "
+                          "(line 1, character 18)"),
+    ("project = WEB\nAND foo bar", f"Error in the JQL Query: Expecting operator but got 'bar'. {OPERATORS} "
+                                   "(line 2, character 9)"),
+    ("status WAS Done", "Error in the JQL Query: History searches ('WAS') are not supported. (line 1, character 8)"),
+    # fields and operators
+    ("foo = bar", "Field 'foo' does not exist or you do not have permission to view it."),
+    ('"Story Points" = 3', "Field 'Story Points' does not exist or you do not have permission to view it."),
+    ("cf[99999] = 1", "Field 'cf[99999]' does not exist or you do not have permission to view it."),
+    ("status ~ Done", "The operator '~' is not supported by the 'status' field."),
+    ("summary = login", "The operator '=' is not supported by the 'summary' field."),
+    ("labels > a", "The operator '>' is not supported by the 'labels' field."),
+    ("text is empty", "The operator 'IS' is not supported by the 'text' field."),
+    ("created > EMPTY", "The operator '>' is not supported by the 'created' field when comparing with EMPTY."),
+    ("ORDER BY text", "Field 'text' does not support sorting."),
+    ("ORDER BY labels", "Field 'labels' does not support sorting."),
+    ("ORDER BY foo", "Field 'foo' does not exist or you do not have permission to view it."),
+    # values
+    ("project = XYZ", "The value 'XYZ' does not exist for the field 'project'."),
+    ("Project in (WEB, XYZ)", "The value 'XYZ' does not exist for the field 'Project'."),
+    ("status = Doing", "The value 'Doing' does not exist for the field 'status'."),
+    ("statusCategory = Blocked", "The value 'Blocked' does not exist for the field 'statusCategory'."),
+    ("assignee = nobody@acme.test", "The value 'nobody@acme.test' does not exist for the field 'assignee'."),
+    ("priority = P1", "The value 'P1' does not exist for the field 'priority'."),
+    ("priority > P1", "The value 'P1' does not exist for the field 'priority'."),
+    ("type = Chore", "The value 'Chore' does not exist for the field 'type'."),
+    ("component = DB", "The value 'DB' does not exist for the field 'component'."),
+    ("fixVersion = 9.9", "The value '9.9' does not exist for the field 'fixVersion'."),
+    ('sprint = "Sprint 9"', "The value 'Sprint 9' does not exist for the field 'sprint'."),
+    ("sprint = 77", "The value '77' does not exist for the field 'sprint'."),
+    ("resolution = Fixed", "The value 'Fixed' does not exist for the field 'resolution'."),
+    ("Team = Green", "The value 'Green' does not exist for the field 'Team'."),
+    ("issueLinkType = causes", "The value 'causes' does not exist for the field 'issueLinkType'."),
+    ("key = WEB-99", "An issue with key 'WEB-99' does not exist for field 'key'."),
+    ("parent = WEB-99", "An issue with key 'WEB-99' does not exist for field 'parent'."),
+    ("key = foo", "The issue key 'foo' for field 'key' is invalid."),
+    ("id = 5", "An issue with id '5' does not exist for field 'id'."),
+    ("created > yesterday", f"Date value 'yesterday' for field 'created' is invalid. {DATE_FORMATS}"),
+    ('due = "2026-13-45"', f"Date value '2026-13-45' for field 'due' is invalid. {DATE_FORMATS}"),
+    ('"Story point estimate" = abc', "The value 'abc' is not a valid number for the field 'Story point estimate'."),
+    ("timespent > soon", "The value 'soon' is not a valid duration for the field 'timespent' (use a duration such as "
+                         "2h, 1d 4h or 30m)."),
+    ("ORDER BY worklogDate", "Field 'worklogDate' does not support sorting."),
+    # text search
+    ("summary ~ ''", "The field 'summary' does not support searching for an empty string."),
+    ("summary ~ '*in'", "The text query '*in' for field 'summary' is not allowed to start with '*' or '?'."),
+    # functions
+    ("assignee = bogus()", "Unable to find JQL function 'bogus()'."),
+    ("assignee = now()", "Function 'now' is not supported by the field 'assignee'."),
+    ("created > currentUser()", "Function 'currentUser' is not supported by the field 'created'."),
+    ("assignee = currentUser(x)", "Function 'currentUser' expected '0' arguments but got '1'."),
+    ("assignee in membersOf()", "Function 'membersOf' expected '1' arguments but got '0'."),
+    ("assignee in membersOf(nogroup)", "Function 'membersOf' can not generate a list of usernames for group "
+                                       "'nogroup'; the group does not exist."),
+    ("created > startOfDay(xyz)", "The offset 'xyz' of function 'startOfDay' is invalid; use a number with an "
+                                  "optional unit such as -1, +2d or -1M."),
+    ("fixVersion in releasedVersions(NOPE)", "Could not resolve the project 'NOPE' provided to function "
+                                             "'releasedVersions'."),
+    ("cf[10016] > currentUser()", "Function 'currentUser' is not supported by the field 'cf[10016]'."),
+    ("key > linkedIssues(WEB-3)", "The operator '>' is not supported by the 'key' field with a function."),
+    ("summary ~ currentUser()", "Function 'currentUser' is not supported by the field 'summary'."),
+]
+
+
+@pytest.mark.parametrize(("jql", "message"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_refused_query_gives_jiras_message(conn: sqlite3.Connection, jql: str, message: str) -> None:
+    with pytest.raises(JqlError) as caught:
+        search(conn, jql)
+    assert str(caught.value) == message
+    with pytest.raises(JqlError):
+        validate(conn, jql)
+
+
+def test_refused_queries_change_nothing_on_disk(small_jira_db: Path) -> None:
+    before = hashlib.sha256(small_jira_db.read_bytes()).hexdigest()
+    conn = connect(small_jira_db)
+    for jql, _message in ERRORS:
+        with pytest.raises(JqlError):
+            search(conn, jql)
+    conn.close()
+    assert hashlib.sha256(small_jira_db.read_bytes()).hexdigest() == before
+
+
+def test_deep_nesting_is_refused_not_crashing(conn: sqlite3.Connection) -> None:
+    with pytest.raises(JqlError, match="nests more than 100 levels"):
+        search(conn, "(" * 5000 + "project = WEB" + ")" * 5000)
+    with pytest.raises(JqlError, match="nests more than 100 levels"):
+        search(conn, "NOT " * 5000 + "project = WEB")
+    ids, _total = search(conn, "(" * 50 + "project = OPS" + ")" * 50 + " AND NOT NOT project = OPS")
+    assert len(ids) == 2
+
+
+def test_long_queries_work_up_to_the_clause_limit(conn: sqlite3.Connection) -> None:
+    many = " OR ".join(f"labels = l{n}" for n in range(499)) + " OR labels = urgent"
+    assert search(conn, many)[1] == 2
+    with pytest.raises(JqlError, match="more than 500 clauses; use IN lists instead"):
+        search(conn, many + " OR labels = docs")
+    values = ", ".join(f"l{n}" for n in range(3000))
+    assert search(conn, f"labels in ({values}, docs)")[1] == 1
+
+
+def test_valid_query_validates(conn: sqlite3.Connection) -> None:
+    validate(conn, "project = WEB ORDER BY created DESC")  # no error

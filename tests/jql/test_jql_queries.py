@@ -1,0 +1,279 @@
+"""JQL against the small Jira (tests/jql/fixture_data.py; now = Tue 2026-11-24 09:00 UTC, current user Alice):
+every operator, function and field, with the expected keys; ORDER BY with the expected order; paging."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from jira_bench_tui.jira.db import connect, copy_database
+from jira_bench_tui.jira.jql import count, search
+
+ALL = "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"
+UNRESOLVED = "WEB-1 WEB-2 WEB-3 WEB-6 WEB-7 OPS-1 OPS-2"
+
+# (query, expected keys as a space-separated set)
+MATCHES: list[tuple[str, str]] = [
+    # structure, keywords, precedence
+    ("project = WEB", "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5 WEB-6 WEB-7"),
+    ("project = ops", "OPS-1 OPS-2"),
+    ('project = "Operations"', "OPS-1 OPS-2"),
+    ("project = 10001", "OPS-1 OPS-2"),
+    ("project in (WEB, OPS) AND type = Bug", "WEB-3 WEB-5"),
+    ("project != WEB", "OPS-1 OPS-2"),
+    ("project not in (WEB)", "OPS-1 OPS-2"),
+    ("NOT project = WEB", "OPS-1 OPS-2"),
+    ("project = WEB AND (assignee = bob@acme.test OR reporter = bob@acme.test)", "WEB-2 WEB-4 WEB-5 WEB-7"),
+    ("project = OPS OR priority = Highest AND type = Bug", "OPS-1 OPS-2 WEB-3"),
+    ("NOT (project = WEB OR priority = High)", "OPS-2"),
+    ("!(labels = urgent) && project = OPS", "OPS-2"),
+    ("labels = docs || labels = ux", "WEB-2 WEB-4"),
+    ("project = web and STATUS = 'to do' Or KEY = WEB-1", "WEB-1 WEB-3 WEB-6"),
+    # status, status category, priority, type, resolution
+    ("status = 'In Progress'", "WEB-1 WEB-2 OPS-2"),
+    ('status in ("To Do", "In Review")', "WEB-3 WEB-6 WEB-7 OPS-1"),
+    ("status not in (Done)", UNRESOLVED),
+    ("status = done", "WEB-4 WEB-5"),
+    ("status != Done", UNRESOLVED),
+    ("status = 10003", "WEB-4 WEB-5"),
+    ("statusCategory != Done", UNRESOLVED),
+    ('statusCategory = "To Do"', "WEB-3 WEB-6 OPS-1"),
+    ("statusCategory = indeterminate", "WEB-1 WEB-2 WEB-7 OPS-2"),
+    ("priority = High", "WEB-1 WEB-2 OPS-1"),
+    ("priority in (Highest, High)", "WEB-1 WEB-2 WEB-3 OPS-1"),
+    ("priority >= High", "WEB-1 WEB-2 WEB-3 OPS-1"),
+    ("priority > High", "WEB-3"),
+    ("priority < Medium", "WEB-4 WEB-6"),
+    ("priority <= low", "WEB-4 WEB-6"),
+    ("priority not in (Low, Lowest)", "WEB-1 WEB-2 WEB-3 WEB-5 WEB-7 OPS-1 OPS-2"),
+    ("type = Story", "WEB-2 WEB-7"),
+    ("issuetype in (Epic, 'Sub-task')", "WEB-1 WEB-6"),
+    ("type in standardIssueTypes() AND project = WEB", "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5 WEB-7"),
+    ("type in subTaskIssueTypes()", "WEB-6"),
+    ("resolution = Unresolved", UNRESOLVED),
+    ("resolution is EMPTY", UNRESOLVED),
+    ("resolution != Unresolved", "WEB-4 WEB-5"),
+    ("resolution = Done", "WEB-4"),
+    ('resolution = "Won\'t Do"', "WEB-5"),
+    ("resolution in (Done, \"Won't Do\")", "WEB-4 WEB-5"),
+    # users, groups, watchers
+    ("assignee = currentUser()", "WEB-1 WEB-6 OPS-2"),
+    ("assignee = 'Bob Builder'", "WEB-2 WEB-5 OPS-1"),
+    ("assignee = BOB@acme.test", "WEB-2 WEB-5 OPS-1"),
+    ("assignee = 712020:carol-0001", "WEB-4"),
+    ("assignee is EMPTY", "WEB-3"),
+    ("assignee = EMPTY", "WEB-3"),
+    ("assignee is null", "WEB-3"),
+    ("assignee is not empty AND reporter = currentUser()", "WEB-1 WEB-2 WEB-5 WEB-6 OPS-1"),
+    ("assignee != currentUser()", "WEB-2 WEB-4 WEB-5 WEB-7 OPS-1"),
+    ("NOT assignee = currentUser()", "WEB-2 WEB-3 WEB-4 WEB-5 WEB-7 OPS-1"),
+    ("assignee in membersOf(devs)", "WEB-1 WEB-2 WEB-5 WEB-6 OPS-1 OPS-2"),
+    ("assignee not in membersOf('devs')", "WEB-4 WEB-7"),
+    ("assignee in (EMPTY, carol@acme.test)", "WEB-3 WEB-4"),
+    ("assignee in (currentUser(), 'Carol Chen')", "WEB-1 WEB-4 WEB-6 OPS-2"),
+    ("sprint in (openSprints())", "WEB-2 WEB-3 WEB-6"),
+    ("sprint = openSprints()", "WEB-2 WEB-3 WEB-6"),
+    ('reporter = "carol chen"', "WEB-3 OPS-2"),
+    ("creator = bob@acme.test", "WEB-4 WEB-7"),
+    ("watcher = bob@acme.test", "WEB-3"),
+    ("watcher = currentUser()", ""),
+    ("watcher is empty", "WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    # labels, components, versions, sprints
+    ("labels = urgent", "WEB-3 OPS-1"),
+    ("labels = URGENT", "WEB-3 OPS-1"),
+    ("labels in (frontend, docs)", "WEB-2 WEB-4"),
+    ("labels != urgent", "WEB-2 WEB-4"),
+    ("labels not in (urgent, docs)", "WEB-2"),
+    ("labels is EMPTY", "WEB-1 WEB-5 WEB-6 WEB-7 OPS-2"),
+    ("labels = nosuchlabel", ""),
+    ("component = UI", "WEB-2 WEB-5"),
+    ("component in (ui, API)", "WEB-2 WEB-3 WEB-5"),
+    ("component is empty AND project = WEB", "WEB-1 WEB-4 WEB-6 WEB-7"),
+    ("fixVersion = 2.0", "WEB-2"),
+    ("fixVersion = '1.0'", "WEB-4"),
+    ("fixVersion in releasedVersions()", "WEB-4"),
+    ("fixVersion in unreleasedVersions(WEB)", "WEB-2"),
+    ("affectedVersion = 1.0", "WEB-3 WEB-5"),
+    ("fixVersion is EMPTY AND project = WEB", "WEB-1 WEB-3 WEB-5 WEB-6 WEB-7"),
+    ("sprint in openSprints()", "WEB-2 WEB-3 WEB-6"),
+    ("sprint in closedSprints()", "WEB-3 WEB-4"),
+    ("sprint in futureSprints()", "WEB-6"),
+    ('sprint = "Sprint 2"', "WEB-2 WEB-3"),
+    ("sprint = 1", "WEB-3 WEB-4"),
+    ("cf[10020] = 1", "WEB-3 WEB-4"),
+    ("sprint is EMPTY", "WEB-1 WEB-5 WEB-7 OPS-1 OPS-2"),
+    ("sprint in openSprints() AND sprint not in closedSprints()", "WEB-2 WEB-6"),
+    # parent, epic, keys, links
+    ("parent = WEB-1", "WEB-2 WEB-7"),
+    ("parent in (WEB-2)", "WEB-6"),
+    ("parent is empty AND project = WEB", "WEB-1 WEB-3 WEB-4 WEB-5"),
+    ('"Epic Link" = WEB-1', "WEB-2 WEB-7"),
+    ("key = WEB-3", "WEB-3"),
+    ("issuekey in (WEB-1, ops-2)", "WEB-1 OPS-2"),
+    ("id = 10002", "WEB-3"),
+    ("key >= WEB-6", "WEB-6 WEB-7"),
+    ("key < OPS-2", "OPS-1"),
+    ("key != WEB-1 AND project = WEB AND key <= WEB-3", "WEB-2 WEB-3"),
+    ("issue in linkedIssues(WEB-3)", "WEB-2 OPS-1"),
+    ('issue in linkedIssues(WEB-3, "blocks")', "WEB-2"),
+    ("issueLinkType = blocks", "WEB-3"),
+    ('issueLinkType = "is blocked by"', "WEB-2"),
+    ("issueLinkType = 'relates to'", "WEB-3 OPS-1"),
+    # text search
+    ("summary ~ login", "WEB-3"),
+    ('summary ~ "checkout page"', "WEB-2"),
+    ('summary ~ "page checkout"', "WEB-2"),
+    ('summary ~ "\\"the checkout page\\""', "WEB-2"),
+    ('summary ~ "\\"page checkout\\""', ""),
+    ("summary ~ 'fail'", "WEB-3 WEB-5 OPS-1"),
+    ("summary ~ 'check*'", "WEB-1 WEB-2 WEB-6"),
+    ("summary ~ LOGIN", "WEB-3"),
+    ("summary !~ checkout", "WEB-3 WEB-4 WEB-5 WEB-7 OPS-1 OPS-2"),
+    ("summary ~ chec", ""),
+    ("description ~ unicode", "WEB-3"),
+    ("description ~ 'the database'", "OPS-1"),
+    ("description is empty", "WEB-1 WEB-2 WEB-4 WEB-6 WEB-7 OPS-2"),
+    ("description is not empty", "WEB-3 WEB-5 OPS-1"),
+    ("comment ~ staging", "WEB-3"),
+    ("comment is not empty", "WEB-3"),
+    ('text ~ "database"', "WEB-3 OPS-1"),
+    ("text ~ prod", "OPS-1"),
+    ("text ~ persist", "WEB-7"),
+    ("environment ~ prod", "OPS-1"),
+    ("(summary ~ backup OR description ~ unicode)", "WEB-3 OPS-1"),
+    ("summary ~ 'the'", ""),
+    ("summary !~ 'the'", ALL),
+    ("summary ~ 'LOGIN fails'", "WEB-3"),
+    ("description ~ 'networks time'", "WEB-5"),
+    ("summary ~ 'certificate'", "OPS-2"),
+    ("comment ~ reproduce", "WEB-3"),
+    # dates: relative, absolute, functions (minute resolution, UTC)
+    ("created >= -7d", "WEB-3 WEB-5 WEB-6 WEB-7 OPS-1"),
+    ('created >= "-24h"', "WEB-7 OPS-1"),
+    ("created > -3w AND created < -1w", "WEB-2"),
+    ("created >= -2w", "WEB-2 WEB-3 WEB-5 WEB-6 WEB-7 OPS-1"),
+    ('created >= "-1w 2d"', "WEB-3 WEB-5 WEB-6 WEB-7 OPS-1"),
+    ('created >= "2026-11-20" AND created < "2026/11/21 00:00"', "WEB-3"),
+    ('created = "2026-11-10 09:00"', "WEB-2"),
+    ('created != "2026-11-10 09:00" AND project = WEB AND created > 2026-11-01', "WEB-3 WEB-5 WEB-6 WEB-7"),
+    ("createdDate < 2026-10-01", "WEB-4"),
+    ("created <= 2026-10-01", "WEB-4"),
+    ("updated >= startOfDay()", "WEB-3 WEB-7"),
+    ("updated >= startOfDay(-1)", "WEB-2 WEB-3 WEB-5 WEB-7 OPS-1"),
+    ("updatedDate > now()", ""),
+    ("created >= startOfWeek()", "WEB-7 OPS-1"),
+    ("created >= startOfMonth() AND created <= endOfMonth()", "WEB-2 WEB-3 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("created < startOfMonth(-1)", "WEB-4"),
+    ("created < startOfYear()", ""),
+    ("created > endOfYear(-1)", ALL),
+    ("resolved >= -7d", "WEB-5"),
+    ("resolutiondate < startOfMonth()", "WEB-4"),
+    ("resolved is empty", UNRESOLVED),
+    ("duedate < now()", "OPS-2"),
+    ("due <= endOfDay(+1d)", "WEB-3 OPS-2"),
+    ("due <= endOfDay()", "OPS-2"),
+    ("duedate = 2026-11-25", "WEB-3"),
+    ("due >= startOfWeek(+1w)", "WEB-7"),
+    ("duedate is empty", "WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 OPS-1"),
+    ("duedate in (2026-11-25, 2026-12-01)", "WEB-3 WEB-7"),
+    # worklogs and time tracking (durations with Jira's 8h day)
+    ("worklogAuthor = carol@acme.test", "WEB-4"),
+    ("worklogAuthor = currentUser()", ""),
+    ("worklogAuthor is not empty", "WEB-4"),
+    ("worklogDate >= 2026-09-01", "WEB-4"),
+    ("worklogDate = '2026-09-05 16:00'", "WEB-4"),
+    ("worklogDate > -7d", ""),
+    ("timespent > 1h", "WEB-4"),
+    ("timespent is empty", "WEB-1 WEB-2 WEB-3 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("originalEstimate = 2h", "WEB-4"),
+    ("remainingEstimate <= 30m", "WEB-4"),
+    ("originalEstimate < 1d", "WEB-4"),
+    # custom fields by name, cf[N] and customfield_N
+    ('"Story point estimate" >= 3', "WEB-2 WEB-7"),
+    ("cf[10016] = 2", "WEB-6"),
+    ("customfield_10016 is empty", "WEB-1 WEB-3 WEB-4 WEB-5 OPS-1 OPS-2"),
+    ('"story point estimate" in (2, 5)', "WEB-2 WEB-6"),
+    ("cf[10016] < 3", "WEB-6"),
+    ("cf[10016] != 5", "WEB-6 WEB-7"),
+    ("Team = Blue", "WEB-7"),
+    ("Team != red", "WEB-7"),
+    ("Team is empty", "WEB-1 WEB-3 WEB-4 WEB-5 WEB-6 OPS-1 OPS-2"),
+    ('"Release notes" ~ persist', "WEB-7"),
+    ('"Release notes" is not empty', "WEB-7"),
+]
+
+
+def _keys(conn: sqlite3.Connection, ids: list[int]) -> list[str]:
+    by_id = dict(conn.execute("SELECT id, key FROM issues").fetchall())
+    return [by_id[i] for i in ids]
+
+
+@pytest.mark.parametrize(("jql", "expected"), MATCHES, ids=[m[0] for m in MATCHES])
+def test_query_matches(conn: sqlite3.Connection, jql: str, expected: str) -> None:
+    ids, total = search(conn, jql)
+    assert sorted(_keys(conn, ids)) == sorted(expected.split())
+    assert total == len(expected.split()) == count(conn, jql)
+
+
+ORDERED: list[tuple[str, str]] = [
+    ("", "WEB-7 OPS-1 WEB-6 WEB-3 WEB-5 WEB-2 OPS-2 WEB-1 WEB-4"),  # default: created DESC
+    ("project = WEB ORDER BY key ASC", "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5 WEB-6 WEB-7"),
+    ("ORDER BY key DESC", "WEB-7 WEB-6 WEB-5 WEB-4 WEB-3 WEB-2 WEB-1 OPS-2 OPS-1"),
+    ("priority in (High, Highest) ORDER BY priority DESC, created ASC", "WEB-3 WEB-1 WEB-2 OPS-1"),
+    ("project = WEB ORDER BY priority", "WEB-3 WEB-1 WEB-2 WEB-5 WEB-7 WEB-4 WEB-6"),
+    ("project = WEB ORDER BY priority ASC", "WEB-6 WEB-4 WEB-5 WEB-7 WEB-1 WEB-2 WEB-3"),
+    ("ORDER BY duedate ASC", "OPS-2 WEB-3 WEB-7 WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 OPS-1"),
+    ("ORDER BY duedate DESC", "WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 OPS-1 WEB-7 WEB-3 OPS-2"),
+    ("project = OPS ORDER BY created", "OPS-1 OPS-2"),
+    ("status != Done ORDER BY status ASC, key ASC", "OPS-1 WEB-3 WEB-6 OPS-2 WEB-1 WEB-2 WEB-7"),
+    ("assignee is not EMPTY order by assignee asc, key desc", "WEB-6 WEB-1 OPS-2 WEB-5 WEB-2 OPS-1 WEB-4 WEB-7"),
+    ('"Story point estimate" is not empty ORDER BY cf[10016] DESC', "WEB-2 WEB-7 WEB-6"),
+    ("ORDER BY rank", "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("project = WEB order by summary", "WEB-1 WEB-5 WEB-3 WEB-2 WEB-7 WEB-4 WEB-6"),
+    ("resolution is not empty ORDER BY resolved DESC", "WEB-5 WEB-4"),
+    ("project = WEB ORDER BY updated DESC, key ASC", "WEB-3 WEB-7 WEB-2 WEB-5 WEB-6 WEB-1 WEB-4"),
+]
+
+
+@pytest.mark.parametrize(("jql", "expected"), ORDERED, ids=[o[0] or "(empty)" for o in ORDERED])
+def test_query_order(conn: sqlite3.Connection, jql: str, expected: str) -> None:
+    ids, total = search(conn, jql)
+    assert _keys(conn, ids) == expected.split()
+    assert total == len(expected.split())
+
+
+def test_paging_returns_a_window_and_the_full_total(conn: sqlite3.Connection) -> None:
+    ids, total = search(conn, "", start_at=2, limit=3)
+    assert (_keys(conn, ids), total) == (["WEB-6", "WEB-3", "WEB-5"], 9)
+    assert search(conn, "project = OPS", start_at=5) == ([], 2)
+    assert search(conn, "project = OPS", limit=0) == ([], 2)
+    with pytest.raises(ValueError, match="start_at"):
+        search(conn, "", start_at=-1)
+    with pytest.raises(ValueError, match="limit"):
+        search(conn, "", limit=-1)
+
+
+def test_search_sees_writes_made_on_the_connection(small_jira_db: Path, tmp_path: Path) -> None:
+    conn = connect(copy_database(small_jira_db, tmp_path / "trial.sqlite"))
+    conn.execute("INSERT INTO issue_labels(issue_id, label) SELECT id, 'later' FROM issues WHERE key = 'OPS-2'")
+    assert _keys(conn, search(conn, "labels = later")[0]) == ["OPS-2"]
+
+
+def test_text_search_follows_every_write(small_jira_db: Path, tmp_path: Path) -> None:
+    conn = connect(copy_database(small_jira_db, tmp_path / "trial.sqlite"))
+    conn.execute("UPDATE issues SET summary = 'Migrate the database' WHERE key = 'OPS-2'")
+    conn.execute("INSERT INTO comments(issue_id, author_id, body, created, updated) SELECT id, reporter_id, "
+                 "'Needs a migration plan', created, created FROM issues WHERE key = 'WEB-1'")
+    conn.execute("DELETE FROM issues WHERE key = 'OPS-1'")
+    conn.execute("UPDATE comments SET body = 'Cannot reproduce' WHERE issue_id = "
+                 "(SELECT id FROM issues WHERE key = 'WEB-3')")
+    conn.execute("UPDATE issues SET custom_fields = json_set(custom_fields, '$.customfield_10051', 'Migrated') "
+                 "WHERE key = 'WEB-5'")
+    conn.commit()
+    assert sorted(_keys(conn, search(conn, "text ~ migrate")[0])) == ["OPS-2", "WEB-1", "WEB-5"]
+    assert _keys(conn, search(conn, "summary ~ migration")[0]) == ["OPS-2"]
+    assert _keys(conn, search(conn, "text ~ backup")[0]) == []
+    assert _keys(conn, search(conn, "comment ~ staging")[0]) == []
+    assert _keys(conn, search(conn, "comment ~ reproduce")[0]) == ["WEB-3"]
