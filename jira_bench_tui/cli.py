@@ -97,7 +97,13 @@ def _open_app(results_dir: Path | None, start: str) -> None:
 @results_option
 @user_errors
 def run(harness: str | None, harness_file: str | None, results_dir: Path | None, **options: Any) -> None:
-    """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each."""
+    """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each.
+
+    \b
+    Exit codes: 0 the run completed (whatever its pass rate; read the score
+    table or `jira-bench report`), 1 the run failed (e.g. the API key was
+    refused), 2 bad input, 130 cancelled with Ctrl+C (resume it later).
+    With --background: 0 once the worker is started."""
     source = harness or harness_file
     if harness and harness_file and harness != harness_file:
         raise UserError("give the harness once: either HARNESS or --harness-file")

@@ -118,15 +118,22 @@ class RunState(BaseModel):
 # ---- atomic JSON ---------------------------------------------------------------------------------------------
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to `path` so that readers see the old file or the new one, never a part (temp file + os.replace)."""
+def write_json_atomic(path: Path, data: Any, *, durable: bool = True, indent: int | None = 1) -> None:
+    """Write JSON to `path` so that readers see the old file or the new one, never a part (temp file + os.replace).
+
+    The replace alone survives a killed process; `durable` also fsyncs the data first, for power loss (skip it for
+    files rewritten every second, such as state.json). `indent=None` writes compact JSON (faster, for big files)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
+            if indent is None:
+                handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            else:
+                json.dump(data, handle, ensure_ascii=False, indent=indent)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -251,7 +258,8 @@ def read_spec(folder: Path) -> RunSpec:
 
 
 def write_state(folder: Path, state: RunState) -> None:
-    write_json_atomic(state_path(folder), state.model_dump(mode="json"))
+    """Replace state.json (not fsynced: the worker rewrites it every second; a crash leaves the previous whole file)."""
+    write_json_atomic(state_path(folder), state.model_dump(mode="json"), durable=False)
 
 
 def read_state(folder: Path) -> RunState:
@@ -274,7 +282,8 @@ def read_summary(folder: Path) -> dict[str, Any] | None:
 
 
 def write_trial(folder: Path, scenario_id: str, repetition: int, artifact: dict[str, Any]) -> None:
-    write_json_atomic(trial_path(folder, scenario_id, repetition), artifact)
+    """Write a trial's artifact (compact JSON, fsynced: it is the unit of resume)."""
+    write_json_atomic(trial_path(folder, scenario_id, repetition), artifact, indent=None)
 
 
 def read_trial(folder: Path, scenario_id: str, repetition: int) -> dict[str, Any]:

@@ -1,0 +1,273 @@
+"""The Claude agent: the Messages API tool-use loop over the trial's MCP tools, with limits, retries, usage and cost.
+
+The key and base URL come from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL (read by the SDK); the key is never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from typing import Any
+
+import anthropic
+from anthropic import AsyncAnthropic
+
+from jira_bench_tui.agents.base import (
+    Agent,
+    AgentContext,
+    AgentError,
+    AgentResult,
+    FatalAgentError,
+    ToolOutcome,
+    Usage,
+)
+from jira_bench_tui.agents.pricing import PRICES_AS_OF, cost_usd
+from jira_bench_tui.agents.retry import RetriesExhausted, RetryPolicy, call_with_retries, describe_failure
+
+DEFAULT_CALL_TIMEOUT_S = 120.0  # one model call (the SDK's request timeout); a timeout is retried
+CACHE: dict[str, str] = {"type": "ephemeral"}
+
+
+class ApiCallError(AgentError):
+    """The model could not be called (retries exhausted, a refused request). `partial` holds the trial so far."""
+
+    def __init__(self, message: str, partial: AgentResult) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+def scrub_key(text: str) -> str:
+    """`text` with the API key (if it appears at all) replaced by ***."""
+    key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
+    return text.replace(key, "***") if len(key) >= 8 else text
+
+
+def end_of_life(model: str) -> str | None:
+    """The end-of-life date the SDK announces for a deprecated model, if any (its table is private: best effort)."""
+    try:
+        from anthropic._data import DEPRECATED_MODELS
+    except ImportError:  # pragma: no cover - the SDK moved it
+        return None
+    return DEPRECATED_MODELS.get(model)
+
+
+def usage_of(model: str, api_usage: Any) -> tuple[Usage, bool]:
+    """Our Usage (with cost) of one API call, and whether the model had a price."""
+    usage = Usage(
+        input_tokens=api_usage.input_tokens or 0,
+        output_tokens=api_usage.output_tokens or 0,
+        cache_creation_input_tokens=api_usage.cache_creation_input_tokens or 0,
+        cache_read_input_tokens=api_usage.cache_read_input_tokens or 0,
+    )
+    cost = cost_usd(model, usage)
+    usage.cost_usd = cost or 0.0
+    return usage, cost is not None
+
+
+def block_param(block: Any) -> dict[str, Any]:
+    """A response content block as a request content block (Messages format)."""
+    if block.type == "text":
+        return {"type": "text", "text": block.text}
+    if block.type == "tool_use":
+        return {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}
+    return dict(block.model_dump(mode="json", exclude_none=True))
+
+
+def text_of(content: list[dict[str, Any]]) -> str:
+    return "\n".join(block["text"] for block in content if block.get("type") == "text").strip()
+
+
+def tool_result_block(tool_use_id: str, outcome: ToolOutcome) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "tool_result", "tool_use_id": tool_use_id, "content": outcome.text}
+    if outcome.is_error:
+        block["is_error"] = True
+    return block
+
+
+def with_cache_breakpoint(message: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a user message whose last content block carries a cache breakpoint (the transcript stays clean)."""
+    content = message["content"]
+    blocks: list[dict[str, Any]] = (
+        [{"type": "text", "text": content}] if isinstance(content, str) else [dict(b) for b in content]
+    )
+    blocks[-1]["cache_control"] = CACHE
+    return {"role": message["role"], "content": blocks}
+
+
+class AnthropicAgent(Agent):
+    """Claude through the Messages API. One instance (and one HTTP client) serves every trial of a run."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        retry: RetryPolicy | None = None,
+        call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
+        prompt_caching: bool = True,
+    ) -> None:
+        self.name = model
+        self.model = model
+        self.retry = retry or RetryPolicy()
+        self.call_timeout_s = call_timeout_s
+        self.prompt_caching = prompt_caching
+        self._client: AsyncAnthropic | None = None
+        self._warned_price = False
+        self._warned_deprecated = False
+
+    @property
+    def client(self) -> AsyncAnthropic:
+        if self._client is None:
+            try:
+                # Our retries are the only ones (and are logged): the SDK's own are off.
+                self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s)
+            except anthropic.AnthropicError as exc:
+                raise FatalAgentError(f"cannot create the Anthropic client: {scrub_key(str(exc))}") from None
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    async def run(self, ctx: AgentContext) -> AgentResult:
+        limits = ctx.limits
+        deadline = time.monotonic() + limits.wall_time_s
+        messages: list[dict[str, Any]] = [{"role": "user", "content": ctx.prompt}]
+        result = AgentResult(final_answer=None, messages=messages)
+        tools = self._tool_params(ctx)
+        self._warn_deprecated(ctx)
+        while True:
+            if result.turns >= limits.max_turns:
+                result.stop_reason = "max_turns"
+                break
+            if result.usage.total_tokens >= limits.max_tokens:
+                result.stop_reason = "max_tokens"
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                result.stop_reason = "wall_time"
+                break
+            started = time.monotonic()
+            try:
+                response = await asyncio.wait_for(self._create(ctx, messages, tools), remaining)
+            except TimeoutError:
+                result.stop_reason = "wall_time"
+                break
+            except RetriesExhausted as exc:
+                raise self._failed(result, f"the Anthropic API failed: {exc}") from None
+            except anthropic.APIStatusError as exc:
+                raise self._status_error(exc, result) from None
+            except anthropic.AnthropicError as exc:
+                raise self._failed(result, f"the Anthropic API call failed: {describe_failure(exc)}") from None
+            result.turns += 1
+            turn_usage, priced = usage_of(self.model, response.usage)
+            result.usage.add(turn_usage)
+            if not priced:
+                self._warn_unpriced(ctx)
+            content = [block_param(block) for block in response.content]
+            messages.append({"role": "assistant", "content": content})
+            tool_uses = [block for block in content if block["type"] == "tool_use"]
+            ctx.emit(
+                "agent_message",
+                {
+                    "turn": result.turns,
+                    "text": text_of(content),
+                    "tool_uses": len(tool_uses),
+                    "usage": turn_usage.to_dict(),
+                    "stop_reason": response.stop_reason,
+                    "duration_s": round(time.monotonic() - started, 3),
+                },
+            )
+            if response.stop_reason == "pause_turn":
+                continue
+            if not tool_uses:
+                result.final_answer = text_of(content)
+                result.stop_reason = "max_tokens" if response.stop_reason == "model_context_window_exceeded" else "end_turn"
+                break
+            outcomes = [await ctx.toolbox.call(use["name"], dict(use["input"] or {}), call_id=use["id"]) for use in tool_uses]
+            messages.append(
+                {"role": "user", "content": [tool_result_block(u["id"], o) for u, o in zip(tool_uses, outcomes, strict=True)]}
+            )
+        return result
+
+    # ---- one model call ---------------------------------------------------------------------------------------
+
+    def _tool_params(self, ctx: AgentContext) -> list[dict[str, Any]]:
+        tools: list[dict[str, Any]] = [
+            {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
+            for tool in ctx.toolbox.tools
+        ]
+        if tools and self.prompt_caching:
+            tools[-1] = {**tools[-1], "cache_control": CACHE}
+        return tools
+
+    async def _create(self, ctx: AgentContext, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Any:
+        request: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": ctx.limits.max_output_tokens,
+            "messages": messages,
+        }
+        if self.prompt_caching:
+            request["messages"] = [*messages[:-1], with_cache_breakpoint(messages[-1])]
+        if ctx.system_prompt:
+            system: Any = ctx.system_prompt
+            if self.prompt_caching:
+                system = [{"type": "text", "text": ctx.system_prompt, "cache_control": CACHE}]
+            request["system"] = system
+        if tools:
+            request["tools"] = tools
+
+        def log_retry(attempt: int, exc: BaseException, wait_s: float) -> None:
+            ctx.emit(
+                "log",
+                {
+                    "level": "warning",
+                    "message": scrub_key(
+                        f"{ctx.scenario.id}__{ctx.repetition}: {self.model}: {describe_failure(exc)};"
+                        f" retry {attempt}/{self.retry.max_attempts - 1}"
+                        f" in {wait_s:.2f} s"
+                    ),
+                },
+            )
+
+        return await call_with_retries(
+            lambda: self.client.messages.create(**request, timeout=self.call_timeout_s),
+            policy=self.retry,
+            on_retry=log_retry,
+        )
+
+    # ---- errors -----------------------------------------------------------------------------------------------
+
+    def _failed(self, partial: AgentResult, message: str) -> ApiCallError:
+        partial.stop_reason = "error"
+        partial.error = scrub_key(message)
+        return ApiCallError(partial.error, partial)
+
+    def _status_error(self, exc: anthropic.APIStatusError, partial: AgentResult) -> Exception:
+        status = exc.status_code
+        if status in (401, 403):
+            return FatalAgentError(f"the Anthropic API rejected the key ({status}): check ANTHROPIC_API_KEY")
+        if status == 404:
+            detail = scrub_key(exc.api_message or "not found")
+            return FatalAgentError(f"the Anthropic API does not know model '{self.model}' (404): {detail}")
+        detail = scrub_key(exc.api_message or describe_failure(exc))
+        return self._failed(partial, f"the Anthropic API refused the request ({status}): {detail}")
+
+    def _warn_deprecated(self, ctx: AgentContext) -> None:
+        eol = None if self._warned_deprecated else end_of_life(self.model)
+        self._warned_deprecated = True
+        if eol:
+            ctx.emit("log", {"level": "warning", "message": f"{self.model} is deprecated (end of life: {eol})"})
+
+    def _warn_unpriced(self, ctx: AgentContext) -> None:
+        if self._warned_price:
+            return
+        self._warned_price = True
+        ctx.emit(
+            "log",
+            {
+                "level": "warning",
+                "message": f"no price for model '{self.model}' in the price table of {PRICES_AS_OF}: its cost counts as 0",
+            },
+        )

@@ -1,0 +1,90 @@
+"""The replay agent: re-issues an earlier run's tool calls, turn by turn, from its trial artifacts, and gives the same
+final answer (tool results may differ: they come from this trial's Jira)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, Usage
+from jira_bench_tui.engine import store
+
+
+def nearest_repetition(available: list[int], wanted: int) -> int:
+    """The available repetition closest to `wanted` (the lower one on a tie)."""
+    return min(available, key=lambda rep: (abs(rep - wanted), rep))
+
+
+def text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text").strip()
+
+
+class ReplayAgent(Agent):
+    """Replays the trials of the run in `run_folder` (same scenario id; same repetition or the nearest one)."""
+
+    def __init__(self, run_folder: Path) -> None:
+        self.run_folder = run_folder
+        self.run_id = run_folder.name
+        self.name = f"replay:{self.run_id}"
+        self._reps: dict[str, list[int]] | None = None
+
+    def repetitions(self) -> dict[str, list[int]]:
+        """The repetitions on disk for each scenario id of the earlier run (read once)."""
+        if self._reps is None:
+            reps: dict[str, list[int]] = {}
+            for scenario_id, rep in sorted(store.finished_trials(self.run_folder)):
+                reps.setdefault(scenario_id, []).append(rep)
+            self._reps = reps
+        return self._reps
+
+    def load_artifact(self, scenario_id: str, repetition: int) -> dict[str, Any]:
+        available = self.repetitions().get(scenario_id)
+        if not available:
+            raise AgentError(f"run {self.run_id} has no trial of scenario '{scenario_id}' to replay")
+        rep = nearest_repetition(available, repetition)
+        try:
+            artifact = store.read_trial(self.run_folder, scenario_id, rep)
+        except store.StoreError as exc:
+            raise AgentError(f"cannot replay {scenario_id} from run {self.run_id}: {exc}") from None
+        if not isinstance(artifact.get("messages"), list):
+            raise AgentError(f"trial {store.trial_key(scenario_id, rep)} of run {self.run_id} has no messages")
+        return artifact
+
+    async def run(self, ctx: AgentContext) -> AgentResult:
+        artifact = self.load_artifact(ctx.scenario.id, ctx.repetition)
+        messages: list[dict[str, Any]] = [{"role": "user", "content": ctx.prompt}]
+        turns = 0
+        for message in artifact["messages"]:
+            if not isinstance(message, dict) or message.get("role") != "assistant":
+                continue
+            content = message.get("content")
+            blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content or [])
+            turns += 1
+            messages.append({"role": "assistant", "content": blocks})
+            tool_uses = [b for b in blocks if isinstance(b, dict) and b.get("type") == "tool_use"]
+            ctx.emit(
+                "agent_message",
+                {"turn": turns, "text": text_of(blocks), "tool_uses": len(tool_uses), "usage": Usage().to_dict()},
+            )
+            if not tool_uses:
+                continue
+            results: list[dict[str, Any]] = []
+            for use in tool_uses:
+                arguments = use.get("input")
+                outcome = await ctx.toolbox.call(
+                    str(use.get("name")), dict(arguments) if isinstance(arguments, dict) else {}, call_id=use.get("id")
+                )
+                block: dict[str, Any] = {"type": "tool_result", "tool_use_id": use.get("id"), "content": outcome.text}
+                if outcome.is_error:
+                    block["is_error"] = True
+                results.append(block)
+            messages.append({"role": "user", "content": results})
+        stop_reason = artifact.get("stop_reason")
+        return AgentResult(
+            final_answer=artifact.get("final_answer"),
+            messages=messages,
+            turns=turns,
+            stop_reason=stop_reason if stop_reason in ("end_turn", "max_turns", "max_tokens", "wall_time") else "end_turn",
+        )

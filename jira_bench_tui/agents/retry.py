@@ -1,0 +1,115 @@
+"""Retrying Anthropic API calls: which failures are worth another attempt, how long to wait (exponential backoff with
+jitter, or the server's retry-after), and the loop that does it within a budget of attempts."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+import anthropic
+
+T = TypeVar("T")
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """At most `max_attempts` calls; waits grow as base * 2^(attempt-1), with +-`jitter` of it at random, capped at
+    `max_delay_s`. A server's retry-after is honoured (also capped)."""
+
+    max_attempts: int = 6
+    base_delay_s: float = 1.0
+    max_delay_s: float = 30.0
+    jitter: float = 0.5
+
+    def backoff_s(self, attempt: int, retry_after_s: float | None = None) -> float:
+        """How long to wait after failed attempt number `attempt` (1-based)."""
+        if retry_after_s is not None:
+            return min(max(retry_after_s, 0.0), self.max_delay_s)
+        raw = self.base_delay_s * (2 ** (attempt - 1))
+        spread = raw * self.jitter
+        return min(max(raw + random.uniform(-spread, spread), 0.0), self.max_delay_s)
+
+
+def retry_after_s(headers: Mapping[str, str] | None) -> float | None:
+    """The wait a response asks for: retry-after-ms, else retry-after in seconds or as an HTTP date."""
+    if not headers:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return float(millis) / 1000.0
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Rate limits, overload, server errors, connection errors and timeouts are worth another attempt."""
+    if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, anthropic.APIStatusError):
+        return exc.status_code in RETRYABLE_STATUS
+    return False
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short phrase for a failed attempt: 'HTTP 529 overloaded_error: Overloaded', 'timeout', 'connection error'."""
+    if isinstance(exc, anthropic.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, anthropic.APIConnectionError):
+        return "connection error"
+    if isinstance(exc, anthropic.APIStatusError):
+        detail = ": ".join(part for part in (exc.type, exc.api_message) if part)
+        return f"HTTP {exc.status_code}" + (f" {detail}" if detail else "")
+    return type(exc).__name__
+
+
+class RetriesExhausted(Exception):
+    """Every attempt failed with a retryable error; `last` is the final one."""
+
+    def __init__(self, attempts: int, last: BaseException) -> None:
+        super().__init__(f"gave up after {attempts} attempts ({describe_failure(last)})")
+        self.attempts = attempts
+        self.last = last
+
+
+async def call_with_retries(
+    call: Callable[[], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    on_retry: Callable[[int, BaseException, float], None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """Run `call` until it succeeds; retryable failures wait and try again (on_retry(attempt, error, wait_s) first),
+    other errors propagate at once, and RetriesExhausted ends the budget."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return await call()
+        except Exception as exc:
+            if not is_retryable(exc):
+                raise
+            if attempt >= policy.max_attempts:
+                raise RetriesExhausted(attempt, exc) from exc
+            headers = exc.response.headers if isinstance(exc, anthropic.APIStatusError) else None
+            wait_s = policy.backoff_s(attempt, retry_after_s(headers))
+            if on_retry is not None:
+                on_retry(attempt, exc, wait_s)
+            await sleep(wait_s)

@@ -1,0 +1,142 @@
+"""Start runs: check a run request (every problem one UserError naming its form field), create the run folder, spawn
+the detached worker. Also the entry point of run control for the app (kill_run, resume_run come from control.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jira_bench_tui.engine import store
+from jira_bench_tui.engine.control import kill_run, resume_run
+from jira_bench_tui.engine.server_command import parse_server_command, probe_server_command
+from jira_bench_tui.engine.solution_tools import check_solution_tools, embedded_tool_names
+from jira_bench_tui.engine.spawn import spawn_worker
+from jira_bench_tui.errors import UserError
+from jira_bench_tui.harness.loader import HarnessError, LoadedHarness, load_harness
+
+__all__ = [
+    "RunRequest", "check_request", "create_run", "spawn_worker", "launch", "kill_run", "resume_run", "resolve_server",
+]
+
+MAX_RUNS = 1000
+MAX_CONCURRENCY = 256
+
+
+@dataclass
+class RunRequest:
+    """What the launcher form or `jira-bench run` asks for."""
+
+    harness: str
+    model: str = "oracle"
+    runs: int = 1
+    concurrency: int = 4
+    server: str = "builtin"
+    fixture: str | None = None
+    scenarios: list[str] = field(default_factory=list)
+    max_turns: int | None = None
+    wall_time_s: float | None = None
+    trust: bool = False
+
+
+def _check_numbers(req: RunRequest) -> None:
+    if not isinstance(req.runs, int) or not 1 <= req.runs <= MAX_RUNS:
+        raise UserError(f"runs must be a whole number from 1 to {MAX_RUNS}, got {req.runs!r}", field="runs")
+    if not isinstance(req.concurrency, int) or not 1 <= req.concurrency <= MAX_CONCURRENCY:
+        raise UserError(f"concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, got {req.concurrency!r}",
+                        field="concurrency")
+    if req.max_turns is not None and (not isinstance(req.max_turns, int) or not 1 <= req.max_turns <= 500):
+        raise UserError(f"max turns must be a whole number from 1 to 500, got {req.max_turns!r}", field="max_turns")
+    if req.wall_time_s is not None and not (isinstance(req.wall_time_s, int | float) and req.wall_time_s > 0):
+        raise UserError(f"wall time must be a positive number of seconds, got {req.wall_time_s!r}", field="wall_time")
+
+
+def _load(req: RunRequest) -> LoadedHarness:
+    if not req.harness or not req.harness.strip():
+        raise UserError("which harness? give a file or builtin:NAME", field="harness")
+    loaded = load_harness(req.harness.strip())
+    if req.fixture:
+        try:
+            loaded = load_harness(req.harness.strip(), fixture_override=req.fixture)
+        except HarnessError as exc:
+            raise UserError(str(exc), field="fixture") from None
+    known = [s.id for s in loaded.harness.scenarios]
+    unknown = [sid for sid in req.scenarios if sid not in known]
+    if unknown:
+        raise UserError(f"{loaded.source} has no scenario {unknown[0]!r} (it has: {', '.join(known)})", field="harness")
+    return loaded
+
+
+def resolve_server(req: RunRequest, loaded: LoadedHarness) -> store.ServerChoice:
+    """The server a run uses: the embedded Jira, the --server command, or the harness's own command (needs trust)."""
+    text = (req.server or "builtin").strip()
+    if text not in ("builtin", "embedded"):
+        if req.fixture:
+            raise UserError("--fixture works only with the embedded Jira (--server builtin)", field="fixture")
+        return store.ServerChoice(kind="command", command=parse_server_command(text), trusted=True)
+    spec = loaded.harness.server
+    if spec.kind == "command":
+        if not spec.command:
+            raise UserError(f"{loaded.source}: server.command is empty", field="harness")
+        if not req.trust:
+            shown = " ".join(spec.command)
+            raise UserError(f"{loaded.source} wants to run its own server command {shown!r}; pass --trust to allow it",
+                            field="server")
+        return store.ServerChoice(kind="command", command=list(spec.command), trusted=True)
+    fixture = req.fixture
+    if fixture and not fixture.startswith("builtin:"):
+        fixture = str(Path(fixture).expanduser().resolve())  # the worker (and a later resume) may run elsewhere
+    return store.ServerChoice(kind="embedded", fixture=fixture)
+
+
+def check_request(req: RunRequest, results: Path) -> LoadedHarness:
+    """Validate everything a run needs; raises UserError(message, field=...) on the first problem. Writes nothing."""
+    _check_numbers(req)
+    loaded = _load(req)
+    from jira_bench_tui.agents.registry import check_model
+
+    check_model(req.model, results)
+    server = resolve_server(req, loaded)
+    if server.kind == "command":
+        assert server.command is not None
+        tools = probe_server_command(server.command, loaded.harness.server.env or None)
+        if req.model == "oracle":
+            check_solution_tools(loaded, set(tools), req.scenarios)
+    else:
+        check_solution_tools(loaded, embedded_tool_names(), req.scenarios)
+    return loaded
+
+
+def build_spec(req: RunRequest, loaded: LoadedHarness, server: store.ServerChoice) -> store.RunSpec:
+    scenario_ids = list(req.scenarios) or [s.id for s in loaded.harness.scenarios]
+    now = time.time()
+    return store.RunSpec(
+        run_id=store.new_run_id(loaded.harness.name, req.model, now),
+        created_at=now,
+        harness_source=loaded.source,
+        harness_name=loaded.harness.name,
+        harness_version=loaded.harness.version,
+        harness=loaded.harness.model_dump(mode="json", by_alias=True, exclude_unset=True),
+        harness_dir=str(loaded.base_dir) if loaded.base_dir else None,
+        model=req.model,
+        runs=req.runs,
+        concurrency=req.concurrency,
+        scenario_ids=scenario_ids,
+        max_turns=req.max_turns,
+        wall_time_s=float(req.wall_time_s) if req.wall_time_s is not None else None,
+        server=server,
+    )
+
+
+def create_run(req: RunRequest, results: Path) -> Path:
+    """check_request, then the run folder with spec.json (holding the harness) and a queued state.json."""
+    loaded = check_request(req, results)
+    spec = build_spec(req, loaded, resolve_server(req, loaded))
+    return store.create_run(results, spec)
+
+
+def launch(req: RunRequest, results: Path) -> tuple[Path, int]:
+    """Create the run and start its detached worker: (run folder, worker pid)."""
+    folder = create_run(req, results)
+    return folder, spawn_worker(folder)

@@ -1,0 +1,72 @@
+"""Compare runs (`jira-bench report`): one row per run with pass rate, pass^k, errors, cost, tokens and time, as a
+table, Markdown, CSV or JSON. Scores come from the trial artifacts, so a run still going reports what it has."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from jira_bench_tui.engine import scoring, store
+
+COLUMNS = ["run_id", "harness", "model", "status", "trials", "pass_rate", "pass_hat_k", "errors", "cost_usd",
+           "tokens", "median_time_s"]
+HEADERS = ["run", "harness", "model", "status", "trials", "pass rate", "pass^k", "errors", "cost", "tokens",
+           "median time"]
+
+
+def run_summary(folder: Path) -> dict[str, Any]:
+    """The run's scores now (summary.json's shape), with the status a reader shows."""
+    spec = store.read_spec(folder)
+    status = store.display_status(store.read_state(folder))
+    return scoring.summarise(spec, store.iter_trials(folder), status=status)
+
+
+def row(summary: dict[str, Any]) -> dict[str, Any]:
+    hat = summary.get("pass_hat_k") or {}
+    k = max((int(key) for key in hat), default=None)
+    per_time = (summary.get("per_trial") or {}).get("duration_s") or {}
+    return {
+        "run_id": summary["run_id"], "harness": summary["harness"], "model": summary["model"],
+        "status": summary["status"], "trials": f"{summary['done']}/{summary['total']}",
+        "pass_rate": summary["pass_rate"], "pass_hat_k": hat.get(str(k)) if k else None, "k": k,
+        "errors": summary["errored"], "cost_usd": summary["cost_usd"], "tokens": summary["tokens"],
+        "median_time_s": per_time.get("median"),
+    }
+
+
+def _cell(name: str, value: Any, k: int | None) -> str:
+    if value is None:
+        return "-"
+    if name in ("pass_rate", "pass_hat_k"):
+        text = f"{value:.1%}"
+        return f"{text} (k={k})" if name == "pass_hat_k" and k else text
+    if name == "cost_usd":
+        return f"${value:.4f}"
+    if name == "median_time_s":
+        return f"{value:.2f} s"
+    return str(value)
+
+
+def format_report(summaries: list[dict[str, Any]], fmt: str) -> str:
+    """The report in `fmt`: table, md, csv or json."""
+    rows = [row(s) for s in summaries]
+    if fmt == "json":
+        return json.dumps([{**r, "summary": s} for r, s in zip(rows, summaries, strict=True)], indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, "k"], lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({key: ("" if r[key] is None else r[key]) for key in [*COLUMNS, "k"]})
+        return buffer.getvalue()
+    cells = [[_cell(name, r[name], r["k"]) for name in COLUMNS] for r in rows]
+    if fmt == "md":
+        lines = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join("---" for _ in HEADERS) + "|"]
+        lines += ["| " + " | ".join(c) + " |" for c in cells]
+        return "\n".join(lines) + "\n"
+    table = [HEADERS, *cells]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    return "\n".join("  ".join(c.ljust(widths[i]) for i, c in enumerate(line)).rstrip() for line in table) + "\n"

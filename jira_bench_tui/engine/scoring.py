@@ -1,0 +1,132 @@
+"""Scores of a run from its trial artifacts: pass rates, pass@k and pass^k, and per-trial usage statistics.
+
+Errored trials (infrastructure, API failures) are left out of every denominator and reported apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from jira_bench_tui.engine.store import RunSpec
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k: the chance that at least one of k trials drawn from n (c passed) passes."""
+    if k > n or k < 1:
+        raise ValueError(f"k={k} needs 1 <= k <= n={n}")
+    if n - c < k:
+        return 1.0
+    return 1.0 - math.comb(n - c, k) / math.comb(n, k)
+
+
+def pass_hat_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass^k: the chance that all k trials drawn from n (c passed) pass."""
+    if k > n or k < 1:
+        raise ValueError(f"k={k} needs 1 <= k <= n={n}")
+    return math.comb(c, k) / math.comb(n, k)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Linear-interpolated percentile (fraction 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return float(ordered[0])
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
+
+
+def distribution(values: list[float]) -> dict[str, float] | None:
+    """median, p90 and total of a list (None when empty)."""
+    if not values:
+        return None
+    return {
+        "median": round(percentile(values, 0.5), 6),
+        "p90": round(percentile(values, 0.9), 6),
+        "total": round(float(sum(values)), 6),
+    }
+
+
+def _rate(passed: int, scored: int) -> float | None:
+    return round(passed / scored, 6) if scored else None
+
+
+def _tool_calls(artifact: dict[str, Any]) -> int:
+    if isinstance(artifact.get("tool_calls"), int):
+        return int(artifact["tool_calls"])
+    return sum(1 for step in artifact.get("steps", []) if step.get("kind") == "tool_call")
+
+
+def summarise(spec: RunSpec, artifacts: Iterable[dict[str, Any]], *, status: str = "completed",
+              error: str | None = None) -> dict[str, Any]:
+    """summary.json: the run's scores, from the artifacts on disk (any order; unknown scenarios ignored)."""
+    per_scenario: dict[str, dict[str, int]] = {
+        sid: {"passed": 0, "failed": 0, "errored": 0, "total": spec.runs} for sid in spec.scenario_ids
+    }
+    tokens: list[float] = []
+    cost: list[float] = []
+    turns: list[float] = []
+    calls: list[float] = []
+    durations: list[float] = []
+    for artifact in artifacts:
+        counts = per_scenario.get(str(artifact.get("scenario_id")))
+        if counts is None:
+            continue
+        outcome = artifact.get("outcome")
+        counts["errored" if outcome == "error" else "passed" if outcome == "passed" else "failed"] += 1
+        usage = artifact.get("usage") or {}
+        tokens.append(float(usage.get("total_tokens", 0) or 0))
+        cost.append(float(usage.get("cost_usd", 0.0) or 0.0))
+        turns.append(float(artifact.get("turns", 0) or 0))
+        calls.append(float(_tool_calls(artifact)))
+        durations.append(float(artifact.get("duration_s", 0.0) or 0.0))
+
+    passed = sum(c["passed"] for c in per_scenario.values())
+    failed = sum(c["failed"] for c in per_scenario.values())
+    errored = sum(c["errored"] for c in per_scenario.values())
+    scenarios_out: dict[str, Any] = {}
+    for sid, counts in per_scenario.items():
+        scored = counts["passed"] + counts["failed"]
+        scenarios_out[sid] = {**counts, "done": scored + counts["errored"], "pass_rate": _rate(counts["passed"], scored)}
+
+    at_k: dict[str, float] = {}
+    hat_k: dict[str, float] = {}
+    for k in range(1, spec.runs + 1):
+        eligible = [(c["passed"] + c["failed"], c["passed"]) for c in per_scenario.values()
+                    if c["passed"] + c["failed"] >= k]
+        if not eligible:
+            continue
+        at_k[str(k)] = round(sum(pass_at_k(n, c, k) for n, c in eligible) / len(eligible), 6)
+        hat_k[str(k)] = round(sum(pass_hat_k(n, c, k) for n, c in eligible) / len(eligible), 6)
+
+    done = passed + failed + errored
+    return {
+        "run_id": spec.run_id,
+        "status": status,
+        "error": error,
+        "model": spec.model,
+        "harness": spec.harness_name,
+        "runs": spec.runs,
+        "total": spec.total_trials,
+        "done": done,
+        "passed": passed,
+        "failed": failed,
+        "errored": errored,
+        "pass_rate": _rate(passed, passed + failed),
+        "error_rate": _rate(errored, done),
+        "pass_at_k": at_k,
+        "pass_hat_k": hat_k,
+        "tokens": int(sum(tokens)),
+        "cost_usd": round(sum(cost), 6),
+        "per_trial": {
+            "tokens": distribution(tokens),
+            "cost_usd": distribution(cost),
+            "turns": distribution(turns),
+            "tool_calls": distribution(calls),
+            "duration_s": distribution(durations),
+        },
+        "scenarios": scenarios_out,
+    }

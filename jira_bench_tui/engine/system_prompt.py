@@ -1,0 +1,54 @@
+"""The system prompt of a trial: whom the agent works for, today's date by the fixture's clock, how to work and end."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+
+def _as_date(now: Any) -> date | None:
+    if isinstance(now, datetime):
+        return now.date()
+    if isinstance(now, date):
+        return now
+    if isinstance(now, int | float):
+        return datetime.fromtimestamp(now, tz=UTC).date()
+    if isinstance(now, str) and now.strip():
+        try:
+            return datetime.fromisoformat(now.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            return None
+    return None
+
+
+def _user(current_user: Any) -> tuple[str | None, str | None]:
+    if current_user is None:
+        return None, None
+    if isinstance(current_user, str):
+        return current_user, None
+    if isinstance(current_user, dict):
+        return current_user.get("display_name") or current_user.get("name"), current_user.get("email")
+    return (getattr(current_user, "display_name", None) or getattr(current_user, "name", None),
+            getattr(current_user, "email", None))
+
+
+def build_system_prompt(current_user: Any = None, now: Any = None, base_url: str | None = None) -> str:
+    """The system prompt; `current_user` and `now` come from the Jira's meta (None when the server is external)."""
+    name, email = _user(current_user)
+    today = _as_date(now) or datetime.now(tz=UTC).date()
+    if name and email:
+        whom = f"You are an assistant working in Jira on behalf of {name} <{email}>; \"me\" and \"I\" mean this user."
+    elif name:
+        whom = f"You are an assistant working in Jira on behalf of {name}; \"me\" and \"I\" mean this user."
+    else:
+        whom = "You are an assistant working in Jira on behalf of the user whose account the Jira tools use."
+    lines = [
+        whom,
+        f"Today is {today.strftime('%A')}, {today.isoformat()}.",
+        "You can act only through the Jira tools you are given: look things up before you change them, and do "
+        "exactly what the request asks, nothing more.",
+        "When you are done, finish with a short answer that says what you did or what you found.",
+    ]
+    if base_url:
+        lines.insert(2, f"The Jira site is {base_url}.")
+    return "\n".join(lines)

@@ -1,0 +1,231 @@
+"""The trial's MCP tools as an `agents.base.ToolBox`: calls through an open `mcp.client.Client`, each one timed,
+bounded by a timeout, recorded as a `tool_call` step and reported to the engine's hooks."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import anyio
+from mcp.client import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp.server.mcpserver import MCPServer
+from mcp.shared.exceptions import MCPError
+
+from jira_bench_tui.agents.base import ToolOutcome, ToolSpec
+
+StepHook = Callable[[dict[str, Any]], None]
+EVENT_RESULT_CHARS = 2000  # a tool_result event carries at most this much of the result (the artifact has it all)
+DEFAULT_CALL_TIMEOUT_S = 60.0
+
+
+class ToolBoxError(Exception):
+    """The MCP server could not be reached or broke the connection (not a tool error). One sentence for a user."""
+
+
+def _result_text(result: Any) -> str:
+    """The text of a CallToolResult: its text blocks joined; structured content as JSON when there is no text."""
+    parts: list[str] = []
+    for block in result.content or []:
+        text = getattr(block, "text", None)
+        if isinstance(text, str):
+            parts.append(text)
+        else:
+            parts.append(f"[{getattr(block, 'type', 'content')} block]")
+    if not parts and result.structured_content is not None:
+        return json.dumps(result.structured_content, ensure_ascii=False)
+    return "\n".join(parts)
+
+
+class McpToolBox:
+    """Implements `agents.base.ToolBox` over a connected MCP client.
+
+    `calls` holds one dict per call, shaped like the `tool_call` step of docs/run-folder.md (`kind`, `turn`,
+    `call_id`, `tool`, `arguments`, `result`, `is_error`, `duration_s`). `on_call(step)` runs before a call (the step
+    has no result yet), `on_result(step)` after it; `tool_call_event`/`tool_result_event` turn a step into event fields.
+    `turn` is the agent turn the next calls belong to: `track_turns(emit)` keeps it from the agent's `agent_message`
+    events.
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        tools: list[ToolSpec],
+        *,
+        on_call: StepHook | None = None,
+        on_result: StepHook | None = None,
+        call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
+    ) -> None:
+        self.client = client
+        self.tools = tools
+        self.calls: list[dict[str, Any]] = []
+        self.turn = 0
+        self.call_timeout_s = call_timeout_s
+        self._names = {tool.name for tool in tools}
+        self._on_call = on_call
+        self._on_result = on_result
+        self._ids = itertools.count(1)
+
+    def track_turns(self, emit: Callable[[str, dict[str, Any]], None]) -> Callable[[str, dict[str, Any]], None]:
+        """Wrap an agent `emit` so that each `agent_message` event sets `turn` for the tool calls that follow it."""
+
+        def tracking_emit(type_: str, fields: dict[str, Any]) -> None:
+            if type_ == "agent_message" and isinstance(fields.get("turn"), int):
+                self.turn = fields["turn"]
+            emit(type_, fields)
+
+        return tracking_emit
+
+    async def call(self, name: str, arguments: dict[str, Any], *, call_id: str | None = None) -> ToolOutcome:
+        """Call a tool and record it. Tool errors, unknown tools and timeouts come back as error outcomes;
+        ToolBoxError only when the server connection itself is broken."""
+        step: dict[str, Any] = {
+            "kind": "tool_call",
+            "turn": self.turn,
+            "call_id": call_id or f"call_{next(self._ids)}",
+            "tool": name,
+            "arguments": arguments,
+        }
+        if self._on_call is not None:
+            self._on_call(dict(step))
+        started = time.perf_counter()
+        if name in self._names:
+            text, is_error = await self.call_tool_raw(name, arguments)
+        else:
+            text, is_error = f"Unknown tool '{name}'", True
+        outcome = ToolOutcome(text=text, is_error=is_error, duration_s=time.perf_counter() - started)
+        step.update(result=outcome.text, is_error=outcome.is_error, duration_s=round(outcome.duration_s, 6))
+        self.calls.append(step)
+        if self._on_result is not None:
+            self._on_result(dict(step))
+        return outcome
+
+    async def call_tool_raw(self, name: str, arguments: dict[str, Any]) -> tuple[str, bool]:
+        """Call a tool without recording it (for checks' readers): (text, is_error). A timeout is an error result."""
+        timeout = self.call_timeout_s
+        try:
+            # The client's own read timeout ends the request cleanly; fail_after is the backstop.
+            with anyio.fail_after(timeout + 1.0):
+                result = await self.client.call_tool(name, arguments, read_timeout_seconds=timeout)
+        except TimeoutError:
+            return f"Tool '{name}' timed out after {timeout:g} s", True
+        except MCPError as exc:
+            if "timed out" in str(exc).lower():
+                return f"Tool '{name}' timed out after {timeout:g} s", True
+            return f"Error calling tool '{name}': {exc}", True
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError, anyio.EndOfStream, OSError) as exc:
+            raise ToolBoxError(f"the MCP server connection broke during '{name}' ({type(exc).__name__})") from exc
+        return _result_text(result), bool(result.is_error)
+
+
+def tool_call_event(step: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a `tool_call` event (docs/run-folder.md) for a step given to `on_call`."""
+    return {key: step[key] for key in ("turn", "call_id", "tool", "arguments")}
+
+
+def tool_result_event(step: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a `tool_result` event for a finished step: the result cut to 2000 characters."""
+    return {
+        "turn": step["turn"],
+        "call_id": step["call_id"],
+        "tool": step["tool"],
+        "is_error": step["is_error"],
+        "duration_ms": round(step["duration_s"] * 1000, 3),
+        "result": step["result"][:EVENT_RESULT_CHARS],
+    }
+
+
+async def list_tool_specs(client: Client, timeout_s: float) -> list[ToolSpec]:
+    """Every tool the server offers (all pages), as ToolSpecs."""
+    specs: list[ToolSpec] = []
+    cursor: str | None = None
+    with anyio.fail_after(timeout_s):
+        for _page in range(100):
+            listing = await client.list_tools(cursor=cursor)
+            for tool in listing.tools:
+                specs.append(ToolSpec(tool.name, tool.description or "", dict(tool.input_schema or {})))
+            cursor = listing.next_cursor
+            if not cursor:
+                break
+    return specs
+
+
+def describe_server(server: MCPServer | StdioServerParameters | str) -> str:
+    if isinstance(server, StdioServerParameters):
+        return "`" + " ".join([server.command, *server.args]) + "`"
+    if isinstance(server, str):
+        return server
+    return "the embedded Jira"
+
+
+@asynccontextmanager
+async def open_toolbox(
+    server: MCPServer | StdioServerParameters | str,
+    *,
+    on_call: StepHook | None = None,
+    on_result: StepHook | None = None,
+    call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
+    connect_timeout_s: float = 30.0,
+) -> AsyncIterator[McpToolBox]:
+    """Connect to an MCP server (an in-process MCPServer, a stdio command, or a streamable-HTTP URL), list its
+    tools, and yield a McpToolBox; the connection closes on exit. ToolBoxError when it cannot connect.
+
+    An exception raised in the body comes out as itself (FatalAgentError stays FatalAgentError), not wrapped in the
+    ExceptionGroup of the client's task group."""
+    try:
+        async with _connected_toolbox(server, on_call, on_result, call_timeout_s, connect_timeout_s) as toolbox:
+            yield toolbox
+    except BaseExceptionGroup as group:
+        leaf = _single_leaf(group)
+        if leaf is None:
+            raise
+        raise leaf from leaf.__cause__
+
+
+def _single_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
+    """The one exception inside nested single-member groups, or None when there are several."""
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        if len(exc.exceptions) != 1:
+            return None
+        exc = exc.exceptions[0]
+    return exc
+
+
+@asynccontextmanager
+async def _connected_toolbox(
+    server: MCPServer | StdioServerParameters | str,
+    on_call: StepHook | None,
+    on_result: StepHook | None,
+    call_timeout_s: float,
+    connect_timeout_s: float,
+) -> AsyncIterator[McpToolBox]:
+    async with AsyncExitStack() as stack:
+        # The client's read timeout bounds the handshake and the listing; calls pass their own timeout.
+        client = Client(server, read_timeout_seconds=connect_timeout_s)
+        try:
+            await stack.enter_async_context(client)
+        except Exception as exc:
+            raise ToolBoxError(
+                f"could not connect to the MCP server {describe_server(server)}: {_reason(exc)}"
+            ) from exc
+        try:
+            tools = await list_tool_specs(client, connect_timeout_s)
+        except Exception as exc:
+            raise ToolBoxError(
+                f"the MCP server {describe_server(server)} did not list its tools: {_reason(exc)}"
+            ) from exc
+        yield McpToolBox(client, tools, on_call=on_call, on_result=on_result, call_timeout_s=call_timeout_s)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason, unwrapping exception groups (anyio task groups wrap the real error)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,132 @@
+"""Bad input: one clear sentence on stderr, exit code 2, and nothing on disk changed (not even a run folder)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from jira_bench_tui.engine.launcher import RunRequest, check_request
+from jira_bench_tui.errors import UserError
+
+from .conftest import fingerprint, invoke, write_harness
+
+
+def assert_one_sentence_exit_2(code: int, out: str, err: str, *phrases: str) -> None:
+    assert code == 2, (code, out, err)
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for phrase in phrases:
+        assert phrase in err, err
+
+
+@pytest.fixture
+def earlier_run(results: Path) -> dict[str, str]:
+    """A finished run already on disk, and the fingerprint of the whole results folder with it."""
+    code, _, err = invoke("run", "builtin:example", "--model", "null", "--runs", "1")
+    assert code == 0, err
+    return fingerprint(results)
+
+
+@pytest.mark.parametrize(
+    "args,phrases",
+    [
+        (["--model", "gpt-4o"], ["unknown model 'gpt-4o'", "known: oracle, null"]),
+        (["--model", "claude-sonnet-4-5"], ["claude-sonnet-4-5 needs ANTHROPIC_API_KEY"]),
+        (["--model", "replay:no-such-run"], ["cannot replay: no run 'no-such-run'"]),
+        (["--runs", "0"], ["runs must be a whole number from 1 to 1000, got 0"]),
+        (["--concurrency", "0"], ["concurrency must be a whole number"]),
+        (["--max-turns", "0"], ["max turns must be a whole number from 1 to 500"]),
+        (["--wall-time", "-1"], ["wall time must be a positive number of seconds"]),
+        (["--scenario", "nope"], ["builtin:example has no scenario 'nope'"]),
+        (["--fixture", "builtin:nope"], ["no built-in fixture 'nope'"]),
+        (["--server", "no-such-mcp-server --flag"], ["'no-such-mcp-server' is not an executable on PATH"]),
+        (["--server", "false"], ["the server command 'false' exited or failed before answering MCP"]),
+        (["--server", "'unclosed"], ["cannot read the server command"]),
+    ],
+)
+def test_bad_run_options(results: Path, earlier_run: dict[str, str], args: list[str], phrases: list[str]) -> None:
+    code, out, err = invoke("run", "builtin:example", *args)
+    assert_one_sentence_exit_2(code, out, err, *phrases)
+    assert fingerprint(results) == earlier_run
+
+
+def test_a_server_command_that_exits_at_once(results: Path, earlier_run: dict[str, str]) -> None:
+    command = f"{sys.executable} -c 'raise SystemExit(3)'"
+    code, out, err = invoke("run", "builtin:example", "--server", command)
+    assert_one_sentence_exit_2(code, out, err, "exited or failed before answering MCP")
+    assert fingerprint(results) == earlier_run
+
+
+def test_unknown_harness(results: Path, earlier_run: dict[str, str]) -> None:
+    code, out, err = invoke("run", "builtin:nope")
+    assert_one_sentence_exit_2(code, out, err, "no built-in harness 'nope'")
+    assert fingerprint(results) == earlier_run
+
+
+def test_a_solution_that_calls_an_unknown_tool(results: Path, earlier_run: dict[str, str], tmp_path: Path) -> None:
+    data = json.loads(Path("jira_bench_tui/harness/builtin/example.json").read_text())
+    data["fixture"] = "builtin:example"
+    data["scenarios"][1]["solution"]["steps"][1]["tool"] = "jira_teleport_issue"
+    harness = write_harness(tmp_path / "typo.json", data)
+    before = fingerprint(tmp_path)
+    for command in (["run", str(harness)], ["validate", str(harness)]):
+        code, out, err = invoke(*command)
+        assert code == 2 and "Traceback" not in err, err
+        assert "scenarios[1].solution.steps[1].tool: unknown tool 'jira_teleport_issue'" in err
+    assert fingerprint(results) == earlier_run
+    assert fingerprint(tmp_path) == before
+
+
+def test_a_harness_server_command_needs_trust(results: Path, earlier_run: dict[str, str], tmp_path: Path) -> None:
+    data = json.loads(Path("jira_bench_tui/harness/builtin/example.json").read_text())
+    data["server"] = {"kind": "command", "command": ["rm", "-rf", "/tmp/should-never-run"]}
+    harness = write_harness(tmp_path / "server.json", data)
+    code, out, err = invoke("run", str(harness))
+    assert_one_sentence_exit_2(code, out, err, "wants to run its own server command", "pass --trust")
+    assert fingerprint(results) == earlier_run
+
+
+@pytest.mark.parametrize("command", [["attach"], ["kill"], ["resume"], ["replay", "--plain"], ["report"]])
+def test_unknown_run_id(results: Path, earlier_run: dict[str, str], command: list[str]) -> None:
+    code, out, err = invoke(*command, "20990101-000000-nope")
+    assert_one_sentence_exit_2(code, out, err, "no run '20990101-000000-nope'", "jira-bench view list")
+    assert fingerprint(results) == earlier_run
+
+
+def test_check_request_names_the_form_field(results: Path) -> None:
+    cases = {
+        "harness": RunRequest(harness="builtin:nope"),
+        "model": RunRequest(harness="builtin:example", model="nope"),
+        "runs": RunRequest(harness="builtin:example", runs=0),
+        "concurrency": RunRequest(harness="builtin:example", concurrency=10_000),
+        "max_turns": RunRequest(harness="builtin:example", max_turns=0),
+        "wall_time": RunRequest(harness="builtin:example", wall_time_s=0),
+        "server": RunRequest(harness="builtin:example", server="no-such-mcp-server"),
+        "fixture": RunRequest(harness="builtin:example", fixture="/no/such/fixture.json"),
+    }
+    for field, request in cases.items():
+        with pytest.raises(UserError) as caught:
+            check_request(request, results)
+        assert caught.value.field == field, (field, str(caught.value))
+    assert not results.exists() or fingerprint(results) == {}
+
+
+def test_resume_a_completed_run_and_kill_a_finished_one(results: Path, earlier_run: dict[str, str]) -> None:
+    run_id = next((results / "runs").iterdir()).name
+    code, out, err = invoke("resume", run_id)
+    assert_one_sentence_exit_2(code, out, err, "is completed; there is nothing to resume")
+    code, out, err = invoke("kill", run_id)
+    assert_one_sentence_exit_2(code, out, err, "is not running (it is completed)")
+    assert fingerprint(results) == earlier_run
+
+
+def test_bad_clean_and_replay_arguments(results: Path, earlier_run: dict[str, str]) -> None:
+    code, out, err = invoke("clean", "--older-than", "soon")
+    assert_one_sentence_exit_2(code, out, err, "--older-than wants a number and a unit")
+    run_id = next((results / "runs").iterdir()).name
+    code, out, err = invoke("replay", run_id, "--plain", "--trial", "nope__9")
+    assert_one_sentence_exit_2(code, out, err, "has no finished trial 'nope__9'")
+    assert fingerprint(results) == earlier_run

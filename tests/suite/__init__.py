@@ -1,0 +1,1 @@
+"""Tests of the default fixture and the built-in suite builtin:core."""
