@@ -3,11 +3,23 @@ final answer (tool results may differ: they come from this trial's Jira)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, Usage
-from jira_bench_tui.engine import store
+
+
+class ReplayTrials(Protocol):
+    """Where the earlier run's trials come from (the engine reads them from its run folder)."""
+
+    run_id: str
+
+    def repetitions(self) -> dict[str, list[int]]:
+        """The repetitions on record for each scenario id."""
+        ...
+
+    def read(self, scenario_id: str, repetition: int) -> dict[str, Any]:
+        """One trial artifact; raises LookupError with a one-sentence reason when it cannot be read."""
+        ...
 
 
 def nearest_repetition(available: list[int], wanted: int) -> int:
@@ -24,19 +36,16 @@ def text_of(content: Any) -> str:
 class ReplayAgent(Agent):
     """Replays the trials of the run in `run_folder` (same scenario id; same repetition or the nearest one)."""
 
-    def __init__(self, run_folder: Path) -> None:
-        self.run_folder = run_folder
-        self.run_id = run_folder.name
+    def __init__(self, trials: ReplayTrials) -> None:
+        self.trials = trials
+        self.run_id = trials.run_id
         self.name = f"replay:{self.run_id}"
         self._reps: dict[str, list[int]] | None = None
 
     def repetitions(self) -> dict[str, list[int]]:
-        """The repetitions on disk for each scenario id of the earlier run (read once)."""
+        """The repetitions on record for each scenario id of the earlier run (read once)."""
         if self._reps is None:
-            reps: dict[str, list[int]] = {}
-            for scenario_id, rep in sorted(store.finished_trials(self.run_folder)):
-                reps.setdefault(scenario_id, []).append(rep)
-            self._reps = reps
+            self._reps = self.trials.repetitions()
         return self._reps
 
     def load_artifact(self, scenario_id: str, repetition: int) -> dict[str, Any]:
@@ -45,11 +54,11 @@ class ReplayAgent(Agent):
             raise AgentError(f"run {self.run_id} has no trial of scenario '{scenario_id}' to replay")
         rep = nearest_repetition(available, repetition)
         try:
-            artifact = store.read_trial(self.run_folder, scenario_id, rep)
-        except store.StoreError as exc:
-            raise AgentError(f"cannot replay {scenario_id} from run {self.run_id}: {exc}") from None
+            artifact = self.trials.read(scenario_id, rep)
+        except LookupError as exc:
+            raise AgentError(f"cannot replay {scenario_id} from run {self.run_id}: {exc.args[0]}") from None
         if not isinstance(artifact.get("messages"), list):
-            raise AgentError(f"trial {store.trial_key(scenario_id, rep)} of run {self.run_id} has no messages")
+            raise AgentError(f"trial {scenario_id}__{rep} of run {self.run_id} has no messages")
         return artifact
 
     async def run(self, ctx: AgentContext) -> AgentResult:

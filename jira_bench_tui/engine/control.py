@@ -103,7 +103,7 @@ def check_resumable(folder: Path) -> store.RunSpec:
         raise UserError(f"run {folder.name} is completed; there is nothing to resume")
     if status not in RESUMABLE:
         raise UserError(f"run {folder.name} is {status}; only an interrupted, cancelled or failed run can be resumed")
-    from jira_bench_tui.agents.registry import check_model
+    from jira_bench_tui.engine.models import check_model
 
     check_model(spec.model, folder.parent.parent)
     return spec

@@ -94,7 +94,7 @@ def check_request(req: RunRequest, results: Path) -> LoadedHarness:
     """Validate everything a run needs; raises UserError(message, field=...) on the first problem. Writes nothing."""
     _check_numbers(req)
     loaded = _load(req)
-    from jira_bench_tui.agents.registry import check_model
+    from jira_bench_tui.engine.models import check_model
 
     check_model(req.model, results)
     server = resolve_server(req, loaded)

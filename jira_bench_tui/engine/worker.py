@@ -125,7 +125,7 @@ class RunWorker:
             self.on_event(event)
 
     def _make_agent(self) -> Agent:
-        from jira_bench_tui.agents.registry import make_agent
+        from jira_bench_tui.engine.models import make_agent
 
         return make_agent(self.spec.model, self.folder.parent.parent)
 

@@ -13,6 +13,7 @@ from jira_bench_tui.agents.null import NullAgent
 from jira_bench_tui.agents.oracle import OracleAgent, PlaceholderError, fill, play_solution
 from jira_bench_tui.agents.replay import ReplayAgent
 from jira_bench_tui.engine import store
+from jira_bench_tui.engine.models import RunFolderTrials
 from jira_bench_tui.engine.toolbox import open_toolbox
 from jira_bench_tui.harness.schema import Solution
 
@@ -132,7 +133,7 @@ async def test_replay_reissues_the_tool_calls_and_gives_the_same_answer(tmp_path
     folder = hand_made_run(tmp_path, {("comment-login-bug", 1): earlier_transcript("rep one"),
                                       ("comment-login-bug", 3): earlier_transcript("rep three")})
     before = {p.name: p.read_bytes() for p in store.trials_dir(folder).iterdir()}
-    agent = ReplayAgent(folder)
+    agent = ReplayAgent(RunFolderTrials(folder))
     trial = await run_trial(agent, repetition=2)  # no rep 2: the nearest (the lower on a tie) is rep 1
     result = trial.result
     assert result is not None
@@ -153,7 +154,7 @@ async def test_replay_reissues_the_tool_calls_and_gives_the_same_answer(tmp_path
 
 async def test_replay_of_a_scenario_the_earlier_run_did_not_have_is_an_agent_error(tmp_path: Path) -> None:
     folder = hand_made_run(tmp_path, {("other-scenario", 1): earlier_transcript("x")})
-    trial = await run_trial(ReplayAgent(folder), expect_error=AgentError)
+    trial = await run_trial(ReplayAgent(RunFolderTrials(folder)), expect_error=AgentError)
     assert str(trial.error) == (
         "run 20261124-101500-demo-sonnet-4-6-ab12 has no trial of scenario 'comment-login-bug' to replay"
     )
@@ -163,5 +164,5 @@ async def test_replay_of_a_scenario_the_earlier_run_did_not_have_is_an_agent_err
 async def test_replay_of_a_corrupt_artifact_is_an_agent_error(tmp_path: Path) -> None:
     folder = hand_made_run(tmp_path, {})
     (store.trials_dir(folder) / "comment-login-bug__1.json").write_text("{not json", encoding="utf-8")
-    trial = await run_trial(ReplayAgent(folder), expect_error=AgentError)
+    trial = await run_trial(ReplayAgent(RunFolderTrials(folder)), expect_error=AgentError)
     assert "cannot replay comment-login-bug from run" in str(trial.error) and "not valid JSON" in str(trial.error)
