@@ -218,9 +218,11 @@ def report_command(run_ids: list[str], results: Path, *, fmt: str = "table", out
 def validate_command(loaded: LoadedHarness) -> int:
     """The oracle must pass and the null agent must fail every scenario; names each scenario that does not."""
     from jira_bench_tui.agents.null import NullAgent
+    from jira_bench_tui.engine.launcher import check_fixtures
     from jira_bench_tui.engine.solution_tools import check_solution_tools, embedded_tool_names
     from jira_bench_tui.engine.trial import score_solution_async
 
+    check_fixtures(loaded, [])
     check_solution_tools(loaded, embedded_tool_names(), [])
 
     async def score_all() -> list[tuple[str, Any, Any]]:

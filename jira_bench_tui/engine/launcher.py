@@ -90,6 +90,22 @@ def resolve_server(req: RunRequest, loaded: LoadedHarness) -> store.ServerChoice
     return store.ServerChoice(kind="embedded", fixture=fixture)
 
 
+def check_fixtures(loaded: LoadedHarness, scenario_ids: list[str]) -> None:
+    """Build (or find cached) the Jira of every scenario, so a fixture with a dangling reference is bad input now,
+    not an error in every trial later. Raises UserError(field="fixture")."""
+    from jira_bench_tui.jira.db import FixtureError, prepare_template
+
+    wanted = set(scenario_ids)
+    for scenario in loaded.harness.scenarios:
+        if wanted and scenario.id not in wanted:
+            continue
+        try:
+            prepare_template(loaded.fixture_for(scenario))
+        except FixtureError as exc:
+            place = f"scenario {scenario.id!r} fixture_additions" if scenario.fixture_additions else "fixture"
+            raise UserError(f"{loaded.source}: {place}: {exc}", field="fixture") from None
+
+
 def check_request(req: RunRequest, results: Path) -> LoadedHarness:
     """Validate everything a run needs; raises UserError(message, field=...) on the first problem. Writes nothing."""
     _check_numbers(req)
@@ -104,6 +120,7 @@ def check_request(req: RunRequest, results: Path) -> LoadedHarness:
         if req.model == "oracle":
             check_solution_tools(loaded, set(tools), req.scenarios)
     else:
+        check_fixtures(loaded, req.scenarios)
         check_solution_tools(loaded, embedded_tool_names(), req.scenarios)
     return loaded
 

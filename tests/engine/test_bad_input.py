@@ -130,3 +130,20 @@ def test_bad_clean_and_replay_arguments(results: Path, earlier_run: dict[str, st
     code, out, err = invoke("replay", run_id, "--plain", "--trial", "nope__9")
     assert_one_sentence_exit_2(code, out, err, "has no finished trial 'nope__9'")
     assert fingerprint(results) == earlier_run
+
+
+def test_a_fixture_with_a_dangling_reference(results: Path, earlier_run: dict[str, str], tmp_path: Path) -> None:
+    fixture = json.loads(Path("jira_bench_tui/jira/fixtures/example.json").read_text())
+    fixture["issues"][2]["assignee"] = "zed@nowhere.test"
+    write_harness(tmp_path / "broken-fixture.json", fixture)
+    data = json.loads(Path("jira_bench_tui/harness/builtin/example.json").read_text())
+    data["fixture"] = "broken-fixture.json"
+    harness = write_harness(tmp_path / "h.json", data)
+    before = fingerprint(tmp_path)
+    for command in (["run", str(harness)], ["validate", str(harness)]):
+        code, out, err = invoke(*command)
+        assert code == 2 and "Traceback" not in err, err
+        assert err.count("\n") == 1
+        assert "fixture: issues[2] (WEB-3).assignee: unknown user 'zed@nowhere.test'" in err
+    assert fingerprint(results) == earlier_run
+    assert fingerprint(tmp_path) == before
