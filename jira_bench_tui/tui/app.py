@@ -1,0 +1,251 @@
+"""The Textual app: runs list, new-run form and live monitor over the run folders; `make_app` builds it, `run_app`
+runs it. The app only views run folders: quitting it never stops a run.
+
+Contributors: `textual run --dev jira_bench_tui.tui.dev_app:app` (see docs/app.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.notifications import SeverityLevel
+
+from jira_bench_tui.engine.runs_text import score
+from jira_bench_tui.engine.store import find_run, runs_dir
+from jira_bench_tui.errors import UserError
+from jira_bench_tui.tui import run_control
+from jira_bench_tui.tui.commands import ScreenActionsProvider
+from jira_bench_tui.tui.messages import RunChanged, WatchStatus
+from jira_bench_tui.tui.run_model import FINAL, Clock, RunView
+from jira_bench_tui.tui.watcher import RunsWatcher, RunUpdate
+
+StartScreen = Literal["auto", "runs", "new", "monitor", "replay"]
+WatchMode = Literal["watch", "poll", "off"]
+STYLES = Path(__file__).parent / "styles"
+MAX_QUEUED = 4
+
+
+class JiraBenchApp(App[None]):
+    """Views run folders under `<results>/runs`: a runs list, a form to start runs, a tab per live run."""
+
+    TITLE = "jira-bench"
+    CSS_PATH = [STYLES / "app.tcss", *([STYLES / "replay.tcss"] if (STYLES / "replay.tcss").exists() else [])]
+    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    BINDINGS = [
+        Binding("l", "show_runs", "Runs", tooltip="Show the runs list", id="show-runs"),
+        Binding("n", "new_run", "New run", tooltip="Start a new run", id="new-run"),
+        Binding("m", "show_monitor", "Monitor", tooltip="Show the live monitor (a tab per run)", id="show-monitor"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit the app (runs go on)", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        results: Path,
+        start: StartScreen = "auto",
+        run_id: str | None = None,
+        trial: str | None = None,
+        clock: Clock = time.time,
+        watch: WatchMode = "watch",
+    ) -> None:
+        from jira_bench_tui.tui.screens.monitor import MonitorScreen
+        from jira_bench_tui.tui.screens.new_run import NewRunScreen
+        from jira_bench_tui.tui.screens.runs import RunsScreen
+
+        self.results = results
+        self.clock = clock
+        self.watch_mode = watch
+        self.views: dict[str, RunView] = {}
+        """Every run the watcher has read, by run id."""
+        self.open_tabs: list[str] = []
+        """Runs that have a monitor tab, in tab order (live runs, and finished ones until their tab is closed)."""
+        self.watch_status = ""
+        self._start = start
+        self._start_run_id = run_id
+        self._start_trial = trial
+        self.watcher = RunsWatcher(runs_dir(results), clock)
+        super().__init__()
+        self.runs_screen = RunsScreen()
+        self.monitor_screen = MonitorScreen()
+        self._new_run_factory: Callable[[], NewRunScreen] = NewRunScreen
+        self._modes = {
+            "runs": lambda: self.runs_screen,
+            "monitor": lambda: self.monitor_screen,
+            "new": self._new_run_factory,
+        }
+
+    # ---- start --------------------------------------------------------------------------------------------
+
+    def _first_mode(self) -> str:
+        if self._start in ("runs", "new", "monitor"):
+            return self._start
+        if self._start == "replay":
+            return "runs"
+        root = runs_dir(self.results)
+        has_runs = root.is_dir() and any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir())
+        return "runs" if has_runs else "new"
+
+    async def on_mount(self) -> None:
+        if self.watch_mode == "off":
+            self.apply_updates(self.watcher.scan())
+        await self.switch_mode(self._first_mode())
+        if self._start == "replay" and self._start_run_id:
+            self.open_replay(find_run(self.results, self._start_run_id), self._start_trial)
+        if self.watch_mode != "off":
+            self.follow_runs()
+
+    @work(exclusive=True, group="runs-watcher", description="Watching the runs folder")
+    async def follow_runs(self) -> None:
+        """The one watcher of the runs folder (a recursive watchfiles.awatch, or polling when that fails)."""
+
+        async def deliver(updates: list[RunUpdate]) -> None:
+            for update in updates:
+                self.post_message(RunChanged(update))
+            while self.message_queue_size > MAX_QUEUED:  # back-pressure: let the app catch up before reading on
+                await asyncio.sleep(0.005)
+
+        def say(text: str) -> None:
+            self.post_message(WatchStatus(text))
+
+        await self.watcher.follow(deliver, say, force_polling=self.watch_mode == "poll")
+
+    # ---- updates from the watcher -----------------------------------------------------------------------
+
+    @on(RunChanged)
+    def _on_run_changed(self, message: RunChanged) -> None:
+        self.apply_updates([message.update])
+
+    @on(WatchStatus)
+    def _on_watch_status(self, message: WatchStatus) -> None:
+        self.watch_status = message.text
+        for screen in (self.runs_screen, self.monitor_screen):
+            if screen.is_mounted:
+                screen.show_watch_status(message.text)
+
+    def apply_updates(self, updates: list[RunUpdate]) -> None:
+        """Fold watcher updates into the run views, open/close tabs, tell the screens, announce ended runs."""
+        for update in updates:
+            if update.removed or update.info is None:
+                self.views.pop(update.run_id, None)
+                if update.run_id in self.open_tabs:
+                    self.open_tabs.remove(update.run_id)
+                self._tell_screens(update.run_id, None, [])
+                continue
+            view = self.views.get(update.run_id)
+            was_live = view.live if view is not None else None
+            if view is None:
+                view = self.views[update.run_id] = RunView(update.info)
+            lines = view.apply(update.info, update.events, update.counted, update.skipped_lines)
+            if view.live and update.run_id not in self.open_tabs:
+                self.open_tabs.append(update.run_id)
+            if was_live and not view.live:
+                self._announce_end(view)
+            self._tell_screens(update.run_id, view, lines)
+
+    def _tell_screens(self, run_id: str, view: RunView | None, lines: list) -> None:
+        if self.runs_screen.is_mounted:
+            self.runs_screen.run_changed(run_id)
+        if self.monitor_screen.is_mounted:
+            self.monitor_screen.run_changed(run_id, view, lines)
+
+    def _announce_end(self, view: RunView) -> None:
+        _done, total, passed, _failed, errored = view.counts()
+        status = view.info.status
+        scored = total - errored
+        text = f"{view.info.spec.harness_name if view.info.spec else ''} / " \
+               f"{view.info.spec.model if view.info.spec else ''}: {score(passed, scored)}"
+        severity: SeverityLevel = "information" if status == "completed" else "warning" if status in FINAL else "error"
+        self.notify(text, title=f"Run {status}: {view.run_id}", severity=severity, timeout=8, markup=False)
+        self.bell()
+
+    # ---- navigation ---------------------------------------------------------------------------------------
+
+    def action_show_runs(self) -> None:
+        self.switch_mode("runs")
+
+    def action_new_run(self) -> None:
+        self.switch_mode("new")
+
+    def action_show_monitor(self) -> None:
+        self.switch_mode("monitor")
+
+    def open_monitor(self, run_id: str) -> None:
+        """Show the monitor with the run's tab (opening the tab if it was closed)."""
+        if run_id not in self.open_tabs and run_id in self.views:
+            self.open_tabs.append(run_id)
+        self.monitor_screen.wanted_tab = run_id
+        if self.current_mode == "monitor":
+            self.monitor_screen.sync_tabs()
+        else:
+            self.switch_mode("monitor")
+
+    def open_run(self, run_id: str) -> None:
+        """Open a run as it deserves: its live tab while it runs, its replay once it has ended or was interrupted."""
+        view = self.views.get(run_id)
+        if view is None:
+            return
+        if view.info.status == "unreadable":
+            self.notify(view.info.problem or "unreadable run folder", title=f"{run_id} is unreadable",
+                        severity="error", markup=False)
+        elif view.live:
+            self.open_monitor(run_id)
+        else:
+            self.open_replay(view.info.path, None)
+
+    def open_replay(self, folder: Path, trial: str | None) -> None:
+        try:
+            from jira_bench_tui.tui.screens.replay import ReplayScreen
+        except ImportError:
+            self.notify("the replay screen is not available in this build", severity="warning")
+            return
+        self.push_screen(ReplayScreen(folder, trial))
+
+    def run_launched(self, folder: Path) -> None:
+        """A run was just launched from the form: read it at once and show its tab."""
+        self.apply_updates(self.watcher.read_runs([folder.name]))
+        if folder.name not in self.open_tabs:
+            self.open_tabs.append(folder.name)
+        self.open_monitor(folder.name)
+
+
+    @work(thread=True, group="run-control", exit_on_error=False, description="Kill, resume or delete a run")
+    def control_run(self, what: Literal["kill", "resume", "delete"], folder: Path) -> None:
+        """Ask the engine to kill or resume a run, or delete its folder; the outcome comes back as a toast."""
+        action = {"kill": run_control.kill, "resume": run_control.resume, "delete": run_control.delete}[what]
+        try:
+            action(folder)
+        except (UserError, OSError) as exc:
+            self.call_from_thread(self.notify, str(exc), title=f"Could not {what} {folder.name}",
+                                  severity="error", markup=False)
+            return
+        done = {"kill": "killed", "resume": "resumed", "delete": "deleted"}[what]
+        self.call_from_thread(self.notify, f"{folder.name} {done}", markup=False)
+        if what == "resume":
+            self.call_from_thread(self.run_launched, folder)
+        elif what == "delete":
+            self.call_from_thread(self.apply_updates, [RunUpdate(folder.name, folder, None, removed=True)])
+
+
+def make_app(
+    results: Path,
+    start: StartScreen = "auto",
+    run_id: str | None = None,
+    trial: str | None = None,
+    clock: Clock = time.time,
+    watch: WatchMode = "watch",
+) -> JiraBenchApp:
+    """The app over `<results>/runs`; tests pass a fixed `clock` and `watch="off"` for stable pictures."""
+    return JiraBenchApp(Path(results), start=start, run_id=run_id, trial=trial, clock=clock, watch=watch)
+
+
+def run_app(results: Path, start: str = "auto", run_id: str | None = None, trial: str | None = None) -> None:
+    """Open the app (the `jira-bench` and `jira-bench view` entry point)."""
+    if start not in ("auto", "runs", "new", "monitor", "replay"):
+        raise ValueError(f"unknown start screen {start!r}")
+    make_app(results, start=start, run_id=run_id, trial=trial).run()  # type: ignore[arg-type]

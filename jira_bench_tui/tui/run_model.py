@@ -1,0 +1,178 @@
+"""What the app knows about one run, derived from its folder: status, trial cells, counters and log lines.
+
+No Textual here: the watcher feeds `RunView.apply` with new events and state; widgets read the result.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from jira_bench_tui.engine.store import RunInfo, trial_key
+from jira_bench_tui.tui.event_text import event_line
+
+Clock = Callable[[], float]
+CellStatus = Literal["pending", "running", "passed", "failed", "error"]
+LOG_LINES_KEPT = 10_000
+FINAL = ("completed", "failed", "cancelled")
+
+
+@dataclass(slots=True)
+class LogLine:
+    """A rendered event and the scenario it belongs to (None for run-level events), for the scenario filter."""
+
+    scenario: str | None
+    text: str
+
+
+@dataclass
+class Tally:
+    """Counters derived from events (used until state.json says more)."""
+
+    passed: int = 0
+    failed: int = 0
+    errored: int = 0
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+@dataclass
+class RunView:
+    """One run as the app shows it. `info` is the latest `load_run`-style reading of the folder."""
+
+    info: RunInfo
+    cells: dict[str, CellStatus] = field(default_factory=dict)
+    lines: deque[LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES_KEPT))
+    tally: Tally = field(default_factory=Tally)
+    run_start: float | None = None
+    finished_event: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        spec = self.info.spec
+        if spec is not None:
+            for scenario_id in spec.scenario_ids:
+                for rep in range(1, spec.runs + 1):
+                    self.cells.setdefault(trial_key(scenario_id, rep), "pending")
+            if self.run_start is None:
+                self.run_start = spec.created_at
+
+    @property
+    def run_id(self) -> str:
+        return self.info.run_id
+
+    @property
+    def live(self) -> bool:
+        return self.info.live
+
+    @property
+    def scenario_ids(self) -> list[str]:
+        return list(self.info.spec.scenario_ids) if self.info.spec else []
+
+    @property
+    def repetitions(self) -> int:
+        return self.info.spec.runs if self.info.spec else 0
+
+    def apply(self, info: RunInfo, events: list[dict[str, Any]], counted: list[dict[str, Any]] | None = None,
+              skipped_lines: int = 0) -> list[LogLine]:
+        """Take a new reading of the folder and the events appended since the last one; return the new log lines.
+
+        `counted` are progress events of a skipped part of the log (counted, not shown); `skipped_lines` says
+        how many lines that part held."""
+        self.info = info
+        for event in [*(counted or []), *events]:
+            self._count(event)
+        first = (counted or events or [{}])[0]
+        if self.run_start is None and "t" in first:
+            self.run_start = float(first["t"])
+        start = self.run_start or 0.0
+        kept = events[-LOG_LINES_KEPT:]  # older lines would scroll out of the log at once: do not render them
+        new_lines = [LogLine(event.get("scenario"), event_line(event, start)) for event in kept]
+        if skipped_lines:
+            new_lines.insert(0, LogLine(None, f"… {skipped_lines:,} earlier lines not shown "
+                                              "(`jira-bench attach` or the replay has them all)"))
+        self.lines.extend(new_lines)
+        return new_lines
+
+    def _count(self, event: dict[str, Any]) -> None:
+        kind = event.get("type")
+        key = event.get("trial") or (
+            trial_key(event["scenario"], int(event.get("rep", 1))) if event.get("scenario") else None
+        )
+        if kind == "trial_started" and key:
+            self.cells[key] = "running"
+        elif kind == "trial_finished" and key:
+            outcome = event.get("outcome")
+            status: CellStatus = "passed" if outcome == "passed" else "failed" if outcome == "failed" else "error"
+            self.cells[key] = status
+            counter = status if status in ("passed", "failed") else "errored"
+            setattr(self.tally, counter, getattr(self.tally, counter) + 1)
+            self.tally.tokens += int(event.get("tokens") or 0)
+            self.tally.cost_usd += float(event.get("cost_usd") or 0.0)
+        elif kind == "run_finished":
+            self.finished_event = event
+            for cell_key, cell in self.cells.items():
+                if cell == "running":  # a cancelled run leaves its running trials unfinished
+                    self.cells[cell_key] = "pending"
+
+    # ---- figures the widgets show ---------------------------------------------------------------------------
+
+    def counts(self) -> tuple[int, int, int, int, int]:
+        """(done, total, passed, failed, errored): state.json's counts, or the events' when the state lags."""
+        total = len(self.cells)
+        state = self.info.state
+        from_events = (self.tally.passed + self.tally.failed + self.tally.errored,
+                       self.tally.passed, self.tally.failed, self.tally.errored)
+        if state is not None and state.counts.done >= from_events[0]:
+            c = state.counts
+            return c.done, c.total or total, c.passed, c.failed, c.errored
+        return from_events[0], total, from_events[1], from_events[2], from_events[3]
+
+    def usage(self) -> tuple[int, float]:
+        """(tokens, cost in USD) so far."""
+        state = self.info.state
+        if state is not None and state.usage.total_tokens >= self.tally.tokens:
+            return state.usage.total_tokens, state.usage.cost_usd
+        return self.tally.tokens, self.tally.cost_usd
+
+    def started_at(self) -> float | None:
+        state = self.info.state
+        if state is not None and state.started_at:
+            return state.started_at
+        return self.run_start
+
+    def elapsed(self, now: float) -> float:
+        start = self.started_at()
+        if start is None:
+            return 0.0
+        state = self.info.state
+        end = state.finished_at if state is not None and state.finished_at and not self.live else None
+        if end is None and not self.live and state is not None:
+            end = state.updated_at
+        return max(0.0, (end if end is not None else now) - start)
+
+    def eta(self, now: float) -> float | None:
+        """Seconds left at the pace so far, or None before the first trial ends or once the run is over."""
+        done, total, *_ = self.counts()
+        if not self.live or done == 0 or done >= total:
+            return None
+        return self.elapsed(now) / done * (total - done)
+
+
+def duration_text(seconds: float | None) -> str:
+    """'1h02m', '3m05s', '42s', or '--' when unknown."""
+    if seconds is None:
+        return "--"
+    seconds = int(max(0.0, seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
+    if seconds >= 60:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds}s"
+
+
+def text_bar(done: int, total: int, width: int = 12) -> str:
+    """A progress bar drawn with block characters, for table cells."""
+    filled = round(width * done / total) if total else 0
+    return "█" * filled + "░" * (width - filled)

@@ -1,0 +1,234 @@
+"""The live monitor: a tab per live run (and ended ones until closed), switched with number keys or [ and ]."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from jira_bench_tui.tui.run_model import LogLine, RunView
+from jira_bench_tui.tui.screens.confirm import ConfirmScreen
+from jira_bench_tui.tui.widgets.run_tab import RunTab
+from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
+
+FIGURES_EVERY_S = 0.1
+
+
+def pane_id(run_id: str) -> str:
+    """A pane id that is a valid identifier whatever the run id holds."""
+    return "run-" + hashlib.sha1(run_id.encode()).hexdigest()[:12]
+
+
+def tab_title(view: RunView) -> str:
+    spec = view.info.spec
+    label = f"{spec.harness_name} · {spec.model}" if spec else view.run_id
+    return label if view.live else f"{label} ({view.info.status})"
+
+
+class MonitorScreen(Screen[None]):
+    """Tabs follow `app.open_tabs`; watcher updates go to the matching tab."""
+
+    BINDINGS = [
+        *[Binding(str(n), f"switch_tab({n})", f"Tab {n}", show=False, id=f"tab-{n}") for n in range(1, 10)],
+        Binding("right_square_bracket", "next_tab", "Next", tooltip="Show the next run's tab", id="next-tab"),
+        Binding("left_square_bracket", "previous_tab", "Prev", tooltip="Show the previous run's tab",
+                id="previous-tab"),
+        Binding("f", "toggle_follow", "Follow", tooltip="Follow the log or pause it", id="toggle-follow"),
+        Binding("s", "filter_scenario", "Scenario", tooltip="Filter the log by scenario", id="filter-scenario"),
+        Binding("k", "kill_run", "Kill", tooltip="Kill this tab's run", id="kill-tab-run"),
+        Binding("o", "open_replay", "Replay", tooltip="Replay this tab's run (once it has ended)", id="replay-tab-run"),
+        Binding("w", "close_tab", "Close", tooltip="Close this tab (only once its run has ended)",
+                id="close-tab"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="monitor-screen")
+        self.wanted_tab: str | None = None
+        self.tabs: dict[str, RunTab] = {}
+        self._sync_lock = asyncio.Lock()
+        self._dirty: set[str] = set()
+        self._stale: set[str] = set()
+        self._titles: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("No run is being watched. Press n to start one, l for the runs list.", id="monitor-empty")
+        yield TabbedContent(id="run-tabs")
+        yield WatchStatusBar(id="watch-status", classes="-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_watch_status(self.app.watch_status)  # type: ignore[attr-defined]
+        self.set_interval(1.0, self._tick)
+        self.sync_tabs()
+
+    def on_screen_resume(self) -> None:
+        self.sync_tabs()
+        current = self.current_tab()
+        if current is not None and current.is_mounted:
+            current.flush()
+            self._redraw(current.view.run_id)
+
+    def show_watch_status(self, text: str) -> None:
+        self.query_one(WatchStatusBar).show(text)
+
+    # ---- tabs follow app.open_tabs -----------------------------------------------------------------------
+
+    def sync_tabs(self) -> None:
+        self.run_worker(self._sync(), group="monitor-tabs")
+
+    def _wanted_tabs(self) -> list[str]:
+        views: dict[str, RunView] = self.app.views  # type: ignore[attr-defined]
+        return [run_id for run_id in self.app.open_tabs if run_id in views]  # type: ignore[attr-defined]
+
+    async def _sync(self) -> None:
+        """Add and remove panes until they match app.open_tabs (which may change while panes mount)."""
+        async with self._sync_lock:
+            views: dict[str, RunView] = self.app.views  # type: ignore[attr-defined]
+            tabbed = self.query_one(TabbedContent)
+            while set(wanted := self._wanted_tabs()) != set(self.tabs):
+                for run_id in list(self.tabs):
+                    if run_id not in wanted:
+                        del self.tabs[run_id]
+                        self._titles.pop(run_id, None)
+                        await tabbed.remove_pane(pane_id(run_id))
+                for run_id in wanted:
+                    if run_id not in self.tabs:
+                        tab = RunTab(views[run_id])
+                        self.tabs[run_id] = tab
+                        await tabbed.add_pane(TabPane(tab_title(views[run_id]), tab, id=pane_id(run_id)))
+            self.query_one("#monitor-empty").display = not self.tabs
+            tabbed.display = bool(self.tabs)
+            if self.wanted_tab in self.tabs:
+                tabbed.active = pane_id(self.wanted_tab)
+                self.wanted_tab = None
+
+    def run_changed(self, run_id: str, view: RunView | None, lines: list[LogLine]) -> None:
+        """A watcher update: stream its lines at once, redraw its figures soon, add or drop its tab."""
+        tab = self.tabs.get(run_id)
+        open_tabs: list[str] = self.app.open_tabs  # type: ignore[attr-defined]
+        if view is None or (tab is None and run_id in open_tabs) or (tab is not None and run_id not in open_tabs):
+            self.sync_tabs()
+            return
+        if tab is None:
+            return
+        tab.view = view
+        if tab.is_mounted:
+            tab.append(lines, in_view=self.is_current and tab is self.current_tab())
+        if not self._dirty:
+            self.set_timer(FIGURES_EVERY_S, self._redraw_dirty)
+        self._dirty.add(run_id)
+
+    def _redraw_dirty(self) -> None:
+        """Redraw the figures of the tab in view; others are redrawn when they come into view."""
+        current = self.current_tab()
+        dirty, self._dirty = self._dirty, set()
+        for run_id in dirty:
+            tab = self.tabs.get(run_id)
+            if tab is current or (tab is not None and tab.view.live != tab.has_class("-live")):
+                self._redraw(run_id)
+            else:
+                self._stale.add(run_id)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        current = self.current_tab()
+        if current is not None:
+            self._stale.discard(current.view.run_id)
+            if current.is_mounted:
+                current.flush()
+            self._redraw(current.view.run_id)
+
+    def _redraw(self, run_id: str) -> None:
+        tab = self.tabs.get(run_id)
+        if tab is None or not tab.is_mounted:
+            return
+        tab.refresh_view()
+        title = tab_title(tab.view)
+        if self._titles.get(run_id) != title:
+            self._titles[run_id] = title
+            try:
+                self.query_one(TabbedContent).get_tab(pane_id(run_id)).label = title
+            except Exception:  # the pane went away meanwhile
+                pass
+
+    def _tick(self) -> None:
+        """Elapsed time and ETA move on with the clock: redraw the tab in view."""
+        if set(self._wanted_tabs()) != set(self.tabs):
+            self.sync_tabs()
+        current = self.current_tab()
+        if current is not None and current.view.live and self.is_current:
+            self._redraw(current.view.run_id)
+
+    # ---- the current tab -----------------------------------------------------------------------------------
+
+    def current_tab(self) -> RunTab | None:
+        active = self.query_one(TabbedContent).active
+        for run_id, tab in self.tabs.items():
+            if pane_id(run_id) == active:
+                return tab
+        return None
+
+    def action_switch_tab(self, number: int) -> None:
+        run_ids = [run_id for run_id in self.app.open_tabs if run_id in self.tabs]  # type: ignore[attr-defined]
+        if 1 <= number <= len(run_ids):
+            self.query_one(TabbedContent).active = pane_id(run_ids[number - 1])
+
+    def _step(self, delta: int) -> None:
+        run_ids = [run_id for run_id in self.app.open_tabs if run_id in self.tabs]  # type: ignore[attr-defined]
+        current = self.current_tab()
+        if not run_ids or current is None:
+            return
+        index = run_ids.index(current.view.run_id)
+        self.query_one(TabbedContent).active = pane_id(run_ids[(index + delta) % len(run_ids)])
+
+    def action_next_tab(self) -> None:
+        self._step(1)
+
+    def action_previous_tab(self) -> None:
+        self._step(-1)
+
+    def action_toggle_follow(self) -> None:
+        if tab := self.current_tab():
+            tab.toggle_follow()
+
+    def action_filter_scenario(self) -> None:
+        if tab := self.current_tab():
+            tab.focus_filter()
+
+    def action_close_tab(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if tab.view.live:
+            self.notify("this run is still going: kill it first, or leave its tab open", severity="warning")
+            return
+        self.app.open_tabs.remove(tab.view.run_id)  # type: ignore[attr-defined]
+        self.sync_tabs()
+
+    def action_open_replay(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if tab.view.live:
+            self.notify("replay opens once the run has ended", severity="warning")
+            return
+        self.app.open_replay(tab.view.info.path, None)  # type: ignore[attr-defined]
+
+    def action_kill_run(self) -> None:
+        tab = self.current_tab()
+        if tab is None or not tab.view.live:
+            return
+        folder = tab.view.info.path
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.control_run("kill", folder)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmScreen(f"Kill run {tab.view.run_id}? Finished trials are kept; "
+                                           "you can resume it later.", "Kill"), answered)

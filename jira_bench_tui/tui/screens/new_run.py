@@ -1,0 +1,266 @@
+"""The new-run form: harness, model, repetitions, concurrency, limits and server; bad input is shown on its field.
+
+Launching runs `launcher.launch` in a worker thread and switches to the new run's monitor tab at once.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from jira_bench_tui.config import anthropic_key_present
+from jira_bench_tui.errors import UserError
+from jira_bench_tui.harness.loader import builtin_fixture_names, builtin_harness_names
+from jira_bench_tui.tui import run_control
+from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
+
+FIELDS = ("harness", "model", "runs", "concurrency", "max_turns", "wall_time", "server", "fixture")
+
+
+def known_models() -> list[tuple[str, str, bool]]:
+    """(name, description, needs a key) of the models the form offers."""
+    try:
+        from jira_bench_tui.agents.registry import KNOWN_MODELS
+    except ImportError:
+        return [("oracle", "plays each scenario's reference solution", False),
+                ("null", "calls no tool (should fail everything)", False)]
+    return [(m.name, m.description, m.needs_key) for m in KNOWN_MODELS]
+
+
+def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int | None:
+    """A whole number >= 1 from a form field, or UserError(field=...) naming what is wrong."""
+    text = text.strip()
+    if not text and optional:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserError(f"{what} must be a whole number of 1 or more, got {text!r}", field=field) from None
+    if value < 1:
+        raise UserError(f"{what} must be 1 or more, got {value}", field=field)
+    return value
+
+
+def parse_seconds(text: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"wall time must be a number of seconds, got {text!r}", field="wall_time") from None
+    if value <= 0:
+        raise UserError(f"wall time must be more than 0 seconds, got {text}", field="wall_time")
+    return value
+
+
+class NewRunScreen(Screen[None]):
+    """Fill in the run, press ctrl+s (or the Launch button)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "launch", "Launch", tooltip="Check the form and launch the run", id="launch-run"),
+        Binding("ctrl+o", "browse", "Browse harness", tooltip="Pick a harness file from disk", id="browse-harness"),
+        Binding("escape", "app.show_runs", "Back", tooltip="Back to the runs list", id="back-to-runs"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="new-run-screen")
+        self.launching = False
+
+    def compose(self) -> ComposeResult:
+        builtins = [f"builtin:{name}" for name in builtin_harness_names()]
+        models = known_models()
+        yield Header()
+        with VerticalScroll(id="new-run-form"):
+            yield Label("Harness", classes="field-label")
+            with Horizontal(classes="field-row"):
+                yield Input(builtins[0] if builtins else "", placeholder="builtin:NAME or a harness .json file",
+                            suggester=SuggestFromList(builtins), id="harness")
+                yield Button("Browse…", id="browse")
+            yield OptionList(*[Option(name, id=name) for name in builtins], id="builtin-harnesses")
+            yield Static("", classes="field-error", id="error-harness", markup=False)
+
+            yield Label("Model", classes="field-label")
+            yield Input("oracle", placeholder="oracle, null, replay:RUN_ID or claude-...",
+                        suggester=SuggestFromList([name for name, _d, _k in models]), id="model")
+            yield Static(self._model_hint(models), classes="field-hint", id="model-hint", markup=False)
+            yield Static("", classes="field-error", id="error-model", markup=False)
+
+            with Horizontal(classes="field-grid"):
+                with Vertical(classes="field-cell"):
+                    yield Label("Repetitions", classes="field-label")
+                    yield Input("1", id="runs")
+                    yield Static("", classes="field-error", id="error-runs", markup=False)
+                with Vertical(classes="field-cell"):
+                    yield Label("Concurrency", classes="field-label")
+                    yield Input("4", id="concurrency")
+                    yield Static("", classes="field-error", id="error-concurrency", markup=False)
+                with Vertical(classes="field-cell"):
+                    yield Label("Max turns", classes="field-label")
+                    yield Input("", placeholder="harness default", id="max_turns")
+                    yield Static("", classes="field-error", id="error-max_turns", markup=False)
+                with Vertical(classes="field-cell"):
+                    yield Label("Wall time (s)", classes="field-label")
+                    yield Input("", placeholder="harness default", id="wall_time")
+                    yield Static("", classes="field-error", id="error-wall_time", markup=False)
+
+            yield Label("Jira server", classes="field-label")
+            with RadioSet(id="server-kind"):
+                yield RadioButton("Embedded Jira", value=True, id="server-embedded")
+                yield RadioButton("MCP server command (stdio)", id="server-command-choice")
+            yield Select([("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()],
+                         value="", allow_blank=False, id="fixture")
+            yield Static("", classes="field-error", id="error-fixture", markup=False)
+            yield Input("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
+            yield Static("", classes="field-error", id="error-server", markup=False)
+
+            with Horizontal(id="launch-row"):
+                yield Button("Launch (ctrl+s)", variant="primary", id="launch")
+                yield Static("", id="launch-status", markup=False)
+        yield Footer()
+
+    @staticmethod
+    def _model_hint(models: list[tuple[str, str, bool]]) -> str:
+        offline = ", ".join(name for name, _d, needs_key in models if not needs_key)
+        if anthropic_key_present():
+            return f"Claude models use ANTHROPIC_API_KEY (set). Offline agents: {offline}."
+        return f"ANTHROPIC_API_KEY is not set: Claude models cannot run. Offline agents work: {offline}."
+
+    # ---- field helpers ---------------------------------------------------------------------------------------
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value
+
+    def show_error(self, field: str | None, message: str) -> None:
+        """Put `message` under its field (or by the Launch button when no field is named)."""
+        target = field if field in FIELDS else None
+        if target is None:
+            self.query_one("#launch-status", Static).update(message)
+            return
+        error = self.query_one(f"#error-{target}", Static)
+        error.update(message)
+        error.add_class("-shown")
+        widget_id = {"server": "server-command"}.get(target, target)
+        widget = self.query_one(f"#{widget_id}")
+        widget.add_class("-invalid-field")
+        if target != "server" or self.command_chosen:
+            widget.focus()
+
+    def clear_errors(self) -> None:
+        for field in FIELDS:
+            error = self.query_one(f"#error-{field}", Static)
+            error.update("")
+            error.remove_class("-shown")
+        for widget in self.query(".-invalid-field"):
+            widget.remove_class("-invalid-field")
+        self.query_one("#launch-status", Static).update("")
+
+    @property
+    def command_chosen(self) -> bool:
+        return self.query_one("#server-command-choice", RadioButton).value
+
+    @on(RadioSet.Changed, "#server-kind")
+    def _server_kind(self) -> None:
+        command = self.command_chosen
+        self.query_one("#server-command").set_class(not command, "-hidden")
+        self.query_one("#fixture").set_class(command, "-hidden")
+
+    @on(OptionList.OptionSelected, "#builtin-harnesses")
+    def _builtin_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#harness", Input).value = str(event.option.id)
+
+    @on(Button.Pressed, "#browse")
+    def action_browse(self) -> None:
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#harness", Input).value = str(path)
+
+        self.app.push_screen(HarnessPickerScreen(Path.cwd()), picked)
+
+    # ---- launch ----------------------------------------------------------------------------------------------
+
+    def build_request(self) -> dict[str, Any]:
+        """The RunRequest fields from the form; UserError(field=...) for what the form itself can tell is wrong."""
+        fields: dict[str, Any] = {
+            "harness": self.value("harness").strip(),
+            "model": self.value("model").strip(),
+            "runs": parse_whole(self.value("runs"), "repetitions", "runs"),
+            "concurrency": parse_whole(self.value("concurrency"), "concurrency", "concurrency"),
+            "max_turns": parse_whole(self.value("max_turns"), "max turns", "max_turns", optional=True),
+            "wall_time_s": parse_seconds(self.value("wall_time")),
+        }
+        if not fields["harness"]:
+            raise UserError("which harness? pick a built-in one or give a harness file", field="harness")
+        if not fields["model"]:
+            raise UserError("which model? e.g. oracle, or a claude-... model", field="model")
+        if self.command_chosen:
+            command = self.value("server-command").strip()
+            if not command:
+                raise UserError("give the MCP server command to run, e.g. uvx mcp-atlassian", field="server")
+            try:
+                shlex.split(command)
+            except ValueError as exc:
+                raise UserError(f"cannot read the server command: {exc}", field="server") from None
+            fields["server"] = command
+        else:
+            fixture = self.query_one("#fixture", Select).value
+            fields["fixture"] = str(fixture) if fixture not in (Select.NULL, "") else None
+        return fields
+
+    @on(Button.Pressed, "#launch")
+    def action_launch(self) -> None:
+        if self.launching:
+            return
+        self.clear_errors()
+        try:
+            fields = self.build_request()
+        except UserError as exc:
+            self.show_error(exc.field, str(exc))
+            return
+        self.launching = True
+        self.query_one("#launch-status", Static).update("checking and launching…")
+        self._launch(fields)
+
+    @work(thread=True, exclusive=True, group="launch", description="Launching a run")
+    def _launch(self, fields: dict[str, Any]) -> None:
+        results: Path = self.app.results  # type: ignore[attr-defined]
+        try:
+            folder = run_control.launch(run_control.make_request(**fields), results)
+        except UserError as exc:
+            self.app.call_from_thread(self._failed, exc.field, str(exc))
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, None, f"could not start the run: {exc}")
+            return
+        self.app.call_from_thread(self._launched, folder)
+
+    def _failed(self, field: str | None, message: str) -> None:
+        self.launching = False
+        self.query_one("#launch-status", Static).update("")
+        self.show_error(field, message)
+
+    def _launched(self, folder: Path) -> None:
+        self.launching = False
+        self.query_one("#launch-status", Static).update(f"launched {folder.name}")
+        self.app.run_launched(folder)  # type: ignore[attr-defined]

@@ -1,0 +1,378 @@
+"""The replay screen: a finished (or interrupted) run's trials on the left, the selected trial replayed step by
+step on the right, with keys (and palette commands) to step, jump to a failure, auto-play and switch trials."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, Static
+
+from jira_bench_tui.engine import store
+from jira_bench_tui.tui.widgets.replay import (
+    ReplayStatus,
+    RunHeader,
+    StepCard,
+    TranscriptView,
+    TrialBanner,
+    TrialList,
+)
+from jira_bench_tui.tui.widgets.replay.timeline import TrialReplay, TrialSummary, load_summaries, load_trial
+from jira_bench_tui.tui.widgets.replay.trial_list import list_heading
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0)
+"""Auto-play speeds; at 1x the replay moves one step a second."""
+
+
+def resolve_trial(summaries: list[TrialSummary], trial: str | None) -> tuple[int | None, str | None]:
+    """The index of the trial to open and a notice when `trial` names none of them.
+
+    `trial` is "SCENARIO__REP", or "SCENARIO" (its first repetition); None opens the first failed trial, else the
+    first trial.
+    """
+    if not summaries:
+        return None, None
+    if trial:
+        for index, summary in enumerate(summaries):
+            if summary.key == trial:
+                return index, None
+        for index, summary in enumerate(summaries):
+            if summary.scenario_id == trial:
+                return index, None
+        notice = f"no finished trial {trial!r} in this run; showing {{key}}"
+    else:
+        notice = None
+    index = next((i for i, s in enumerate(summaries) if s.outcome == "failed"), 0)
+    return index, notice.format(key=summaries[index].key) if notice else None
+
+
+class ReplayCommands(Provider):
+    """Command-palette entries for the replay screen's actions (offered only while it is the active screen)."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        screen = self.screen
+        if not isinstance(screen, ReplayScreen):
+            return []
+        return [
+            (f"Replay: {title}", partial(screen.run_action, action), help_text)
+            for action, title, help_text in ReplayScreen.PALETTE_ACTIONS
+        ]
+
+    async def discover(self) -> Hits:
+        for title, command, help_text in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, command, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, help=help_text)
+
+
+class ReplayScreen(Screen[None]):
+    """Replays the trials of one run folder. `trial` is "SCENARIO__REP" or "SCENARIO"; None opens the first failed
+    trial (else the first)."""
+
+    CSS_PATH = "../styles/replay.tcss"
+    COMMANDS = {ReplayCommands}
+    PLAY_INTERVAL_S = 1.0
+    """Seconds between auto-play steps at 1x."""
+
+    BINDINGS = [
+        Binding("n,right", "next_step", "Next", id="replay.next-step", tooltip="Show the next step."),
+        Binding("p,left", "previous_step", "Prev", id="replay.previous-step", tooltip="Go back one step."),
+        Binding(
+            "home,g",
+            "first_step",
+            "First",
+            id="replay.first-step",
+            show=False,
+            tooltip="Go to the first step.",
+        ),
+        Binding(
+            "end,G", "last_step", "Last", id="replay.last-step", tooltip="Show every step up to the last."
+        ),
+        Binding(
+            "f",
+            "next_failure",
+            "Failure",
+            id="replay.next-failure",
+            tooltip="Jump to the first failure (a tool error or failed check); again for the next.",
+        ),
+        Binding("space", "toggle_play", "Play", id="replay.toggle-play", tooltip="Start or pause auto-play."),
+        Binding(
+            "plus,equals_sign",
+            "faster",
+            "Faster",
+            id="replay.faster",
+            key_display="+",
+            tooltip="Auto-play faster (up to 4x).",
+        ),
+        Binding(
+            "minus",
+            "slower",
+            "Slower",
+            id="replay.slower",
+            key_display="-",
+            tooltip="Auto-play slower (down to 0.5x).",
+        ),
+        Binding("j", "next_trial", "Next trial", id="replay.next-trial", tooltip="Replay the next trial."),
+        Binding(
+            "k",
+            "previous_trial",
+            "Prev trial",
+            id="replay.previous-trial",
+            tooltip="Replay the previous trial.",
+        ),
+        Binding(
+            "a",
+            "show_all",
+            "Show all",
+            id="replay.show-all",
+            tooltip="Show the whole (or the short) tool result of the current step.",
+        ),
+        Binding(
+            "x",
+            "toggle_result",
+            "Result",
+            id="replay.toggle-result",
+            show=False,
+            tooltip="Expand or collapse the tool result of the current step.",
+        ),
+        Binding("escape,q", "back", "Back", id="replay.back", tooltip="Leave the replay."),
+    ]
+
+    PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
+        ("next_step", "next step", "Show the next step of the trial."),
+        ("previous_step", "previous step", "Go back one step."),
+        ("first_step", "first step", "Go to the trial's first step."),
+        ("last_step", "last step", "Show every step up to the last."),
+        ("next_failure", "jump to failure", "The first tool error or failed check (again: the next one)."),
+        ("toggle_play", "play / pause", "Start or pause auto-play."),
+        ("faster", "faster", "Auto-play faster (up to 4x)."),
+        ("slower", "slower", "Auto-play slower (down to 0.5x)."),
+        ("next_trial", "next trial", "Replay the next trial in the list."),
+        ("previous_trial", "previous trial", "Replay the previous trial in the list."),
+        ("show_all", "show whole result", "Show all of a long tool result (or shorten it again)."),
+        ("toggle_result", "expand / collapse result", "Expand or collapse the current tool result."),
+        ("back", "back", "Leave the replay."),
+    )
+
+    @dataclass
+    class PlayTick(Message):
+        """Auto-play asks for the next step (handled in the screen's message queue: ticks never overlap)."""
+
+    def __init__(self, run_folder: Path, trial: str | None = None) -> None:
+        super().__init__()
+        self.run_folder = Path(run_folder)
+        self.requested_trial = trial
+        self.summaries: list[TrialSummary] = []
+        self.replay: TrialReplay | None = None
+        self.playing = False
+        self.speed_index = SPEEDS.index(1.0)
+        self._timer: Timer | None = None
+        self.loaded = False
+        """True once the run and the first trial are shown."""
+
+    # ---- layout and loading ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="replay-body"):
+            with Vertical(id="replay-sidebar"):
+                yield RunHeader(id="run-header")
+                yield Static(list_heading(), id="trial-list-heading")
+                yield TrialList(id="trial-list")
+            with Vertical(id="replay-main"):
+                yield TrialBanner(id="trial-banner")
+                yield TranscriptView(id="transcript")
+                yield ReplayStatus(id="replay-status")
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        info, self.summaries = await asyncio.to_thread(self._read_run)  # every artifact: off the event loop
+        self.query_one(RunHeader).show_run(info, self.summaries)
+        trial_list = self.query_one(TrialList)
+        trial_list.show_trials(self.summaries)
+        index, notice = resolve_trial(self.summaries, self.requested_trial)
+        await self._open_trial(index, notice)
+        if index is not None:
+            trial_list.highlighted = index
+        trial_list.focus()
+        self.loaded = True
+
+    def _read_run(self) -> tuple[store.RunInfo, list[TrialSummary]]:
+        info = store.load_run(self.run_folder)
+        return info, load_summaries(self.run_folder) if self.run_folder.is_dir() else []
+
+    async def _open_trial(self, index: int | None, notice: str | None = None) -> None:
+        self._stop_playing()
+        if index is None:
+            self.replay = None
+        else:
+            self.replay = await asyncio.to_thread(load_trial, self.run_folder, self.summaries[index])
+        self.query_one(TrialBanner).show_trial(self.replay, notice)
+        transcript = self.query_one(TranscriptView)
+        await transcript.show_trial(self.replay)
+        await transcript.move_to(0)
+        self._show_status()
+
+    @on(OptionList.OptionHighlighted, "#trial-list")
+    async def _trial_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.replay is not None and event.option_id == self.replay.key:
+            return
+        await self._open_trial(event.option_index)
+
+    # ---- state shown --------------------------------------------------------------------------------------
+
+    @property
+    def position(self) -> int:
+        """The current step (0-based; -1 when there is none)."""
+        return self.query_one(TranscriptView).position
+
+    @property
+    def speed(self) -> float:
+        """The auto-play speed (0.5 to 4)."""
+        return SPEEDS[self.speed_index]
+
+    def _show_status(self) -> None:
+        steps = self.replay.steps if self.replay else []
+        failures = len(self.replay.failure_positions) if self.replay else 0
+        self.query_one(ReplayStatus).show_status(
+            self.position, len(steps), failures, self.playing, self.speed
+        )
+
+    async def _go(self, position: int) -> None:
+        await self.query_one(TranscriptView).move_to(position)
+        self._show_status()
+
+    @property
+    def _last(self) -> int:
+        return len(self.replay.steps) - 1 if self.replay else -1
+
+    # ---- actions ------------------------------------------------------------------------------------------
+
+    async def action_next_step(self) -> None:
+        """Show the next step."""
+        await self._go(self.position + 1)
+
+    async def action_previous_step(self) -> None:
+        """Go back one step."""
+        await self._go(self.position - 1)
+
+    async def action_first_step(self) -> None:
+        """Go to the first step."""
+        await self._go(0)
+
+    async def action_last_step(self) -> None:
+        """Show every step up to the last."""
+        await self._go(self._last)
+
+    async def action_next_failure(self) -> None:
+        """Jump to the first failure after the current step (from the start when there is none after it)."""
+        failures = self.replay.failure_positions if self.replay else []
+        if not failures:
+            self.notify("This trial has no tool error and no failed check.", title="No failure")
+            return
+        target = next((p for p in failures if p > self.position), failures[0])
+        await self._go(target)
+
+    async def action_toggle_play(self) -> None:
+        """Start or pause auto-play (from the first step when the replay is at its end)."""
+        if self.playing:
+            self._stop_playing()
+        elif self.replay and self.replay.steps:
+            if self.position >= self._last:
+                await self._go(0)
+            self.playing = True
+            self._start_timer()
+        self._show_status()
+
+    def action_faster(self) -> None:
+        """Auto-play faster."""
+        self._set_speed(min(self.speed_index + 1, len(SPEEDS) - 1))
+
+    def action_slower(self) -> None:
+        """Auto-play slower."""
+        self._set_speed(max(self.speed_index - 1, 0))
+
+    def action_next_trial(self) -> None:
+        """Replay the next trial in the list."""
+        self.query_one(TrialList).action_cursor_down()
+
+    def action_previous_trial(self) -> None:
+        """Replay the previous trial in the list."""
+        self.query_one(TrialList).action_cursor_up()
+
+    async def action_show_all(self) -> None:
+        """Show all of the current step's long tool result, or shorten it again."""
+        card = self.query_one(TranscriptView).current_card
+        if card is None or not card.truncated:
+            self.notify("The current step has no shortened result.", title="Show all")
+            return
+        await card.toggle_show_all()
+        self._scroll_to_top_of(card)
+
+    def action_toggle_result(self) -> None:
+        """Expand or collapse the current step's tool result."""
+        card = self.query_one(TranscriptView).current_card
+        if card is not None:
+            card.toggle_result_collapsed()
+            self._scroll_to_top_of(card)
+
+    def _scroll_to_top_of(self, card: StepCard) -> None:
+        transcript = self.query_one(TranscriptView)
+        self.call_after_refresh(transcript.scroll_to_widget, card, animate=False, top=True)
+
+    def action_back(self) -> None:
+        """Leave the replay (quit when it is the only screen)."""
+        self._stop_playing()
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    # ---- auto-play ----------------------------------------------------------------------------------------
+
+    def _set_speed(self, index: int) -> None:
+        self.speed_index = index
+        if self.playing:
+            self._start_timer()
+        self._show_status()
+
+    def _start_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_interval(
+            self.PLAY_INTERVAL_S / self.speed, lambda: self.post_message(self.PlayTick())
+        )
+
+    def _stop_playing(self) -> None:
+        self.playing = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    @on(PlayTick)
+    async def _play_tick(self) -> None:
+        if not self.playing:
+            return
+        if self.position >= self._last:
+            self._stop_playing()
+            self._show_status()
+            return
+        await self._go(self.position + 1)
+        if self.position >= self._last:
+            self._stop_playing()
+            self._show_status()

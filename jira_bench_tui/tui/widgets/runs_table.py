@@ -1,0 +1,46 @@
+"""A DataTable of runs that updates in place (only changed cells) and keeps its cursor on the same run."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+Row = tuple[str, tuple[str | Text, ...]]
+
+
+class RunsTable(DataTable[str | Text]):
+    """Rows keyed by run id; `show_rows` replaces the content with as little redrawing as it can."""
+
+    def __init__(self, columns: list[str], *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self._column_names = columns
+        self._rows: list[Row] = []
+
+    def on_mount(self) -> None:
+        for name in self._column_names:
+            self.add_column(name, key=name)
+
+    @property
+    def run_ids(self) -> list[str]:
+        return [key for key, _cells in self._rows]
+
+    def selected_run_id(self) -> str | None:
+        if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
+            return None
+        return self._rows[self.cursor_row][0]
+
+    def show_rows(self, rows: list[Row]) -> None:
+        if [key for key, _ in rows] == self.run_ids:
+            for (key, cells), (_key, old) in zip(rows, self._rows, strict=True):
+                for name, cell, old_cell in zip(self._column_names, cells, old, strict=True):
+                    if cell != old_cell:
+                        self.update_cell(key, name, cell)
+            self._rows = rows
+            return
+        keep = self.selected_run_id()
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        self._rows = rows
+        if keep in self.run_ids:
+            self.move_cursor(row=self.run_ids.index(keep), animate=False)

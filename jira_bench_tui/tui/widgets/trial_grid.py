@@ -1,0 +1,54 @@
+"""The scenario x repetition grid of a run: one cell per trial, pending, running, passed, failed or error."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from jira_bench_tui.engine.store import trial_key
+from jira_bench_tui.tui.run_model import RunView
+
+CELL = {
+    "pending": ("·", "$text-muted"),
+    "running": ("◐", "bold $text-warning"),
+    "passed": ("✔", "bold $text-success"),
+    "failed": ("✘", "bold $text-error"),
+    "error": ("!", "bold $text-accent"),
+}
+NAME_WIDTH = 28
+MAX_CELLS = 30  # more repetitions than this: one count per status instead of a cell per trial
+
+
+def grid_content(view: RunView) -> Content:
+    """One line per scenario: its id, then a cell per repetition (plain text and styles, never markup)."""
+    parts: list[str | tuple[str, str]] = []
+    for index, scenario_id in enumerate(view.scenario_ids):
+        if index:
+            parts.append("\n")
+        name = scenario_id if len(scenario_id) <= NAME_WIDTH else scenario_id[: NAME_WIDTH - 1] + "…"
+        parts.append(f"{name:<{NAME_WIDTH}} ")
+        statuses = [view.cells.get(trial_key(scenario_id, rep), "pending") for rep in range(1, view.repetitions + 1)]
+        if len(statuses) > MAX_CELLS:
+            for kind in ("passed", "failed", "error", "running", "pending"):
+                symbol, style = CELL[kind]
+                parts.append((f"{symbol} {statuses.count(kind):<5}", style))
+            continue
+        run_style, run_text = "", ""
+        for status in statuses:  # neighbours with the same status share one span
+            symbol, style = CELL[status]
+            if style != run_style and run_text:
+                parts.append((run_text, run_style))
+                run_text = ""
+            run_style, run_text = style, run_text + symbol + " "
+        if run_text:
+            parts.append((run_text, run_style))
+    legend = "  ".join(f"{CELL[kind][0]} {kind}" for kind in CELL)
+    parts.append(("\n" + legend, "dim"))
+    return Content.assemble(*parts)
+
+
+class TrialGrid(Static):
+    """Shows `grid_content` for a run; `show(view)` redraws it."""
+
+    def show(self, view: RunView) -> None:
+        self.update(grid_content(view))

@@ -1,0 +1,109 @@
+"""The new-run form: every bad input gets a message on its field and nothing is launched or written."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import snapshot_tree, wait_until
+from textual.widgets import Input, RadioButton, Static
+
+from jira_bench_tui.tui.app import make_app
+
+
+async def submit(results, fill: dict[str, str], command: str | None = None) -> dict[str, str]:
+    """Fill the form, press ctrl+s, wait for the check; return the shown field errors."""
+    app = make_app(results, start="new", watch="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        for field_id, value in fill.items():
+            screen.query_one(f"#{field_id}", Input).value = value
+        if command is not None:
+            screen.query_one("#server-command-choice", RadioButton).value = True
+            await pilot.pause()
+            screen.query_one("#server-command", Input).value = command
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not screen.launching, what="the check to finish")
+        await pilot.pause()
+        errors = {}
+        for widget in screen.query(".field-error"):
+            text = str(widget.render()).strip()
+            if text:
+                errors[widget.id.removeprefix("error-")] = text
+        assert app.current_mode == "new"  # still on the form: nothing launched
+        assert app.monitor_screen.tabs == {}
+        return errors
+
+
+@pytest.mark.parametrize(
+    ("fill", "field", "phrase"),
+    [
+        ({"harness": ""}, "harness", "which harness"),
+        ({"harness": "builtin:nope"}, "harness", "no built-in harness 'nope'"),
+        ({"harness": "missing.json"}, "harness", "does not exist"),
+        ({"runs": "0"}, "runs", "must be 1 or more"),
+        ({"runs": "-1"}, "runs", "must be 1 or more"),
+        ({"runs": "abc"}, "runs", "whole number"),
+        ({"concurrency": "0"}, "concurrency", "must be 1 or more"),
+        ({"max_turns": "x"}, "max_turns", "whole number"),
+        ({"wall_time": "-5"}, "wall_time", "more than 0"),
+        ({"model": "claude-sonnet-4-5"}, "model", "needs ANTHROPIC_API_KEY"),
+        ({"model": "gpt-9"}, "model", "unknown model"),
+    ],
+)
+async def test_bad_input_is_shown_on_its_field_and_nothing_changes(results, fill, field, phrase):
+    before = snapshot_tree(results)
+    errors = await submit(results, fill)
+    assert list(errors) == [field], errors
+    assert phrase in errors[field]
+    assert snapshot_tree(results) == before
+
+
+async def test_invalid_harness_file_names_the_problem(results, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "scenarios": [', encoding="utf-8")
+    before = snapshot_tree(results)
+    errors = await submit(results, {"harness": str(bad)})
+    assert list(errors) == ["harness"] and "not valid JSON" in errors["harness"]
+    assert snapshot_tree(results) == before
+
+
+async def test_server_command_that_does_not_exist(results):
+    before = snapshot_tree(results)
+    errors = await submit(results, {}, command="no-such-mcp-server-xyz --flag")
+    assert list(errors) == ["server"] and "not an executable" in errors["server"]
+    assert snapshot_tree(results) == before
+
+
+async def test_empty_server_command(results):
+    errors = await submit(results, {}, command="  ")
+    assert list(errors) == ["server"] and "give the MCP server command" in errors["server"]
+
+
+async def test_key_hint_offers_offline_agents(results):
+    app = make_app(results, start="new", watch="off")
+    async with app.run_test(size=(120, 40)):
+        hint = str(app.screen.query_one("#model-hint", Static).render())
+        assert "ANTHROPIC_API_KEY is not set" in hint and "oracle" in hint and "null" in hint
+
+
+async def test_builtin_list_and_file_picker_fill_the_harness(results, tmp_path):
+    harness_file = tmp_path / "mine.json"
+    harness_file.write_text("{}", encoding="utf-8")
+    app = make_app(results, start="new", watch="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.query_one("#harness", Input).value = ""
+        screen.query_one("#builtin-harnesses").focus()
+        await pilot.press("enter")
+        assert screen.query_one("#harness", Input).value.startswith("builtin:")
+        await pilot.press("ctrl+o")
+        from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
+
+        await wait_until(pilot, lambda: isinstance(app.screen, HarnessPickerScreen), what="the picker")
+        picker = app.screen
+        tree = picker.query_one("#picker-tree")
+        await wait_until(pilot, lambda: tree.root.children, what="the tree to load")
+        names = [str(node.label) for node in tree.root.children]
+        assert "mine.json" in names
+        picker.dismiss(harness_file)
+        await wait_until(pilot, lambda: screen.query_one("#harness", Input).value == str(harness_file),
+                         what="the chosen file")

@@ -1,0 +1,117 @@
+"""A minimal app that opens the replay screen (the real app is built elsewhere), and helpers to read the screen."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from jira_bench_tui.tui.screens.replay import ReplayScreen
+from jira_bench_tui.tui.widgets.replay import StepCard
+
+DATA = Path(__file__).parent / "data"
+COMPLETE_RUN = "20261124-101500-core-oracle-7f3a"
+INTERRUPTED_RUN = "20261124-111500-core-oracle-b0b0"
+
+
+class ReplayTestApp(App[None]):
+    """A minimal app that opens the replay screen on a run folder (the real app is built elsewhere)."""
+
+    def __init__(self, run_folder: Path, trial: str | None = None) -> None:
+        super().__init__()
+        self.run_folder = run_folder
+        self.trial = trial
+
+    def on_mount(self) -> None:
+        self.push_screen(ReplayScreen(self.run_folder, self.trial))
+
+
+def visible_cards(screen: ReplayScreen) -> list[StepCard]:
+    """The step cards the transcript shows (it also keeps a few hidden ones mounted, ready to show)."""
+    return [card for card in screen.query(StepCard) if card.is_attached and not card.has_class("-hidden")]
+
+
+def text_of(widget: Widget) -> str:
+    """The plain text a Static-like widget shows."""
+    return str(widget.render())
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str, tries: int = 200) -> None:
+    """Let the app run until `condition()` holds (at most `tries` short pauses); fail naming `what` otherwise."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def opened(pilot: Pilot[None]) -> ReplayScreen:
+    """The replay screen, once it has loaded its run and shows a trial (or that there is none)."""
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, ReplayScreen) and app.screen.is_mounted and app.screen.loaded,
+        "the replay screen",
+    )
+    screen = app.screen
+    assert isinstance(screen, ReplayScreen)
+    return screen
+
+
+def write_large_run(folder: Path, steps: int = 400, big_result_chars: int = 100_000) -> Path:
+    """A run folder with one long trial ("long-trial__1"): `steps` tool calls, the 3rd with a JSON result of about
+    `big_result_chars` characters, and a failed check at the end. Returns the run folder."""
+    from jira_bench_tui.engine import store
+
+    spec = store.RunSpec(
+        run_id="20261124-120000-long-oracle-1111",
+        created_at=1795860900.0,
+        harness_source="builtin:long",
+        harness_name="long",
+        harness={"name": "long"},
+        model="oracle",
+        runs=1,
+        scenario_ids=["long-trial"],
+    )
+    run = store.create_run(folder, spec)
+    counts = store.Counts(total=1, done=1, failed=1)
+    store.write_state(run, store.RunState(status="completed", updated_at=1795860912.5, counts=counts))
+    issues = [
+        {"key": f"WEB-{n}", "summary": f"Issue number {n} about the login page", "status": {"name": "To Do"}}
+        for n in range(big_result_chars // 80)
+    ]
+    records: list[dict[str, object]] = [{"kind": "prompt", "text": "Do many things."}]
+    for n in range(steps):
+        result = (
+            json.dumps({"total": len(issues), "issues": issues})
+            if n == 2
+            else json.dumps({"n": n, "ok": True})
+        )
+        records.append(
+            {
+                "kind": "tool_call",
+                "turn": n // 4 + 1,
+                "call_id": f"toolu_{n}",
+                "tool": "jira_search",
+                "arguments": {"jql": f"key = WEB-{n}"},
+                "result": result,
+                "is_error": False,
+                "duration_s": 0.002,
+            }
+        )
+    artifact = {
+        "scenario_id": "long-trial",
+        "repetition": 1,
+        "outcome": "failed",
+        "turns": steps // 4,
+        "duration_s": 12.5,
+        "steps": records,
+        "checks": [{"index": 0, "kind": "jql", "description": "count", "passed": False, "reason": "0 != 1"}],
+        "changes": [],
+    }
+    store.write_trial(run, "long-trial", 1, artifact)
+    return run

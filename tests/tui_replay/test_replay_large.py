@@ -1,0 +1,88 @@
+"""A trial with hundreds of steps and a 100 KB result: a bounded number of step widgets, a cut result with a
+"show all" toggle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Log, Static
+
+from jira_bench_tui.tui.widgets.replay import StepCard
+
+from .replay_app import ReplayTestApp, opened, text_of, visible_cards, wait_until, write_large_run
+
+
+async def test_long_trial_mounts_a_window_of_steps(tmp_path: Path) -> None:
+    run = write_large_run(tmp_path, steps=400)
+    async with ReplayTestApp(run).run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: screen.position == 402, "the last step")
+        window = screen.query_one("#transcript").window  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: len(visible_cards(screen)) == window, "a full window")
+        earlier = screen.query_one("#earlier-steps", Static)
+        assert earlier.display and f"{403 - window} earlier steps not shown" in text_of(earlier)
+        await pilot.press("f")  # the failed check, just before the changes
+        await wait_until(pilot, lambda: screen.position == 401, "the failed check")
+        await pilot.press("home")
+        await wait_until(pilot, lambda: screen.position == 0, "the first step")
+        assert len(visible_cards(screen)) == 1 and not earlier.display
+        for _ in range(5):
+            await pilot.press("n")
+        await wait_until(pilot, lambda: screen.position == 5, "step 6")
+        assert len(visible_cards(screen)) == 6
+
+
+async def test_big_result_is_cut_and_show_all_toggles_it(tmp_path: Path) -> None:
+    run = write_large_run(tmp_path, steps=5)
+    async with ReplayTestApp(run).run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("n", "n", "n")
+        await wait_until(pilot, lambda: screen.position == 3, "the step with the big result")
+        card = screen.query_one("StepCard.-current", StepCard)
+        assert card.number == 4
+        assert card.truncated
+        preview = card.query_one(".result-preview", Static)
+        assert len(text_of(preview).splitlines()) <= 30
+        assert "more lines · press a" in text_of(card.query_one(".result-hint", Static))
+        await pilot.press("a")
+        await wait_until(pilot, lambda: bool(card.query(Log)), "the whole result")
+        full = card.query_one(Log)
+        assert full.line_count == len(card.step.result_text.splitlines()) > 5000
+        assert not preview.display
+        await pilot.press("a")
+        await wait_until(pilot, lambda: not card.query(Log), "the short result")
+        assert preview.display
+        await wait_until(
+            pilot, lambda: card.query_one(".result-hint").region.height > 0, "the hint on screen"
+        )
+        await pilot.click(card.query_one(".result-hint"))  # the hint is a toggle too
+        await wait_until(pilot, lambda: bool(card.query(Log)), "the whole result, by click")
+
+
+async def test_show_all_on_a_short_step_says_there_is_nothing(tmp_path: Path) -> None:
+    run = write_large_run(tmp_path, steps=5)
+    async with ReplayTestApp(run).run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("a")
+        await wait_until(
+            pilot,
+            lambda: any("no shortened result" in n.message for n in pilot.app._notifications),
+            "the notice",
+        )
+
+
+async def test_rapid_back_and_forth_at_the_window_edge(tmp_path: Path) -> None:
+    run = write_large_run(tmp_path, steps=60)
+    async with ReplayTestApp(run).run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("end")
+        for _ in range(6):
+            await screen.run_action("previous_step")
+            await screen.run_action("next_step")
+            await screen.run_action("previous_step")
+        await wait_until(pilot, lambda: screen.position == 56, "six steps back")
+        window = screen.query_one("#transcript").window  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: len(visible_cards(screen)) == window, "a full window")
+        numbers = [card.number for card in visible_cards(screen)]
+        assert numbers == list(range(56 - window + 2, 58))
