@@ -45,10 +45,6 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def not_available(command: str, comes_with: str) -> None:
-    raise UserError(f"`jira-bench {command}` is not available yet (it comes with {comes_with})")
-
-
 results_option = click.option(
     "--results-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -69,10 +65,8 @@ def main(ctx: click.Context, results_dir: Path | None) -> None:
 
 @user_errors
 def _open_app(results_dir: Path | None, start: str) -> None:
-    try:
-        from jira_bench_tui.tui.app import run_app
-    except ImportError:
-        not_available("(the app)", "the app issue")
+    from jira_bench_tui.tui.app import run_app
+
     run_app(results_root(results_dir), start=start)
 
 
@@ -109,10 +103,8 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
         raise UserError("give the harness once: either HARNESS or --harness-file")
     if not source:
         raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        not_available("run", "the run engine")
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.run_command(source, results_root(results_dir), **options))
 
 
@@ -122,10 +114,8 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
 @user_errors
 def attach(run_id: str, results_dir: Path | None) -> None:
     """Stream a run's events as plain text until it ends; Ctrl+C detaches (the run goes on)."""
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        not_available("attach", "the run engine")
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.attach_command(run_id, results_root(results_dir)))
 
 
@@ -135,10 +125,8 @@ def attach(run_id: str, results_dir: Path | None) -> None:
 @user_errors
 def kill(run_id: str, results_dir: Path | None) -> None:
     """Stop a run's worker; the run folder says cancelled."""
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        not_available("kill", "the run engine")
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.kill_command(run_id, results_root(results_dir)))
 
 
@@ -149,10 +137,8 @@ def kill(run_id: str, results_dir: Path | None) -> None:
 @user_errors
 def resume(run_id: str, background: bool, results_dir: Path | None) -> None:
     """Finish an interrupted or cancelled run, redoing no finished trial."""
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        not_available("resume", "the run engine")
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.resume_command(run_id, results_root(results_dir), background=background))
 
 
@@ -166,10 +152,8 @@ def resume(run_id: str, background: bool, results_dir: Path | None) -> None:
 @user_errors
 def clean(older_than: str | None, statuses: tuple[str, ...], yes: bool, results_dir: Path | None) -> None:
     """Remove old run folders (never a running one)."""
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        not_available("clean", "the run engine")
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.clean_command(results_root(results_dir), older_than=older_than, statuses=statuses, yes=yes))
 
 
@@ -183,20 +167,14 @@ def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None
     """Replay a trial of a finished run step by step."""
     results = results_root(results_dir)
     if not plain:
-        try:
-            from jira_bench_tui.tui.app import run_app
-        except ImportError:
-            plain = True
-        else:
-            from jira_bench_tui.engine.store import find_run
+        from jira_bench_tui.engine.store import find_run
+        from jira_bench_tui.tui.app import run_app
 
-            find_run(results, run_id)
-            run_app(results, start="replay", run_id=run_id, trial=trial)
-            return
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        not_available("replay", "the run engine")
+        find_run(results, run_id)
+        run_app(results, start="replay", run_id=run_id, trial=trial)
+        return
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.replay_command(run_id, results, trial=trial))
 
 
@@ -209,10 +187,8 @@ def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None
 @user_errors
 def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, results_dir: Path | None) -> None:
     """Compare runs: pass rate, pass^k, errors, cost, tokens, time."""
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        not_available("report", "the run engine")
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.report_command(list(run_ids), results_root(results_dir), fmt=fmt, output=output))
 
 
@@ -232,11 +208,8 @@ def validate(harness: str, schema_only: bool) -> None:
     click.echo(f"{loaded.source}: schema ok ({count} scenario{'s' if count != 1 else ''}, fixture '{loaded.fixture.name}')")
     if schema_only:
         return
-    try:
-        from jira_bench_tui.engine import commands
-    except ImportError:
-        click.echo("oracle/null checks: not available yet (they come with the run engine)", err=True)
-        sys.exit(2)
+    from jira_bench_tui.engine import commands
+
     sys.exit(commands.validate_command(loaded))
 
 
@@ -265,10 +238,8 @@ def schema() -> None:
 def jira_server(fixture: str | None, empty: bool, transport: str, host: str, port: int, db_path: Path | None,
                 quirks: tuple[str, ...]) -> None:
     """Serve the embedded Jira as an MCP server (mcp-atlassian's Jira tools)."""
-    try:
-        from jira_bench_tui.jira.server import serve
-    except ImportError:
-        not_available("jira-server", "the embedded Jira")
+    from jira_bench_tui.jira.server import serve
+
     serve(fixture=fixture, empty=empty, transport=transport, host=host, port=port, db_path=db_path,
           quirks=_parse_quirks(quirks))
 

@@ -152,9 +152,17 @@ def clean_candidates(results: Path, older_than_s: float | None, statuses: Iterab
     return chosen
 
 
+def delete_run(folder: Path) -> None:
+    """Remove a run folder; UserError for a live run (kill it first), so no worker loses its folder."""
+    if store.load_run(folder).live:
+        raise UserError(f"run {folder.name} is still running: kill it first")
+    shutil.rmtree(folder)
+
+
 def remove_run(info: store.RunInfo) -> bool:
     """Delete a run folder unless it has come alive since it was listed. True when removed."""
-    if store.load_run(info.path).live:
+    try:
+        delete_run(info.path)
+    except UserError:
         return False
-    shutil.rmtree(info.path)
     return True

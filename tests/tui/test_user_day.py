@@ -19,19 +19,6 @@ from jira_bench_tui.tui.widgets.runs_table import RunsTable
 RUN_TIMEOUT = 60.0
 
 
-def _engine_ready() -> str | None:
-    try:
-        from jira_bench_tui.engine import launcher, worker  # noqa: F401
-        from jira_bench_tui.jira import server  # noqa: F401
-        from jira_bench_tui.jira.tools import ALL_TOOLS  # noqa: F401
-    except ImportError as exc:  # the engine or the embedded Jira has not landed yet
-        return str(exc)
-    return None
-
-
-pytestmark = pytest.mark.skipif(_engine_ready() is not None, reason=f"run engine incomplete: {_engine_ready()}")
-
-
 async def launch_from_form(app, pilot, runs: str = "1", concurrency: str = "4") -> str:
     """Switch to the form, fill it for an oracle run of builtin:example, launch; the new run's id."""
     before = set(app.views)
@@ -90,10 +77,8 @@ async def test_launch_watch_switch_quit_reopen_replay(results: Path, stop_leftov
         live = reopened.screen.query_one("#table-live", RunsTable)
         await wait_until(pilot, lambda: first in ended.run_ids and second in ended.run_ids + live.run_ids,
                          what="both runs listed")
-        try:
-            from jira_bench_tui.tui.screens.replay import ReplayScreen
-        except ImportError:
-            pytest.skip("the replay screen has not landed yet")
+        from jira_bench_tui.tui.screens.replay import ReplayScreen
+
         ended.focus()
         ended.move_cursor(row=ended.run_ids.index(first))
         await pilot.press("enter")
