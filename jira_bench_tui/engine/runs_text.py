@@ -20,10 +20,12 @@ def age(seconds: float) -> str:
     return f"{int(seconds // 86400)}d ago"
 
 
-def score(passed: int, total: int) -> str:
-    """'45/50 (90%)'."""
-    percent = round(100 * passed / total) if total else 0
-    return f"{passed}/{total} ({percent}%)"
+def score(passed: int, total: int, errored: int = 0) -> str:
+    """'45/50 (90%)', with ' + 3 errors' when trials errored (they are not in the total); 'n/a' with nothing scored."""
+    errors = f" + {errored} error{'s' if errored != 1 else ''}" if errored else ""
+    if not total:
+        return f"n/a{errors}"
+    return f"{passed}/{total} ({round(100 * passed / total)}%){errors}"
 
 
 def started_at(info: RunInfo) -> float:
@@ -71,9 +73,9 @@ def format_runs_list(runs: list[RunInfo], now: float | None = None) -> str:
             c = r.state.counts
             when = datetime.fromtimestamp(started_at(r)).strftime("%Y-%m-%d %H:%M")
             status = "" if r.status == "completed" else r.status
-            scored = c.total - c.errored if c.errored else c.total
             rows.append([
-                when, r.spec.harness_name, r.spec.model, f"x{r.spec.runs}", score(c.passed, scored), status, r.run_id,
+                when, r.spec.harness_name, r.spec.model, f"x{r.spec.runs}", score(c.passed, c.total - c.errored, c.errored),
+                status, r.run_id,
             ])
         lines += _table(rows)
     else:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from jira_bench_tui.engine.event_lines import event_line
 from jira_bench_tui.engine.store import RunInfo, trial_key
-from jira_bench_tui.tui.event_text import event_line
 
 Clock = Callable[[], float]
 CellStatus = Literal["pending", "running", "passed", "failed", "error"]

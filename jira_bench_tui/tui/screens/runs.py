@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from jira_bench_tui.engine.event_lines import flat
 from jira_bench_tui.engine.runs_text import age, score
-from jira_bench_tui.tui.event_text import one_line
 from jira_bench_tui.tui.run_model import RunView, text_bar
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.runs_table import Row, RunsTable
@@ -210,7 +210,7 @@ def _row(view: RunView, now: float) -> tuple[str, tuple[str | Text, ...]]:
     """The section a run belongs in and its cells."""
     info, spec = view.info, view.info.spec
     if info.status == "unreadable" or spec is None:
-        problem = one_line((info.problem or "").replace(f" in {info.path}", ""), 64)
+        problem = flat((info.problem or "").replace(f" in {info.path}", ""), 64)
         return "unreadable", (view.run_id, Text(f"unreadable: {problem}", style="italic"))
     done, total, passed, failed, errored = view.counts()
     if info.status in ("queued", "running"):
@@ -223,5 +223,5 @@ def _row(view: RunView, now: float) -> tuple[str, tuple[str | Text, ...]]:
                                str(failed), age(now - _started(view)))
     when = datetime.fromtimestamp(_started(view)).strftime("%Y-%m-%d %H:%M")
     status = "" if info.status == "completed" else info.status
-    return "ended", (when, spec.harness_name, spec.model, f"x{spec.runs}", score(passed, total - errored),
+    return "ended", (when, spec.harness_name, spec.model, f"x{spec.runs}", score(passed, total - errored, errored),
                      status, view.run_id)
