@@ -1,5 +1,7 @@
 """Benchmark the embedded Jira: median in-process MCP tool call (jira_get_issue over mcp.client.Client) against an
-empty tool's floor, and median JQL search over a generated 10,000-issue Jira.
+empty tool's floor, median JQL search over a generated 10,000-issue Jira, and the per-trial costs on the built-in
+default fixture (155 issues): a whole-state snapshot (SqliteReader), building a server (opening the database
+included), a server session (build + Client connect + list_tools + close) and copying the database.
 
 Run: .venv/bin/python benchmarks/jira_tools.py   (no arguments; prints `jira_tools: ...` last)
 """
@@ -16,7 +18,9 @@ from mcp.client import Client
 from mcp.server.mcpserver import MCPServer
 
 from jira_bench_tui.jira import db
+from jira_bench_tui.jira.fixture_files import load_fixture_file
 from jira_bench_tui.jira.jql import search
+from jira_bench_tui.jira.reader import SqliteReader
 from jira_bench_tui.jira.server import build_server, close_server
 from jira_bench_tui.jira.synthetic import synthetic_fixture
 
@@ -71,6 +75,45 @@ def median_jql_ms(path: Path) -> float:
     return statistics.median(times) * 1000
 
 
+def _median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1000
+
+
+async def per_trial_costs(tmp: Path) -> dict[str, float]:
+    """Snapshot, server build (tool schemas already cached by main's first build), server session, copy, open."""
+    template = db.prepare_template(load_fixture_file("builtin:default"), tmp / "default-cache")
+    path = db.copy_database(template, tmp / "default.sqlite")
+    copies, opens = [], []
+    for n in range(200):
+        start = time.perf_counter()
+        db.copy_database(template, tmp / "copies" / f"{n}.sqlite")
+        copies.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        conn = db.connect(path)
+        db.read_meta(conn)
+        conn.close()
+        opens.append(time.perf_counter() - start)
+    builds, sessions = [], []
+    for _ in range(200):
+        start = time.perf_counter()
+        server = build_server(path)
+        builds.append(time.perf_counter() - start)
+        async with Client(server) as client:
+            await client.list_tools()
+        close_server(server)
+        sessions.append(time.perf_counter() - start)
+    snapshots = []
+    with SqliteReader(path) as reader:
+        await reader.snapshot()
+        for _ in range(100):
+            start = time.perf_counter()
+            await reader.snapshot()
+            snapshots.append(time.perf_counter() - start)
+    return {"snapshot_ms": _median_ms(snapshots), "server_build_ms": _median_ms(builds),
+            "server_session_ms": _median_ms(sessions),
+            "db_open_ms": _median_ms(opens), "db_copy_ms": _median_ms(copies)}
+
+
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -83,10 +126,14 @@ async def main() -> None:
         search_tool = await median_call_ms(server, "jira_search", {"jql": QUERIES[0], "limit": 10})
         close_server(server)
         jql = median_jql_ms(path)
+        costs = await per_trial_costs(Path(tmp))
     print(f"built the 10,000-issue Jira in {build_s:.1f} s; empty-tool floor {floor:.2f} ms; "
           f"jira_search tool call {search_tool:.2f} ms")
+    print("per trial on builtin:default (155 issues): " + ", ".join(f"{k} {v:.2f}" for k, v in costs.items()))
     print(f"jira_tools: call_median_ms={get_issue:.2f} floor_ms={floor:.2f} jql_median_ms={jql:.2f} "
-          f"search_call_median_ms={search_tool:.2f} n={CALLS}")
+          f"search_call_median_ms={search_tool:.2f} snapshot_ms={costs['snapshot_ms']:.2f} "
+          f"server_build_ms={costs['server_build_ms']:.2f} server_session_ms={costs['server_session_ms']:.2f} "
+          f"db_copy_ms={costs['db_copy_ms']:.2f} n={CALLS}")
 
 
 if __name__ == "__main__":

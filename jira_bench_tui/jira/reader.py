@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
@@ -104,6 +105,7 @@ _USUAL_CUSTOM_NAMES = {"customfield_10016": "Story point estimate", "customfield
                        "customfield_10014": "Epic Link"}
 
 
+@lru_cache(maxsize=4096)
 def _normal_time(text: str | None) -> str | None:
     """Any timestamp form the tools show, as 2026-11-20T09:30:00.000+0000 (to the second), so records compare."""
     if not text:
@@ -122,21 +124,69 @@ def _story_points(custom: dict[str, Any]) -> float | None:
     return None
 
 
+# The issue columns a record needs, by position (plain tuples read faster than sqlite3.Row by name)
+_RECORD_SELECT = """
+SELECT i.id, i.key, p.key, i.summary, i.description, t.name, s.name, sc.key, pr.name, r.name,
+  a.display_name, a.email, rp.display_name, i.parent_id, i.due_date, i.custom_fields, i.time_spent_s,
+  i.created, i.updated, i.resolution_date
+FROM issues i
+JOIN projects p ON p.id = i.project_id
+JOIN statuses s ON s.id = i.status_id
+JOIN status_categories sc ON sc.id = s.category_id
+JOIN issue_types t ON t.id = i.issue_type_id
+LEFT JOIN priorities pr ON pr.id = i.priority_id
+LEFT JOIN resolutions r ON r.id = i.resolution_id
+LEFT JOIN users a ON a.account_id = i.assignee_id
+LEFT JOIN users rp ON rp.account_id = i.reporter_id
+"""
+# A scope of up to this many issues is read with `IN (ids)`; a larger one reads every row and filters in Python
+# (SQLite limits the number of bound parameters).
+_MAX_BOUND_IDS = 500
+
+
 class SqliteReader:
-    """JiraReader over the embedded Jira's database file, read directly (fast; for checks after a trial)."""
+    """JiraReader over the embedded Jira's database file, read directly (fast; for checks after a trial).
+
+    Records are built in batches: one query per table for all the issues asked for, grouped in Python. Use it as a
+    context manager (`with SqliteReader(path) as reader:`) or call close()."""
 
     def __init__(self, db_path: Path | str, scope_jql: str | None = None) -> None:
         self.conn = db.connect(Path(db_path))
-        self.scope_jql = scope_jql
-        meta = db.read_meta(self.conn)
-        self.site = render.Site(self.conn, meta.base_url.rstrip("/"), meta.current_user)
+        try:
+            self.scope_jql = scope_jql
+            meta = db.read_meta(self.conn)
+            self.site = render.Site(self.conn, meta.base_url.rstrip("/"), meta.current_user)
+        except BaseException:
+            self.conn.close()
+            raise
+        self._closed = False
 
     def close(self) -> None:
-        self.conn.close()
+        """Close the database connection (safe to call twice)."""
+        if not self._closed:
+            self._closed = True
+            self.conn.close()
+
+    def __enter__(self) -> SqliteReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> SqliteReader:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
 
     async def get_issue(self, key: str) -> IssueRecord | None:
-        row = render.issue_row_by_key(self.site, key.strip().upper())
-        return None if row is None else self._record(row)
+        row = self._rows(f"{_RECORD_SELECT} WHERE i.key = ?", [key.strip().upper()]).fetchone()
+        return None if row is None else _RecordBatch(self.conn, [row[0]]).record(row)
+
+    def _rows(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params)
 
     async def search_keys(self, jql: str, limit: int = 1000) -> list[str]:
         from jira_bench_tui.jira.jql import (  # imported late: the checks module imports this one
@@ -150,51 +200,133 @@ class SqliteReader:
             raise JiraReadError(str(exc)) from exc
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
-        keys = {r[0]: r[1] for r in self.conn.execute(f"SELECT id, key FROM issues WHERE id IN ({marks})", ids)}
+        if len(ids) <= _MAX_BOUND_IDS:
+            rows = self._rows(f"SELECT id, key FROM issues WHERE id IN ({','.join('?' * len(ids))})", ids)
+        else:
+            rows = self._rows("SELECT id, key FROM issues", [])
+        keys = dict(rows.fetchall())
         return [keys[i] for i in ids if i in keys]
 
     async def snapshot(self) -> dict[str, IssueRecord]:
         if self.scope_jql:
             keys = await self.search_keys(self.scope_jql, limit=1_000_000)
-            records = [await self.get_issue(k) for k in keys]
-            return {r["key"]: r for r in records if r is not None}
-        rows = self.conn.execute(f"{render.ISSUE_SELECT} ORDER BY i.project_id, i.num").fetchall()
-        return {row["key"]: self._record(row) for row in rows}
+            if not keys:
+                return {}
+            if len(keys) <= _MAX_BOUND_IDS:
+                rows = self._rows(f"{_RECORD_SELECT} WHERE i.key IN ({','.join('?' * len(keys))})", keys).fetchall()
+            else:
+                rows = self._rows(_RECORD_SELECT, []).fetchall()
+            wanted = set(keys)
+            rows_by_key = {row[1]: row for row in rows if row[1] in wanted}
+            batch = _RecordBatch(self.conn, [row[0] for row in rows_by_key.values()])
+            return {key: batch.record(rows_by_key[key]) for key in keys if key in rows_by_key}
+        rows = self._rows(f"{_RECORD_SELECT} ORDER BY i.project_id, i.num", []).fetchall()
+        batch = _RecordBatch(self.conn, None)
+        return {row[1]: batch.record(row) for row in rows}
 
-    def _record(self, row: sqlite3.Row) -> IssueRecord:
-        site = self.site
-        issue_id = row["id"]
-        names = {r["id"]: r["name"] for r in render.custom_field_defs(site)}
-        stored = json.loads(row["custom_fields"] or "{}")
-        custom = {names.get(fid, fid): value for fid, value in sorted(stored.items())
-                  if value is not None and names.get(fid, fid).lower() not in _DERIVED_CUSTOM}
-        parent = None
-        if row["parent_id"] is not None:
-            parent = self.conn.execute("SELECT key FROM issues WHERE id = ?", (row["parent_id"],)).fetchone()[0]
-        links: list[LinkRecord] = []
-        for link in render.link_dicts(site, issue_id):
-            links.append(_link_record(link))
+
+def _grouped(rows: Any, wanted: set[int] | None) -> dict[int, list[Any]]:
+    """Rows whose first column is an issue id, grouped by it (order kept), only the wanted ids when given."""
+    groups: dict[int, list[Any]] = {}
+    for row in rows:
+        if wanted is None or row[0] in wanted:
+            groups.setdefault(row[0], []).append(row)
+    return groups
+
+
+class _RecordBatch:
+    """Everything IssueRecords need besides the issue row, read with one query per table for a set of issues
+    (None: every issue). The same orderings as the tools use, so records match McpReader's."""
+
+    def __init__(self, conn: sqlite3.Connection, issue_ids: list[int] | None) -> None:
+        wanted = None if issue_ids is None else set(issue_ids)
+        bound = issue_ids is not None and len(issue_ids) <= _MAX_BOUND_IDS
+        marks = ",".join("?" * len(issue_ids)) if bound and issue_ids else ""
+        params: list[int] = list(issue_ids) if bound and issue_ids else []
+
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples
+
+        def rows(sql: str, column: str, order: str) -> dict[int, list[Any]]:
+            where = f" WHERE {column} IN ({marks})" if bound else ""
+            return _grouped(cursor.execute(f"{sql}{where} ORDER BY {order}", params).fetchall(), wanted)
+
+        self.custom_names = {r[0]: r[1] for r in cursor.execute("SELECT id, name FROM fields WHERE custom = 1")}
+        self.users = {r[0]: r[1] for r in cursor.execute("SELECT account_id, display_name FROM users")}
+        self._conn = conn
+        # every key up front for a whole snapshot; looked up one by one (parents, link ends) for a few issues
+        self.keys: dict[int, str] = {} if bound else {r[0]: r[1] for r in cursor.execute("SELECT id, key FROM issues")}
+        self.labels = rows("SELECT issue_id, label FROM issue_labels", "issue_id", "issue_id, label")
+        self.components = rows("SELECT ic.issue_id, c.name FROM issue_components ic "
+                               "JOIN components c ON c.id = ic.component_id", "ic.issue_id", "ic.issue_id, c.name")
+        self.versions = rows("SELECT iv.issue_id, v.name, iv.kind FROM issue_versions iv "
+                             "JOIN versions v ON v.id = iv.version_id", "iv.issue_id", "iv.issue_id, v.name")
+        self.sprints = rows("SELECT si.issue_id, s.name FROM sprint_issues si JOIN sprints s ON s.id = si.sprint_id",
+                            "si.issue_id", "si.issue_id")
+        self.comments = rows("SELECT issue_id, id, author_id, body, created FROM comments", "issue_id",
+                             "issue_id, created, id")
+        self.worklogs = rows("SELECT issue_id, id, author_id, time_spent_s, comment, started FROM worklogs",
+                             "issue_id", "issue_id, started, id")
+        self.links: dict[int, list[LinkRecord]] = {}
+        link_sql = ("SELECT l.id, l.inward_issue_id, l.outward_issue_id, lt.name, lt.inward, lt.outward "
+                    "FROM issue_links l JOIN link_types lt ON lt.id = l.link_type_id")
+        link_params: list[int] = []
+        if bound:
+            link_sql += f" WHERE l.inward_issue_id IN ({marks}) OR l.outward_issue_id IN ({marks})"
+            link_params = params + params
+        for link_id, inward_id, outward_id, name, inward_text, outward_text in cursor.execute(
+                f"{link_sql} ORDER BY l.id", link_params).fetchall():
+            # the inward issue reads "<outward text> other"; the outward issue reads "<inward text> other"
+            if wanted is None or inward_id in wanted:
+                self.links.setdefault(inward_id, []).append(LinkRecord(
+                    id=str(link_id), type=name, direction="outward", other=self._key(outward_id), text=outward_text))
+            if outward_id != inward_id and (wanted is None or outward_id in wanted):
+                self.links.setdefault(outward_id, []).append(LinkRecord(
+                    id=str(link_id), type=name, direction="inward", other=self._key(inward_id), text=inward_text))
+
+    def _key(self, issue_id: int) -> str:
+        key = self.keys.get(issue_id)
+        if key is None:
+            key = self.keys[issue_id] = self._conn.execute("SELECT key FROM issues WHERE id = ?",
+                                                             (issue_id,)).fetchone()[0]
+        return key
+
+    def _name_of(self, account_id: str | None) -> str | None:
+        return None if not account_id else self.users.get(account_id, account_id)
+
+    def record(self, row: tuple[Any, ...]) -> IssueRecord:
+        """The record of one row of _RECORD_SELECT."""
+        (issue_id, key, project, summary, description, type_name, status, category, priority, resolution,
+         assignee, assignee_email, reporter, parent_id, due_date, custom_json, time_spent, created, updated,
+         resolved) = row
+        names = self.custom_names
+        custom: dict[str, Any] = {}
+        if custom_json and custom_json != "{}":
+            custom = {names.get(fid, fid): value for fid, value in sorted(json.loads(custom_json).items())
+                      if value is not None and names.get(fid, fid).lower() not in _DERIVED_CUSTOM}
+        versions = self.versions.get(issue_id, ())
+        name_of = self._name_of
         return IssueRecord(
-            key=row["key"], project=row["project_key"], summary=row["summary"], description=row["description"] or None,
-            issue_type=row["type_name"], status=row["status_name"], status_category=row["cat_key"],
-            priority=row["priority_name"], resolution=row["resolution_name"], assignee=row["assignee_name"],
-            assignee_email=row["assignee_email"], reporter=row["reporter_name"],
-            labels=render.labels_of(site, issue_id), components=render.components_of(site, issue_id),
-            fix_versions=render.versions_of(site, issue_id, "fix"),
-            affects_versions=render.versions_of(site, issue_id, "affects"), parent=parent, due_date=row["due_date"],
-            sprints=sorted(s["name"] for s in render.sprints_of(site, issue_id)), story_points=_story_points(custom),
+            key=key, project=project, summary=summary, description=description or None,
+            issue_type=type_name, status=status, status_category=category,
+            priority=priority, resolution=resolution, assignee=assignee,
+            assignee_email=assignee_email, reporter=reporter,
+            labels=[r[1] for r in self.labels.get(issue_id, ())],
+            # sorted as McpReader sorts (code points), not as SQLite's NOCASE names would ("Offline Sync" < "iOS")
+            components=sorted(r[1] for r in self.components.get(issue_id, ())),
+            fix_versions=sorted(r[1] for r in versions if r[2] == "fix"),
+            affects_versions=sorted(r[1] for r in versions if r[2] == "affects"),
+            parent=None if parent_id is None else self._key(parent_id), due_date=due_date,
+            sprints=sorted(r[1] for r in self.sprints.get(issue_id, ())), story_points=_story_points(custom),
             custom_fields=custom,
-            comments=[CommentRecord(id=str(c["id"]), author=render.display_name_of(site, c["author_id"]),
-                                    body=c["body"], created=_normal_time(c["created"]) or "")
-                      for c in render.comment_rows(site, issue_id)],
-            links=links,
-            worklogs=[WorklogRecord(id=str(w["id"]), author=render.display_name_of(site, w["author_id"]),
-                                    time_spent_seconds=w["time_spent_s"], comment=w["comment"],
-                                    started=_normal_time(w["started"]) or "")
-                      for w in render.worklog_rows(site, issue_id)],
-            time_spent_seconds=row["time_spent_s"] or 0, created=_normal_time(row["created"]) or "",
-            updated=_normal_time(row["updated"]) or "", resolved=_normal_time(row["resolution_date"]),
+            comments=[CommentRecord(id=str(c[1]), author=name_of(c[2]), body=c[3], created=_normal_time(c[4]) or "")
+                      for c in self.comments.get(issue_id, ())],
+            links=list(self.links.get(issue_id, ())),
+            worklogs=[WorklogRecord(id=str(w[1]), author=name_of(w[2]), time_spent_seconds=w[3], comment=w[4],
+                                    started=_normal_time(w[5]) or "")
+                      for w in self.worklogs.get(issue_id, ())],
+            time_spent_seconds=time_spent or 0, created=_normal_time(created) or "",
+            updated=_normal_time(updated) or "", resolved=_normal_time(resolved),
         )
 
 

@@ -10,6 +10,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -109,17 +110,29 @@ def _placeholder() -> None:
     """Stands in for the tool function when building the Tool's metadata."""
 
 
-def make_tool(tool: ToolDef, ctx: JiraContext) -> JiraTool:
+def _prototype(tool: ToolDef) -> JiraTool:
+    """The tool's metadata and schemas with no database behind it (the costly part: pydantic builds models)."""
     base = Tool.from_function(_placeholder, name=tool.name, description=tool.description, structured_output=False)
     fields = {name: getattr(base, name) for name in type(base).model_fields}
     fields.update(
-        fn=lambda arguments: run_tool(tool, ctx, arguments),
+        fn=_placeholder,
         parameters=tool.input_schema,
         annotations=ToolAnnotations(title=tool.name.removeprefix("jira_").replace("_", " ").capitalize(),
                                     read_only_hint=tool.read_only, destructive_hint=tool.destructive),
         meta={"tags": ["jira", "read" if tool.read_only else "write"]},
     )
     return JiraTool(**fields)
+
+
+_PROTOTYPES: dict[str, JiraTool] = {}  # by tool name, built once per process
+
+
+def make_tool(tool: ToolDef, ctx: JiraContext) -> JiraTool:
+    """The tool bound to one database: a shallow copy of its cached prototype with the handler swapped in."""
+    prototype = _PROTOTYPES.get(tool.name)
+    if prototype is None:
+        prototype = _PROTOTYPES[tool.name] = _prototype(tool)
+    return prototype.model_copy(update={"fn": partial(run_tool, tool, ctx)})
 
 
 def context_for(conn: sqlite3.Connection, quirks: Quirks | None = None) -> JiraContext:

@@ -45,6 +45,16 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db.prepare_template(load_fixture_file(str(SAMPLE_SITE)), tmp_path_factory.mktemp("templates"))
 
 
+@pytest.fixture(scope="session")
+def default_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return db.prepare_template(load_fixture_file("builtin:default"), tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture
+def default_db(default_template: Path, tmp_path: Path) -> Path:
+    return db.copy_database(default_template, tmp_path / "default.sqlite")
+
+
 @pytest.fixture
 def sample_db(sample_template: Path, tmp_path: Path) -> Path:
     return db.copy_database(sample_template, tmp_path / "jira.sqlite")

@@ -106,6 +106,7 @@ async def test_an_issue_is_in_one_open_sprint_at_a_time(sample_db: Path) -> None
         futures = await jira.ok("jira_get_sprints_from_board", board_id="1", state="future")
     assert sprint["state"] == "future" and futures == [sprint]
     assert first["issues"] == []
+    # PROJ-3, PROJ-1's sub-task, was in no sprint while PROJ-1 was in Sprint 1 (the fixture says so): left alone
     assert [i["key"] for i in second["issues"]] == ["PROJ-1", "PROJ-4"]
     assert ("Sprint", "Sprint 1", "Sprint 2") in changelog(sample_db, "PROJ-1")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,57 @@ async def test_mcp_reader_reads_real_mcp_atlassian_output() -> None:
                                    "created": "2025-05-01T12:00:00.000+0000"}]
     assert record["worklogs"][0]["time_spent_seconds"] == 5400
     assert record["worklogs"][0]["started"] == "2026-11-24T02:07:03.000+0000"
+
+
+async def test_batched_snapshot_matches_the_mcp_reader_and_single_reads_on_the_default_site(default_db: Path) -> None:
+    async with open_jira(default_db) as jira:
+        over_mcp = await McpReader(jira.raw).snapshot()
+    with SqliteReader(default_db) as direct:
+        whole = await direct.snapshot()
+        singles = {key: await direct.get_issue(key) for key in whole}
+    assert len(whole) == 155
+    assert sorted(whole) == sorted(over_mcp)
+    assert json.dumps(whole) == json.dumps({key: over_mcp[key] for key in whole})  # byte for byte
+    assert singles == whole
+    assert any(r["links"] for r in whole.values()) and any(r["worklogs"] for r in whole.values())
+
+
+async def test_scoped_snapshot_keeps_the_query_order(default_db: Path) -> None:
+    with SqliteReader(default_db) as everything:
+        whole = await everything.snapshot()
+    scope = "project = WEB AND statusCategory != Done ORDER BY key DESC"
+    with SqliteReader(default_db, scope_jql=scope) as scoped:
+        keys = await scoped.search_keys(scope, limit=1000)
+        part = await scoped.snapshot()
+    assert list(part) == keys and len(keys) > 10
+    assert part == {key: whole[key] for key in keys}
+
+
+async def test_reader_closes_its_connection_and_refuses_a_missing_database(tmp_path: Path, sample_db: Path) -> None:
+    with SqliteReader(sample_db) as reader:
+        assert await reader.get_issue("PROJ-1") is not None
+    with pytest.raises(sqlite3.ProgrammingError):
+        reader.conn.execute("SELECT 1")
+    reader.close()  # closing twice is harmless
+    async with SqliteReader(sample_db) as again:
+        assert await again.get_issue("proj-4") is not None
+    with pytest.raises(sqlite3.ProgrammingError):
+        again.conn.execute("SELECT 1")
+    missing = tmp_path / "nowhere.sqlite"
+    with pytest.raises(FileNotFoundError, match="No Jira database at"):
+        SqliteReader(missing)
+    assert not missing.exists()
+
+
+async def test_a_scope_larger_than_one_bound_query_reads_the_same(tmp_path: Path) -> None:
+    from jira_bench_tui.jira import db
+    from jira_bench_tui.jira.synthetic import synthetic_fixture
+
+    path = db.copy_database(db.prepare_template(synthetic_fixture(700), tmp_path / "cache"), tmp_path / "big.sqlite")
+    with SqliteReader(path) as everything:
+        whole = await everything.snapshot()
+    with SqliteReader(path, scope_jql="ORDER BY key ASC") as scoped:
+        part = await scoped.snapshot()
+        keys = await scoped.search_keys("ORDER BY key ASC", limit=10_000)
+    assert len(keys) == len(whole) == 700 and list(part) == keys
+    assert part == whole

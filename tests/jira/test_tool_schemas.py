@@ -17,14 +17,14 @@ jira_edit_comment jira_search_fields jira_get_all_projects jira_get_project_issu
 jira_get_project_components jira_search_assignable_users jira_get_user_profile jira_get_link_types
 jira_create_issue_link jira_remove_issue_link jira_link_to_epic jira_add_worklog jira_get_worklog
 jira_get_agile_boards jira_get_sprints_from_board jira_get_sprint_issues jira_add_issues_to_sprint
-jira_create_sprint""".split())
+jira_create_sprint jira_update_sprint jira_move_issues_to_backlog""".split())
 WRITE_TOOLS = {"jira_create_issue", "jira_batch_create_issues", "jira_update_issue", "jira_assign_issue",
                "jira_delete_issue", "jira_transition_issue", "jira_add_comment", "jira_edit_comment",
                "jira_create_issue_link", "jira_remove_issue_link", "jira_link_to_epic", "jira_add_worklog",
-               "jira_add_issues_to_sprint", "jira_create_sprint"}
+               "jira_add_issues_to_sprint", "jira_create_sprint", "jira_update_sprint", "jira_move_issues_to_backlog"}
 
 DESTRUCTIVE_TOOLS = {"jira_update_issue", "jira_assign_issue", "jira_delete_issue", "jira_transition_issue",
-                     "jira_edit_comment", "jira_remove_issue_link"}
+                     "jira_edit_comment", "jira_remove_issue_link", "jira_update_sprint"}
 
 
 def interface(schema: dict) -> dict:

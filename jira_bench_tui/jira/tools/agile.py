@@ -1,4 +1,5 @@
-"""Agile tools: boards, their sprints, a sprint's issues, creating sprints and moving issues into one."""
+"""Agile tools: boards, their sprints, a sprint's issues; creating, starting, completing and editing sprints; moving
+issues into a sprint or back to the backlog."""
 
 from __future__ import annotations
 
@@ -122,6 +123,86 @@ def add_to_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
             "issue_keys": [r["key"] for r in rows]}
 
 
+def _date_arg(name: str, value: str) -> str:
+    try:
+        return stored_time(parse_time(value))
+    except ValueError as exc:
+        raise ToolFailure(f"{name} must be an ISO 8601 date-time such as '2027-01-04T00:00:00.000Z', got "
+                          f"'{value}'.") from exc
+
+
+def _new_state(ctx: JiraContext, sprint: Any, wanted: str, dates: dict[str, str | None]) -> str:
+    """Check a state change the way Jira's agile API does: future -> active (start), active -> closed (complete)."""
+    current = sprint["state"]
+    if wanted == current:
+        return current
+    label = f"Sprint {sprint['id']} ('{sprint['name']}')"
+    if current == "future" and wanted == "active":
+        if not dates["start_date"] or not dates["end_date"]:
+            raise ToolFailure(f"{label} cannot be started without a start date and an end date; pass start_date "
+                              "and end_date.")
+        running = ctx.conn.execute("SELECT id, name FROM sprints WHERE board_id = ? AND state = 'active'",
+                                   (sprint["board_id"],)).fetchone()
+        if running is not None:
+            raise ToolFailure(f"{label} cannot be started: sprint {running['id']} ('{running['name']}') is already "
+                              "active on this board. Complete it first (state='closed').")
+        return wanted
+    if current == "active" and wanted == "closed":
+        return wanted
+    if current == "future" and wanted == "closed":
+        raise ToolFailure(f"{label} has not been started; only an active sprint can be completed.")
+    if current == "closed":
+        raise ToolFailure(f"{label} is closed; a completed sprint cannot be reopened or restarted.")
+    raise ToolFailure(f"{label} is active; an active sprint can only be completed (state='closed').")
+
+
+def update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    sprint = _sprint(ctx, args["sprint_id"])
+    state = (args.get("state") or "").strip().lower()
+    if state and state not in SPRINT_STATES:
+        raise ToolFailure(f"state must be future, active or closed, got '{args['state']}'.")
+    changes: dict[str, Any] = {}
+    if args.get("name"):
+        if not args["name"].strip():
+            raise ToolFailure("name cannot be blank.")
+        changes["name"] = args["name"].strip()
+    if args.get("goal"):
+        changes["goal"] = args["goal"]
+    dates: dict[str, str | None] = {"start_date": sprint["start_date"], "end_date": sprint["end_date"]}
+    for name in ("start_date", "end_date"):
+        if args.get(name):
+            dates[name] = _date_arg(name, args[name])
+    if sprint["state"] != "closed":  # Jira ignores date changes on a closed sprint; only name and goal change
+        if dates["start_date"] and dates["end_date"] and parse_time(dates["end_date"]) <= parse_time(
+                dates["start_date"]):
+            raise ToolFailure("End date must be after the start date.")
+        changes.update({name: dates[name] for name in ("start_date", "end_date") if args.get(name)})
+    if state:
+        new_state = _new_state(ctx, sprint, state, dates)
+        if new_state != sprint["state"]:
+            changes["state"] = new_state
+            if new_state == "closed":
+                changes["complete_date"] = ctx.now_stored
+    if not changes and not state and not any(args.get(n) for n in ("start_date", "end_date")):
+        raise ToolFailure("Nothing to update: pass at least one of name, state, start_date, end_date, goal.")
+    if changes:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        ctx.conn.execute(f"UPDATE sprints SET {assignments} WHERE id = ?", (*changes.values(), sprint["id"]))
+    return sprint_dict(ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (sprint["id"],)).fetchone())
+
+
+def move_to_backlog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    keys = csv_arg(args["issue_keys"])
+    if not keys:
+        raise ToolFailure("issue_keys is empty: pass comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")
+    rows = [ctx.issue(key.upper()) for key in keys]
+    for row in rows:
+        items: list[Any] = []
+        move_to_sprint(ctx, row["id"], None, items)
+        ctx.record_change(row["id"], items)
+    return {"message": f"Successfully moved {len(rows)} issue(s) to backlog", "issue_keys": [r["key"] for r in rows]}
+
+
 PAGE = {"start_at": param("integer", "Index of the first item (0-based).", 0, minimum=0),
         "limit": param("integer", "Items per page, 1-50.", 10, minimum=1, maximum=50)}
 TOOLS = [
@@ -160,4 +241,21 @@ TOOLS = [
             {"sprint_id": param("string", "The sprint's id, e.g. '3'."),
              "issue_keys": param("string", "Comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")},
             add_to_sprint, read_only=False),
+    ToolDef("jira_update_sprint",
+            "Edit a sprint, start it or complete it. state='active' starts a future sprint (it needs start and end "
+            "dates); state='closed' completes the active sprint (unfinished issues stay in it until moved). "
+            "Empty values are ignored. Example: sprint_id='3', state='closed'; or sprint_id='4', name='Sprint 9', "
+            "goal='Ship search', end_date='2027-01-22T17:00:00.000Z'.",
+            {"sprint_id": param("string", "The sprint's id, e.g. '3'."),
+             "name": param("string", "A new name.", None),
+             "state": param("string", "A new state: future, active (start it) or closed (complete it).", None),
+             "start_date": param("string", "A new start, ISO 8601.", None),
+             "end_date": param("string", "A new end, ISO 8601, after the start.", None),
+             "goal": param("string", "A new sprint goal.", None)},
+            update_sprint, read_only=False, destructive=True),
+    ToolDef("jira_move_issues_to_backlog",
+            "Move issues out of their active or future sprint into the backlog (closed sprints keep their history; "
+            "open sub-tasks follow their parent). Example: issue_keys='PROJ-1,PROJ-2'.",
+            {"issue_keys": param("string", "Comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")},
+            move_to_backlog, read_only=False),
 ]

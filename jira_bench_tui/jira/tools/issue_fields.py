@@ -355,8 +355,18 @@ class FieldWriter:
 
 
 def move_to_sprint(ctx: JiraContext, issue_id: int, sprint: sqlite3.Row | None, items: list[ChangeItem],
-                   *, creating: bool = False) -> None:
-    """Put an issue in `sprint` (or the backlog): it leaves any other open sprint; closed sprints keep it."""
+                   *, creating: bool = False, following_parent: bool = False) -> None:
+    """Put an issue in `sprint` (or the backlog): it leaves any other open sprint; closed sprints keep it.
+
+    As in Jira, sub-tasks follow their parent: moving a parent moves its open (not done) sub-tasks with it, each
+    with its own changelog entry, and a sub-task cannot be moved on its own. Only sub-tasks that were where the
+    parent was (the same open sprint, or the backlog) follow: in Jira that is all of them; a fixture may have put a
+    sub-task elsewhere, and then it is left alone."""
+    issue = ctx.conn.execute("SELECT i.key, t.subtask, p.key AS parent_key FROM issues i "
+                             "JOIN issue_types t ON t.id = i.issue_type_id LEFT JOIN issues p ON p.id = i.parent_id "
+                             "WHERE i.id = ?", (issue_id,)).fetchone()
+    if issue["subtask"] and not following_parent:
+        raise ToolFailure(subtask_sprint_error(issue["key"], issue["parent_key"]))
     if sprint is not None and sprint["state"] == "closed":
         raise ToolFailure(f"Sprint {sprint['id']} ('{sprint['name']}') is closed; issues cannot be added to it.")
     before = ctx.conn.execute("SELECT s.id, s.name, s.state FROM sprint_issues si JOIN sprints s "
@@ -373,3 +383,34 @@ def move_to_sprint(ctx: JiraContext, issue_id: int, sprint: sqlite3.Row | None, 
     if old_ids != new_ids and not creating:
         items.append(ChangeItem("Sprint", old_ids or None, ", ".join(r["name"] for r in before) or None,
                                 new_ids or None, ", ".join(r["name"] for r in after) or None, "custom"))
+    if issue["subtask"]:
+        return
+    parent_was_in = {r["id"] for r in before if r["state"] != "closed"}
+    for (child_id,) in ctx.conn.execute(
+            "SELECT i.id FROM issues i JOIN issue_types t ON t.id = i.issue_type_id JOIN statuses s "
+            "ON s.id = i.status_id JOIN status_categories sc ON sc.id = s.category_id "
+            "WHERE i.parent_id = ? AND t.subtask = 1 AND sc.key != 'done' ORDER BY i.id", (issue_id,)).fetchall():
+        if _open_sprint_ids(ctx, child_id) != parent_was_in:
+            continue
+        child_items: list[ChangeItem] = []
+        move_to_sprint(ctx, child_id, sprint, child_items, creating=creating, following_parent=True)
+        ctx.record_change(child_id, child_items)
+
+
+def _open_sprint_ids(ctx: JiraContext, issue_id: int) -> set[int]:
+    return {r[0] for r in ctx.conn.execute("SELECT s.id FROM sprint_issues si JOIN sprints s ON s.id = si.sprint_id "
+                                           "WHERE si.issue_id = ? AND s.state != 'closed'", (issue_id,))}
+
+
+def subtask_sprint_error(key: str, parent_key: str | None) -> str:
+    """Jira's refusal to move a sub-task into a sprint or the backlog by itself."""
+    parent = f" ({parent_key})" if parent_key else ""
+    return (f"Issue {key} is a sub-task; sub-tasks cannot be moved to a sprint or the backlog on their own. "
+            f"They follow their parent: move the parent issue{parent} instead.")
+
+
+def join_parent_sprint(ctx: JiraContext, issue_id: int, parent_id: int) -> None:
+    """A new sub-task starts in its parent's open sprint, as in Jira."""
+    ctx.conn.execute("INSERT OR IGNORE INTO sprint_issues(sprint_id, issue_id) SELECT si.sprint_id, ? "
+                     "FROM sprint_issues si JOIN sprints s ON s.id = si.sprint_id "
+                     "WHERE si.issue_id = ? AND s.state != 'closed'", (issue_id, parent_id))

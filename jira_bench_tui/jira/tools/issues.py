@@ -19,7 +19,7 @@ from jira_bench_tui.jira.tools.common import (
     json_arg,
     param,
 )
-from jira_bench_tui.jira.tools.issue_fields import FieldWriter
+from jira_bench_tui.jira.tools.issue_fields import FieldWriter, join_parent_sprint
 
 FIELDS_HELP = ("Comma-separated fields to return, e.g. 'summary,status,assignee'; '*all' returns every field. "
                f"Default: '{DEFAULT_FIELDS}'.")
@@ -151,6 +151,10 @@ def create_one(ctx: JiraContext, spec: dict[str, Any]) -> int:
     extra.pop("issuetype", None)
     extra.pop("project", None)
     writer.apply({"summary": spec["summary"].strip(), **extra})
+    if issue_type["subtask"]:
+        parent_id = ctx.conn.execute("SELECT parent_id FROM issues WHERE id = ?", (next_id,)).fetchone()[0]
+        if parent_id is not None:
+            join_parent_sprint(ctx, next_id, parent_id)
     return next_id
 
 
