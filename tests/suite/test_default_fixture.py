@@ -52,9 +52,12 @@ async def test_active_sprint_has_done_and_unfinished_work(default_template: Path
         sprints = await default_jira.ok("jira_get_sprints_from_board", board_id="1")
         assert [(s["name"], s["state"]) for s in sprints] == [
             ("WEB Sprint 22", "closed"), ("WEB Sprint 23", "closed"), ("WEB Sprint 24", "active"), ("WEB Sprint 25", "future")]
-        done = await default_jira.keys('sprint = "WEB Sprint 24" AND statusCategory = Done')
-        unfinished = await default_jira.keys('sprint = "WEB Sprint 24" AND statusCategory != Done')
+        done = await default_jira.keys('sprint = "WEB Sprint 24" AND statusCategory = Done AND type != Sub-task')
+        unfinished = await default_jira.keys('sprint = "WEB Sprint 24" AND statusCategory != Done AND type != Sub-task')
         assert len(done) == 5 and len(unfinished) == 7
+        # sub-tasks share their parent's sprints, as in a real Jira
+        subtasks = await default_jira.keys('sprint = "WEB Sprint 24" AND type = Sub-task')
+        assert sorted(subtasks) == ["WEB-51", "WEB-52", "WEB-53", "WEB-54", "WEB-55"]
 
 
 async def test_two_alexes_and_an_inactive_user(default_template: Path, tmp_path: Path) -> None:
