@@ -187,15 +187,16 @@ def describe_expect(expect: dict[str, Expectation]) -> str:
 
 def _comparable(record: IssueRecord, ignore: set[str]) -> dict[str, Any]:
     shown: dict[str, Any] = {}
-    for name, value in record.items():
+    items: dict[str, Any] = dict(record)
+    for name, value in items.items():
         if name in ignore:
             continue
         if name == "comments":
-            value = [f"{c.get('author') or '?'}: {c.get('body', '')}" for c in value]  # type: ignore[union-attr]
+            value = [f"{c.get('author') or '?'}: {c.get('body', '')}" for c in value]
         elif name == "links":
-            value = sorted(f"{link['text']} {link['other']}" for link in value)  # type: ignore[index,union-attr]
+            value = sorted(f"{link['text']} {link['other']}" for link in value)
         elif name == "worklogs":
-            value = [f"{w.get('author') or '?'} {w.get('time_spent_seconds', 0)}s" for w in value]  # type: ignore[union-attr]
+            value = [f"{w.get('author') or '?'} {w.get('time_spent_seconds', 0)}s" for w in value]
         shown[name] = value
     return shown
 
@@ -256,6 +257,11 @@ class _Evaluator:
                 raise _Fail(f"{ref} names no created issue (the created_issue check that binds it did not match one)")
             return self.bindings[ref[1:]]
         return ref
+
+    def ids_before(self, key: str, field: str) -> set[str]:
+        """Ids of the issue's comments or worklogs before the trial (none for an issue created during it)."""
+        record: dict[str, Any] = dict(self.before.get(key) or {})
+        return {str(item["id"]) for item in record.get(field, [])}
 
     def expand(self, expect: dict[str, Expectation]) -> dict[str, Expectation]:
         """Expectations with "$name" values replaced by the key bound to that name (e.g. {"parent": "$story"})."""
@@ -332,7 +338,7 @@ class _Evaluator:
         record = await self.issue(key)
         if record is None:
             return description, False, f"{key} does not exist"
-        old_ids = {c["id"] for c in self.before.get(key, {}).get("comments", [])}  # type: ignore[union-attr]
+        old_ids = self.ids_before(key, "comments")
         new = [c for c in record["comments"] if c["id"] not in old_ids]
         pattern = re.compile(check.matches, re.IGNORECASE) if check.matches else None
 
@@ -391,7 +397,7 @@ class _Evaluator:
         record = await self.issue(key)
         if record is None:
             return description, False, f"{key} does not exist"
-        old_ids = {w["id"] for w in self.before.get(key, {}).get("worklogs", [])}  # type: ignore[union-attr]
+        old_ids = self.ids_before(key, "worklogs")
         new = [w for w in record["worklogs"] if w["id"] not in old_ids]
         if check.author:
             new = [w for w in new if (w.get("author") or "").lower() == check.author.lower()]
