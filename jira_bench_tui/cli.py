@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from jira_bench_tui import __version__
-from jira_bench_tui.config import results_root
+from jira_bench_tui.config import results_root as _results_root
 from jira_bench_tui.errors import UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,11 +38,31 @@ def user_errors(func: F) -> F:
             _fail(str(exc), exc.exit_code)
         except PermissionError as exc:
             _fail(f"permission denied: {exc.filename}")
+        except (NotADirectoryError, FileNotFoundError, IsADirectoryError) as exc:
+            _fail(f"{exc.strerror.lower() if exc.strerror else 'cannot use the path'}: {exc.filename}")
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def results_root(results_dir: Path | None) -> Path:
+    """The results folder: this command's --results-dir, else one given before the command
+    (`jira-bench --results-dir D view list`), else $JIRA_BENCH_RESULTS or ./results. A path that exists and is not a
+    folder is bad input."""
+    if results_dir is None:
+        context = click.get_current_context(silent=True)
+        while context is not None and results_dir is None:
+            results_dir = context.params.get("results_dir")
+            context = context.parent
+    root = _results_root(results_dir)
+    for part in (root, *root.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise UserError(f"the results folder {root} cannot be used: {part} is not a folder")
+            break
+    return root
 
 
 results_option = click.option(
@@ -229,7 +249,7 @@ def schema() -> None:
 @click.option("--empty", is_flag=True, help="A Jira with only the fixture's users and projects.")
 @click.option("--transport", type=click.Choice(["stdio", "http"]), default="stdio", show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Keep the Jira in this SQLite file (default: a temporary copy, gone on exit).")
 @click.option("--quirk", "quirks", multiple=True, metavar="NAME=VALUE",
@@ -262,21 +282,19 @@ def _parse_quirks(items: tuple[str, ...]) -> dict[str, str]:
 @click.pass_context
 def view(ctx: click.Context, results_dir: Path | None) -> None:
     """Open the app on the runs list (`view list` prints it as text)."""
-    ctx.obj = results_dir
     if ctx.invoked_subcommand is None:
         _open_app(results_dir, start="runs")
 
 
 @view.command("list")
 @results_option
-@click.pass_obj
 @user_errors
-def view_list(parent_results_dir: Path | None, results_dir: Path | None) -> None:
+def view_list(results_dir: Path | None) -> None:
     """Print runs: IN PROGRESS (and interrupted), then COMPLETED; newest first."""
     from jira_bench_tui.engine.runs_text import format_runs_list
     from jira_bench_tui.engine.store import list_runs
 
-    results = results_root(results_dir or parent_results_dir)
+    results = results_root(results_dir)
     click.echo(format_runs_list(list_runs(results), now=time.time()), nl=False)
 
 

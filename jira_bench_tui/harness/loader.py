@@ -11,7 +11,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from jira_bench_tui.errors import UserError
-from jira_bench_tui.harness.schema import CreatedIssueCheck, FieldOp, Harness, IssueCheck, Scenario
+from jira_bench_tui.harness.schema import (
+    CHECK_KINDS,
+    ISSUE_REF,
+    SCENARIO_ID,
+    STEP_ID,
+    CreatedIssueCheck,
+    FieldOp,
+    Harness,
+    IssueCheck,
+    Scenario,
+)
 from jira_bench_tui.jira.fixture import Fixture, merge_fixture
 
 BUILTIN = "builtin:"
@@ -77,16 +87,19 @@ def format_validation_error(exc: ValidationError, prefix: str = "") -> list[str]
                 continue
             # a discriminated union adds the tag after the list index (checks[0].issue...): drop it
             if position >= 2 and loc[position - 2] == "checks" and isinstance(loc[position - 1], int) \
-                    and str(part) in _CHECK_TAGS and error["type"] != "union_tag_invalid":
+                    and str(part) in CHECK_KINDS and error["type"] != "union_tag_invalid":
                 continue
             path += f".{part}" if path else str(part)
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "union_tag_invalid":
-            message = f"unknown check kind {error.get('input', {}).get('kind')!r} (known: {', '.join(_CHECK_TAGS)})"
+            message = f"unknown check kind {error.get('input', {}).get('kind')!r} (known: {', '.join(CHECK_KINDS)})"
         elif error["type"] == "extra_forbidden":
             message = "unknown key"
         elif error["type"] == "missing":
             message = "required but missing"
+        elif error["type"] == "string_pattern_mismatch":
+            wanted = _PATTERN_WORDS.get(str(error.get("ctx", {}).get("pattern")), "a value matching " + message.split()[-1])
+            message = f"{error.get('input')!r} is not {wanted}"
         if not path and message.startswith("scenarios["):  # a whole-harness rule that names its own place
             problems.append(f"{prefix}{message}")
             continue
@@ -98,10 +111,16 @@ def format_validation_error(exc: ValidationError, prefix: str = "") -> list[str]
     return list(seen.values())
 
 
-_CHECK_TAGS = (
-    "issue", "issue_exists", "jql_count", "jql_keys", "comment", "link", "worklog", "created_issue", "unchanged",
-    "answer",
-)
+
+
+_PATTERN_WORDS = {
+    SCENARIO_ID: "a scenario id (lower-case words joined by single '-', '_' or '.', e.g. 'close-stale-bugs')",
+    ISSUE_REF: "an issue key like 'WEB-12' or a $name bound by a created_issue check",
+    STEP_ID: "a step id (a lower-case identifier such as 'story')",
+    r"^[A-Za-z0-9_]+$": "a tool name such as 'jira_get_issue'",
+    r"^[A-Z][A-Z0-9_]+$": "a project key such as 'WEB'",
+    r"^[A-Z][A-Z0-9_]+-\d+$": "an issue key such as 'WEB-12'",
+}
 
 
 def _read_json_file(path: Path, what: str, source: str) -> Any:
@@ -113,6 +132,8 @@ def _read_json_file(path: Path, what: str, source: str) -> Any:
         raise HarnessError(source, [f"{what} {path} is a folder, not a file"]) from None
     except OSError as exc:
         raise HarnessError(source, [f"cannot read {what} {path}: {exc.strerror}"]) from None
+    except UnicodeDecodeError:
+        raise HarnessError(source, [f"{what} {path} is not UTF-8 text"]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -213,32 +234,39 @@ def semantic_problems(harness: Harness, fixture: Fixture) -> list[str]:
     return problems
 
 
+def resolve_fixture(harness: Harness, base_dir: Path | None, override: str | None, source: str) -> Fixture:
+    """The harness's starting Jira: the override (--fixture, relative to the working folder), the inline fixture, or
+    the fixture file it names (relative to `base_dir`)."""
+    if override:
+        return load_fixture(override, Path.cwd(), source)
+    if isinstance(harness.fixture, Fixture):
+        return harness.fixture
+    return load_fixture(harness.fixture, base_dir, source)
+
+
 def load_harness(source: str, fixture_override: str | None = None) -> LoadedHarness:
     """Load and validate a harness; HarnessError names every problem with its JSON path. Reads only; writes nothing."""
     path, base_dir = resolve_harness_path(source)
     shown = source if source.startswith(BUILTIN) else str(path)
-    data = _read_json_file(path, "harness", shown)
-    harness = parse_harness(data, shown)
-    if fixture_override:
-        fixture = load_fixture(fixture_override, Path.cwd(), shown)
-    elif isinstance(harness.fixture, Fixture):
-        fixture = harness.fixture
-    else:
-        fixture = load_fixture(harness.fixture, base_dir, shown)
+    harness = parse_harness(_read_json_file(path, "harness", shown), shown)
+    fixture = resolve_fixture(harness, base_dir, fixture_override, shown)
     problems = semantic_problems(harness, fixture)
     if problems:
         raise HarnessError(shown, problems)
     return LoadedHarness(harness=harness, source=shown, base_dir=base_dir, fixture=fixture)
 
 
-def harness_from_spec(data: dict[str, Any], source: str, base_dir: str | None, fixture_override: str | None) -> LoadedHarness:
-    """Rebuild a LoadedHarness from the copy held in a run's spec.json (the worker's way in)."""
+def harness_from_spec(data: dict[str, Any], source: str, base_dir: str | None, fixture_override: str | None,
+                      fixture_data: dict[str, Any] | None = None) -> LoadedHarness:
+    """Rebuild a LoadedHarness from the copy held in a run's spec.json (the worker's way in). With `fixture_data`
+    (the fixture as resolved at launch, also kept in spec.json) nothing else is read from disk."""
     harness = parse_harness(data, source)
     base = Path(base_dir) if base_dir else None
-    if fixture_override:
-        fixture = load_fixture(fixture_override, Path.cwd(), source)
-    elif isinstance(harness.fixture, Fixture):
-        fixture = harness.fixture
+    if fixture_data is not None:
+        try:
+            fixture = Fixture.model_validate(fixture_data)
+        except ValidationError as exc:
+            raise HarnessError(source, format_validation_error(exc, prefix="fixture")) from None
     else:
-        fixture = load_fixture(harness.fixture, base, source)
+        fixture = resolve_fixture(harness, base, fixture_override, source)
     return LoadedHarness(harness=harness, source=source, base_dir=base, fixture=fixture)

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from jira_bench_tui.jira.fixture import Fixture, FixtureAdditions
 
-SCENARIO_ID = r"^[a-z0-9][a-z0-9_.-]*$"
+# lower-case words joined by single "-", "_" or "." ("__" is reserved: trial artifacts are named <scenario>__<rep>)
+SCENARIO_ID = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 
 
 class _Model(BaseModel):
@@ -51,6 +52,15 @@ class FieldOp(_Model):
         return self
 
 
+def _valid_regex(pattern: str | None) -> str | None:
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    return pattern
+
+
 OPERATORS = {"eq", "ne", "in", "contains", "not_contains", "matches", "includes", "excludes", "empty", "gte", "lte"}
 Expectation = FieldOp | str | int | float | bool | list[str] | None
 
@@ -72,7 +82,9 @@ def _check_fields(expect: dict[str, Any]) -> dict[str, Any]:
 
 # ---- checks --------------------------------------------------------------------------------------------------
 # An issue reference is an issue key ("WEB-12") or "$name", a name bound by an earlier created_issue check.
-IssueRef = Annotated[str, Field(pattern=r"^([A-Z][A-Z0-9_]+-\d+|\$[a-z_][a-z0-9_]*)$")]
+ISSUE_REF = r"^([A-Z][A-Z0-9_]+-\d+|\$[a-z_][a-z0-9_]*)$"
+STEP_ID = r"^[a-z_][a-z0-9_]*$"
+IssueRef = Annotated[str, Field(pattern=ISSUE_REF)]
 
 
 class _Check(_Model):
@@ -131,6 +143,8 @@ class CommentCheck(_Check):
     issue: IssueRef
     contains: list[str] = Field(default_factory=list)  # every phrase present (case-insensitive)
     matches: str | None = None
+
+    _regex = field_validator("matches")(lambda cls, v: _valid_regex(v))
     author: str | None = None  # display name or email; default: any
     min_count: int = 1
     present: bool = True
@@ -213,6 +227,8 @@ class AnswerCheck(_Check):
     not_contains: list[str] = Field(default_factory=list)
     matches: str | None = None
 
+    _regex = field_validator("matches")(lambda cls, v: _valid_regex(v))
+
 
 Check = Annotated[
     IssueCheck
@@ -241,7 +257,7 @@ class SolutionStep(_Model):
     earlier step with that `id`: `{{story.issue.key}}`, `{{links.0.id}}`.
     """
 
-    id: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*$")
+    id: str | None = Field(default=None, pattern=STEP_ID)
     tool: str = Field(pattern=r"^[A-Za-z0-9_]+$")
     arguments: dict[str, Any] = Field(default_factory=dict)
 

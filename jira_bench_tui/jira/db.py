@@ -171,6 +171,18 @@ def read_meta(conn: sqlite3.Connection) -> JiraMeta:
 # ---------------------------------------------------------------- lookups
 
 
+def check_database(path: Path) -> None:
+    """UserError unless `path` is a Jira database of ours (an SQLite file with our tables and clock)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            read_meta(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, KeyError, ValueError, TypeError):
+        raise UserError(f"{path} is not a jira-bench Jira database") from None
+
+
 def resolve_user(conn: sqlite3.Connection, ref: str) -> sqlite3.Row | None:
     """The user an identifier names, as mcp-atlassian resolves one: account id, then email, then display name
     (case-insensitive; the first active match wins). None when nobody matches."""

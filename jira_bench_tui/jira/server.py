@@ -166,6 +166,18 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
     raise SystemExit(0)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """UserError when the HTTP port cannot be bound (in use, or not ours to take)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def serve(fixture: str | None, empty: bool, transport: str, host: str, port: int, db_path: Path | None,
           quirks: dict[str, str]) -> None:
     """Build (or reuse) a Jira database and serve it over stdio or streamable HTTP until the client leaves."""
@@ -179,8 +191,12 @@ def serve(fixture: str | None, empty: bool, transport: str, host: str, port: int
     with tempfile.TemporaryDirectory(prefix="jira-bench-server-") as tmp:
         target = Path(db_path) if db_path else Path(tmp) / "jira.sqlite"
         if db_path and target.exists():
-            log.info("serving the existing Jira in %s", target)
+            db.check_database(target)
+            ignored = " (--fixture/--empty ignored: the file already holds a Jira)" if fixture or empty else ""
+            log.info("serving the existing Jira in %s%s", target, ignored)
         else:
+            if db_path and not target.parent.is_dir():
+                raise UserError(f"--db {target}: the folder {target.parent} does not exist")
             loaded = load_fixture_file(fixture or default_fixture_ref())
             if empty:
                 loaded = keep_only_setup(loaded)
@@ -192,6 +208,7 @@ def serve(fixture: str | None, empty: bool, transport: str, host: str, port: int
             if transport == "stdio":
                 server.run("stdio")
             else:
+                _check_port_free(host, port)
                 log.info("streamable HTTP on http://%s:%d/mcp", host, port)
                 server.run("streamable-http", host=host, port=port)
         finally:

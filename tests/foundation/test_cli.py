@@ -52,7 +52,7 @@ def test_validate_reports_every_problem_with_its_path_and_exit_2(tmp_path: Path)
     code, out, err = invoke("validate", str(bad), "--schema-only")
     assert code == 2 and out == ""
     assert err.startswith(f"error: {bad}: 3 problems\n")
-    assert "  scenarios[0].id: String should match pattern" in err
+    assert "  scenarios[0].id: 'Bad Id' is not a scenario id" in err
     assert "  scenarios[0].prompt: String should have at least 1 character" in err
     assert "  scenarios[0].checks: List should have at least 1 item" in err
     assert "Traceback" not in err
@@ -108,3 +108,18 @@ def test_view_list_sections_progress_completed_interrupted_and_unreadable(tmp_pa
 def test_run_without_a_harness_is_a_clear_error() -> None:
     code, _, err = invoke("run")
     assert code == 2 and err.startswith("error: which harness?")
+
+
+def test_a_results_dir_given_before_the_command_is_used(tmp_path: Path) -> None:
+    _run(tmp_path, "20261124-100000-example-oracle-0001", "completed", done=5, passed=5)
+    code, out, _ = invoke("--results-dir", str(tmp_path), "view", "list")
+    assert code == 0 and "20261124-100000-example-oracle-0001" in out
+
+
+def test_a_results_dir_that_is_a_file_is_bad_input(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = invoke("run", "builtin:example", "--results-dir", str(blocker / "results"))
+    assert code == 2
+    assert err == f"error: the results folder {blocker / 'results'} cannot be used: {blocker} is not a folder\n"
+    assert blocker.read_text() == "x"

@@ -81,7 +81,7 @@ def test_unknown_check_kind_names_its_place(tmp_path: Path) -> None:
 def test_bad_field_inside_a_check(tmp_path: Path) -> None:
     bad = {**SCENARIO, "checks": [{"kind": "issue", "issue": "web-3", "expect": {"colour": "red"}}]}
     problems = problems_of(str(write(tmp_path, harness(scenarios=[bad]))))
-    assert any(p.startswith("scenarios[0].checks[0].issue: String should match pattern") for p in problems)
+    assert "scenarios[0].checks[0].issue: 'web-3' is not an issue key like 'WEB-12' or a $name bound by a created_issue check" in problems
     assert any(p.startswith("scenarios[0].checks[0].expect: unknown field 'colour'") for p in problems)
 
 
@@ -117,3 +117,24 @@ def test_error_text_is_one_sentence_per_problem(tmp_path: Path) -> None:
     assert text.splitlines()[0].endswith("3 problems")
     assert all(line.startswith("  ") for line in text.splitlines()[1:])
     assert info.value.field == "harness"
+
+
+def test_scenario_ids_cannot_hold_the_reserved_double_underscore(tmp_path: Path) -> None:
+    [problem] = problems_of(str(write(tmp_path, harness(scenarios=[{**SCENARIO, "id": "close__2"}]))))
+    assert problem.startswith("scenarios[0].id: 'close__2' is not a scenario id (lower-case words joined by single")
+
+
+def test_a_bad_regular_expression_in_a_check_is_bad_input(tmp_path: Path) -> None:
+    checks = [{"kind": "answer", "matches": "(unclosed"}, {"kind": "comment", "issue": "WEB-3", "matches": "[x"}]
+    problems = problems_of(str(write(tmp_path, harness(scenarios=[{**SCENARIO, "checks": checks}]))))
+    assert problems == [
+        "scenarios[0].checks[0].matches: invalid regular expression '(unclosed': missing ), unterminated subpattern at position 0",
+        "scenarios[0].checks[1].matches: invalid regular expression '[x': unterminated character set at position 0",
+    ]
+
+
+def test_a_harness_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "h.json"
+    path.write_bytes(b"\xff\xfe{}")
+    [problem] = problems_of(str(path))
+    assert problem == f"harness {path} is not UTF-8 text"

@@ -71,3 +71,32 @@ async def test_empty_jira_kept_in_a_file_across_server_runs(tmp_path: Path) -> N
         again = await client.call_tool("jira_search", {"jql": "project = PROJ"})
     found = json.loads(text_of(again))
     assert [i["summary"] for i in found["issues"]] == ["First"] and found["total"] == 1
+
+
+def test_a_db_that_is_not_a_jira_and_other_bad_server_options(tmp_path: Path) -> None:
+    not_jira = tmp_path / "notes.txt"
+    not_jira.write_text("hello")
+    cases = [
+        (["--db", str(not_jira)], f"{not_jira} is not a jira-bench Jira database"),
+        (["--db", str(tmp_path / "no" / "such" / "j.sqlite")], "the folder"),
+        (["--transport", "http", "--port", "99999"], "99999 is not in the range 1<=x<=65535"),
+    ]
+    for arguments, message in cases:
+        result = CliRunner().invoke(main, ["jira-server", *arguments])
+        assert result.exit_code == 2, (arguments, result.output)
+        assert message in result.output and "Traceback" not in result.output
+    assert not_jira.read_text() == "hello"
+    assert not (tmp_path / "no").exists()
+
+
+def test_http_port_in_use_is_one_sentence(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["jira-server", "--fixture", str(SAMPLE_SITE), "--transport", "http",
+                                           "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use" in result.output
