@@ -4,6 +4,7 @@ arguments and calls these. Each returns the exit code: 0 ok, 1 the run or check 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,8 +30,27 @@ def _status_exit(status: str) -> int:
 # ---- run and resume ----------------------------------------------------------------------------------------------
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null (its reader went away, e.g. `run | head`): later prints and the exit flush succeed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _echo(text: str, *, err: bool = False) -> None:
+    """click.echo that survives a closed pipe: the text is dropped and stdout silenced."""
+    try:
+        click.echo(text, err=err)
+    except BrokenPipeError:
+        _silence_stdout()
+
+
 class _ProgressPrinter:
-    """The foreground display: one line per finished trial, warnings and errors as they come."""
+    """The foreground display: one line per finished trial, warnings and errors as they come. When its reader goes
+    away (BrokenPipeError) it silences stdout and raises, and the worker stops the display (the run goes on)."""
 
     def __init__(self, total: int) -> None:
         self.total = total
@@ -38,14 +58,18 @@ class _ProgressPrinter:
 
     def __call__(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
-        if kind == "run_started":
-            self.done = int(event.get("total", 0)) - int(event.get("pending", 0))
-            click.echo(event_line(event, start=float(event.get("t", 0.0))))
-        elif kind == "trial_finished":
-            self.done += 1
-            click.echo(finished_trial_line(event, self.done, self.total))
-        elif kind == "log" and event.get("level") in ("warning", "error"):
-            click.echo(f"  {event.get('level')}: {event.get('message')}", err=True)
+        try:
+            if kind == "run_started":
+                self.done = int(event.get("total", 0)) - int(event.get("pending", 0))
+                click.echo(event_line(event, start=float(event.get("t", 0.0))))
+            elif kind == "trial_finished":
+                self.done += 1
+                click.echo(finished_trial_line(event, self.done, self.total))
+            elif kind == "log" and event.get("level") in ("warning", "error"):
+                click.echo(f"  {event.get('level')}: {event.get('message')}", err=True)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise
 
 
 def score_table(folder: Path) -> str:
@@ -65,18 +89,23 @@ def score_table(folder: Path) -> str:
     return "\n".join(lines)
 
 
-def _run_in_foreground(folder: Path) -> int:
+def _run_in_foreground(folder: Path, *, resume: bool = False) -> int:
+    """Run the worker loop in this process with the progress display. Exit 0 when the run completed with at least one
+    scored trial, 1 when it failed or no trial could be scored (all errored), 130 when cancelled."""
     from jira_bench_tui.engine.worker import run_worker
 
     spec = store.read_spec(folder)
-    state = asyncio.run(run_worker(folder, on_event=_ProgressPrinter(spec.total_trials)))
-    click.echo(score_table(folder))
+    state = asyncio.run(run_worker(folder, on_event=_ProgressPrinter(spec.total_trials), resume=resume))
+    _echo(score_table(folder))
     if state.status == "failed":
-        click.echo(f"error: the run failed: {state.error}", err=True)
+        _echo(f"error: the run failed: {state.error}", err=True)
     elif state.status == "cancelled":
-        click.echo(f"cancelled; finish it with `jira-bench resume {folder.name}`", err=True)
-    click.echo(f"run {folder.name} {state.status}: {folder}")
-    return _status_exit(state.status)
+        _echo(f"cancelled; finish it with `jira-bench resume {folder.name}`", err=True)
+    unscored = state.status == "completed" and state.counts.passed + state.counts.failed == 0
+    if unscored:
+        _echo("error: no trial could be scored (every trial ended in an error)", err=True)
+    _echo(f"run {folder.name} {state.status}: {folder}")
+    return 1 if unscored else _status_exit(state.status)
 
 
 def _print_background(folder: Path, pid: int, verb: str = "started") -> None:
@@ -104,12 +133,12 @@ def run_command(source: str, results: Path, *, model: str = "oracle", runs: int 
 def resume_command(run_id: str, results: Path, *, background: bool = False) -> int:
     folder = store.find_run(results, run_id)
     control.check_resumable(folder)
-    missing = store.read_spec(folder).total_trials - len(store.finished_trials(folder))
+    missing = store.read_spec(folder).total_trials - len(store.scan_trials(folder).artifacts)
     if background:
-        _print_background(folder, spawn_worker(folder), verb=f"resumed ({missing} trials to do)")
+        _print_background(folder, spawn_worker(folder, resume=True), verb=f"resumed ({missing} trials to do)")
         return 0
     click.echo(f"resuming run {folder.name}: {missing} trials to do")
-    return _run_in_foreground(folder)
+    return _run_in_foreground(folder, resume=True)
 
 
 # ---- attach, kill, clean ---------------------------------------------------------------------------------------------
@@ -164,8 +193,10 @@ def clean_command(results: Path, *, older_than: str | None = None, statuses: tup
         for info in chosen:
             click.echo(f"  {info.run_id}  {info.status}")
         if not sys.stdin.isatty():
-            raise UserError(f"{len(chosen)} runs would be removed; add --yes to remove them without asking")
-        if not click.confirm(f"remove these {len(chosen)} runs?", default=False):
+            raise UserError(f"{_runs(len(chosen))} would be removed; add --yes to remove "
+                            f"{'it' if len(chosen) == 1 else 'them'} without asking")
+        if not click.confirm(f"remove {'this run' if len(chosen) == 1 else f'these {len(chosen)} runs'}?",
+                             default=False):
             click.echo("nothing removed")
             return 0
     removed = 0
@@ -175,8 +206,12 @@ def clean_command(results: Path, *, older_than: str | None = None, statuses: tup
             click.echo(f"removed {info.run_id} ({info.status})")
         else:
             click.echo(f"kept {info.run_id}: it is running again", err=True)
-    click.echo(f"{removed} run{'s' if removed != 1 else ''} removed")
+    click.echo(f"{_runs(removed)} removed")
     return 0
+
+
+def _runs(count: int) -> str:
+    return f"{count} run{'s' if count != 1 else ''}"
 
 
 # ---- replay, report --------------------------------------------------------------------------------------------------
@@ -187,15 +222,29 @@ def replay_command(run_id: str, results: Path, *, trial: str | None = None) -> i
 
     folder = store.find_run(results, run_id)
     scenario_id, rep = choose_trial(folder, trial)
-    click.echo(format_transcript(store.read_trial(folder, scenario_id, rep)), nl=False)
+    artifact = store.read_valid_trial(folder, scenario_id, rep)
+    unreadable = len(store.scan_trials(folder).unreadable)
+    if unreadable:
+        click.echo(f"note: {_unreadable_sentence(folder.name, unreadable)}", err=True)
+    click.echo(format_transcript(artifact), nl=False)
     return 0
+
+
+def _unreadable_sentence(run_id: str, count: int) -> str:
+    verb = "are" if count != 1 else "is"
+    return f"run {run_id}: {count} trial artifact{'s' if count != 1 else ''} {verb} unreadable"
 
 
 def report_command(run_ids: list[str], results: Path, *, fmt: str = "table", output: Path | None = None) -> int:
     from jira_bench_tui.engine.report import format_report, run_summary
 
     folders = [store.find_run(results, run_id) for run_id in run_ids]
-    text = format_report([run_summary(folder) for folder in folders], fmt)
+    summaries = [run_summary(folder) for folder in folders]
+    text = format_report(summaries, fmt)
+    for summary in summaries:
+        if summary.get("unreadable"):
+            click.echo(f"warning: {_unreadable_sentence(summary['run_id'], summary['unreadable'])} and left out of "
+                       "its scores", err=True)
     if output is None:
         click.echo(text, nl=False)
         return 0

@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import store, worker_lock
+from jira_bench_tui.engine.run_end import announce_end, close_state
 from jira_bench_tui.engine.spawn import spawn_worker
 from jira_bench_tui.errors import UserError
 
 TERM_GRACE_S = 5.0
-TAKEOVER_WAIT_S = 5.0
 RESUMABLE = ("interrupted", "cancelled", "failed")
 DEFAULT_CLEAN = ("completed", "failed", "cancelled")
 
@@ -34,13 +34,16 @@ def _wait(condition: Callable[[], bool], timeout_s: float, step_s: float = 0.05)
 
 
 def _signal_worker(pid: int, signum: int) -> None:
-    """Signal the worker's process group when it leads one (a detached worker), else the worker alone."""
+    """Signal a detached worker's whole process group (it leads its own session: its server subprocesses go too);
+    a foreground `jira-bench run` alone (its group is the shell's job, e.g. `run | head`)."""
     try:
         group = os.getpgid(pid)
     except ProcessLookupError:
         return
+    argv = worker_lock.process_cmdline(pid)
+    detached = argv is None or worker_lock.WORKER_MODULE in argv  # without /proc: trust that it leads its own group
     try:
-        if group == pid and group != os.getpgrp():
+        if detached and group == pid and group != os.getpgrp():
             os.killpg(group, signum)
         else:
             os.kill(pid, signum)
@@ -49,48 +52,48 @@ def _signal_worker(pid: int, signum: int) -> None:
 
 
 def mark_cancelled(folder: Path, reason: str = "cancelled") -> None:
-    """Record the end of a run whose worker is gone: state cancelled, summary.json and a run_finished event."""
-    from jira_bench_tui.engine import scoring
-
-    state = store.read_state(folder)
-    if state.status in store.FINAL_STATUSES:
-        return
-    spec = store.read_spec(folder)
-    now = time.time()
-    state.status = "cancelled"
-    state.finished_at = now
-    state.updated_at = now
-    for counts in [state.counts, *state.scenarios.values()]:
-        counts.running = 0
-    store.write_state(folder, state)
-    summary = scoring.summarise(spec, store.iter_trials(folder), status="cancelled")
-    store.write_summary(folder, summary)
-    writer = store.EventWriter(folder)
+    """Record the end of a run whose worker is gone: state cancelled, summary.json and a run_finished event.
+    Done under the run's worker.lock, so a worker starting meanwhile cannot take the run over (it finds it ended)."""
+    me = os.getpid()
+    holder = worker_lock.claim_worker_lock(folder, me)
+    if holder is not None:
+        raise UserError(f"run {folder.name} has a worker again (pid {holder}); run `jira-bench kill` again")
     try:
-        writer.emit("log", level="warning", message=reason)
-        writer.emit("run_finished", status="cancelled", passed=summary["passed"], failed=summary["failed"],
-                    errored=summary["errored"], total=summary["total"], pass_rate=summary["pass_rate"],
-                    cost_usd=summary["cost_usd"], error=None)
+        state = store.read_state(folder)
+        if state.status in store.FINAL_STATUSES:
+            return
+        spec = store.read_spec(folder)
+        close_state(state, "cancelled", None)
+        writer = store.EventWriter(folder)
+        try:
+            announce_end(folder, spec, state, writer.emit, note=reason)
+        finally:
+            writer.close()
+        store.write_state(folder, state)
     finally:
-        writer.close()
+        worker_lock.release_worker_lock(folder, me)
+
+
+def _stop(pid: int) -> None:
+    _signal_worker(pid, signal.SIGTERM)
+    if not _wait(lambda: not store.pid_alive(pid), TERM_GRACE_S):
+        _signal_worker(pid, signal.SIGKILL)
+        _wait(lambda: not store.pid_alive(pid), TERM_GRACE_S)
 
 
 def kill_run(folder: Path) -> None:
-    """SIGTERM the worker's process group, wait a little, SIGKILL; the folder ends cancelled."""
+    """Stop the run's worker (SIGTERM to its process group, then SIGKILL after a grace) and leave the run cancelled.
+
+    Only a process that is this run's worker is signalled (it holds the run's lock, or /proc shows it runs the worker
+    module on this folder); a stale pid, now some other process, is left alone and the run is just marked cancelled."""
     state = store.read_state(folder)
-    if state.status in store.FINAL_STATUSES:
+    if state.status in store.FINAL_STATUSES and worker_lock.lock_holder(folder) is None:
         raise UserError(f"run {folder.name} is not running (it is {state.status})")
-    if state.status == "queued" and state.pid is None:
-        # just launched: give the worker a moment to take over, so we know whom to stop
-        _wait(lambda: store.read_state(folder).pid is not None or
-              store.display_status(store.read_state(folder)) == "interrupted", TAKEOVER_WAIT_S)
-        state = store.read_state(folder)
-    pid = state.pid
-    if pid and store.pid_alive(pid):
-        _signal_worker(pid, signal.SIGTERM)
-        if not _wait(lambda: not store.pid_alive(pid), TERM_GRACE_S):
-            _signal_worker(pid, signal.SIGKILL)
-            _wait(lambda: not store.pid_alive(pid), TERM_GRACE_S)
+    for _attempt in range(3):
+        pid = worker_lock.worker_alive(folder)
+        if pid is None or pid == os.getpid():
+            break
+        _stop(pid)
     mark_cancelled(folder, "killed by `jira-bench kill`")
 
 
@@ -101,18 +104,25 @@ def check_resumable(folder: Path) -> store.RunSpec:
     status = store.display_status(state)
     if status == "completed":
         raise UserError(f"run {folder.name} is completed; there is nothing to resume")
+    holder = worker_lock.worker_alive(folder, state)
+    if holder is not None:
+        raise UserError(f"run {folder.name} already has a worker (pid {holder}); it is {status}")
     if status not in RESUMABLE:
         raise UserError(f"run {folder.name} is {status}; only an interrupted, cancelled or failed run can be resumed")
     from jira_bench_tui.engine.models import check_model
 
     check_model(spec.model, folder.parent.parent)
+    from jira_bench_tui.engine.worker import load_spec_harness
+
+    load_spec_harness(spec)  # the harness and fixture it holds must still load (UserError otherwise)
     return spec
 
 
 def resume_run(folder: Path) -> int:
-    """For an interrupted, cancelled or failed run: spawn a worker that runs only the missing trials; its pid."""
+    """For an interrupted, cancelled or failed run: spawn a worker that runs only the missing trials; its pid.
+    UserError when a worker already runs it."""
     check_resumable(folder)
-    return spawn_worker(folder)
+    return spawn_worker(folder, resume=True)
 
 
 # ---- clean ------------------------------------------------------------------------------------------------------
@@ -144,7 +154,7 @@ def clean_candidates(results: Path, older_than_s: float | None, statuses: Iterab
     wanted = set(statuses) or set(DEFAULT_CLEAN)
     chosen = []
     for info in store.list_runs(results, now):
-        if info.live or info.status not in wanted:
+        if info.live or info.status not in wanted or worker_lock.worker_alive(info.path, info.state) is not None:
             continue
         if older_than_s is not None and now - _last_activity(info) < older_than_s:
             continue
@@ -153,8 +163,10 @@ def clean_candidates(results: Path, older_than_s: float | None, statuses: Iterab
 
 
 def delete_run(folder: Path) -> None:
-    """Remove a run folder; UserError for a live run (kill it first), so no worker loses its folder."""
-    if store.load_run(folder).live:
+    """Remove a run folder; UserError for a live run or one whose worker process is alive whatever its heartbeat
+    says (kill it first), so no worker loses its folder."""
+    info = store.load_run(folder)
+    if info.live or worker_lock.worker_alive(folder, info.state) is not None:
         raise UserError(f"run {folder.name} is still running: kill it first")
     shutil.rmtree(folder)
 

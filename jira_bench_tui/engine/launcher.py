@@ -4,6 +4,7 @@ the detached worker. Also the entry point of run control for the app (kill_run, 
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ __all__ = [
 
 MAX_RUNS = 1000
 MAX_CONCURRENCY = 256
+MAX_TURNS = 500
+MAX_WALL_TIME_S = 86400.0  # a day per trial
 
 
 @dataclass
@@ -41,26 +44,33 @@ class RunRequest:
 
 
 def _check_numbers(req: RunRequest) -> None:
-    if not isinstance(req.runs, int) or not 1 <= req.runs <= MAX_RUNS:
+    if not _whole(req.runs) or not 1 <= req.runs <= MAX_RUNS:
         raise UserError(f"runs must be a whole number from 1 to {MAX_RUNS}, got {req.runs!r}", field="runs")
-    if not isinstance(req.concurrency, int) or not 1 <= req.concurrency <= MAX_CONCURRENCY:
+    if not _whole(req.concurrency) or not 1 <= req.concurrency <= MAX_CONCURRENCY:
         raise UserError(f"concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, got {req.concurrency!r}",
                         field="concurrency")
-    if req.max_turns is not None and (not isinstance(req.max_turns, int) or not 1 <= req.max_turns <= 500):
-        raise UserError(f"max turns must be a whole number from 1 to 500, got {req.max_turns!r}", field="max_turns")
-    if req.wall_time_s is not None and not (isinstance(req.wall_time_s, int | float) and req.wall_time_s > 0):
-        raise UserError(f"wall time must be a positive number of seconds, got {req.wall_time_s!r}", field="wall_time")
+    if req.max_turns is not None and (not _whole(req.max_turns) or not 1 <= req.max_turns <= MAX_TURNS):
+        raise UserError(f"max turns must be a whole number from 1 to {MAX_TURNS}, got {req.max_turns!r}",
+                        field="max_turns")
+    wall = req.wall_time_s
+    if wall is not None and not (isinstance(wall, int | float) and not isinstance(wall, bool) and math.isfinite(wall)
+                                 and 0 < wall <= MAX_WALL_TIME_S):
+        raise UserError(f"wall time must be a number of seconds above 0 and at most {MAX_WALL_TIME_S:g} "
+                        f"(a day), got {wall!r}", field="wall_time")
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _load(req: RunRequest) -> LoadedHarness:
     if not req.harness or not req.harness.strip():
         raise UserError("which harness? give a file or builtin:NAME", field="harness")
-    loaded = load_harness(req.harness.strip())
-    if req.fixture:
-        try:
-            loaded = load_harness(req.harness.strip(), fixture_override=req.fixture)
-        except HarnessError as exc:
-            raise UserError(str(exc), field="fixture") from None
+    try:
+        loaded = load_harness(req.harness.strip(), fixture_override=req.fixture or None)
+    except HarnessError as exc:
+        about_fixture = bool(req.fixture) and all(p.startswith(("fixture", "cannot read fixture")) for p in exc.problems)
+        raise UserError(str(exc), field="fixture" if about_fixture else "harness") from None
     known = [s.id for s in loaded.harness.scenarios]
     unknown = [sid for sid in req.scenarios if sid not in known]
     if unknown:
@@ -108,6 +118,11 @@ def check_fixtures(loaded: LoadedHarness, scenario_ids: list[str]) -> None:
 
 def check_request(req: RunRequest, results: Path) -> LoadedHarness:
     """Validate everything a run needs; raises UserError(message, field=...) on the first problem. Writes nothing."""
+    return _checked(req, results)[0]
+
+
+def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, store.ServerChoice]:
+    """check_request's work: (the harness, the server it resolved)."""
     _check_numbers(req)
     loaded = _load(req)
     from jira_bench_tui.engine.models import check_model
@@ -122,7 +137,7 @@ def check_request(req: RunRequest, results: Path) -> LoadedHarness:
     else:
         check_fixtures(loaded, req.scenarios)
         check_solution_tools(loaded, embedded_tool_names(), req.scenarios)
-    return loaded
+    return loaded, server
 
 
 def build_spec(req: RunRequest, loaded: LoadedHarness, server: store.ServerChoice) -> store.RunSpec:
@@ -136,6 +151,7 @@ def build_spec(req: RunRequest, loaded: LoadedHarness, server: store.ServerChoic
         harness_version=loaded.harness.version,
         harness=loaded.harness.model_dump(mode="json", by_alias=True, exclude_unset=True),
         harness_dir=str(loaded.base_dir) if loaded.base_dir else None,
+        fixture=loaded.fixture.model_dump(mode="json", by_alias=True) if server.kind == "embedded" else None,
         model=req.model,
         runs=req.runs,
         concurrency=req.concurrency,
@@ -147,13 +163,13 @@ def build_spec(req: RunRequest, loaded: LoadedHarness, server: store.ServerChoic
 
 
 def create_run(req: RunRequest, results: Path) -> Path:
-    """check_request, then the run folder with spec.json (holding the harness) and a queued state.json."""
-    loaded = check_request(req, results)
-    spec = build_spec(req, loaded, resolve_server(req, loaded))
-    return store.create_run(results, spec)
+    """check_request, then the run folder with spec.json (holding the harness and its fixture, so neither is read
+    from disk again) and a queued state.json."""
+    loaded, server = _checked(req, results)
+    return store.create_run(results, build_spec(req, loaded, server))
 
 
 def launch(req: RunRequest, results: Path) -> tuple[Path, int]:
-    """Create the run and start its detached worker: (run folder, worker pid)."""
+    """Create the run and start its detached worker (which holds the run's lock from now on): (folder, worker pid)."""
     folder = create_run(req, results)
     return folder, spawn_worker(folder)

@@ -11,17 +11,18 @@ from typing import Any
 
 from jira_bench_tui.engine import scoring, store
 
-COLUMNS = ["run_id", "harness", "model", "status", "trials", "pass_rate", "pass_hat_k", "errors", "cost_usd",
-           "tokens", "median_time_s"]
-HEADERS = ["run", "harness", "model", "status", "trials", "pass rate", "pass^k", "errors", "cost", "tokens",
-           "median time"]
+COLUMNS = ["run_id", "harness", "model", "status", "trials", "pass_rate", "pass_hat_k", "errors", "unreadable",
+           "cost_usd", "tokens", "median_time_s"]
+HEADERS = ["run", "harness", "model", "status", "trials", "pass rate", "pass^k", "errors", "unreadable", "cost",
+           "tokens", "median time"]
 
 
 def run_summary(folder: Path) -> dict[str, Any]:
     """The run's scores now (summary.json's shape), with the status a reader shows."""
     spec = store.read_spec(folder)
     status = store.display_status(store.read_state(folder))
-    return scoring.summarise(spec, store.iter_trials(folder), status=status)
+    scan = store.scan_trials(folder)
+    return {**scoring.summarise(spec, scan.artifacts, status=status), "unreadable": len(scan.unreadable)}
 
 
 def row(summary: dict[str, Any]) -> dict[str, Any]:
@@ -32,14 +33,14 @@ def row(summary: dict[str, Any]) -> dict[str, Any]:
         "run_id": summary["run_id"], "harness": summary["harness"], "model": summary["model"],
         "status": summary["status"], "trials": f"{summary['done']}/{summary['total']}",
         "pass_rate": summary["pass_rate"], "pass_hat_k": hat.get(str(k)) if k else None, "k": k,
-        "errors": summary["errored"], "cost_usd": summary["cost_usd"], "tokens": summary["tokens"],
+        "errors": summary["errored"], "unreadable": summary.get("unreadable", 0), "cost_usd": summary["cost_usd"], "tokens": summary["tokens"],
         "median_time_s": per_time.get("median"),
     }
 
 
 def _cell(name: str, value: Any, k: int | None) -> str:
     if value is None:
-        return "-"
+        return "n/a" if name == "pass_hat_k" else "-"
     if name in ("pass_rate", "pass_hat_k"):
         text = f"{value:.1%}"
         return f"{text} (k={k})" if name == "pass_hat_k" and k else text

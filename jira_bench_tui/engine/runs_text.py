@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from jira_bench_tui.engine.store import RunInfo
+from jira_bench_tui.engine.store import Counts, RunInfo
 
 
 def age(seconds: float) -> str:
@@ -26,6 +26,13 @@ def score(passed: int, total: int, errored: int = 0) -> str:
     if not total:
         return f"n/a{errors}"
     return f"{passed}/{total} ({round(100 * passed / total)}%){errors}"
+
+
+def run_score(counts: Counts) -> str:
+    """A run's score so far: passed of the trials scored so far, and 'of TOTAL' while trials are missing (a
+    cancelled, failed or running run): '44/44 (100%) of 255'."""
+    text = score(counts.passed, counts.passed + counts.failed, counts.errored)
+    return f"{text} of {counts.total}" if counts.done < counts.total else text
 
 
 def started_at(info: RunInfo) -> float:
@@ -58,7 +65,7 @@ def format_runs_list(runs: list[RunInfo], now: float | None = None) -> str:
             assert r.spec and r.state
             c = r.state.counts
             rows.append([
-                r.run_id, r.status, f"{c.done}/{c.total} | {age(now - started_at(r))}",
+                r.run_id, r.status, f"{c.done}/{c.total} | started {age(now - started_at(r))}",
                 f"passed {c.passed} failed {c.failed} errors {c.errored}", r.spec.harness_name, r.spec.model,
             ])
         lines += _table(rows)
@@ -74,7 +81,7 @@ def format_runs_list(runs: list[RunInfo], now: float | None = None) -> str:
             when = datetime.fromtimestamp(started_at(r)).strftime("%Y-%m-%d %H:%M")
             status = "" if r.status == "completed" else r.status
             rows.append([
-                when, r.spec.harness_name, r.spec.model, f"x{r.spec.runs}", score(c.passed, c.total - c.errored, c.errored),
+                when, r.spec.harness_name, r.spec.model, f"x{r.spec.runs}", run_score(c),
                 status, r.run_id,
             ])
         lines += _table(rows)

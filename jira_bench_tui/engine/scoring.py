@@ -92,15 +92,15 @@ def summarise(spec: RunSpec, artifacts: Iterable[dict[str, Any]], *, status: str
         scored = counts["passed"] + counts["failed"]
         scenarios_out[sid] = {**counts, "done": scored + counts["errored"], "pass_rate": _rate(counts["passed"], scored)}
 
+    # pass@k and pass^k only for k where every scenario has at least k scored trials: a partial run (or one whose
+    # trials errored) must not report a k that only its luckier scenarios reach
+    scored_counts = [(c["passed"] + c["failed"], c["passed"]) for c in per_scenario.values()]
+    k_max = min((n for n, _ in scored_counts), default=0)
     at_k: dict[str, float] = {}
     hat_k: dict[str, float] = {}
-    for k in range(1, spec.runs + 1):
-        eligible = [(c["passed"] + c["failed"], c["passed"]) for c in per_scenario.values()
-                    if c["passed"] + c["failed"] >= k]
-        if not eligible:
-            continue
-        at_k[str(k)] = round(sum(pass_at_k(n, c, k) for n, c in eligible) / len(eligible), 6)
-        hat_k[str(k)] = round(sum(pass_hat_k(n, c, k) for n, c in eligible) / len(eligible), 6)
+    for k in range(1, min(k_max, spec.runs) + 1):
+        at_k[str(k)] = round(sum(pass_at_k(n, c, k) for n, c in scored_counts) / len(scored_counts), 6)
+        hat_k[str(k)] = round(sum(pass_hat_k(n, c, k) for n, c in scored_counts) / len(scored_counts), 6)
 
     done = passed + failed + errored
     return {

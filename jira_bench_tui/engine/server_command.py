@@ -18,6 +18,7 @@ from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from jira_bench_tui.engine.blocking import run_blocking
+from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.errors import UserError
 
 PROBE_TIMEOUT_S = 20.0
@@ -83,13 +84,6 @@ def probe_server_command(argv: list[str], env: dict[str, str] | None = None,
         raise UserError(f"the server command {shown!r} did not answer the MCP handshake within {timeout_s:g} s",
                         field="server") from None
     except Exception as exc:  # noqa: BLE001 - any failure to talk MCP means the command is unusable
-        reason = _root_message(exc)
+        reason = exception_reason(exc)
         raise UserError(f"the server command {shown!r} exited or failed before answering MCP ({reason})",
                         field="server") from None
-
-
-def _root_message(exc: BaseException) -> str:
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

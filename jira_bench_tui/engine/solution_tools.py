@@ -25,16 +25,12 @@ async def _list_embedded_tools(loaded: LoadedHarness) -> frozenset[str]:
 
 
 @functools.cache
-def _embedded_tools_cached(source: str) -> frozenset[str]:
+def embedded_tool_names() -> frozenset[str]:
+    """The tool names of the embedded Jira (the same for every fixture; listed once per process)."""
     from jira_bench_tui.harness.loader import load_harness
 
-    loaded = load_harness(source)
+    loaded = load_harness("builtin:example")
     return run_blocking(lambda: _list_embedded_tools(loaded))
-
-
-def embedded_tool_names(loaded: LoadedHarness | None = None) -> frozenset[str]:
-    """The tool names of the embedded Jira (the same for every fixture; listed once per process)."""
-    return _embedded_tools_cached(loaded.source if loaded is not None else "builtin:example")
 
 
 def check_solution_tools(loaded: LoadedHarness, tools: set[str] | frozenset[str], scenario_ids: list[str]) -> None:

@@ -1,4 +1,7 @@
-"""Start a detached worker process for a run folder (its own session, output to worker.log); never forks the caller."""
+"""Start a detached worker process for a run folder (its own session, output to worker.log); never forks the caller.
+
+The caller claims the run's worker.lock for the new process at once, so `kill` knows whom to stop even before the
+worker has taken over, and two launches of one run cannot both succeed."""
 
 from __future__ import annotations
 
@@ -6,19 +9,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import store, worker_lock
+from jira_bench_tui.errors import UserError
 
 
-def spawn_worker(folder: Path) -> int:
-    """Start `python -m jira_bench_tui.engine.worker FOLDER` detached from this process; return its pid."""
+def spawn_worker(folder: Path, *, resume: bool = False) -> int:
+    """Start `python -m jira_bench_tui.engine.worker FOLDER [--resume]` detached from this process; return its pid.
+    UserError when another worker already holds the run (the new process then finds the lock taken and exits)."""
+    holder = worker_lock.lock_holder(folder)
+    if holder is not None:
+        raise UserError(f"run {folder.name} already has a worker (pid {holder})")
+    argv = [sys.executable, "-m", worker_lock.WORKER_MODULE, str(folder)] + (["--resume"] if resume else [])
     log_path = store.worker_log_path(folder)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, "-m", "jira_bench_tui.engine.worker", str(folder)],
+            argv,
             start_new_session=True,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             close_fds=True,
         )
+    holder = worker_lock.claim_worker_lock(folder, process.pid)
+    if holder is not None:
+        # someone else's worker won the run meanwhile; ours finds the lock taken and exits on its own
+        raise UserError(f"run {folder.name} already has a worker (pid {holder})")
     return process.pid

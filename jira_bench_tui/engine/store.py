@@ -7,10 +7,13 @@ replaced atomically; events.jsonl is append-only and read by byte offset, whole 
 
 from __future__ import annotations
 
+import errno
 import json
+import math
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from jira_bench_tui.errors import UserError
 
@@ -29,6 +32,8 @@ EVENTS = "events.jsonl"
 TRIALS = "trials"
 WORKER_LOG = "worker.log"
 SUMMARY = "summary.json"
+WORKER_LOCK = "worker.lock"
+CORRUPT_SUFFIX = ".corrupt"
 
 HEARTBEAT_STALE_S = 10.0
 QUEUED_STALE_S = 30.0
@@ -69,14 +74,22 @@ class RunSpec(BaseModel):
     harness_version: str = "1"
     harness: dict[str, Any]  # the validated harness, as JSON
     harness_dir: str | None = None  # where relative fixture paths resolve; None for builtins
+    fixture: dict[str, Any] | None = None  # the starting Jira as resolved at launch (None in runs made before it)
     model: str
     runs: int = Field(ge=1)
     concurrency: int = Field(default=4, ge=1)
     scenario_ids: list[str]  # the scenarios in this run, in order
-    max_turns: int | None = None  # overrides of the harness limits
+    max_turns: int | None = Field(default=None, ge=1, le=500)  # overrides of the harness limits
     wall_time_s: float | None = None
     server: ServerChoice = Field(default_factory=ServerChoice)
     tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("wall_time_s")
+    @classmethod
+    def _finite_wall_time(cls, value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError("wall_time_s must be a finite positive number of seconds")
+        return value
 
     @property
     def total_trials(self) -> int:
@@ -113,6 +126,45 @@ class RunState(BaseModel):
     scenarios: dict[str, Counts] = Field(default_factory=dict)
     usage: UsageTotals = Field(default_factory=UsageTotals)
     error: str | None = None
+
+
+class TrialUsage(BaseModel):
+    """A trial's token use and cost (the artifact's `usage`)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    total_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class TrialArtifact(BaseModel):
+    """trials/<scenario>__<rep>.json (docs/run-folder.md): everything replay and the scores need. Fields added later
+    are kept (extra="allow"), so an older reader does not reject a newer artifact."""
+
+    model_config = ConfigDict(extra="allow")
+    run_id: str
+    scenario_id: str
+    repetition: int = Field(ge=1)
+    model: str
+    outcome: Literal["passed", "failed", "error"]
+    error: str | None = None
+    started_at: float
+    finished_at: float
+    duration_s: float
+    system_prompt: str = ""
+    prompt: str
+    final_answer: str | None = None
+    stop_reason: str | None = None
+    turns: int = 0
+    tool_calls: int = 0
+    limits: dict[str, Any] = Field(default_factory=dict)
+    usage: TrialUsage = Field(default_factory=TrialUsage)
+    messages: list[dict[str, Any]] = Field(default_factory=list)
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+    checks: list[dict[str, Any]] = Field(default_factory=list)
+    changes: list[dict[str, Any]] = Field(default_factory=list)
 
 
 # ---- atomic JSON ---------------------------------------------------------------------------------------------
@@ -198,6 +250,10 @@ def summary_path(folder: Path) -> Path:
     return folder / SUMMARY
 
 
+def worker_lock_path(folder: Path) -> Path:
+    return folder / WORKER_LOCK
+
+
 def trials_dir(folder: Path) -> Path:
     return folder / TRIALS
 
@@ -218,15 +274,25 @@ def trial_path(folder: Path, scenario_id: str, repetition: int) -> Path:
 def create_run(results: Path, spec: RunSpec) -> Path:
     """Create the run folder with spec.json and the first (queued) state.json. Fails if the folder exists."""
     folder = run_dir(results, spec.run_id)
+    if folder.exists():
+        raise FileExistsError(errno.EEXIST, "the run folder exists", str(folder))
     folder.parent.mkdir(parents=True, exist_ok=True)
-    folder.mkdir()
-    trials_dir(folder).mkdir()
-    write_json_atomic(spec_path(folder), spec.model_dump(mode="json"))
-    counts = Counts(total=spec.total_trials)
-    per_scenario = {sid: Counts(total=spec.runs) for sid in spec.scenario_ids}
-    write_state(folder, RunState(status="queued", updated_at=time.time(), counts=counts, scenarios=per_scenario))
-    events_path(folder).touch()
+    # built as a hidden folder, then renamed into place: a reader never sees a run folder without its spec
+    building = Path(tempfile.mkdtemp(prefix=f".{spec.run_id}.", suffix=".new", dir=folder.parent))
+    try:
+        trials_dir(building).mkdir()
+        write_json_atomic(spec_path(building), spec.model_dump(mode="json"))
+        counts = Counts(total=spec.total_trials)
+        per_scenario = {sid: Counts(total=spec.runs) for sid in spec.scenario_ids}
+        write_state(building, RunState(status="queued", updated_at=time.time(), counts=counts,
+                                       scenarios=per_scenario))
+        events_path(building).touch()
+        os.rename(building, folder)  # fails if a folder of this name appeared meanwhile (non-empty)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     return folder
+
 
 
 def find_run(results: Path, run_id: str) -> Path:
@@ -262,6 +328,11 @@ def write_state(folder: Path, state: RunState) -> None:
     write_json_atomic(state_path(folder), state.model_dump(mode="json"), durable=False)
 
 
+def write_state_data(folder: Path, data: dict[str, Any]) -> None:
+    """Replace state.json with a RunState already dumped to JSON data (the worker's heartbeat thread)."""
+    write_json_atomic(state_path(folder), data, durable=False)
+
+
 def read_state(folder: Path) -> RunState:
     try:
         return RunState.model_validate(read_json(state_path(folder)))
@@ -287,9 +358,31 @@ def write_trial(folder: Path, scenario_id: str, repetition: int, artifact: dict[
 
 
 def read_trial(folder: Path, scenario_id: str, repetition: int) -> dict[str, Any]:
+    """A trial's artifact as written, if it is a JSON object (see read_valid_trial for the shape check)."""
     data = read_json(trial_path(folder, scenario_id, repetition))
     if not isinstance(data, dict):
         raise StoreError(f"trial {trial_key(scenario_id, repetition)} in {folder} is not a JSON object")
+    return data
+
+
+def read_valid_trial(folder: Path, scenario_id: str, repetition: int) -> dict[str, Any]:
+    """A trial's artifact as a dict (as written); StoreError with one sentence when it is missing, not JSON, or not
+    shaped like a trial artifact (TrialArtifact) of this trial."""
+    key = trial_key(scenario_id, repetition)
+    try:
+        data = read_trial(folder, scenario_id, repetition)
+    except StoreError as exc:
+        raise StoreError(f"trial {key} of run {folder.name} is unreadable: {exc}") from None
+    try:
+        TrialArtifact.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        place = ".".join(str(part) for part in first["loc"]) or "(top)"
+        raise StoreError(f"trial {key} of run {folder.name} is unreadable: its artifact is not a trial artifact "
+                         f"({place}: {first['msg']})") from None
+    if (data["scenario_id"], data["repetition"]) != (scenario_id, repetition):
+        raise StoreError(f"trial {key} of run {folder.name} is unreadable: its artifact holds trial "
+                         f"{trial_key(data['scenario_id'], data['repetition'])}")
     return data
 
 
@@ -310,12 +403,40 @@ def finished_trials(folder: Path) -> set[tuple[str, int]]:
 
 
 def iter_trials(folder: Path) -> Iterator[dict[str, Any]]:
-    """Every readable trial artifact, sorted by scenario then repetition."""
+    """Every trial artifact that is a JSON object, sorted by scenario then repetition, without the shape check
+    (scan_trials checks each one and keeps the unreadable ones apart)."""
     for scenario_id, repetition in sorted(finished_trials(folder)):
         try:
             yield read_trial(folder, scenario_id, repetition)
         except StoreError:
             continue
+
+
+@dataclass
+class TrialScan:
+    """The trial artifacts of a run: the readable ones, and one sentence for each unreadable one (by key)."""
+
+    artifacts: list[dict[str, Any]]
+    unreadable: dict[tuple[str, int], str]
+
+
+def scan_trials(folder: Path) -> TrialScan:
+    """Read every trial artifact once, keeping apart those that are not valid JSON or not trial artifacts."""
+    scan = TrialScan([], {})
+    for scenario_id, repetition in sorted(finished_trials(folder)):
+        try:
+            scan.artifacts.append(read_valid_trial(folder, scenario_id, repetition))
+        except StoreError as exc:
+            scan.unreadable[(scenario_id, repetition)] = str(exc)
+    return scan
+
+
+def set_aside_trial(folder: Path, scenario_id: str, repetition: int) -> Path:
+    """Move an unreadable artifact to trials/<key>.json.corrupt (kept for a human; no longer counts as done)."""
+    source = trial_path(folder, scenario_id, repetition)
+    target = source.with_name(source.name + CORRUPT_SUFFIX)
+    os.replace(source, target)
+    return target
 
 
 # ---- events --------------------------------------------------------------------------------------------------

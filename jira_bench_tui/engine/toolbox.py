@@ -17,6 +17,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
 
 from jira_bench_tui.agents.base import ToolOutcome, ToolSpec
+from jira_bench_tui.engine.reasons import exception_reason
 
 StepHook = Callable[[dict[str, Any]], None]
 EVENT_RESULT_CHARS = 2000  # a tool_result event carries at most this much of the result (the artifact has it all)
@@ -211,21 +212,12 @@ async def _connected_toolbox(
             await stack.enter_async_context(client)
         except Exception as exc:
             raise ToolBoxError(
-                f"could not connect to the MCP server {describe_server(server)}: {_reason(exc)}"
+                f"could not connect to the MCP server {describe_server(server)}: {exception_reason(exc, with_type=False)}"
             ) from exc
         try:
             tools = await list_tool_specs(client, connect_timeout_s)
         except Exception as exc:
             raise ToolBoxError(
-                f"the MCP server {describe_server(server)} did not list its tools: {_reason(exc)}"
+                f"the MCP server {describe_server(server)} did not list its tools: {exception_reason(exc, with_type=False)}"
             ) from exc
         yield McpToolBox(client, tools, on_call=on_call, on_result=on_result, call_timeout_s=call_timeout_s)
-
-
-def _reason(exc: BaseException) -> str:
-    """A short reason, unwrapping exception groups (anyio task groups wrap the real error)."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    if isinstance(exc, TimeoutError):
-        return "timed out"
-    return str(exc) or type(exc).__name__

@@ -12,7 +12,7 @@ from jira_bench_tui.errors import UserError
 
 def choose_trial(folder: Path, trial: str | None) -> tuple[str, int]:
     """The (scenario, repetition) that `--trial` names (SCENARIO or SCENARIO__REP); default: the first failure,
-    else the first error, else the first trial."""
+    else the first error, else the first readable trial."""
     done = sorted(store.finished_trials(folder))
     if not done:
         raise UserError(f"run {folder.name} has no finished trial yet")
@@ -30,14 +30,14 @@ def choose_trial(folder: Path, trial: str | None) -> tuple[str, int]:
     outcomes: dict[tuple[str, int], object] = {}
     for key in done:
         try:
-            outcomes[key] = store.read_trial(folder, *key).get("outcome")
+            outcomes[key] = store.read_valid_trial(folder, *key).get("outcome")
         except store.StoreError:
             continue
     for outcome in ("failed", "error"):
         for key in done:
             if outcomes.get(key) == outcome:
                 return key
-    return done[0]
+    return next(iter(outcomes), done[0])  # the first readable trial
 
 
 def _indent(text: str, prefix: str = "    ") -> str:

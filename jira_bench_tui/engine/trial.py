@@ -1,7 +1,7 @@
 """One trial: a fresh Jira, an MCP session, the agent under its limits, the checks, and the artifact (run-folder.md).
 
 `TrialRunner` serves every trial of a run (templates prepared once per fixture, a copy per trial);
-`score_solution` plays any reference solution with the oracle on a fresh Jira, without a run folder.
+`score_solution_async` plays any reference solution with the oracle on a fresh Jira, without a run folder.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, FatalAgentError, Usage
-from jira_bench_tui.engine.blocking import run_blocking
+from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.system_prompt import build_system_prompt
 from jira_bench_tui.engine.timeline import Timeline
 from jira_bench_tui.engine.toolbox import McpToolBox, open_toolbox, tool_call_event, tool_result_event
@@ -26,6 +26,10 @@ from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 
 Emit = Callable[..., None]  # emit(type_, **fields)
+
+
+class EventSinkError(Exception):
+    """The run's events could not be written (the run folder broke): the run must stop, not the trial be `error`."""
 EVALUATE_TIMEOUT_S = 120.0
 SETUP_TIMEOUT_S = 60.0
 
@@ -129,7 +133,10 @@ class TrialRunner:
         trial_fields = {"trial": f"{scenario.id}__{repetition}", "scenario": scenario.id, "rep": repetition}
 
         def emit_trial(type_: str, fields: dict[str, Any]) -> None:
-            emit(type_, **trial_fields, **fields)
+            try:
+                emit(type_, **trial_fields, **fields)
+            except Exception as exc:
+                raise EventSinkError(f"could not record the {type_} event: {exception_reason(exc)}") from exc
 
         limits = self.limits_for(scenario)
         timeline = Timeline(prompt=scenario.prompt)
@@ -162,6 +169,9 @@ class TrialRunner:
                         stop_reason = "wall_time"
                         emit_trial("log", {"level": "warning",
                                            "message": f"wall time of {limits.wall_time_s:g} s reached"})
+                        if timeline.model_turns == 0:
+                            # the first model call never came back: the API's fault, not the model's
+                            error = f"the model did not answer within {limits.wall_time_s:g} s"
                     except AgentError as exc:
                         partial = getattr(exc, "partial", None)
                         result = partial if isinstance(partial, AgentResult) else None
@@ -176,14 +186,12 @@ class TrialRunner:
                             error = result.error
                         else:
                             outcome = "passed" if checks and all(c["passed"] for c in checks) else "failed"
-        except FatalAgentError:
-            raise
-        except asyncio.CancelledError:
+        except (FatalAgentError, EventSinkError, asyncio.CancelledError):
             raise
         except TimeoutError:
             error = "the trial's Jira setup or checks did not finish in time"
         except Exception as exc:  # noqa: BLE001 - any infrastructure failure is the trial's error, not the model's
-            error = _reason(exc)
+            error = exception_reason(exc)
         if error is not None:
             outcome = "error"
             stop_reason = "error" if stop_reason != "wall_time" else stop_reason
@@ -233,13 +241,6 @@ def _check_dict(check: Any) -> dict[str, Any]:
             "reason": check.reason}
 
 
-def _reason(exc: BaseException) -> str:
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 # ---- playing a solution without a run folder ----------------------------------------------------------------
 
 
@@ -266,9 +267,3 @@ async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, soluti
     finally:
         runner.close()
     return ScoredSolution(artifact["outcome"], artifact["checks"], artifact["changes"], artifact["error"], artifact)
-
-
-def score_solution(loaded: LoadedHarness, scenario: Scenario, solution: Solution | None = None,
-                   *, agent: Agent | None = None) -> ScoredSolution:
-    """Synchronous score_solution_async (for scripts and sync tests; inside an event loop await the async one)."""
-    return run_blocking(lambda: score_solution_async(loaded, scenario, solution, agent=agent))

@@ -1,8 +1,9 @@
-"""The run worker: `python -m jira_bench_tui.engine.worker RUN_DIR` runs a run folder's pending trials.
+"""The run worker: `python -m jira_bench_tui.engine.worker RUN_DIR [--resume]` runs a run folder's pending trials.
 
-It reads everything from spec.json, takes over state.json (heartbeat <= 2 s), runs trials in parallel up to the
-run's concurrency, writes events and artifacts, and ends with summary.json and `run_finished`. SIGTERM/SIGINT cancel
-cleanly; a FatalAgentError (401) fails the run. `jira-bench run` without --background runs the same loop in-process.
+It claims the run's worker.lock, reads everything from spec.json, takes over state.json (heartbeat <= 2 s, written
+from a thread), runs trials in parallel up to the run's concurrency, writes events and artifacts, and ends with
+summary.json and `run_finished`. SIGTERM/SIGINT cancel cleanly; a FatalAgentError (401) or any unexpected error fails
+the run (resumable). `jira-bench run` without --background runs the same loop in-process.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -18,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.agents.base import Agent, FatalAgentError
-from jira_bench_tui.engine import scoring, store
+from jira_bench_tui.engine import store, worker_lock
+from jira_bench_tui.engine.reasons import exception_reason
+from jira_bench_tui.engine.run_end import announce_end, close_state
 from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_fields
 from jira_bench_tui.errors import UserError
-from jira_bench_tui.harness.loader import harness_from_spec
+from jira_bench_tui.harness.loader import LoadedHarness, harness_from_spec
 
 HEARTBEAT_S = 1.0
 STATE_COALESCE_S = 0.02
@@ -29,63 +33,88 @@ EventCallback = Callable[[dict[str, Any]], None]
 
 
 class _StateKeeper:
-    """Holds the run's state and writes state.json on every change (coalesced a few ms) and at least every second.
+    """Writes state.json from a small thread: on every change (coalesced a few ms) and at least every second, so the
+    heartbeat goes on even while the event loop is busy. The loop hands over a snapshot with `changed()`.
 
-    Stops by a flag, not by cancellation (in Python 3.11 `wait_for` can swallow a cancel). When the run folder has
-    been removed under the worker, it calls `on_gone` (the worker then cancels itself) instead of writing."""
+    When the run folder has been removed under the worker, it calls `on_gone` on the loop (the worker then cancels
+    itself) instead of writing."""
 
     def __init__(self, folder: Path, state: store.RunState, on_gone: Callable[[], None]) -> None:
         self.folder = folder
         self.state = state
         self.on_gone = on_gone
         self.gone = False
-        self._dirty = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
-
-    def write_now(self) -> None:
-        if self.gone or not store.spec_path(self.folder).exists():
-            if not self.gone:
-                self.gone = True
-                self.on_gone()
-            return
-        self.state.updated_at = time.time()
-        store.write_state(self.folder, self.state)
+        self._snapshot = state.model_dump(mode="json")
+        self._write_lock = threading.Lock()
+        self._dirty = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def changed(self) -> None:
+        """The state changed (call on the loop): the thread writes it within a few ms."""
+        self._snapshot = self.state.model_dump(mode="json")
         self._dirty.set()
+
+    def write_now(self) -> None:
+        """Write the state at once (on the loop: the first and the last write)."""
+        self._snapshot = self.state.model_dump(mode="json")
+        self._write()
+
+    def _write(self) -> None:
+        with self._write_lock:
+            if self.gone:
+                return
+            if not store.spec_path(self.folder).exists():
+                self.gone = True
+                if self._loop is not None:
+                    self._loop.call_soon_threadsafe(self.on_gone)
+                else:
+                    self.on_gone()
+                return
+            snapshot = dict(self._snapshot)
+            snapshot["updated_at"] = time.time()
+            store.write_state_data(self.folder, snapshot)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop())
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.Thread(target=self._beat, name="state-heartbeat", daemon=True)
+        self._thread.start()
 
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                async with asyncio.timeout(HEARTBEAT_S):
-                    await self._dirty.wait()
-            except TimeoutError:
-                pass
-            if self._stopping:
+    def _beat(self) -> None:
+        while not self._stopping.is_set():
+            if self._dirty.wait(HEARTBEAT_S):
+                self._stopping.wait(STATE_COALESCE_S)
+            if self._stopping.is_set():
                 return
-            await asyncio.sleep(STATE_COALESCE_S)
             self._dirty.clear()
-            self.write_now()
+            try:
+                self._write()
+            except OSError as exc:  # a full disk must not kill the heartbeat thread; the next beat tries again
+                print(f"state.json not written: {exc}", file=sys.stderr)
 
     async def stop(self) -> None:
-        self._stopping = True
+        self._stopping.set()
         self._dirty.set()
-        if self._task is not None:
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        if self._thread is not None:
+            await asyncio.to_thread(self._thread.join)
 
 
 def _bucket(outcome: str) -> str:
     return {"passed": "passed", "error": "errored"}.get(outcome, "failed")
 
 
-def _add_usage(totals: store.UsageTotals, usage: dict[str, Any]) -> None:
+def count_artifact(state: store.RunState, artifact: dict[str, Any]) -> None:
+    """Add one finished trial to the run's and its scenario's counts and to the usage totals."""
+    per = state.scenarios.get(str(artifact.get("scenario_id")))
+    if per is None:
+        return
+    bucket = _bucket(str(artifact.get("outcome")))
+    for counts in (state.counts, per):
+        counts.done += 1
+        setattr(counts, bucket, getattr(counts, bucket) + 1)
+    usage = artifact.get("usage") or {}
+    totals = state.usage
     for name in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
                  "total_tokens"):
         setattr(totals, name, getattr(totals, name) + int(usage.get(name, 0) or 0))
@@ -97,23 +126,31 @@ def counts_from_artifacts(spec: store.RunSpec, artifacts: list[dict[str, Any]]) 
     state = store.RunState(status="running", updated_at=time.time(), counts=store.Counts(total=spec.total_trials),
                            scenarios={sid: store.Counts(total=spec.runs) for sid in spec.scenario_ids})
     for artifact in artifacts:
-        per = state.scenarios.get(str(artifact.get("scenario_id")))
-        if per is None:
-            continue
-        bucket = _bucket(str(artifact.get("outcome")))
-        for counts in (state.counts, per):
-            counts.done += 1
-            setattr(counts, bucket, getattr(counts, bucket) + 1)
-        _add_usage(state.usage, artifact.get("usage") or {})
+        count_artifact(state, artifact)
     return state
 
 
-class RunWorker:
-    """Runs the pending trials of one run folder. `on_event` sees every event (the foreground display)."""
+def load_spec_harness(spec: store.RunSpec) -> LoadedHarness:
+    """The run's harness and fixture from spec.json alone (runs made before the fixture was kept there read the
+    fixture file again). HarnessError (a UserError) when the spec cannot be used."""
+    return harness_from_spec(spec.harness, spec.harness_source, spec.harness_dir, spec.server.fixture, spec.fixture)
 
-    def __init__(self, folder: Path, on_event: EventCallback | None = None) -> None:
+
+async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class RunWorker:
+    """Runs the pending trials of one run folder. `on_event` sees every event (the foreground display); when it
+    raises (a closed terminal), the display stops and the run goes on. `resume` allows taking over a run that ended
+    (cancelled or failed); without it, a run that ended before this worker started (killed while queued) is left."""
+
+    def __init__(self, folder: Path, on_event: EventCallback | None = None, *, resume: bool = False) -> None:
         self.folder = folder
         self.on_event = on_event
+        self.resume = resume
         self.spec = store.read_spec(folder)
         self._writer: store.EventWriter | None = None
         self._fatal: str | None = None
@@ -122,7 +159,12 @@ class RunWorker:
         assert self._writer is not None
         event = self._writer.emit(type_, **fields)
         if self.on_event is not None:
-            self.on_event(event)
+            try:
+                self.on_event(event)
+            except Exception as exc:  # noqa: BLE001 - a broken display must not hurt the run
+                self.on_event = None
+                self._writer.emit("log", level="warning",
+                                  message=f"the display stopped ({exception_reason(exc)}); the run goes on")
 
     def _make_agent(self) -> Agent:
         from jira_bench_tui.engine.models import make_agent
@@ -130,15 +172,31 @@ class RunWorker:
         return make_agent(self.spec.model, self.folder.parent.parent)
 
     async def run(self) -> store.RunState:
-        """Run every trial without an artifact; returns the final state (completed, failed or cancelled)."""
+        """Claim the run, run every trial without an artifact, release it; returns the final state (completed,
+        failed or cancelled). UserError when another worker holds the run or the run is not to be taken over."""
+        me = os.getpid()
+        holder = worker_lock.claim_worker_lock(self.folder, me)
+        if holder is not None:
+            raise UserError(f"run {self.spec.run_id} already has a worker (pid {holder})")
+        try:
+            return await self._take_over(me)
+        finally:
+            worker_lock.release_worker_lock(self.folder, me)
+
+    async def _take_over(self, me: int) -> store.RunState:
         spec = self.spec
         previous = store.read_state(self.folder)
-        if previous.status == "running" and previous.pid not in (None, os.getpid()) and store.pid_alive(previous.pid):
+        if previous.status in store.FINAL_STATUSES and not self.resume:
+            raise UserError(f"run {spec.run_id} is already {previous.status}; not taking it over "
+                            f"(`jira-bench resume {spec.run_id}` finishes it)")
+        if (previous.status == "running" and previous.pid not in (None, me)
+                and worker_lock.is_run_worker(previous.pid, self.folder, previous)):
             raise UserError(f"run {spec.run_id} already has a worker (pid {previous.pid})")
-        done = store.finished_trials(self.folder)
-        artifacts = list(store.iter_trials(self.folder))
-        state = counts_from_artifacts(spec, artifacts)
-        state.pid = os.getpid()
+        scan = store.scan_trials(self.folder)
+        set_aside = [(key, reason, store.set_aside_trial(self.folder, *key)) for key, reason in scan.unreadable.items()]
+        done = {(a["scenario_id"], a["repetition"]) for a in scan.artifacts}
+        state = counts_from_artifacts(spec, scan.artifacts)
+        state.pid = me
         state.started_at = previous.started_at or time.time()
         this_task = asyncio.current_task()
         assert this_task is not None
@@ -153,14 +211,16 @@ class RunWorker:
         self.emit("run_started", run_id=spec.run_id, model=spec.model, harness=spec.harness_name,
                   total=spec.total_trials, pending=len(pending), resumed=bool(done) or previous.status != "queued",
                   concurrency=spec.concurrency)
+        for (sid, rep), reason, moved in set_aside:
+            self.emit("log", level="warning", trial=store.trial_key(sid, rep), scenario=sid, rep=rep,
+                      message=f"{reason}; kept as {moved.name} and run again")
         keeper.start()
-        status: store.RunStatus = "completed"
+        status: store.RunStatus = "failed"
         try:
             try:
                 runner = self._runner()
             except UserError as exc:
                 self._fatal = str(exc)
-                status = "failed"
             else:
                 try:
                     status = await self._run_trials(runner, pending, keeper)
@@ -169,28 +229,22 @@ class RunWorker:
                     await runner.agent.aclose()
         except asyncio.CancelledError:
             status = "cancelled"
+        except Exception as exc:  # noqa: BLE001 - recorded as a failed (resumable) run, never as completed
+            if self.on_event is None:
+                traceback.print_exc()  # the worker's log
+            self._fatal = f"the run stopped on an unexpected error: {exception_reason(exc)}"
+            status = "failed"
         finally:
             await keeper.stop()
-            state.status = status
-            state.error = self._fatal if status == "failed" else None
-            state.finished_at = time.time()
-            for counts in [state.counts, *state.scenarios.values()]:
-                counts.running = 0
-            summary = scoring.summarise(spec, store.iter_trials(self.folder), status=status, error=state.error)
-            if not keeper.gone:
-                store.write_summary(self.folder, summary)
-            if state.error:
-                self.emit("log", level="error", message=state.error)
-            self.emit("run_finished", status=status, passed=summary["passed"], failed=summary["failed"],
-                      errored=summary["errored"], total=summary["total"], pass_rate=summary["pass_rate"],
-                      cost_usd=summary["cost_usd"], error=state.error)
+            close_state(state, status, self._fatal)
+            announce_end(self.folder, spec, state, self.emit, write_summary=not keeper.gone)
             keeper.write_now()
             self._writer.close()
         return state
 
     def _runner(self) -> TrialRunner:
         spec = self.spec
-        loaded = harness_from_spec(spec.harness, spec.harness_source, spec.harness_dir, spec.server.fixture)
+        loaded = load_spec_harness(spec)
         command = spec.server.command if spec.server.kind == "command" else None
         options = TrialOptions(run_id=spec.run_id, model=spec.model, max_turns=spec.max_turns,
                                wall_time_s=spec.wall_time_s, server_command=command,
@@ -205,52 +259,39 @@ class RunWorker:
 
         async def one(scenario_id: str, rep: int) -> None:
             per = state.scenarios[scenario_id]
-            async with semaphore:
+            async with semaphore:  # `running` counts only trials inside the semaphore: never above the concurrency
                 state.counts.running += 1
                 per.running += 1
                 keeper.changed()
                 try:
                     artifact = await runner.run(scenarios[scenario_id], rep, self.emit, announce_end=False)
-                except BaseException:
+                finally:
                     state.counts.running -= 1
                     per.running -= 1
-                    keeper.changed()
-                    raise
             # outside the semaphore and in a thread: the fsync must stall neither the next trial nor the others
             if not keeper.gone:
                 await asyncio.to_thread(store.write_trial, self.folder, scenario_id, rep, artifact)
-            bucket = _bucket(artifact["outcome"])
-            state.counts.running -= 1
-            per.running -= 1
-            for counts in (state.counts, per):
-                counts.done += 1
-                setattr(counts, bucket, getattr(counts, bucket) + 1)
-            _add_usage(state.usage, artifact["usage"])
+            count_artifact(state, artifact)
             keeper.changed()
             self.emit("trial_finished", **trial_finished_fields(artifact))
 
         tasks = [asyncio.create_task(one(sid, rep)) for sid, rep in pending]
         try:
             for finished in asyncio.as_completed(tasks):
-                try:
-                    await finished
-                except FatalAgentError as exc:
-                    self._fatal = str(exc) or "the model API refused the run"
-                    for task in tasks:
-                        task.cancel()
-                    await asyncio.gather(*tasks, return_exceptions=True)
-                    return "failed"
-        except asyncio.CancelledError:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+                await finished
+        except FatalAgentError as exc:
+            self._fatal = str(exc) or "the model API refused the run"
+            await _cancel_all(tasks)
+            return "failed"
+        except BaseException:
+            await _cancel_all(tasks)
             raise
         return "completed"
 
 
-async def run_worker(folder: Path, on_event: EventCallback | None = None) -> store.RunState:
+async def run_worker(folder: Path, on_event: EventCallback | None = None, *, resume: bool = False) -> store.RunState:
     """Run a run folder's pending trials in this process; SIGTERM and SIGINT cancel the run cleanly."""
-    worker = RunWorker(folder, on_event)
+    worker = RunWorker(folder, on_event, resume=resume)
     loop = asyncio.get_running_loop()
     inner = asyncio.create_task(worker.run())
     handled: list[signal.Signals] = []
@@ -268,18 +309,21 @@ async def run_worker(folder: Path, on_event: EventCallback | None = None) -> sto
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the detached worker process. Exit 0 when the run completed, 1 otherwise."""
+    """Entry point of the detached worker process. Exit 0 when the run completed, 2 when it could not be taken over
+    (another worker holds it, it already ended, its spec is unusable), 1 otherwise."""
     args = sys.argv[1:] if argv is None else argv
+    resume = "--resume" in args
+    args = [a for a in args if a != "--resume"]
     if len(args) != 1:
-        print("usage: python -m jira_bench_tui.engine.worker RUN_DIR", file=sys.stderr)
+        print("usage: python -m jira_bench_tui.engine.worker RUN_DIR [--resume]", file=sys.stderr)
         return 2
     folder = Path(args[0])
     try:
-        state = asyncio.run(run_worker(folder))
+        state = asyncio.run(run_worker(folder, resume=resume))
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except Exception:  # noqa: BLE001 - the worker's log is the place for an unexpected traceback
+    except (Exception, asyncio.CancelledError):  # noqa: BLE001 - the worker's log is the place for a traceback
         traceback.print_exc()
         _record_crash(folder)
         return 1
@@ -287,15 +331,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _record_crash(folder: Path) -> None:
+    """A worker that crashed before it could record its end: the run is failed (resumable), if no one else runs it."""
+    me = os.getpid()
+    if worker_lock.claim_worker_lock(folder, me) is not None:
+        return
     try:
         state = store.read_state(folder)
-        if state.status not in store.FINAL_STATUSES:
-            state.status = "failed"
-            state.error = "the worker crashed; see worker.log"
-            state.finished_at = state.updated_at = time.time()
+        if state.status not in store.FINAL_STATUSES and state.pid in (None, me):
+            close_state(state, "failed", "the worker crashed; see worker.log")
             store.write_state(folder, state)
     except store.StoreError:
         pass
+    finally:
+        worker_lock.release_worker_lock(folder, me)
 
 
 if __name__ == "__main__":

@@ -273,7 +273,7 @@ class Solution(_Model):
 class Limits(_Model):
     max_turns: int = Field(default=25, ge=1, le=500)
     max_tokens: int = Field(default=200_000, ge=1000)  # input + output tokens over the whole trial
-    wall_time_s: float = Field(default=300.0, gt=0)
+    wall_time_s: float = Field(default=300.0, gt=0, le=86400, allow_inf_nan=False)
     max_output_tokens: int = Field(default=4096, ge=64)  # per model call
 
 

@@ -1,37 +1,53 @@
-"""What the app asks of the engine for a run: launch, kill, resume, delete. Blocking calls: run them in a worker."""
+"""What the app asks of the engine for a run: launch, kill, resume, delete. Blocking calls: run them in a worker.
+
+The engine's launcher pulls in the MCP client (~0.4 s to import), so it is imported on first use, in the worker
+thread that needs it, never while the app paints its first frame."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jira_bench_tui.engine import control, launcher
-from jira_bench_tui.harness.loader import LoadedHarness
-
-
-def make_request(**fields: Any) -> launcher.RunRequest:
-    return launcher.RunRequest(**fields)
+if TYPE_CHECKING:
+    from jira_bench_tui.engine.launcher import RunRequest
+    from jira_bench_tui.harness.loader import LoadedHarness
 
 
-def check(request: launcher.RunRequest, results: Path) -> LoadedHarness:
+def make_request(**fields: Any) -> RunRequest:
+    from jira_bench_tui.engine.launcher import RunRequest
+
+    return RunRequest(**fields)
+
+
+def check(request: RunRequest, results: Path) -> LoadedHarness:
     """Validate a request without launching (UserError with `.field` on bad input)."""
+    from jira_bench_tui.engine import launcher
+
     return launcher.check_request(request, results)
 
 
-def launch(request: launcher.RunRequest, results: Path) -> Path:
+def launch(request: RunRequest, results: Path) -> Path:
     """Start a detached worker for the request; the new run's folder."""
+    from jira_bench_tui.engine import launcher
+
     folder, _pid = launcher.launch(request, results)
     return Path(folder)
 
 
 def kill(folder: Path) -> None:
+    from jira_bench_tui.engine import launcher
+
     launcher.kill_run(folder)
 
 
 def resume(folder: Path) -> None:
+    from jira_bench_tui.engine import launcher
+
     launcher.resume_run(folder)
 
 
 def delete(folder: Path) -> None:
     """Remove a run folder; refuses a live run (UserError)."""
+    from jira_bench_tui.engine import control
+
     control.delete_run(folder)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from jira_bench_tui.engine.event_lines import event_line
 from jira_bench_tui.engine.store import RunInfo, trial_key
@@ -19,9 +19,11 @@ LOG_LINES_KEPT = 10_000
 FINAL = ("completed", "failed", "cancelled")
 
 
-@dataclass(slots=True)
-class LogLine:
-    """A rendered event and the scenario it belongs to (None for run-level events), for the scenario filter."""
+class LogLine(NamedTuple):
+    """A rendered event and the scenario it belongs to (None for run-level events), for the scenario filter.
+
+    A tuple of strings on purpose: the garbage collector stops tracking it, so 16 runs x 10,000 kept lines add
+    nothing to its full collections (those paused the app for ~200 ms)."""
 
     scenario: str | None
     text: str

@@ -231,8 +231,10 @@ class RunsWatcher:
         deliver: Callable[[list[RunUpdate]], Awaitable[None] | None],
         say: Callable[[str], None],
         force_polling: bool = False,
+        first_scan_done: Callable[[], None] | None = None,
     ) -> None:
-        """Deliver updates for ever: the first scan, then one batch per file-system notice (or poll)."""
+        """Deliver updates for ever: the first scan, then one batch per file-system notice (or poll).
+        `first_scan_done` is called once every run folder present at the start has been read and delivered."""
         while not self.runs_root.is_dir():  # nothing to watch yet: wait for the first run
             self.mode = "waiting"
             await asyncio.sleep(POLL_EVERY_S)
@@ -240,6 +242,8 @@ class RunsWatcher:
         for run_id in present:  # one run at a time, so a big first read never holds every run's events at once
             await _call(deliver, await asyncio.to_thread(self.read_runs, [run_id]))
             await self._catch_up(deliver)
+        if first_scan_done is not None:
+            first_scan_done()
         if not force_polling:
             try:
                 await self._watch(deliver, say)

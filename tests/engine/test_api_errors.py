@@ -42,6 +42,7 @@ class ScriptedApi:
         self.script: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         self.requests = 0
         self.delay_s = 0.0
+        self.slow_from = 1  # the delay applies from this request on (1: every request)
         self.closing = threading.Event()
         api = self
 
@@ -53,7 +54,7 @@ class ScriptedApi:
                 self.rfile.read(int(self.headers.get("content-length", "0")))
                 api.requests += 1
                 status, body, headers = api.script.pop(0) if api.script else error(400, "invalid_request_error")
-                if api.delay_s:
+                if api.delay_s and api.requests >= api.slow_from:
                     api.closing.wait(api.delay_s)
                 payload = json.dumps(body).encode()
                 self.send_response(status)
@@ -109,7 +110,8 @@ def test_overloaded_and_rate_limited_then_success_passes(results: Path, api: Scr
 def test_retries_exhausted_is_an_error_trial_not_a_failure(results: Path, api: ScriptedApi) -> None:
     api.script = [error(500, "api_error")] * 6
     code, out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO)
-    assert code == 0, err  # the run completed; its one trial is an error
+    # the run completed, but its one trial is an error: nothing could be scored, so the exit code says so
+    assert code == 1 and "no trial could be scored" in err
     folder = only_run(results)
     artifact = store.read_trial(folder, SCENARIO, 1)
     assert artifact["outcome"] == "error" and "HTTP 500" in artifact["error"]
@@ -137,12 +139,35 @@ def test_refused_key_fails_the_run_at_once(results: Path, api: ScriptedApi) -> N
     assert "failed" in _ and fingerprint(results) == before
 
 
-def test_wall_time_stops_a_hung_model_call(results: Path, api: ScriptedApi) -> None:
+def test_a_model_that_never_answers_is_an_error_not_a_failure(results: Path, api: ScriptedApi) -> None:
     api.delay_s = 30.0
     api.script = [answer(GOOD_ANSWER)]
     code, out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO, "--wall-time", "0.5")
+    assert code == 1 and "no trial could be scored" in err
+    artifact = store.read_trial(only_run(results), SCENARIO, 1)
+    assert artifact["stop_reason"] == "wall_time" and artifact["outcome"] == "error"
+    assert artifact["error"] == "the model did not answer within 0.5 s" and artifact["turns"] == 0
+    assert artifact["duration_s"] < 5 and artifact["limits"]["wall_time_s"] == 0.5
+    summary = store.read_summary(only_run(results))
+    assert summary is not None and (summary["failed"], summary["errored"]) == (0, 1)
+
+
+def tool_use(tool: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+    return 200, {
+        "id": "msg_2", "type": "message", "role": "assistant", "model": MODEL,
+        "content": [{"type": "tool_use", "id": "toolu_1", "name": tool, "input": arguments}],
+        "stop_reason": "tool_use", "stop_sequence": None,
+        "usage": {"input_tokens": 1000, "output_tokens": 50, "cache_creation_input_tokens": 0,
+                  "cache_read_input_tokens": 0},
+    }, {}
+
+
+def test_wall_time_after_some_turns_stays_a_failure(results: Path, api: ScriptedApi) -> None:
+    api.script = [tool_use("jira_search", {"jql": "project = WEB"}), answer(GOOD_ANSWER)]
+    api.delay_s, api.slow_from = 30.0, 2  # the first turn answers, the second hangs
+    code, out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO, "--wall-time", "1")
     assert code == 0, err
     artifact = store.read_trial(only_run(results), SCENARIO, 1)
-    assert artifact["stop_reason"] == "wall_time" and artifact["outcome"] == "failed"
-    assert artifact["duration_s"] < 5 and artifact["limits"]["wall_time_s"] == 0.5
+    assert artifact["stop_reason"] == "wall_time" and artifact["outcome"] == "failed" and artifact["error"] is None
+    assert artifact["turns"] >= 1 and artifact["tool_calls"] == 1
     assert any(not c["passed"] and "no final answer" in c["reason"] for c in artifact["checks"])

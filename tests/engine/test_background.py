@@ -144,5 +144,5 @@ def test_a_second_worker_for_a_running_run_refuses(results: Path, tmp_path: Path
     assert second.returncode == 2 and f"already has a worker (pid {pid})" in second.stderr
     assert store.read_state(folder).pid == pid
     code, _, err = invoke("resume", folder.name)
-    assert code == 2 and "is running; only an interrupted, cancelled or failed run can be resumed" in err
+    assert code == 2 and f"already has a worker (pid {pid}); it is running" in err
     kill_run(folder)

@@ -16,7 +16,7 @@ from jira_bench_tui.engine.spawn import spawn_worker
 from .conftest import invoke, many_trials_harness, wait_for
 
 RUNS = 3
-ROUNDS = 7
+ROUNDS = 5
 KILL_POINTS = RUNS * ROUNDS
 TRIALS = 40
 
@@ -41,7 +41,7 @@ def events_lines(folder: Path) -> int:
 
 
 def test_sigkill_at_random_moments_then_resume(results: Path, tmp_path: Path, pids_to_reap: list[int]) -> None:
-    """Three runs side by side (to save time), each killed ROUNDS times: 21 kills in all."""
+    """Three runs side by side (to save time), each killed ROUNDS times: 15 kills in all."""
     rng = random.Random(20261124)
     harness = many_trials_harness(tmp_path / "many.json")
     folders = [create_run(RunRequest(harness=str(harness), runs=TRIALS, concurrency=1), results) for _ in range(RUNS)]
@@ -78,7 +78,7 @@ def test_sigkill_at_random_moments_then_resume(results: Path, tmp_path: Path, pi
             done = len(store.finished_trials(folder))
             assert done >= done_before[folder]
             done_before[folder] = done
-    assert kills >= 20
+    assert kills >= 15
 
     for folder in folders:
         before = artifact_stamps(folder)

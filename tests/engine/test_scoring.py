@@ -46,10 +46,9 @@ def test_summary_excludes_errors_from_rates_and_averages_over_scenarios() -> Non
     assert summary["error_rate"] == pytest.approx(2 / 6, abs=1e-6)
     assert summary["scenarios"]["a"]["pass_rate"] == pytest.approx(2 / 3, abs=1e-6)
     assert summary["scenarios"]["b"] == {"passed": 0, "failed": 1, "errored": 2, "total": 3, "done": 3, "pass_rate": 0.0}
-    # k=1: a (n=3,c=2) -> 2/3 and b (n=1,c=0) -> 0, averaged; k=2,3: only a has enough scored trials
+    # k=1: a (n=3,c=2) -> 2/3 and b (n=1,c=0) -> 0, averaged; k=2,3: b has only one scored trial, so no k > 1
     assert summary["pass_at_k"]["1"] == pytest.approx((2 / 3 + 0) / 2, abs=1e-6)
-    assert summary["pass_hat_k"]["2"] == pytest.approx(1 / 3, abs=1e-6)
-    assert summary["pass_hat_k"]["3"] == 0.0 and summary["pass_at_k"]["3"] == 1.0
+    assert list(summary["pass_hat_k"]) == ["1"] and list(summary["pass_at_k"]) == ["1"]
     assert summary["tokens"] == 300 and summary["cost_usd"] == pytest.approx(0.03)
     assert summary["per_trial"]["duration_s"]["median"] == 1.0
 
@@ -63,3 +62,13 @@ def test_percentile_interpolates() -> None:
 def test_empty_run_has_no_rates() -> None:
     summary = summarise(spec(2, ["a"]), [])
     assert summary["pass_rate"] is None and summary["pass_at_k"] == {} and summary["per_trial"]["tokens"] is None
+
+
+def test_pass_hat_k_of_a_partial_run_covers_every_scenario_or_is_absent() -> None:
+    """A cancelled run: scenario a has 3 scored trials, b only 1. pass^2 and pass^3 would cover only a: not given."""
+    artifacts = [artifact("a", 1, "passed"), artifact("a", 2, "passed"), artifact("a", 3, "passed"),
+                 artifact("b", 1, "failed")]
+    summary = summarise(spec(3, ["a", "b"]), artifacts, status="cancelled")
+    assert summary["pass_hat_k"] == {"1": 0.5} and summary["pass_at_k"] == {"1": 0.5}
+    nothing_for_b = summarise(spec(3, ["a", "b"]), artifacts[:3], status="cancelled")
+    assert nothing_for_b["pass_hat_k"] == {} and nothing_for_b["pass_rate"] == 1.0

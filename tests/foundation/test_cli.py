@@ -97,8 +97,8 @@ def test_view_list_sections_progress_completed_interrupted_and_unreadable(tmp_pa
     lines = out.splitlines()
     progress, completed, unreadable = lines.index("IN PROGRESS"), lines.index("COMPLETED"), lines.index("UNREADABLE")
     live = lines[progress + 1:completed - 1]
-    assert "interrupted" in live[0] and "1/5 | 2m ago" in live[0]  # newest first
-    assert "running" in live[1] and "3/5 | 5m ago" in live[1]
+    assert "interrupted" in live[0] and "1/5 | started 2m ago" in live[0]  # newest first
+    assert "running" in live[1] and "3/5 | started 5m ago" in live[1]
     assert "45/50 (90%)" in lines[completed + 1] and "x50" in lines[completed + 1]
     assert "example" in lines[completed + 1] and "oracle" in lines[completed + 1]
     assert "20261124-130000-example-oracle-0004" in lines[unreadable + 1]

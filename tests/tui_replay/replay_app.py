@@ -104,8 +104,13 @@ def write_large_run(folder: Path, steps: int = 400, big_result_chars: int = 100_
             }
         )
     artifact = {
+        "run_id": spec.run_id,
         "scenario_id": "long-trial",
         "repetition": 1,
+        "model": "oracle",
+        "started_at": 1795860900.0,
+        "finished_at": 1795860912.5,
+        "prompt": "Do many things.",
         "outcome": "failed",
         "turns": steps // 4,
         "duration_s": 12.5,

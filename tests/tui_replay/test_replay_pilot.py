@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.binding import Binding
+from textual.command import CommandList
 from textual.widgets import OptionList
 
 from jira_bench_tui.tui.screens.replay import ReplayScreen
@@ -232,8 +233,16 @@ async def test_palette_offers_the_replay_commands(complete_run: Path) -> None:
         screen = await opened(pilot)
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: pilot.app.screen is not screen, "the command palette")
-        await pilot.press(*"jump to failure")
-        await pilot.pause(0.1)
+        await pilot.press(*"failure")
+        palette = pilot.app.screen
+
+        def offered() -> bool:
+            options = palette.query(CommandList)
+            return bool(options) and options.first().option_count > 0 and (
+                "jump to failure" in str(options.first().get_option_at_index(0).prompt)
+            )
+
+        await wait_until(pilot, offered, "the palette to offer 'Replay: jump to failure'")
         await pilot.press("enter")
         await wait_until(
             pilot, lambda: pilot.app.screen is screen and screen.position == 9, "the palette command to run"

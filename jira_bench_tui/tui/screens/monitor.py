@@ -75,7 +75,8 @@ class MonitorScreen(Screen[None]):
             self._redraw(current.view.run_id)
 
     def show_watch_status(self, text: str) -> None:
-        self.query_one(WatchStatusBar).show(text)
+        for bar in self.query(WatchStatusBar):  # none while the screen is still composing or closing
+            bar.show(text)
 
     # ---- tabs follow app.open_tabs -----------------------------------------------------------------------
 
@@ -101,7 +102,8 @@ class MonitorScreen(Screen[None]):
                     if run_id not in self.tabs:
                         tab = RunTab(views[run_id])
                         self.tabs[run_id] = tab
-                        await tabbed.add_pane(TabPane(tab_title(views[run_id]), tab, id=pane_id(run_id)))
+                        self._titles[run_id] = title = tab_title(views[run_id])
+                        await tabbed.add_pane(TabPane(title, tab, id=pane_id(run_id)))
             self.query_one("#monitor-empty").display = not self.tabs
             tabbed.display = bool(self.tabs)
             if self.wanted_tab in self.tabs:

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from jira_bench_tui.engine.event_lines import flat
-from jira_bench_tui.engine.runs_text import age, score
+from jira_bench_tui.engine.runs_text import age, run_score
+from jira_bench_tui.engine.store import Counts
 from jira_bench_tui.tui.run_model import RunView, text_bar
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.runs_table import Row, RunsTable
@@ -74,7 +75,8 @@ class RunsScreen(Screen[None]):
         self.refresh_tables()
 
     def show_watch_status(self, text: str) -> None:
-        self.query_one(WatchStatusBar).show(text)
+        for bar in self.query(WatchStatusBar):  # none while the screen is still composing or closing
+            bar.show(text)
 
     # ---- rows -----------------------------------------------------------------------------------------------
 
@@ -223,5 +225,5 @@ def _row(view: RunView, now: float) -> tuple[str, tuple[str | Text, ...]]:
                                str(failed), age(now - _started(view)))
     when = datetime.fromtimestamp(_started(view)).strftime("%Y-%m-%d %H:%M")
     status = "" if info.status == "completed" else info.status
-    return "ended", (when, spec.harness_name, spec.model, f"x{spec.runs}", score(passed, total - errored, errored),
+    return "ended", (when, spec.harness_name, spec.model, f"x{spec.runs}", run_score(Counts(total=total, done=done, passed=passed, failed=failed, errored=errored)),
                      status, view.run_id)

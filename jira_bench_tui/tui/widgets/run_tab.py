@@ -7,9 +7,10 @@ from collections import deque
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Log, ProgressBar, Select, Static
+from textual.widgets import ProgressBar, Select, Static
 
 from jira_bench_tui.tui.run_model import LogLine, RunView, duration_text
+from jira_bench_tui.tui.widgets.run_log import RunLog
 from jira_bench_tui.tui.widgets.trial_grid import TrialGrid
 
 LOG_MAX_LINES = 10_000
@@ -38,10 +39,10 @@ class RunTab(Vertical):
             yield Static("", classes="log-follow", markup=False)
             yield Select([(s, s) for s in self.view.scenario_ids], prompt="all scenarios", allow_blank=True,
                          classes="scenario-filter")
-        yield Log(max_lines=LOG_MAX_LINES, classes="run-log")
+        yield RunLog(max_lines=LOG_MAX_LINES, classes="run-log")
 
     def on_mount(self) -> None:
-        self.query_one(Log).write_lines([line.text for line in self.view.lines])
+        self.query_one(RunLog).write_lines([line.text for line in self.view.lines])
         self._show_follow()
         self.refresh_view()
 
@@ -68,12 +69,12 @@ class RunTab(Vertical):
         status = (f"{view.info.status.upper()}  {harness} · {model} · x{view.repetitions}  "
                   f"elapsed {duration_text(view.elapsed(now))}{eta_text}")
         if self._changed("status", status):
-            self.query_one(".run-status", Static).update(status)
+            self.query_one(".run-status", Static).update(status, layout=False)  # one line, fixed size
         if self._changed("progress", (total, done)):
             self.query_one(ProgressBar).update(total=max(1, total), progress=done)
         counters = f"{done}/{total}  passed {passed}  failed {failed}  errors {errored}  tokens {tokens:,}  ${cost:.4f}"
         if self._changed("counters", counters):
-            self.query_one(".run-counters", Static).update(counters)
+            self.query_one(".run-counters", Static).update(counters, layout=False)
         if self._changed("cells", tuple(view.cells.values())):
             self.query_one(TrialGrid).show(view)
         self.set_class(not view.live, "-ended")
@@ -92,25 +93,26 @@ class RunTab(Vertical):
             return
         self.flush()
         if wanted:
-            self.query_one(Log).write_lines(wanted)
+            self.query_one(RunLog).write_lines(wanted)
 
     def flush(self) -> None:
         """Write the lines held while the tab was out of view."""
         if self._held:
             held = list(self._held)
             self._held.clear()
-            self.query_one(Log).write_lines(held)
+            self.query_one(RunLog).write_lines(held)
 
     def toggle_follow(self) -> None:
         self.following = not self.following
-        log = self.query_one(Log)
+        log = self.query_one(RunLog)
         log.auto_scroll = self.following
         if self.following:
             log.scroll_end(animate=False)
         self._show_follow()
 
     def _show_follow(self) -> None:
-        self.query_one(".log-follow", Static).update("log: following" if self.following else "log: paused")
+        self.query_one(".log-follow", Static).update("log: following" if self.following else "log: paused",
+                                                     layout=False)
 
     def focus_filter(self) -> None:
         self.query_one(Select).focus()
@@ -120,6 +122,6 @@ class RunTab(Vertical):
         event.stop()
         self.scenario_filter = None if event.value is Select.NULL else str(event.value)
         self._held.clear()
-        log = self.query_one(Log)
+        log = self.query_one(RunLog)
         log.clear()
         log.write_lines([line.text for line in self.view.lines if self._wanted(line)])

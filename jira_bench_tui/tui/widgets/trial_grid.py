@@ -50,5 +50,11 @@ def grid_content(view: RunView) -> Content:
 class TrialGrid(Static):
     """Shows `grid_content` for a run; `show(view)` redraws it."""
 
+    _shown_lines = -1
+
     def show(self, view: RunView) -> None:
-        self.update(grid_content(view))
+        """Redraw the grid; a new layout only when its number of lines changed (cells keep their width)."""
+        content = grid_content(view)
+        lines = content.plain.count("\n")
+        self.update(content, layout=lines != self._shown_lines)
+        self._shown_lines = lines

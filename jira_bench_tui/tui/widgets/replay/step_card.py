@@ -1,15 +1,16 @@
 """One step of a replayed trial: a title line and its body; a tool call shows its arguments and a collapsible,
-truncated result with a "show all" toggle."""
+truncated result with a "show all" toggle. Few widgets a card: a step restyles and lays out little."""
 
 from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Collapsible, Log, Static
+from textual.widgets import Log, Static
 
-from jira_bench_tui.tui.widgets.replay.timeline import ReplayStep, format_duration, format_size, preview
+from jira_bench_tui.tui.widgets.replay.timeline import ReplayStep, format_duration, format_size
 
 EXPANDED_RESULT_LINES = 15
 """A tool result of at most this many lines starts expanded; longer ones start collapsed."""
@@ -57,26 +58,60 @@ def step_body(step: ReplayStep) -> str:
     return step.text
 
 
+class ResultToggle(Static, can_focus=True):
+    """The "▼ Result · 2.1 KB · 40 lines" line of a tool call: click it (or enter) to expand or collapse the result.
+    It looks and behaves like a Collapsible's title, without the Collapsible's two extra containers."""
+
+    ALLOW_SELECT = False
+    BINDINGS = [Binding("enter", "toggle_result", "Toggle result", show=False)]
+
+    def __init__(self, label: Content, collapsed: bool) -> None:
+        super().__init__(classes="result-toggle")
+        self.label = label
+        self.show_collapsed(collapsed)
+
+    def show_collapsed(self, collapsed: bool) -> None:
+        """Show the collapsed (▶) or expanded (▼) symbol."""
+        self.update(Content.assemble("▶" if collapsed else "▼", " ", self.label))
+
+    def action_toggle_result(self) -> None:
+        """Expand or collapse the card's result."""
+        card = next((a for a in self.ancestors if isinstance(a, StepCard)), None)
+        if card is not None:
+            card.toggle_result_collapsed()
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_toggle_result()
+
+
 class StepCard(Vertical):
-    """A step in the transcript. The class `-current` highlights the step the replay is at."""
+    """A step in the transcript. The class `-current` highlights the step the replay is at; `-collapsed` hides a
+    tool call's result."""
 
     def __init__(self, step: ReplayStep, number: int, total: int, *, id: str | None = None) -> None:
         classes = f"step -{step.kind.replace('_', '-')}"
         if step.failure:
             classes += " -failure"
+        self.result_lines = step.result_line_count if step.kind == "tool_call" else 0
+        if step.kind == "tool_call" and not (step.is_error or self.result_lines <= EXPANDED_RESULT_LINES):
+            classes += " -collapsed"
         super().__init__(id=id, classes=classes)
         self.step = step
         self.number = number
         self.total = total
-        self._preview_text, self._hidden_lines = ("", 0)
-        if step.kind == "tool_call":
-            self._preview_text, self._hidden_lines = preview(step.result_text)
+        self._preview_text, self._hidden_lines = step.result_preview if step.kind == "tool_call" else ("", 0)
         self.showing_all = False
 
     @property
     def truncated(self) -> bool:
         """Whether the tool result is cut (so "show all" has something to show)."""
         return self._hidden_lines > 0
+
+    @property
+    def result_collapsed(self) -> bool:
+        """Whether the tool result is collapsed (only its "▶ Result" line shows)."""
+        return self.has_class("-collapsed")
 
     def compose(self) -> ComposeResult:
         step = self.step
@@ -87,43 +122,45 @@ class StepCard(Vertical):
             return
         arguments = Content.styled(step.arguments_text, "dim")
         yield Static(Content("\n").join([title, arguments]), classes="step-title")
-        result = step.result_text
         label = "Error result" if step.is_error else "Result"
-        lines = result.count("\n") + 1 if result else 0
+        lines = self.result_lines
         result_title = Content.assemble(
             label,
             (f" · {format_size(len(step.result or ''))} · {lines} line{'s' if lines != 1 else ''}", "dim"),
         )
-        collapsed = not (step.is_error or lines <= EXPANDED_RESULT_LINES)
-        with Collapsible(title=result_title, collapsed=collapsed, classes="step-result"):  # type: ignore[arg-type]
-            yield Static(self._preview_text or "(empty result)", markup=False, classes="result-preview")
-            if self.truncated:
-                yield Static(self._hint(), markup=False, classes="result-hint")
+        yield ResultToggle(result_title, self.result_collapsed)
+        yield Static(self._preview_text or "(empty result)", markup=False, classes="result-preview result-part")
+        if self.truncated:
+            yield Static(self._hint(), markup=False, classes="result-hint result-part")
 
     def _hint(self) -> str:
         if self.showing_all:
             return "showing the whole result · press a (or click here) to shorten it"
         return f"… {self._hidden_lines} more lines · press a (or click here) to show all"
 
+    def _set_collapsed(self, collapsed: bool) -> None:
+        self.set_class(collapsed, "-collapsed")
+        for toggle in self.query(ResultToggle):
+            toggle.show_collapsed(collapsed)
+
     def toggle_result_collapsed(self) -> None:
         """Expand or collapse the tool result."""
-        for collapsible in self.query(Collapsible):
-            collapsible.collapsed = not collapsible.collapsed
+        if self.step.kind == "tool_call":
+            self._set_collapsed(not self.result_collapsed)
 
     async def toggle_show_all(self) -> None:
         """Show the whole tool result (in a scrolling log, fast for 100 KB) or go back to its first lines."""
         if not self.truncated:
             return
-        collapsible = self.query_one(Collapsible)
-        collapsible.collapsed = False
+        self._set_collapsed(False)
         preview_widget = self.query_one(".result-preview", Static)
         if self.showing_all:
             await self.query(".result-full").remove()
             preview_widget.display = True
             self.showing_all = False
         else:
-            full = Log(classes="result-full")
-            await collapsible.query_one(Collapsible.Contents).mount(full, before=preview_widget)
+            full = Log(classes="result-full result-part")
+            await self.mount(full, before=preview_widget)
             full.write_lines(self.step.result_text.splitlines())
             full.scroll_home(animate=False)
             preview_widget.display = False

@@ -98,8 +98,19 @@ class ReplayStep:
 
     @cached_property
     def result_text(self) -> str:
-        """The tool result, pretty-printed when it is JSON."""
+        """The tool result, pretty-printed when it is JSON (computed once per step)."""
         return pretty_json_or_text(self.result or "")
+
+    @cached_property
+    def result_preview(self) -> tuple[str, int]:
+        """The first lines of the result and how many lines were cut (see `preview`; computed once per step)."""
+        return preview(self.result_text)
+
+    @cached_property
+    def result_line_count(self) -> int:
+        """How many lines the pretty-printed result has (0 when it is empty)."""
+        text = self.result_text
+        return text.count("\n") + 1 if text else 0
 
 
 @dataclass

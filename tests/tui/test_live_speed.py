@@ -1,0 +1,124 @@
+"""What keeps the monitor quick while runs write fast: log writes repaint only the log, the log keeps its last lines
+and follows the end, hidden tabs catch up when shown, and the app settles its memory after the first read."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+from conftest import wait_until
+from fake_worker import FakeWorker
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+
+from jira_bench_tui.tui.app import make_app
+from jira_bench_tui.tui.screens.runs import RunsScreen
+from jira_bench_tui.tui.widgets.run_log import RunLog
+
+SCENARIOS = ["assign-login-bug", "close-duplicate"]
+
+
+class LogApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield RunLog(max_lines=100)
+
+
+@pytest.fixture
+def layout_requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The widgets that ask the screen for a new layout (refresh(layout=True)) while the test runs."""
+    asked: list[str] = []
+    refresh = Widget.refresh
+
+    def noting_refresh(self, *regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def]
+        if layout:
+            asked.append(type(self).__name__)
+        return refresh(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    monkeypatch.setattr(Widget, "refresh", noting_refresh)
+    return asked
+
+
+@pytest.fixture
+def gc_restored() -> Iterator[None]:
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+
+
+async def test_log_keeps_its_last_lines_follows_the_end_and_never_asks_for_a_layout(layout_requests):
+    async with LogApp().run_test(size=(80, 20)) as pilot:
+        log = pilot.app.query_one(RunLog)
+        await pilot.pause()
+        layout_requests.clear()
+        for batch in range(25):
+            log.write_lines([f"batch {batch} line {n} [INST] as typed" for n in range(10)])
+            await pilot.pause()
+        assert len(log.lines) == 100
+        assert log.lines[0] == "batch 15 line 0 [INST] as typed"
+        assert log.lines[-1] == "batch 24 line 9 [INST] as typed"
+        assert log.scroll_y == log.max_scroll_y > 0
+        bottom = log.render_line(log.scrollable_content_region.height - 1)
+        assert bottom.text.rstrip() == "batch 24 line 9 [INST] as typed"
+        assert layout_requests == []
+
+
+async def test_paused_log_keeps_its_place_while_lines_arrive():
+    async with LogApp().run_test(size=(80, 20)) as pilot:
+        log = pilot.app.query_one(RunLog)
+        log.write_lines([f"line {n}" for n in range(50)])
+        await pilot.pause()
+        log.auto_scroll = False
+        log.scroll_to(y=0, animate=False, immediate=True)
+        log.write_lines([f"more {n}" for n in range(20)])
+        await pilot.pause()
+        assert log.scroll_y == 0
+        assert log.render_line(0).text.startswith("line 0")
+        assert log.lines[-1] == "more 19"
+
+
+async def test_hidden_tab_catches_up_when_shown_and_live_writes_ask_for_no_layout(results, layout_requests):
+    first = FakeWorker(results, "20261124-120000-example-oracle-5555", SCENARIOS).start()
+    second = FakeWorker(results, "20261124-120500-example-null-6666", SCENARIOS, model="null").start()
+    app = make_app(results, start="monitor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.monitor_screen
+        await wait_until(pilot, lambda: len(screen.tabs) == 2 and all(t.is_mounted for t in screen.tabs.values()),
+                         what="two tabs")
+        await pilot.press("1")
+        shown, hidden = screen.tabs[first.spec.run_id], screen.tabs[second.spec.run_id]
+        await wait_until(pilot, lambda: screen.current_tab() is shown, what="the first tab in view")
+        await pilot.pause(0.2)
+        layout_requests.clear()
+        for n in range(30):
+            first.log(f"shown line {n}")
+            second.log(f"hidden line {n}")
+        await wait_until(pilot, lambda: "shown line 29" in shown.query_one(RunLog).lines[-1], what="shown lines")
+        await wait_until(pilot, lambda: "hidden line 29" in hidden.view.lines[-1].text, what="hidden lines read")
+        await pilot.pause(0.2)
+        assert "RunLog" not in layout_requests and "TrialGrid" not in layout_requests, layout_requests
+        assert not any("hidden line" in line for line in hidden.query_one(RunLog).lines)  # held, not drawn
+        await pilot.press("2")
+        await wait_until(pilot, lambda: screen.current_tab() is hidden, what="the second tab in view")
+        log_lines = hidden.query_one(RunLog).lines
+        assert [line for line in log_lines if "hidden line" in line] == [
+            line for line in log_lines if "hidden line" in line][-30:]
+        assert "hidden line 29" in log_lines[-1]
+    first.close()
+    second.close()
+
+
+async def test_memory_is_settled_after_the_first_read_of_the_runs(results, gc_restored):
+    gc.unfreeze()
+    worker = FakeWorker(results, "20261124-120000-example-oracle-7777", SCENARIOS).start()
+    app = make_app(results, start="runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.watcher.mode == "watching", what="the watcher to start")
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[2] >= 100
+    worker.close()
+
+
+def test_watch_status_before_the_screen_is_composed_is_kept_quiet():
+    RunsScreen().show_watch_status("polling every 0.5s")  # a status that arrives while the app starts or quits
