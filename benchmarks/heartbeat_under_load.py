@@ -4,9 +4,6 @@ seen by a reader polling every 50 ms, and whether the run ever looked interrupte
 from __future__ import annotations
 
 import json
-import os
-import signal
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -128,17 +128,6 @@ class RunState(BaseModel):
     error: str | None = None
 
 
-class TrialUsage(BaseModel):
-    """A trial's token use and cost (the artifact's `usage`)."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_creation_input_tokens: int = 0
-    cache_read_input_tokens: int = 0
-    total_tokens: int = 0
-    cost_usd: float = 0.0
-
-
 class TrialArtifact(BaseModel):
     """trials/<scenario>__<rep>.json (docs/run-folder.md): everything replay and the scores need. Fields added later
     are kept (extra="allow"), so an older reader does not reject a newer artifact."""
@@ -160,7 +149,7 @@ class TrialArtifact(BaseModel):
     turns: int = 0
     tool_calls: int = 0
     limits: dict[str, Any] = Field(default_factory=dict)
-    usage: TrialUsage = Field(default_factory=TrialUsage)
+    usage: UsageTotals = Field(default_factory=UsageTotals)
     messages: list[dict[str, Any]] = Field(default_factory=list)
     steps: list[dict[str, Any]] = Field(default_factory=list)
     checks: list[dict[str, Any]] = Field(default_factory=list)

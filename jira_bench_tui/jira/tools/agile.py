@@ -109,9 +109,9 @@ def create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return sprint_dict(ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (cur.lastrowid,)).fetchone())
 
 
-def add_to_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    sprint = _sprint(ctx, args["sprint_id"])
-    keys = csv_arg(args["issue_keys"])
+def _move_issues(ctx: JiraContext, issue_keys: str, sprint: Any) -> list[Any]:
+    """Move the issues named by a comma-separated string into `sprint` (None: the backlog); their rows."""
+    keys = csv_arg(issue_keys)
     if not keys:
         raise ToolFailure("issue_keys is empty: pass comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")
     rows = [ctx.issue(key.upper()) for key in keys]
@@ -119,6 +119,12 @@ def add_to_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
         items: list[Any] = []
         move_to_sprint(ctx, row["id"], sprint, items)
         ctx.record_change(row["id"], items)
+    return rows
+
+
+def add_to_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    sprint = _sprint(ctx, args["sprint_id"])
+    rows = _move_issues(ctx, args["issue_keys"], sprint)
     return {"message": f"Successfully added {len(rows)} issue(s) to sprint", "sprint_id": str(sprint["id"]),
             "issue_keys": [r["key"] for r in rows]}
 
@@ -192,14 +198,7 @@ def update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def move_to_backlog(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    keys = csv_arg(args["issue_keys"])
-    if not keys:
-        raise ToolFailure("issue_keys is empty: pass comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")
-    rows = [ctx.issue(key.upper()) for key in keys]
-    for row in rows:
-        items: list[Any] = []
-        move_to_sprint(ctx, row["id"], None, items)
-        ctx.record_change(row["id"], items)
+    rows = _move_issues(ctx, args["issue_keys"], None)
     return {"message": f"Successfully moved {len(rows)} issue(s) to backlog", "issue_keys": [r["key"] for r in rows]}
 
 
