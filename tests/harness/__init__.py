@@ -1,0 +1,1 @@
+"""The harness tests: loading a harness file and evaluating its checks."""
