@@ -9,8 +9,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from jira_bench_tui.harness.registry import CheckRegistry, Verdict
 from jira_bench_tui.harness.schema import (
+    CHECK_MODELS,
     AnswerCheck,
+    Check,
     CommentCheck,
     CreatedIssueCheck,
     Expectation,
@@ -240,7 +243,10 @@ def diff_snapshots(before: dict[str, IssueRecord], after: dict[str, IssueRecord]
 # ---- evaluation ----------------------------------------------------------------------------------------------
 
 
-class _Evaluator:
+class CheckContext:
+    """What a check function reads: the snapshots before and after the trial (issue key -> record), the agent's
+    final answer, the reader for queries (JQL), and the `$name` bindings made by created_issue checks."""
+
     def __init__(self, reader: JiraReader, before: dict[str, IssueRecord], after: dict[str, IssueRecord],
                  final_answer: str | None) -> None:
         self.reader = reader
@@ -252,6 +258,10 @@ class _Evaluator:
         self.claimed_created: set[str] = set()
 
     def resolve(self, ref: str) -> str:
+        """The issue key an issue reference names: the key itself, or the key bound to `$name`.
+
+        Raises _Fail (the check fails with that reason) for a name no created_issue check bound.
+        """
         if ref.startswith("$"):
             if ref[1:] not in self.bindings:
                 raise _Fail(f"{ref} names no created issue (the created_issue check that binds it did not match one)")
@@ -269,251 +279,278 @@ class _Evaluator:
                 for name, value in expect.items()}
 
     async def issue(self, key: str) -> IssueRecord | None:
+        """The issue as it is after the trial: from the snapshot, else read live (None if it does not exist)."""
         if key in self.after:
             return self.after[key]
         return await self.reader.get_issue(key)
 
-    async def check(self, check: Any) -> tuple[str, bool, str]:
-        """(description, passed, reason)."""
-        method = getattr(self, f"_check_{check.kind}")
-        return await method(check)
 
-    async def _check_issue(self, check: IssueCheck) -> tuple[str, bool, str]:
-        key = self.resolve(check.issue)
-        expect = self.expand(check.expect)
-        description = check.description or f"{key}: {describe_expect(expect)}"
-        record = await self.issue(key)
-        if record is None:
-            return description, False, f"{key} does not exist"
-        problems = record_mismatches(record, expect)
-        if problems:
-            return description, False, f"{key} " + "; ".join(problems)
-        return description, True, f"{key} {describe_expect(expect)}: as expected"
+CHECKS: CheckRegistry[CheckContext] = CheckRegistry(CHECK_MODELS)
 
-    async def _check_issue_exists(self, check: IssueDeletedCheck) -> tuple[str, bool, str]:
-        key = self.resolve(check.issue)
-        description = check.description or f"{key} {'exists' if check.exists else 'was deleted'}"
-        exists = (await self.issue(key)) is not None
-        if exists == check.exists:
-            return description, True, f"{key} {'exists' if exists else 'does not exist'}"
-        return description, False, f"{key} {'still exists' if exists else 'does not exist'}, expected it " + (
-            "to exist" if check.exists else "to be deleted")
 
-    async def _check_jql_count(self, check: JqlCountCheck) -> tuple[str, bool, str]:
-        bound = (f"= {check.count}" if check.count is not None else
-                 " and ".join(x for x in (f">= {check.min}" if check.min is not None else "",
-                                          f"<= {check.max}" if check.max is not None else "") if x))
-        description = check.description or f"count of `{check.jql}` {bound}"
-        try:
-            keys = await self.reader.search_keys(check.jql, limit=10_000)
-        except JiraReadError as exc:
-            return description, False, f"the query failed: {exc}"
-        n = len(keys)
-        ok = (check.count is None or n == check.count) and (check.min is None or n >= check.min) and (
-            check.max is None or n <= check.max)
-        return description, ok, f"`{check.jql}` matches {n} issue{'s' if n != 1 else ''}" + (
-            "" if ok else f", expected {bound}")
+@CHECKS.register(IssueCheck)
+async def _issue(ctx: CheckContext, check: IssueCheck) -> Verdict:
+    key = ctx.resolve(check.issue)
+    expect = ctx.expand(check.expect)
+    description = check.description or f"{key}: {describe_expect(expect)}"
+    record = await ctx.issue(key)
+    if record is None:
+        return Verdict(description, False, f"{key} does not exist")
+    problems = record_mismatches(record, expect)
+    if problems:
+        return Verdict(description, False, f"{key} " + "; ".join(problems))
+    return Verdict(description, True, f"{key} {describe_expect(expect)}: as expected")
 
-    async def _check_jql_keys(self, check: JqlKeysCheck) -> tuple[str, bool, str]:
-        wanted = {self.resolve(k) for k in check.keys}
-        description = check.description or f"`{check.jql}` matches exactly {show(sorted(wanted, key=_key_order))}"
-        try:
-            got = set(await self.reader.search_keys(check.jql, limit=10_000))
-        except JiraReadError as exc:
-            return description, False, f"the query failed: {exc}"
-        if got == wanted:
-            return description, True, f"`{check.jql}` matches {show(sorted(got, key=_key_order))}"
-        parts = []
-        if wanted - got:
-            parts.append(f"missing {show(sorted(wanted - got, key=_key_order))}")
-        if got - wanted:
-            parts.append(f"unexpected {show(sorted(got - wanted, key=_key_order))}")
-        return description, False, f"`{check.jql}`: " + ", ".join(parts)
 
-    async def _check_comment(self, check: CommentCheck) -> tuple[str, bool, str]:
-        key = self.resolve(check.issue)
-        what = " and ".join(repr(p) for p in check.contains) or (f"/{check.matches}/" if check.matches else "anything")
-        description = check.description or (
-            f"a new comment on {key} containing {what}" if check.present else f"no new comment on {key} containing {what}")
-        record = await self.issue(key)
-        if record is None:
-            return description, False, f"{key} does not exist"
-        old_ids = self.ids_before(key, "comments")
-        new = [c for c in record["comments"] if c["id"] not in old_ids]
-        pattern = re.compile(check.matches, re.IGNORECASE) if check.matches else None
+@CHECKS.register(IssueDeletedCheck)
+async def _issue_exists(ctx: CheckContext, check: IssueDeletedCheck) -> Verdict:
+    key = ctx.resolve(check.issue)
+    description = check.description or f"{key} {'exists' if check.exists else 'was deleted'}"
+    exists = (await ctx.issue(key)) is not None
+    if exists == check.exists:
+        return Verdict(description, True, f"{key} {'exists' if exists else 'does not exist'}")
+    return Verdict(description, False, f"{key} {'still exists' if exists else 'does not exist'}, expected it " + (
+        "to exist" if check.exists else "to be deleted"))
 
-        def fits(comment: dict[str, Any]) -> bool:
-            body = comment.get("body") or ""
-            if any(p.lower() not in body.lower() for p in check.contains):
-                return False
-            if pattern and not pattern.search(body):
-                return False
-            if check.author and (comment.get("author") or "").lower() != check.author.lower():
-                return False
-            return True
 
-        matching = [c for c in new if fits(c)]  # type: ignore[arg-type]
-        if check.present:
-            if len(matching) >= check.min_count:
-                return description, True, f"{key} has {len(matching)} new matching comment{'s' if len(matching) != 1 else ''}"
-            if not new:
-                return description, False, f"{key} got no new comment"
-            bodies = "; ".join(show(c["body"]) for c in new[:3])
-            return description, False, f"{key} got {len(new)} new comment(s), {len(matching)} matching {what} ({bodies})"
-        if matching:
-            return description, False, f"{key} got a comment it should not have: {show(matching[0]['body'])}"
-        return description, True, f"{key} got no such comment"
+@CHECKS.register(JqlCountCheck)
+async def _jql_count(ctx: CheckContext, check: JqlCountCheck) -> Verdict:
+    bound = (f"= {check.count}" if check.count is not None else
+             " and ".join(x for x in (f">= {check.min}" if check.min is not None else "",
+                                      f"<= {check.max}" if check.max is not None else "") if x))
+    description = check.description or f"count of `{check.jql}` {bound}"
+    try:
+        keys = await ctx.reader.search_keys(check.jql, limit=10_000)
+    except JiraReadError as exc:
+        return Verdict(description, False, f"the query failed: {exc}")
+    n = len(keys)
+    ok = (check.count is None or n == check.count) and (check.min is None or n >= check.min) and (
+        check.max is None or n <= check.max)
+    return Verdict(description, ok, f"`{check.jql}` matches {n} issue{'s' if n != 1 else ''}" + (
+        "" if ok else f", expected {bound}"))
 
-    async def _check_link(self, check: LinkCheck) -> tuple[str, bool, str]:
-        key, other = self.resolve(check.issue), self.resolve(check.other)
-        record = await self.issue(key)
-        verb = check.type
-        description = check.description or (
-            f"{key} {'is' if check.present else 'is not'} linked to {other} ({verb}"
-            + (")" if check.any_direction else f", {key} on the outward side)"))
-        if record is None:
-            return description, False, f"{key} does not exist"
-        same_type = [ln for ln in record["links"] if ln["type"].lower() == check.type.lower() and ln["other"] == other]
-        found = [ln for ln in same_type if check.any_direction or ln["direction"] == "outward"]
-        if check.present and found:
-            return description, True, f"{key} {found[0]['text']} {other}"
-        if check.present:
-            if same_type:
-                return description, False, (f"the {check.type} link is the wrong way round: {key} {same_type[0]['text']} "
-                                            f"{other}")
-            others = ", ".join(f"{ln['text']} {ln['other']}" for ln in record["links"]) or "no links"
-            return description, False, f"no {check.type} link from {key} to {other} ({key} has: {others})"
-        if found:
-            return description, False, f"{key} {found[0]['text']} {other}, which should not be"
-        return description, True, f"no {check.type} link from {key} to {other}"
 
-    async def _check_worklog(self, check: WorklogCheck) -> tuple[str, bool, str]:
-        from jira_bench_tui.jira.durations import format_duration, parse_duration
+@CHECKS.register(JqlKeysCheck)
+async def _jql_keys(ctx: CheckContext, check: JqlKeysCheck) -> Verdict:
+    wanted = {ctx.resolve(k) for k in check.keys}
+    description = check.description or f"`{check.jql}` matches exactly {show(sorted(wanted, key=_key_order))}"
+    try:
+        got = set(await ctx.reader.search_keys(check.jql, limit=10_000))
+    except JiraReadError as exc:
+        return Verdict(description, False, f"the query failed: {exc}")
+    if got == wanted:
+        return Verdict(description, True, f"`{check.jql}` matches {show(sorted(got, key=_key_order))}")
+    parts = []
+    if wanted - got:
+        parts.append(f"missing {show(sorted(wanted - got, key=_key_order))}")
+    if got - wanted:
+        parts.append(f"unexpected {show(sorted(got - wanted, key=_key_order))}")
+    return Verdict(description, False, f"`{check.jql}`: " + ", ".join(parts))
 
-        key = self.resolve(check.issue)
-        description = check.description or (
-            f"work logged on {key}" + (f": {check.time_spent}" if check.time_spent else "")
-            if check.present else f"no work logged on {key}")
-        record = await self.issue(key)
-        if record is None:
-            return description, False, f"{key} does not exist"
-        old_ids = self.ids_before(key, "worklogs")
-        new = [w for w in record["worklogs"] if w["id"] not in old_ids]
-        if check.author:
-            new = [w for w in new if (w.get("author") or "").lower() == check.author.lower()]
-        if check.comment_contains:
-            new = [w for w in new if check.comment_contains.lower() in (w.get("comment") or "").lower()]
-        total = sum(w["time_spent_seconds"] for w in new)
-        if not check.present:
-            return (description, not new, f"{key} got no new work log" if not new
-                    else f"{key} got {format_duration(total)} of work logged")
+
+@CHECKS.register(CommentCheck)
+async def _comment(ctx: CheckContext, check: CommentCheck) -> Verdict:
+    key = ctx.resolve(check.issue)
+    what = " and ".join(repr(p) for p in check.contains) or (f"/{check.matches}/" if check.matches else "anything")
+    description = check.description or (
+        f"a new comment on {key} containing {what}" if check.present else f"no new comment on {key} containing {what}")
+    record = await ctx.issue(key)
+    if record is None:
+        return Verdict(description, False, f"{key} does not exist")
+    old_ids = ctx.ids_before(key, "comments")
+    new = [c for c in record["comments"] if c["id"] not in old_ids]
+    pattern = re.compile(check.matches, re.IGNORECASE) if check.matches else None
+
+    def fits(comment: dict[str, Any]) -> bool:
+        body = comment.get("body") or ""
+        if any(p.lower() not in body.lower() for p in check.contains):
+            return False
+        if pattern and not pattern.search(body):
+            return False
+        if check.author and (comment.get("author") or "").lower() != check.author.lower():
+            return False
+        return True
+
+    matching = [c for c in new if fits(c)]  # type: ignore[arg-type]
+    if check.present:
+        if len(matching) >= check.min_count:
+            return Verdict(description, True, f"{key} has {len(matching)} new matching comment{'s' if len(matching) != 1 else ''}")
         if not new:
-            return description, False, f"{key} got no matching work log"
-        if check.time_spent is None:
-            return description, True, f"{key} got {format_duration(total)} logged"
-        wanted, slack = parse_duration(check.time_spent), parse_duration(check.tolerance)
-        if abs(total - wanted) <= slack:
-            return description, True, f"{key} got {format_duration(total)} logged"
-        return description, False, f"{key} got {format_duration(total)} logged, expected {check.time_spent}"
+            return Verdict(description, False, f"{key} got no new comment")
+        bodies = "; ".join(show(c["body"]) for c in new[:3])
+        return Verdict(description, False, f"{key} got {len(new)} new comment(s), {len(matching)} matching {what} ({bodies})")
+    if matching:
+        return Verdict(description, False, f"{key} got a comment it should not have: {show(matching[0]['body'])}")
+    return Verdict(description, True, f"{key} got no such comment")
 
-    async def _check_created_issue(self, check: CreatedIssueCheck) -> tuple[str, bool, str]:
-        match, expect = self.expand(check.match), self.expand(check.expect)
-        what = describe_expect(match) or "any issue"
-        description = check.description or f"{check.count} new issue(s) with {what}" + (
-            f", each {describe_expect(expect)}" if expect else "")
-        candidates = [self.after[k] for k in self.created]
-        matched = [r for r in candidates if not record_mismatches(r, match)]
-        self.claimed_created.update(r["key"] for r in matched)
-        if check.as_ and matched:
-            self.bindings[check.as_] = matched[0]["key"]
-        if len(matched) != check.count:
-            listed = ", ".join(f"{r['key']} {show(r['summary'])}" for r in candidates[:5]) or "none"
-            return description, False, (f"{len(matched)} created issue(s) match {what}, expected {check.count} "
-                                        f"(created: {listed})")
-        problems = [f"{r['key']} " + "; ".join(record_mismatches(r, expect)) for r in matched
-                    if record_mismatches(r, expect)]
-        if problems:
-            return description, False, "; ".join(problems)
-        return description, True, f"created {', '.join(r['key'] for r in matched) or 'nothing'} as expected"
 
-    async def _check_unchanged(self, check: UnchangedCheck) -> tuple[str, bool, str]:
-        allowed: set[str] = set()
-        allowed_fields: dict[str, set[str]] = {}
-        for entry in check.except_:
-            if isinstance(entry, str):
-                allowed.add(self.resolve(entry))
-            else:
-                allowed_fields.setdefault(self.resolve(entry.issue), set()).update(entry.fields)
-        besides = sorted(allowed, key=_key_order) + [
-            f"{key} {'/'.join(sorted(fields))}" for key, fields in sorted(allowed_fields.items())]
-        description = check.description or (
-            "nothing else changed" + (f" (besides {', '.join(besides)})" if besides else ""))
-        ignore = set(check.ignore_fields)
-        problems: list[str] = []
-        for key in sorted(self.before, key=_key_order):
-            if key in allowed:
-                continue
-            if key not in self.after:
-                problems.append(f"{key} was deleted")
-                continue
-            fields = diff_records(self.before[key], self.after[key], ignore | allowed_fields.get(key, set()))
-            for name, change in list(fields.items())[:3]:
-                problems.append(f"{key} {name} changed from {show(change['before'])} to {show(change['after'])}")
-        if not check.allow_created:
-            for key in self.created:
-                if key not in self.claimed_created and key not in allowed:
-                    problems.append(f"{key} was created ({show(self.after[key]['summary'])})")
-        if problems:
-            more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
-            return description, False, "; ".join(problems[:4]) + more
-        return description, True, "nothing else changed"
+@CHECKS.register(LinkCheck)
+async def _link(ctx: CheckContext, check: LinkCheck) -> Verdict:
+    key, other = ctx.resolve(check.issue), ctx.resolve(check.other)
+    record = await ctx.issue(key)
+    verb = check.type
+    description = check.description or (
+        f"{key} {'is' if check.present else 'is not'} linked to {other} ({verb}"
+        + (")" if check.any_direction else f", {key} on the outward side)"))
+    if record is None:
+        return Verdict(description, False, f"{key} does not exist")
+    same_type = [ln for ln in record["links"] if ln["type"].lower() == check.type.lower() and ln["other"] == other]
+    found = [ln for ln in same_type if check.any_direction or ln["direction"] == "outward"]
+    if check.present and found:
+        return Verdict(description, True, f"{key} {found[0]['text']} {other}")
+    if check.present:
+        if same_type:
+            return Verdict(description, False, (f"the {check.type} link is the wrong way round: {key} {same_type[0]['text']} "
+                                        f"{other}"))
+        others = ", ".join(f"{ln['text']} {ln['other']}" for ln in record["links"]) or "no links"
+        return Verdict(description, False, f"no {check.type} link from {key} to {other} ({key} has: {others})")
+    if found:
+        return Verdict(description, False, f"{key} {found[0]['text']} {other}, which should not be")
+    return Verdict(description, True, f"no {check.type} link from {key} to {other}")
 
-    async def _check_answer(self, check: AnswerCheck) -> tuple[str, bool, str]:
-        parts = []
-        if check.contains:
-            parts.append("mentions " + ", ".join(repr(p) for p in check.contains))
-        if check.any_of:
-            parts.append("mentions one of " + ", ".join(repr(p) for p in check.any_of))
-        if check.not_contains:
-            parts.append("does not mention " + ", ".join(repr(p) for p in check.not_contains))
-        if check.matches:
-            parts.append(f"matches /{check.matches}/")
-        description = check.description or "the answer " + "; ".join(parts or ["is given"])
-        text = self.answer
-        low = text.lower()
-        missing = [p for p in check.contains if p.lower() not in low]
-        present = [p for p in check.not_contains if p.lower() in low]
-        problems = []
-        if missing:
-            problems.append("does not mention " + ", ".join(repr(p) for p in missing))
-        if check.any_of and not any(p.lower() in low for p in check.any_of):
-            problems.append("mentions none of " + ", ".join(repr(p) for p in check.any_of))
-        if present:
-            problems.append("mentions " + ", ".join(repr(p) for p in present) + ", which it should not")
-        if check.matches and not re.search(check.matches, text, re.IGNORECASE):
-            problems.append(f"does not match /{check.matches}/")
-        if not text.strip():
-            return description, False, "the agent gave no final answer"
-        if problems:
-            return description, False, f"the answer {'; '.join(problems)} (answer: {show(text)})"
-        return description, True, "the answer " + "; ".join(parts or ["is given"])
+
+@CHECKS.register(WorklogCheck)
+async def _worklog(ctx: CheckContext, check: WorklogCheck) -> Verdict:
+    from jira_bench_tui.jira.durations import format_duration, parse_duration
+
+    key = ctx.resolve(check.issue)
+    description = check.description or (
+        f"work logged on {key}" + (f": {check.time_spent}" if check.time_spent else "")
+        if check.present else f"no work logged on {key}")
+    record = await ctx.issue(key)
+    if record is None:
+        return Verdict(description, False, f"{key} does not exist")
+    old_ids = ctx.ids_before(key, "worklogs")
+    new = [w for w in record["worklogs"] if w["id"] not in old_ids]
+    if check.author:
+        new = [w for w in new if (w.get("author") or "").lower() == check.author.lower()]
+    if check.comment_contains:
+        new = [w for w in new if check.comment_contains.lower() in (w.get("comment") or "").lower()]
+    total = sum(w["time_spent_seconds"] for w in new)
+    if not check.present:
+        return Verdict(description, not new, f"{key} got no new work log" if not new
+                else f"{key} got {format_duration(total)} of work logged")
+    if not new:
+        return Verdict(description, False, f"{key} got no matching work log")
+    if check.time_spent is None:
+        return Verdict(description, True, f"{key} got {format_duration(total)} logged")
+    wanted, slack = parse_duration(check.time_spent), parse_duration(check.tolerance)
+    if abs(total - wanted) <= slack:
+        return Verdict(description, True, f"{key} got {format_duration(total)} logged")
+    return Verdict(description, False, f"{key} got {format_duration(total)} logged, expected {check.time_spent}")
+
+
+@CHECKS.register(CreatedIssueCheck, first=True)
+async def _created_issue(ctx: CheckContext, check: CreatedIssueCheck) -> Verdict:
+    match, expect = ctx.expand(check.match), ctx.expand(check.expect)
+    what = describe_expect(match) or "any issue"
+    description = check.description or f"{check.count} new issue(s) with {what}" + (
+        f", each {describe_expect(expect)}" if expect else "")
+    candidates = [ctx.after[k] for k in ctx.created]
+    matched = [r for r in candidates if not record_mismatches(r, match)]
+    ctx.claimed_created.update(r["key"] for r in matched)
+    if check.as_ and matched:
+        ctx.bindings[check.as_] = matched[0]["key"]
+    if len(matched) != check.count:
+        listed = ", ".join(f"{r['key']} {show(r['summary'])}" for r in candidates[:5]) or "none"
+        return Verdict(description, False, (f"{len(matched)} created issue(s) match {what}, expected {check.count} "
+                                    f"(created: {listed})"))
+    problems = [f"{r['key']} " + "; ".join(record_mismatches(r, expect)) for r in matched
+                if record_mismatches(r, expect)]
+    if problems:
+        return Verdict(description, False, "; ".join(problems))
+    return Verdict(description, True, f"created {', '.join(r['key'] for r in matched) or 'nothing'} as expected")
+
+
+@CHECKS.register(UnchangedCheck)
+async def _unchanged(ctx: CheckContext, check: UnchangedCheck) -> Verdict:
+    allowed: set[str] = set()
+    allowed_fields: dict[str, set[str]] = {}
+    for entry in check.except_:
+        if isinstance(entry, str):
+            allowed.add(ctx.resolve(entry))
+        else:
+            allowed_fields.setdefault(ctx.resolve(entry.issue), set()).update(entry.fields)
+    besides = sorted(allowed, key=_key_order) + [
+        f"{key} {'/'.join(sorted(fields))}" for key, fields in sorted(allowed_fields.items())]
+    description = check.description or (
+        "nothing else changed" + (f" (besides {', '.join(besides)})" if besides else ""))
+    ignore = set(check.ignore_fields)
+    problems: list[str] = []
+    for key in sorted(ctx.before, key=_key_order):
+        if key in allowed:
+            continue
+        if key not in ctx.after:
+            problems.append(f"{key} was deleted")
+            continue
+        fields = diff_records(ctx.before[key], ctx.after[key], ignore | allowed_fields.get(key, set()))
+        for name, change in list(fields.items())[:3]:
+            problems.append(f"{key} {name} changed from {show(change['before'])} to {show(change['after'])}")
+    if not check.allow_created:
+        for key in ctx.created:
+            if key not in ctx.claimed_created and key not in allowed:
+                problems.append(f"{key} was created ({show(ctx.after[key]['summary'])})")
+    if problems:
+        more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
+        return Verdict(description, False, "; ".join(problems[:4]) + more)
+    return Verdict(description, True, "nothing else changed")
+
+
+@CHECKS.register(AnswerCheck)
+async def _answer(ctx: CheckContext, check: AnswerCheck) -> Verdict:
+    parts = []
+    if check.contains:
+        parts.append("mentions " + ", ".join(repr(p) for p in check.contains))
+    if check.any_of:
+        parts.append("mentions one of " + ", ".join(repr(p) for p in check.any_of))
+    if check.not_contains:
+        parts.append("does not mention " + ", ".join(repr(p) for p in check.not_contains))
+    if check.matches:
+        parts.append(f"matches /{check.matches}/")
+    description = check.description or "the answer " + "; ".join(parts or ["is given"])
+    text = ctx.answer
+    low = text.lower()
+    missing = [p for p in check.contains if p.lower() not in low]
+    present = [p for p in check.not_contains if p.lower() in low]
+    problems = []
+    if missing:
+        problems.append("does not mention " + ", ".join(repr(p) for p in missing))
+    if check.any_of and not any(p.lower() in low for p in check.any_of):
+        problems.append("mentions none of " + ", ".join(repr(p) for p in check.any_of))
+    if present:
+        problems.append("mentions " + ", ".join(repr(p) for p in present) + ", which it should not")
+    if check.matches and not re.search(check.matches, text, re.IGNORECASE):
+        problems.append(f"does not match /{check.matches}/")
+    if not text.strip():
+        return Verdict(description, False, "the agent gave no final answer")
+    if problems:
+        return Verdict(description, False, f"the answer {'; '.join(problems)} (answer: {show(text)})")
+    return Verdict(description, True, "the answer " + "; ".join(parts or ["is given"]))
+
+
+# Every check model has its function from here on: a kind without one fails here, at import.
+CHECK_KINDS = CHECKS.seal()
+
+
+async def _run_check(context: CheckContext, index: int, check: Check) -> CheckResult:
+    """One check's result; a check that cannot be evaluated (an unbound $name, Jira unreadable) fails with why."""
+    try:
+        description, passed, reason = await CHECKS.kind(check.kind).function(context, check)
+    except _Fail as exc:
+        description, passed, reason = check.description or check.kind, False, str(exc)
+    except JiraReadError as exc:
+        description, passed, reason = check.description or check.kind, False, f"could not read Jira: {exc}"
+    return CheckResult(index, check.kind, description, passed, reason)
 
 
 async def evaluate(scenario: Scenario, reader: JiraReader, before: dict[str, IssueRecord],
                    final_answer: str | None) -> Evaluation:
     """Run every check of `scenario` against the state `reader` sees now; `before` is the snapshot taken before the
-    agent started. Created-issue checks run first (they bind names and claim issues), then the others in order."""
+    agent started. Kinds registered `first` (created_issue: it binds names and claims issues) run first, then the
+    others in order; results come back in the scenario's order."""
     after = await reader.snapshot()
-    evaluator = _Evaluator(reader, before, after, final_answer)
-    order = sorted(range(len(scenario.checks)), key=lambda i: 0 if scenario.checks[i].kind == "created_issue" else 1)
-    results: dict[int, CheckResult] = {}
-    for index in order:
-        check = scenario.checks[index]
-        try:
-            description, passed, reason = await evaluator.check(check)
-        except _Fail as exc:
-            description, passed, reason = check.description or check.kind, False, str(exc)
-        except JiraReadError as exc:
-            description, passed, reason = check.description or check.kind, False, f"could not read Jira: {exc}"
-        results[index] = CheckResult(index, check.kind, description, passed, reason)
-    return Evaluation([results[i] for i in range(len(scenario.checks))], diff_snapshots(before, after), after)
+    context = CheckContext(reader, before, after, final_answer)
+    checks = scenario.checks
+    order = sorted(range(len(checks)), key=lambda i: 0 if CHECKS.kind(checks[i].kind).first else 1)
+    results = {index: await _run_check(context, index, checks[index]) for index in order}
+    return Evaluation([results[i] for i in range(len(checks))], diff_snapshots(before, after), after)

@@ -11,17 +11,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from jira_bench_tui.errors import UserError
-from jira_bench_tui.harness.schema import (
-    CHECK_KINDS,
-    ISSUE_REF,
-    SCENARIO_ID,
-    STEP_ID,
-    CreatedIssueCheck,
-    FieldOp,
-    Harness,
-    IssueCheck,
-    Scenario,
-)
+from jira_bench_tui.harness.checks import CHECK_KINDS
+from jira_bench_tui.harness.schema import ISSUE_REF, SCENARIO_ID, STEP_ID, FieldOp, Harness, Scenario
 from jira_bench_tui.jira.fixture import Fixture, merge_fixture
 
 BUILTIN = "builtin:"
@@ -210,12 +201,7 @@ def semantic_problems(harness: Harness, fixture: Fixture) -> list[str]:
     for s_index, scenario in enumerate(harness.scenarios):
         scenario_fixture = merge_fixture(fixture, scenario.fixture_additions) if scenario.fixture_additions else fixture
         for c_index, check in enumerate(scenario.checks):
-            if not isinstance(check, IssueCheck | CreatedIssueCheck):
-                continue
-            groups = {"expect": check.expect}
-            if isinstance(check, CreatedIssueCheck):
-                groups["match"] = check.match
-            for group_name, expect in groups.items():
+            for group_name, expect in check.expectations().items():
                 for field, value in expect.items():
                     if field not in known:
                         continue

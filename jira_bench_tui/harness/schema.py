@@ -7,7 +7,7 @@ and implemented in `checks.py`.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -87,11 +87,17 @@ STEP_ID = r"^[a-z_][a-z0-9_]*$"
 IssueRef = Annotated[str, Field(pattern=ISSUE_REF)]
 
 
-class _Check(_Model):
+class BaseCheck(_Model):
+    """What every check kind has: an optional `description` shown in reports instead of the generated one."""
+
     description: str | None = None  # shown in reports instead of the generated one
 
+    def expectations(self) -> dict[str, dict[str, Expectation]]:
+        """The check's field expectations by group name ("expect", "match"); the loader checks the names they use."""
+        return {}
 
-class IssueCheck(_Check):
+
+class IssueCheck(BaseCheck):
     """The issue's fields match every expectation: `{"kind": "issue", "issue": "WEB-12", "expect": {"status": "Done"}}`."""
 
     kind: Literal["issue"]
@@ -100,8 +106,12 @@ class IssueCheck(_Check):
 
     _v = field_validator("expect")(lambda cls, v: _check_fields(v))
 
+    def expectations(self) -> dict[str, dict[str, Expectation]]:
+        """The `expect` group."""
+        return {"expect": self.expect}
 
-class IssueDeletedCheck(_Check):
+
+class IssueDeletedCheck(BaseCheck):
     """The issue exists (`exists: true`) or was deleted (`exists: false`)."""
 
     kind: Literal["issue_exists"]
@@ -109,7 +119,7 @@ class IssueDeletedCheck(_Check):
     exists: bool
 
 
-class JqlCountCheck(_Check):
+class JqlCountCheck(BaseCheck):
     """The number of issues a JQL query matches is `count`, or within `min`/`max`."""
 
     kind: Literal["jql_count"]
@@ -125,7 +135,7 @@ class JqlCountCheck(_Check):
         return self
 
 
-class JqlKeysCheck(_Check):
+class JqlKeysCheck(BaseCheck):
     """A JQL query matches exactly these issues (order ignored)."""
 
     kind: Literal["jql_keys"]
@@ -133,7 +143,7 @@ class JqlKeysCheck(_Check):
     keys: list[IssueRef]
 
 
-class CommentCheck(_Check):
+class CommentCheck(BaseCheck):
     """Comments added during the trial on the issue: at least `min_count` (default 1) match all the given filters.
 
     With `present: false`, no comment added during the trial matches (e.g. "did not comment on WEB-3").
@@ -150,7 +160,7 @@ class CommentCheck(_Check):
     present: bool = True
 
 
-class LinkCheck(_Check):
+class LinkCheck(BaseCheck):
     """A link of `type` from `issue` to `other` exists (or not, with `present: false`).
 
     Direction is Jira's reading: `{"type": "Blocks", "issue": "WEB-3", "other": "WEB-9"}` means "WEB-3 blocks WEB-9".
@@ -165,7 +175,7 @@ class LinkCheck(_Check):
     any_direction: bool = False
 
 
-class WorklogCheck(_Check):
+class WorklogCheck(BaseCheck):
     """Work logged on the issue during the trial totals `time_spent` (a Jira duration, "2h 30m"), optionally by an
     author and with a comment containing text. `tolerance` is a duration too (default exact)."""
 
@@ -178,7 +188,7 @@ class WorklogCheck(_Check):
     present: bool = True
 
 
-class CreatedIssueCheck(_Check):
+class CreatedIssueCheck(BaseCheck):
     """Issues created during the trial that match `match` number `count` (default 1); each must satisfy `expect`.
 
     `as` binds the (single) created issue to a name for later checks: `"issue": "$story"`.
@@ -194,6 +204,10 @@ class CreatedIssueCheck(_Check):
 
     _vm = field_validator("match", "expect")(lambda cls, v: _check_fields(v))
 
+    def expectations(self) -> dict[str, dict[str, Expectation]]:
+        """The `expect` and `match` groups."""
+        return {"expect": self.expect, "match": self.match}
+
 
 class AllowedChange(_Model):
     """An issue that may change, but only in these fields: `{"issue": "WEB-18", "fields": ["comments"]}`."""
@@ -202,7 +216,7 @@ class AllowedChange(_Model):
     fields: list[str] = Field(min_length=1)
 
 
-class UnchangedCheck(_Check):
+class UnchangedCheck(BaseCheck):
     """Nothing changed but what the scenario allows: every issue not listed in `except` is as it was, no issue was
     deleted, and no issue was created unless `allow_created` (created issues are pinned by created_issue checks).
 
@@ -217,7 +231,7 @@ class UnchangedCheck(_Check):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class AnswerCheck(_Check):
+class AnswerCheck(BaseCheck):
     """The agent's final answer contains every phrase in `contains` (case-insensitive), none in `not_contains`, and
     matches the regex `matches` when given."""
 
@@ -243,9 +257,8 @@ Check = Annotated[
     | AnswerCheck,
     Field(discriminator="kind"),
 ]
-CHECK_KINDS = (
-    "issue", "issue_exists", "jql_count", "jql_keys", "comment", "link", "worklog", "created_issue", "unchanged", "answer",
-)
+# The check models, in the order of the union above; checks.py pairs each with its function (registry.py).
+CHECK_MODELS: tuple[type[BaseCheck], ...] = get_args(get_args(Check)[0])
 
 # ---- reference solutions -------------------------------------------------------------------------------------
 
