@@ -1,6 +1,8 @@
 """Evaluate a scenario's checks against the final Jira state, each with a pass/fail and a reason a person can act on.
 
-Checks read Jira only through `jira.reader.JiraReader`, so they work on the embedded Jira and on a real one alike.
+Each check kind's function is registered here for its schema model (registry.py); the registry is sealed at the end
+of this module, so a kind without its function fails at import. Checks read Jira only through
+`jira.reader.JiraReader`, so they work on the embedded Jira and on a real one alike.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from jira_bench_tui.harness.changes import diff_records, diff_snapshots, issue_key_order
+from jira_bench_tui.harness.expectations import describe_expect, record_mismatches, show
 from jira_bench_tui.harness.registry import CheckRegistry, Verdict
 from jira_bench_tui.harness.schema import (
     CHECK_MODELS,
@@ -17,7 +21,6 @@ from jira_bench_tui.harness.schema import (
     CommentCheck,
     CreatedIssueCheck,
     Expectation,
-    FieldOp,
     IssueCheck,
     IssueDeletedCheck,
     JqlCountCheck,
@@ -27,13 +30,15 @@ from jira_bench_tui.harness.schema import (
     UnchangedCheck,
     WorklogCheck,
 )
+from jira_bench_tui.jira.durations import format_duration, parse_duration
 from jira_bench_tui.jira.reader import IssueRecord, JiraReader, JiraReadError
-
-ALWAYS_IGNORED = {"updated"}
 
 
 @dataclass
 class CheckResult:
+    """One check's outcome: its place in the scenario (`index`, from 0), kind, description, and why it passed or
+    failed (`reason`, a sentence)."""
+
     index: int
     kind: str
     description: str
@@ -41,206 +46,27 @@ class CheckResult:
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as the trial artifact's `checks` entries hold it (index, kind, description, passed, reason)."""
         return asdict(self)
 
 
 @dataclass
 class Evaluation:
+    """A scenario's check results in the scenario's order, the Jira changes the trial made (`changes.diff_snapshots`)
+    and the snapshot after it (issue key -> record)."""
+
     checks: list[CheckResult]
     changes: list[dict[str, Any]]
     after: dict[str, IssueRecord] = field(repr=False, default_factory=dict)
 
     @property
     def passed(self) -> bool:
+        """Whether every check passed."""
         return all(check.passed for check in self.checks)
 
 
 class _Fail(Exception):
     """A check cannot be evaluated (an unbound $name): it fails with this reason."""
-
-
-# ---- values --------------------------------------------------------------------------------------------------
-
-
-def show(value: Any) -> str:
-    """A value as a reason shows it: 'To Do', [a, b], empty."""
-    if value is None or value == [] or value == "":
-        return "empty"
-    if isinstance(value, list):
-        return "[" + ", ".join(show(v) if not isinstance(v, str) else v for v in value) + "]"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, str):
-        return repr(value if len(value) <= 80 else value[:77] + "...")
-    return str(value)
-
-
-def field_value(record: IssueRecord, name: str) -> Any:
-    if name.startswith("custom:"):
-        wanted = name.split(":", 1)[1].strip().lower()
-        for key, value in record.get("custom_fields", {}).items():
-            if key.lower() == wanted:
-                return value
-        return None
-    return record.get(name)  # type: ignore[misc]
-
-
-def _norm(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.strip().lower()
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    return value
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-def _equals(actual: Any, expected: Any) -> bool:
-    if expected is None:
-        return _is_empty(actual)
-    if isinstance(actual, list) or isinstance(expected, list):
-        actual_set = {_norm(v) for v in (actual if isinstance(actual, list) else [] if actual is None else [actual])}
-        expected_set = {_norm(v) for v in (expected if isinstance(expected, list) else [expected])}
-        return actual_set == expected_set
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return actual is expected
-    if isinstance(expected, int | float):
-        try:
-            return actual is not None and float(actual) == float(expected)
-        except (TypeError, ValueError):
-            return False
-    return _norm(actual) == _norm(expected)
-
-
-def _texts(actual: Any) -> list[str]:
-    if actual is None:
-        return []
-    if isinstance(actual, list):
-        return [str(v) for v in actual]
-    return [str(actual)]
-
-
-def match_expectation(actual: Any, expected: Expectation) -> tuple[bool, str]:
-    """(matches, what was expected, in words)."""
-    if not isinstance(expected, FieldOp):
-        return _equals(actual, expected), show(expected)
-    op = expected
-    if "eq" in op.model_fields_set:
-        return _equals(actual, op.eq), show(op.eq)
-    if "ne" in op.model_fields_set:
-        return not _equals(actual, op.ne), f"not {show(op.ne)}"
-    if op.in_ is not None:
-        return any(_equals(actual, v) for v in op.in_), f"one of {show(op.in_)}"
-    if op.contains is not None:
-        needle = op.contains.lower()
-        if isinstance(actual, list):
-            return any(_norm(v) == needle for v in actual), f"to contain {op.contains!r}"
-        return needle in str(actual or "").lower(), f"to contain {op.contains!r}"
-    if op.not_contains is not None:
-        needle = op.not_contains.lower()
-        if isinstance(actual, list):
-            return all(_norm(v) != needle for v in actual), f"not to contain {op.not_contains!r}"
-        return needle not in str(actual or "").lower(), f"not to contain {op.not_contains!r}"
-    if op.matches is not None:
-        pattern = re.compile(op.matches, re.IGNORECASE)
-        return any(pattern.search(t) for t in _texts(actual)), f"to match /{op.matches}/"
-    if op.includes is not None:
-        have = {_norm(v) for v in _texts(actual)}
-        return all(_norm(v) in have for v in op.includes), f"to include {show(op.includes)}"
-    if op.excludes is not None:
-        have = {_norm(v) for v in _texts(actual)}
-        return all(_norm(v) not in have for v in op.excludes), f"to exclude {show(op.excludes)}"
-    if op.empty is not None:
-        return _is_empty(actual) == op.empty, "empty" if op.empty else "set"
-    if op.gte is not None or op.lte is not None:
-        try:
-            number = float(actual)
-        except (TypeError, ValueError):
-            return False, f">= {op.gte}" if op.gte is not None else f"<= {op.lte}"
-        if op.gte is not None:
-            return number >= op.gte, f">= {show(op.gte)}"
-        return number <= op.lte, f"<= {show(op.lte)}"  # type: ignore[operator]
-    return False, "an operator"
-
-
-def _field_label(name: str) -> str:
-    return name.removeprefix("custom:")
-
-
-def record_mismatches(record: IssueRecord, expect: dict[str, Expectation]) -> list[str]:
-    problems = []
-    for name, expected in expect.items():
-        actual = field_value(record, name)
-        ok, wanted = match_expectation(actual, expected)
-        if not ok:
-            problems.append(f"{_field_label(name)} is {show(actual)}, expected {wanted}")
-    return problems
-
-
-def describe_expect(expect: dict[str, Expectation]) -> str:
-    return ", ".join(f"{_field_label(name)} {match_expectation(None, value)[1]}" for name, value in expect.items())
-
-
-# ---- snapshots and changes -----------------------------------------------------------------------------------
-
-
-def _comparable(record: IssueRecord, ignore: set[str]) -> dict[str, Any]:
-    shown: dict[str, Any] = {}
-    items: dict[str, Any] = dict(record)
-    for name, value in items.items():
-        if name in ignore:
-            continue
-        if name == "comments":
-            value = [f"{c.get('author') or '?'}: {c.get('body', '')}" for c in value]
-        elif name == "links":
-            value = sorted(f"{link['text']} {link['other']}" for link in value)
-        elif name == "worklogs":
-            value = [f"{w.get('author') or '?'} {w.get('time_spent_seconds', 0)}s" for w in value]
-        shown[name] = value
-    return shown
-
-
-def diff_records(before: IssueRecord, after: IssueRecord, ignore: set[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Fields that differ: {field: {"before": ..., "after": ...}}; comments, links and worklogs as short phrases."""
-    skip = ALWAYS_IGNORED | (ignore or set())
-    old, new = _comparable(before, skip), _comparable(after, skip)
-    return {
-        name: {"before": old.get(name), "after": new.get(name)}
-        for name in sorted(set(old) | set(new))
-        if old.get(name) != new.get(name)
-    }
-
-
-def _key_order(key: str) -> tuple[str, int]:
-    project, _, number = key.rpartition("-")
-    return project, int(number) if number.isdigit() else 0
-
-
-def diff_snapshots(before: dict[str, IssueRecord], after: dict[str, IssueRecord]) -> list[dict[str, Any]]:
-    """The Jira changes a trial made, for its artifact: created, deleted and updated issues with field changes."""
-    changes: list[dict[str, Any]] = []
-    for key in sorted(set(before) | set(after), key=_key_order):
-        if key not in before:
-            record = after[key]
-            changes.append({"key": key, "change": "created", "fields": {
-                "summary": {"before": None, "after": record.get("summary")},
-                "issue_type": {"before": None, "after": record.get("issue_type")},
-                "status": {"before": None, "after": record.get("status")},
-            }})
-        elif key not in after:
-            changes.append({"key": key, "change": "deleted", "fields": {}})
-        else:
-            fields = diff_records(before[key], after[key])
-            if fields:
-                changes.append({"key": key, "change": "updated", "fields": fields})
-    return changes
-
-
-# ---- evaluation ----------------------------------------------------------------------------------------------
 
 
 class CheckContext:
@@ -254,7 +80,7 @@ class CheckContext:
         self.after = after
         self.answer = final_answer or ""
         self.bindings: dict[str, str] = {}
-        self.created = sorted((k for k in after if k not in before), key=_key_order)
+        self.created = sorted((k for k in after if k not in before), key=issue_key_order)
         self.claimed_created: set[str] = set()
 
     def resolve(self, ref: str) -> str:
@@ -333,18 +159,18 @@ async def _jql_count(ctx: CheckContext, check: JqlCountCheck) -> Verdict:
 @CHECKS.register(JqlKeysCheck)
 async def _jql_keys(ctx: CheckContext, check: JqlKeysCheck) -> Verdict:
     wanted = {ctx.resolve(k) for k in check.keys}
-    description = check.description or f"`{check.jql}` matches exactly {show(sorted(wanted, key=_key_order))}"
+    description = check.description or f"`{check.jql}` matches exactly {show(sorted(wanted, key=issue_key_order))}"
     try:
         got = set(await ctx.reader.search_keys(check.jql, limit=10_000))
     except JiraReadError as exc:
         return Verdict(description, False, f"the query failed: {exc}")
     if got == wanted:
-        return Verdict(description, True, f"`{check.jql}` matches {show(sorted(got, key=_key_order))}")
+        return Verdict(description, True, f"`{check.jql}` matches {show(sorted(got, key=issue_key_order))}")
     parts = []
     if wanted - got:
-        parts.append(f"missing {show(sorted(wanted - got, key=_key_order))}")
+        parts.append(f"missing {show(sorted(wanted - got, key=issue_key_order))}")
     if got - wanted:
-        parts.append(f"unexpected {show(sorted(got - wanted, key=_key_order))}")
+        parts.append(f"unexpected {show(sorted(got - wanted, key=issue_key_order))}")
     return Verdict(description, False, f"`{check.jql}`: " + ", ".join(parts))
 
 
@@ -411,8 +237,6 @@ async def _link(ctx: CheckContext, check: LinkCheck) -> Verdict:
 
 @CHECKS.register(WorklogCheck)
 async def _worklog(ctx: CheckContext, check: WorklogCheck) -> Verdict:
-    from jira_bench_tui.jira.durations import format_duration, parse_duration
-
     key = ctx.resolve(check.issue)
     description = check.description or (
         f"work logged on {key}" + (f": {check.time_spent}" if check.time_spent else "")
@@ -471,13 +295,13 @@ async def _unchanged(ctx: CheckContext, check: UnchangedCheck) -> Verdict:
             allowed.add(ctx.resolve(entry))
         else:
             allowed_fields.setdefault(ctx.resolve(entry.issue), set()).update(entry.fields)
-    besides = sorted(allowed, key=_key_order) + [
+    besides = sorted(allowed, key=issue_key_order) + [
         f"{key} {'/'.join(sorted(fields))}" for key, fields in sorted(allowed_fields.items())]
     description = check.description or (
         "nothing else changed" + (f" (besides {', '.join(besides)})" if besides else ""))
     ignore = set(check.ignore_fields)
     problems: list[str] = []
-    for key in sorted(ctx.before, key=_key_order):
+    for key in sorted(ctx.before, key=issue_key_order):
         if key in allowed:
             continue
         if key not in ctx.after:
