@@ -31,7 +31,7 @@ from jira_bench_tui.harness.schema import (
     WorklogCheck,
 )
 from jira_bench_tui.jira.durations import format_duration, parse_duration
-from jira_bench_tui.jira.reader import IssueRecord, JiraReader, JiraReadError
+from jira_bench_tui.jira.reader import CommentRecord, IssueRecord, JiraReader, JiraReadError
 
 
 @dataclass
@@ -187,7 +187,7 @@ async def _comment(ctx: CheckContext, check: CommentCheck) -> Verdict:
     new = [c for c in record["comments"] if c["id"] not in old_ids]
     pattern = re.compile(check.matches, re.IGNORECASE) if check.matches else None
 
-    def fits(comment: dict[str, Any]) -> bool:
+    def fits(comment: CommentRecord) -> bool:
         body = comment.get("body") or ""
         if any(p.lower() not in body.lower() for p in check.contains):
             return False
@@ -197,14 +197,16 @@ async def _comment(ctx: CheckContext, check: CommentCheck) -> Verdict:
             return False
         return True
 
-    matching = [c for c in new if fits(c)]  # type: ignore[arg-type]
+    matching = [c for c in new if fits(c)]
     if check.present:
         if len(matching) >= check.min_count:
-            return Verdict(description, True, f"{key} has {len(matching)} new matching comment{'s' if len(matching) != 1 else ''}")
+            plural = "s" if len(matching) != 1 else ""
+            return Verdict(description, True, f"{key} has {len(matching)} new matching comment{plural}")
         if not new:
             return Verdict(description, False, f"{key} got no new comment")
         bodies = "; ".join(show(c["body"]) for c in new[:3])
-        return Verdict(description, False, f"{key} got {len(new)} new comment(s), {len(matching)} matching {what} ({bodies})")
+        return Verdict(description, False,
+                       f"{key} got {len(new)} new comment(s), {len(matching)} matching {what} ({bodies})")
     if matching:
         return Verdict(description, False, f"{key} got a comment it should not have: {show(matching[0]['body'])}")
     return Verdict(description, True, f"{key} got no such comment")
@@ -226,8 +228,8 @@ async def _link(ctx: CheckContext, check: LinkCheck) -> Verdict:
         return Verdict(description, True, f"{key} {found[0]['text']} {other}")
     if check.present:
         if same_type:
-            return Verdict(description, False, (f"the {check.type} link is the wrong way round: {key} {same_type[0]['text']} "
-                                        f"{other}"))
+            return Verdict(description, False,
+                           f"the {check.type} link is the wrong way round: {key} {same_type[0]['text']} {other}")
         others = ", ".join(f"{ln['text']} {ln['other']}" for ln in record["links"]) or "no links"
         return Verdict(description, False, f"no {check.type} link from {key} to {other} ({key} has: {others})")
     if found:

@@ -9,10 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.checks import CHECK_KINDS
-from jira_bench_tui.harness.schema import ISSUE_REF, SCENARIO_ID, STEP_ID, FieldOp, Harness, Scenario
+from jira_bench_tui.harness.schema import (
+    ISSUE_REF,
+    SCENARIO_ID,
+    STEP_ID,
+    TOOL_NAME,
+    Expectation,
+    FieldOp,
+    Harness,
+    Scenario,
+)
 from jira_bench_tui.jira.fixture import Fixture, merge_fixture
 
 BUILTIN = "builtin:"
@@ -41,6 +51,7 @@ class LoadedHarness:
     fixture: Fixture
 
     def fixture_for(self, scenario: Scenario) -> Fixture:
+        """The starting Jira of one scenario: the harness fixture with the scenario's `fixture_additions`."""
         return merge_fixture(self.fixture, scenario.fixture_additions)
 
 
@@ -49,52 +60,92 @@ def _package_dir(package: str) -> Path:
 
 
 def builtin_harness_dir() -> Path:
+    """The folder of the harnesses shipped with the package (`builtin:NAME` is NAME.json in it)."""
     return _package_dir("jira_bench_tui.harness") / "builtin"
 
 
-def builtin_fixture_dir() -> Path:
+def _builtin_fixture_dir() -> Path:
     return _package_dir("jira_bench_tui.jira") / "fixtures"
 
 
+def _json_stems(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.json"))
+
+
 def builtin_harness_names() -> list[str]:
-    return sorted(p.stem for p in builtin_harness_dir().glob("*.json"))
+    """The NAMEs of the built-in harnesses (`builtin:NAME`), sorted."""
+    return _json_stems(builtin_harness_dir())
 
 
 def builtin_fixture_names() -> list[str]:
-    return sorted(p.stem for p in builtin_fixture_dir().glob("*.json"))
+    """The NAMEs of the built-in fixtures (`builtin:NAME`), sorted."""
+    return _json_stems(_builtin_fixture_dir())
 
 
-def format_validation_error(exc: ValidationError, prefix: str = "") -> list[str]:
-    """Pydantic errors as "scenarios[3].checks[0].expect: message" sentences."""
+def _builtin_file(ref: str, folder: Path, what: str, source: str, place: str = "") -> Path:
+    """The file `builtin:NAME` names in `folder`; HarnessError listing the known names (`place` prefixes it)."""
+    name = ref[len(BUILTIN):]
+    path = folder / f"{name}.json"
+    if not name or not path.is_file():
+        known = ", ".join(f"builtin:{n}" for n in _json_stems(folder))
+        raise HarnessError(source, [f"{place}no built-in {what} {name!r} (known: {known})"])
+    return path
+
+
+# ---- validation errors as sentences ----------------------------------------------------------------------------
+
+_PATTERN_WORDS = {
+    SCENARIO_ID: "a scenario id (lower-case words joined by single '-', '_' or '.', e.g. 'close-stale-bugs')",
+    ISSUE_REF: "an issue key like 'WEB-12' or a $name bound by a created_issue check",
+    STEP_ID: "a step id (a lower-case identifier such as 'story')",
+    TOOL_NAME: "a tool name such as 'jira_get_issue'",
+    r"^[A-Z][A-Z0-9_]+$": "a project key such as 'WEB'",  # the fixture's ProjectSpec.key
+    r"^[A-Z][A-Z0-9_]+-\d+$": "an issue key such as 'WEB-12'",  # the fixture's IssueSpec.key
+}
+
+
+def _error_path(error: ErrorDetails, prefix: str) -> str:
+    """The JSON path of a pydantic error ("scenarios[3].checks[0].expect"), without pydantic's inner tags."""
+    path = prefix
+    loc = error["loc"]
+    for position, part in enumerate(loc):
+        if isinstance(part, int):
+            path += f"[{part}]"
+            continue
+        if part.startswith(("function-", "union[")):
+            continue
+        # a discriminated union adds the tag after the list index (checks[0].issue...): drop it
+        if position >= 2 and loc[position - 2] == "checks" and isinstance(loc[position - 1], int) \
+                and part in CHECK_KINDS and error["type"] != "union_tag_invalid":
+            continue
+        path += f".{part}" if path else part
+    return path
+
+
+def _error_message(error: ErrorDetails) -> str:
+    """A pydantic error's message in the harness's words: unknown check kind, unknown key, what a pattern means."""
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "union_tag_invalid":
+        return f"unknown check kind {error.get('input', {}).get('kind')!r} (known: {', '.join(CHECK_KINDS)})"
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    if error["type"] == "missing":
+        return "required but missing"
+    if error["type"] == "string_pattern_mismatch":
+        wanted = _PATTERN_WORDS.get(str(error.get("ctx", {}).get("pattern")), "a value matching " + message.split()[-1])
+        return f"{error.get('input')!r} is not {wanted}"
+    return message
+
+
+def _validation_problems(exc: ValidationError, prefix: str = "") -> list[str]:
+    """Pydantic errors as "scenarios[3].checks[0].expect: message" sentences, one per path."""
     problems = []
     for error in exc.errors():
-        path = prefix
-        loc = error["loc"]
-        for position, part in enumerate(loc):
-            if isinstance(part, int):
-                path += f"[{part}]"
-                continue
-            if str(part).startswith(("function-", "union[")):
-                continue
-            # a discriminated union adds the tag after the list index (checks[0].issue...): drop it
-            if position >= 2 and loc[position - 2] == "checks" and isinstance(loc[position - 1], int) \
-                    and str(part) in CHECK_KINDS and error["type"] != "union_tag_invalid":
-                continue
-            path += f".{part}" if path else str(part)
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "union_tag_invalid":
-            message = f"unknown check kind {error.get('input', {}).get('kind')!r} (known: {', '.join(CHECK_KINDS)})"
-        elif error["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif error["type"] == "missing":
-            message = "required but missing"
-        elif error["type"] == "string_pattern_mismatch":
-            wanted = _PATTERN_WORDS.get(str(error.get("ctx", {}).get("pattern")), "a value matching " + message.split()[-1])
-            message = f"{error.get('input')!r} is not {wanted}"
+        path, message = _error_path(error, prefix), _error_message(error)
         if not path and message.startswith("scenarios["):  # a whole-harness rule that names its own place
             problems.append(f"{prefix}{message}")
-            continue
-        problems.append(f"{path or '(top level)'}: {message}")
+        else:
+            problems.append(f"{path or '(top level)'}: {message}")
     # the same place can fail every member of a union; keep the first sentence for each path
     seen: dict[str, str] = {}
     for problem in problems:
@@ -102,19 +153,11 @@ def format_validation_error(exc: ValidationError, prefix: str = "") -> list[str]
     return list(seen.values())
 
 
-
-
-_PATTERN_WORDS = {
-    SCENARIO_ID: "a scenario id (lower-case words joined by single '-', '_' or '.', e.g. 'close-stale-bugs')",
-    ISSUE_REF: "an issue key like 'WEB-12' or a $name bound by a created_issue check",
-    STEP_ID: "a step id (a lower-case identifier such as 'story')",
-    r"^[A-Za-z0-9_]+$": "a tool name such as 'jira_get_issue'",
-    r"^[A-Z][A-Z0-9_]+$": "a project key such as 'WEB'",
-    r"^[A-Z][A-Z0-9_]+-\d+$": "an issue key such as 'WEB-12'",
-}
+# ---- reading files -----------------------------------------------------------------------------------------------
 
 
 def _read_json_file(path: Path, what: str, source: str) -> Any:
+    """The parsed JSON of a harness or fixture file; HarnessError saying why it cannot be read."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -128,115 +171,120 @@ def _read_json_file(path: Path, what: str, source: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise HarnessError(source, [f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]) from None
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise HarnessError(source, [f"{what} is not valid JSON: {exc.msg} at {where}"]) from None
 
 
-def resolve_harness_path(source: str) -> tuple[Path, Path | None]:
+def _harness_path(source: str) -> tuple[Path, Path | None]:
     """(file to read, base dir for relative paths). Raises HarnessError for an unknown builtin."""
     if source.startswith(BUILTIN):
-        name = source[len(BUILTIN):]
-        path = builtin_harness_dir() / f"{name}.json"
-        if not name or not path.is_file():
-            known = ", ".join(f"builtin:{n}" for n in builtin_harness_names())
-            raise HarnessError(source, [f"no built-in harness {name!r} (known: {known})"])
-        return path, None
+        return _builtin_file(source, builtin_harness_dir(), "harness", source), None
     path = Path(source).expanduser().resolve()
     return path, path.parent
 
 
-def load_fixture(ref: str, base_dir: Path | None, source: str = "fixture") -> Fixture:
-    """A fixture from `builtin:NAME` or a path (relative to `base_dir`)."""
+def _validated_fixture(data: Any, source: str, prefix: str) -> Fixture:
+    """`data` as a Fixture; HarnessError with its problems under `prefix` ("fixture(small.json)") otherwise."""
+    try:
+        return Fixture.model_validate(data)
+    except ValidationError as exc:
+        raise HarnessError(source, _validation_problems(exc, prefix=prefix)) from None
+
+
+def _load_fixture(ref: str, base_dir: Path | None, source: str = "fixture") -> Fixture:
+    """A fixture from `builtin:NAME` or a path (relative to `base_dir`, else the working folder)."""
     if ref.startswith(BUILTIN):
-        name = ref[len(BUILTIN):]
-        path = builtin_fixture_dir() / f"{name}.json"
-        if not name or not path.is_file():
-            known = ", ".join(f"builtin:{n}" for n in builtin_fixture_names())
-            raise HarnessError(source, [f"fixture: no built-in fixture {name!r} (known: {known})"])
+        path = _builtin_file(ref, _builtin_fixture_dir(), "fixture", source, place="fixture: ")
     else:
         path = Path(ref).expanduser()
         if not path.is_absolute():
             path = (base_dir or Path.cwd()) / path
         if not path.is_file():
             raise HarnessError(source, [f"fixture: file {ref!r} does not exist (looked for {path})"])
-    data = _read_json_file(path, "fixture", source)
-    try:
-        return Fixture.model_validate(data)
-    except ValidationError as exc:
-        raise HarnessError(source, format_validation_error(exc, prefix=f"fixture({path.name})")) from None
+    return _validated_fixture(_read_json_file(path, "fixture", source), source, f"fixture({path.name})")
 
 
-def parse_harness(data: Any, source: str) -> Harness:
+def _parse_harness(data: Any, source: str) -> Harness:
+    """`data` as a Harness; HarnessError naming every problem by its JSON path otherwise."""
     if not isinstance(data, dict):
         raise HarnessError(source, [f"a harness is a JSON object, not {type(data).__name__}"])
     try:
         return Harness.model_validate(data)
     except ValidationError as exc:
-        raise HarnessError(source, format_validation_error(exc)) from None
+        raise HarnessError(source, _validation_problems(exc)) from None
 
 
-def _known(fixture: Fixture) -> dict[str, set[str]]:
-    return {
-        "status": {s.name.lower() for s in fixture.statuses},
-        "priority": {p.lower() for p in fixture.priorities},
-        "issue_type": {t.name.lower() for t in fixture.issue_types},
-        "resolution": {r.lower() for r in fixture.resolutions},
-        "status_category": {"new", "indeterminate", "done"},
-    }
+# ---- names the fixture must know -----------------------------------------------------------------------------
 
 
-def _display(fixture: Fixture, field: str) -> list[str]:
+def _fixture_names(fixture: Fixture) -> dict[str, list[str]]:
+    """The names a field expectation may use, by field, as the fixture spells them."""
     return {
         "status": [s.name for s in fixture.statuses],
         "priority": list(fixture.priorities),
         "issue_type": [t.name for t in fixture.issue_types],
         "resolution": list(fixture.resolutions),
         "status_category": ["new", "indeterminate", "done"],
-    }[field]
+    }
 
 
-def semantic_problems(harness: Harness, fixture: Fixture) -> list[str]:
-    """Names in checks that the fixture does not know (a status 'Doing' where the workflow has no such status)."""
-    known = _known(fixture)
+def _named_values(value: Expectation) -> list[str]:
+    """The names an expectation compares against: a literal string, or the strings of eq, ne and in."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, FieldOp):
+        return [v for v in [value.eq, value.ne, *(value.in_ or [])] if isinstance(v, str)]
+    return []
+
+
+def _unknown_names(expect: dict[str, Expectation], names: dict[str, list[str]]) -> list[str]:
+    """"<field>: unknown <field> '<name>' (known: ...)" for each name in `expect` that the fixture's `names` lack."""
     problems: list[str] = []
-    for s_index, scenario in enumerate(harness.scenarios):
-        scenario_fixture = merge_fixture(fixture, scenario.fixture_additions) if scenario.fixture_additions else fixture
-        for c_index, check in enumerate(scenario.checks):
-            for group_name, expect in check.expectations().items():
-                for field, value in expect.items():
-                    if field not in known:
-                        continue
-                    values: list[Any] = []
-                    if isinstance(value, str):
-                        values = [value]
-                    elif isinstance(value, FieldOp):
-                        values = [v for v in (value.eq, value.ne) if isinstance(v, str)] + list(value.in_ or [])
-                    for item in values:
-                        if isinstance(item, str) and item.strip().lower() not in known[field]:
-                            shown = ", ".join(_display(scenario_fixture, field))
-                            problems.append(
-                                f"scenarios[{s_index}].checks[{c_index}].{group_name}.{field}: "
-                                f"unknown {field.replace('_', ' ')} {item!r} (known: {shown})"
-                            )
+    for field, value in expect.items():
+        if field not in names:
+            continue
+        known = {name.lower() for name in names[field]}
+        problems += [f"{field}: unknown {field.replace('_', ' ')} {item!r} (known: {', '.join(names[field])})"
+                     for item in _named_values(value) if item.strip().lower() not in known]
     return problems
 
 
-def resolve_fixture(harness: Harness, base_dir: Path | None, override: str | None, source: str) -> Fixture:
+def _semantic_problems(harness: Harness, fixture: Fixture) -> list[str]:
+    """Names in checks that the fixture does not know (a status 'Doing' where the workflow has no such status)."""
+    problems: list[str] = []
+    for s_index, scenario in enumerate(harness.scenarios):
+        names = _fixture_names(merge_fixture(fixture, scenario.fixture_additions))
+        for c_index, check in enumerate(scenario.checks):
+            for group_name, expect in check.expectations().items():
+                problems += [f"scenarios[{s_index}].checks[{c_index}].{group_name}.{problem}"
+                             for problem in _unknown_names(expect, names)]
+    return problems
+
+
+# ---- loading -------------------------------------------------------------------------------------------------
+
+
+def _resolve_fixture(harness: Harness, base_dir: Path | None, override: str | None, source: str) -> Fixture:
     """The harness's starting Jira: the override (--fixture, relative to the working folder), the inline fixture, or
     the fixture file it names (relative to `base_dir`)."""
     if override:
-        return load_fixture(override, Path.cwd(), source)
+        return _load_fixture(override, Path.cwd(), source)
     if isinstance(harness.fixture, Fixture):
         return harness.fixture
-    return load_fixture(harness.fixture, base_dir, source)
+    return _load_fixture(harness.fixture, base_dir, source)
 
 
 def load_harness(source: str, fixture_override: str | None = None) -> LoadedHarness:
-    """Load and validate a harness; HarnessError names every problem with its JSON path. Reads only; writes nothing."""
-    path, base_dir = resolve_harness_path(source)
+    """Load and validate a harness from a path or `builtin:NAME`, with its fixture (`fixture_override` first).
+
+    Raises HarnessError naming every problem with its JSON path, including names the fixture does not know.
+    Reads only; writes nothing.
+    """
+    path, base_dir = _harness_path(source)
     shown = source if source.startswith(BUILTIN) else str(path)
-    harness = parse_harness(_read_json_file(path, "harness", shown), shown)
-    fixture = resolve_fixture(harness, base_dir, fixture_override, shown)
-    problems = semantic_problems(harness, fixture)
+    harness = _parse_harness(_read_json_file(path, "harness", shown), shown)
+    fixture = _resolve_fixture(harness, base_dir, fixture_override, shown)
+    problems = _semantic_problems(harness, fixture)
     if problems:
         raise HarnessError(shown, problems)
     return LoadedHarness(harness=harness, source=shown, base_dir=base_dir, fixture=fixture)
@@ -244,15 +292,15 @@ def load_harness(source: str, fixture_override: str | None = None) -> LoadedHarn
 
 def harness_from_spec(data: dict[str, Any], source: str, base_dir: str | None, fixture_override: str | None,
                       fixture_data: dict[str, Any] | None = None) -> LoadedHarness:
-    """Rebuild a LoadedHarness from the copy held in a run's spec.json (the worker's way in). With `fixture_data`
-    (the fixture as resolved at launch, also kept in spec.json) nothing else is read from disk."""
-    harness = parse_harness(data, source)
+    """Rebuild a LoadedHarness from the copy held in a run's spec.json (the worker's way in).
+
+    With `fixture_data` (the fixture as resolved at launch, also kept in spec.json) nothing else is read from disk.
+    Raises HarnessError when the copy no longer validates.
+    """
+    harness = _parse_harness(data, source)
     base = Path(base_dir) if base_dir else None
     if fixture_data is not None:
-        try:
-            fixture = Fixture.model_validate(fixture_data)
-        except ValidationError as exc:
-            raise HarnessError(source, format_validation_error(exc, prefix="fixture")) from None
+        fixture = _validated_fixture(fixture_data, source, "fixture")
     else:
-        fixture = resolve_fixture(harness, base, fixture_override, source)
+        fixture = _resolve_fixture(harness, base, fixture_override, source)
     return LoadedHarness(harness=harness, source=source, base_dir=base, fixture=fixture)

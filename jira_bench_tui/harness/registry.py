@@ -29,6 +29,10 @@ class CheckRegistryError(Exception):
     """The check models and the registered functions do not pair up one to one (a programming error)."""
 
 
+# A check kind's function: evaluates one check of its model against the context (the Jira before and after).
+CheckFunction = Callable[[ContextT, ModelT], Awaitable[Verdict]]
+
+
 @dataclass(frozen=True)
 class CheckKind(Generic[ContextT]):
     """One registered check kind: its name (the `kind` value in a harness file), model and function.
@@ -38,7 +42,7 @@ class CheckKind(Generic[ContextT]):
 
     name: str
     model: type[BaseModel]
-    function: Callable[[ContextT, Any], Awaitable[Verdict]]
+    function: CheckFunction[ContextT, Any]
     first: bool
 
 
@@ -62,18 +66,18 @@ class CheckRegistry(Generic[ContextT]):
 
     def __init__(self, models: Iterable[type[BaseModel]]) -> None:
         self._models = tuple(models)
-        self._functions: dict[type[BaseModel], tuple[Callable[[ContextT, Any], Awaitable[Verdict]], bool]] = {}
+        self._functions: dict[type[BaseModel], tuple[CheckFunction[ContextT, Any], bool]] = {}
         self._kinds: dict[str, CheckKind[ContextT]] | None = None
 
     def register(
         self, model: type[ModelT], *, first: bool = False
-    ) -> Callable[[Callable[[ContextT, ModelT], Awaitable[Verdict]]], Callable[[ContextT, ModelT], Awaitable[Verdict]]]:
+    ) -> Callable[[CheckFunction[ContextT, ModelT]], CheckFunction[ContextT, ModelT]]:
         """Decorator: the function evaluates checks of `model`; `first` runs them before other kinds.
 
         Raises CheckRegistryError when the model already has a function or the registry is sealed.
         """
 
-        def add(function: Callable[[ContextT, ModelT], Awaitable[Verdict]]) -> Callable[[ContextT, ModelT], Awaitable[Verdict]]:
+        def add(function: CheckFunction[ContextT, ModelT]) -> CheckFunction[ContextT, ModelT]:
             if self._kinds is not None:
                 raise CheckRegistryError(f"cannot register {function.__name__}: the registry is sealed")
             if model in self._functions:

@@ -1,7 +1,7 @@
 """The harness file format: pydantic models for a harness, its scenarios, checks and reference solutions.
 
-`jira-bench schema` prints `Harness.model_json_schema()`. Semantics of every check kind are documented on its model
-and implemented in `checks.py`.
+`jira-bench schema` prints `Harness.model_json_schema()`; class docstrings appear in it as descriptions. Semantics of
+every check kind are documented on its model and implemented by the function `checks.py` registers for it.
 """
 
 from __future__ import annotations
@@ -21,10 +21,25 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _valid_regex(pattern: str | None) -> str | None:
+    """The pattern, once it compiles as a Python regex; ValueError naming it otherwise."""
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    return pattern
+
+
 # ---- field matchers ------------------------------------------------------------------------------------------
 # A field expectation is either a literal (equality; strings compare case-insensitively after trimming; lists
 # compare as sets; null means "empty") or an operator object with exactly one of the keys below.
 class FieldOp(_Model):
+    """One operator on an issue field, e.g. `{"in": ["High", "Highest"]}` or `{"gte": 3}`; exactly one key is given.
+
+    Text compares case-insensitively; `matches` is a Python regex, searched; `gte`/`lte` compare numbers.
+    """
+
     eq: Any = None
     ne: Any = None
     in_: list[Any] | None = Field(default=None, alias="in")
@@ -41,27 +56,15 @@ class FieldOp(_Model):
 
     @model_validator(mode="after")
     def _one_operator(self) -> FieldOp:
-        given = [name for name in self.model_fields_set]
-        if len(given) != 1:
-            raise ValueError(f"a field operator needs exactly one of {', '.join(sorted(OPERATORS))}; got {len(given)}")
-        if self.matches is not None:
-            try:
-                re.compile(self.matches)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {self.matches!r}: {exc}") from exc
+        given = len(self.model_fields_set)
+        if given != 1:
+            raise ValueError(f"a field operator needs exactly one of {', '.join(sorted(OPERATORS))}; got {given}")
+        _valid_regex(self.matches)
         return self
 
 
-def _valid_regex(pattern: str | None) -> str | None:
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
-    return pattern
-
-
-OPERATORS = {"eq", "ne", "in", "contains", "not_contains", "matches", "includes", "excludes", "empty", "gte", "lte"}
+# The operator keys as a harness spells them ("in", not the attribute name in_).
+OPERATORS = {field.alias or name for name, field in FieldOp.model_fields.items()}
 Expectation = FieldOp | str | int | float | bool | list[str] | None
 
 # Fields an expectation may name (the keys of jira.reader.IssueRecord that make sense to assert on), plus
@@ -84,6 +87,7 @@ def _check_fields(expect: dict[str, Any]) -> dict[str, Any]:
 # An issue reference is an issue key ("WEB-12") or "$name", a name bound by an earlier created_issue check.
 ISSUE_REF = r"^([A-Z][A-Z0-9_]+-\d+|\$[a-z_][a-z0-9_]*)$"
 STEP_ID = r"^[a-z_][a-z0-9_]*$"
+TOOL_NAME = r"^[A-Za-z0-9_]+$"  # an MCP tool name, e.g. jira_get_issue
 IssueRef = Annotated[str, Field(pattern=ISSUE_REF)]
 
 
@@ -271,11 +275,13 @@ class SolutionStep(_Model):
     """
 
     id: str | None = Field(default=None, pattern=STEP_ID)
-    tool: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    tool: str = Field(pattern=TOOL_NAME)
     arguments: dict[str, Any] = Field(default_factory=dict)
 
 
 class Solution(_Model):
+    """The reference solution: the tool calls the oracle agent makes, in order, then its final answer."""
+
     steps: list[SolutionStep] = Field(default_factory=list)
     answer: str = "Done."  # the final answer the oracle gives
 
@@ -284,6 +290,9 @@ class Solution(_Model):
 
 
 class Limits(_Model):
+    """Bounds on one trial: model turns, tokens (input + output, whole trial), wall time in seconds, and output
+    tokens per model call."""
+
     max_turns: int = Field(default=25, ge=1, le=500)
     max_tokens: int = Field(default=200_000, ge=1000)  # input + output tokens over the whole trial
     wall_time_s: float = Field(default=300.0, gt=0, le=86400, allow_inf_nan=False)
@@ -291,6 +300,9 @@ class Limits(_Model):
 
 
 class Scenario(_Model):
+    """One task for the agent: a prompt, the checks on the final Jira state, and a reference solution that passes
+    them. `id` names its trial artifacts (`<id>__<rep>.json`)."""
+
     id: str = Field(pattern=SCENARIO_ID)
     title: str | None = None
     prompt: str = Field(min_length=1)
@@ -302,6 +314,7 @@ class Scenario(_Model):
 
     @property
     def tier(self) -> str | None:
+        """The value of the scenario's "tier:" tag ("easy", "medium", "hard"), or None without one."""
         for tag in self.tags:
             if tag.startswith("tier:"):
                 return tag.split(":", 1)[1]
@@ -317,6 +330,9 @@ class ServerSpec(_Model):
 
 
 class Harness(_Model):
+    """A benchmark: the starting Jira (a fixture) and the scenarios run on it, with default limits and the MCP
+    server the agent works."""
+
     name: str = Field(min_length=1)
     version: str = "1"
     description: str = ""
@@ -336,10 +352,12 @@ class Harness(_Model):
         return self
 
     def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario with this id; KeyError when there is none."""
         for scenario in self.scenarios:
             if scenario.id == scenario_id:
                 return scenario
         raise KeyError(scenario_id)
 
     def limits_for(self, scenario: Scenario) -> Limits:
+        """The scenario's own limits if it has them (they replace the harness's whole), else the harness's."""
         return scenario.limits or self.limits
