@@ -86,12 +86,3 @@ def results(tmp_path: Path) -> Path:
 def snapshot_tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` and its bytes, to show that nothing on disk changed."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:  # type: ignore[no-untyped-def]
-    """Let the app run until `condition()` holds (bounded; fails with `what` otherwise)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)

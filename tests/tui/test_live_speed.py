@@ -7,8 +7,8 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from conftest import wait_until
 from fake_worker import FakeWorker
+from pilot_helpers import wait_until
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 

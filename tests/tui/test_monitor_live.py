@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import wait_until
 from fake_worker import FakeWorker
+from pilot_helpers import wait_until
 from textual.widgets import Log, ProgressBar, TabbedContent
 
 from jira_bench_tui.tui.app import make_app

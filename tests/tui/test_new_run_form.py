@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import snapshot_tree, wait_until
+from conftest import snapshot_tree
+from pilot_helpers import wait_until
 from textual.widgets import Input, RadioButton, Static
 
 from jira_bench_tui.tui.app import make_app

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import snapshot_tree, wait_until
+from conftest import snapshot_tree
+from pilot_helpers import wait_until
 
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import wait_until
+from pilot_helpers import wait_until
 from textual.widgets import Input, ProgressBar, TabbedContent
 
 from jira_bench_tui.engine import store

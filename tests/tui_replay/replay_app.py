@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
+from pilot_helpers import wait_until
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -38,15 +38,6 @@ def visible_cards(screen: ReplayScreen) -> list[StepCard]:
 def text_of(widget: Widget) -> str:
     """The plain text a Static-like widget shows."""
     return str(widget.render())
-
-
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str, tries: int = 200) -> None:
-    """Let the app run until `condition()` holds (at most `tries` short pauses); fail naming `what` otherwise."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def opened(pilot: Pilot[None]) -> ReplayScreen:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pilot_helpers import wait_until
 
 from jira_bench_tui.engine import store
 from jira_bench_tui.tui.screens.replay import ReplayScreen
@@ -15,7 +16,7 @@ from jira_bench_tui.tui.widgets.replay import TrialBanner
 from jira_bench_tui.tui.widgets.replay.timeline import build_replay
 
 from .conftest import folder_digest
-from .replay_app import COMPLETE_RUN, ReplayTestApp, opened, text_of, visible_cards, wait_until
+from .replay_app import COMPLETE_RUN, ReplayTestApp, opened, text_of, visible_cards
 
 ODD_ARTIFACTS: dict[str, Any] = {
     "empty": {},

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pilot_helpers import wait_until
 from textual.widgets import Log, Static
 
 from jira_bench_tui.tui.screens.replay import ReplayScreen
 from jira_bench_tui.tui.widgets.replay import StepCard, TranscriptView
 from jira_bench_tui.tui.widgets.replay.step_card import ResultToggle
 
-from .replay_app import ReplayTestApp, opened, text_of, visible_cards, wait_until, write_large_run
+from .replay_app import ReplayTestApp, opened, text_of, visible_cards, write_large_run
 
 
 async def test_long_trial_mounts_a_window_of_steps(tmp_path: Path) -> None:

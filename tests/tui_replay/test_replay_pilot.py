@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pilot_helpers import wait_until
 from textual.binding import Binding
 from textual.command import CommandList
 from textual.widgets import OptionList
@@ -13,7 +14,7 @@ from jira_bench_tui.tui.screens.replay import ReplayScreen
 from jira_bench_tui.tui.widgets.replay import ReplayStatus, RunHeader, StepCard, TrialBanner
 
 from .conftest import folder_digest
-from .replay_app import ReplayTestApp, opened, text_of, visible_cards, wait_until
+from .replay_app import ReplayTestApp, opened, text_of, visible_cards
 
 SIZE = (120, 40)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pilot_helpers import wait_until
 from textual.pilot import Pilot
 
-from .replay_app import ReplayTestApp, opened, wait_until, write_large_run
+from .replay_app import ReplayTestApp, opened, write_large_run
 
 SIZE = (120, 40)
 
