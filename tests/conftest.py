@@ -1,4 +1,8 @@
-"""Shared test settings: every test gets its own results folder and no Anthropic key from the developer's shell."""
+"""Shared test settings: every test gets its own results folder and no Anthropic key from the developer's shell.
+
+pytest puts this folder on sys.path when it imports this file, so test modules import shared helpers by name
+(`from pilot_helpers import wait_until`).
+"""
 
 from __future__ import annotations
 
