@@ -1,4 +1,4 @@
-"""The model names the launcher offers and accepts (the check and the factory live in `engine/models.py`)."""
+"""The model names the launcher offers and accepts (the check and the factory live in `engine/agent_factory.py`)."""
 
 from __future__ import annotations
 
