@@ -12,6 +12,8 @@ from typing import Any
 
 import anthropic
 from anthropic import AsyncAnthropic
+from anthropic.types import ContentBlock, Message
+from anthropic.types import Usage as ApiUsage
 
 from jira_bench_tui.agents.base import (
     Agent,
@@ -19,9 +21,9 @@ from jira_bench_tui.agents.base import (
     AgentError,
     AgentResult,
     FatalAgentError,
-    ToolOutcome,
     Usage,
 )
+from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.pricing import PRICES_AS_OF, cost_usd
 from jira_bench_tui.agents.retry import RetriesExhausted, RetryPolicy, call_with_retries, describe_failure
 
@@ -52,8 +54,10 @@ def end_of_life(model: str) -> str | None:
     return DEPRECATED_MODELS.get(model)
 
 
-def usage_of(model: str, api_usage: Any) -> tuple[Usage, bool]:
-    """Our Usage (with cost) of one API call, and whether the model had a price."""
+def usage_of(model: str, api_usage: ApiUsage) -> tuple[Usage, bool]:
+    """Our Usage (with cost in US dollars) of one API call, and whether the model had a price (see pricing.py).
+
+    The SDK's token counts may be None (cache fields of older models): they count as 0."""
     usage = Usage(
         input_tokens=api_usage.input_tokens or 0,
         output_tokens=api_usage.output_tokens or 0,
@@ -65,24 +69,14 @@ def usage_of(model: str, api_usage: Any) -> tuple[Usage, bool]:
     return usage, cost is not None
 
 
-def block_param(block: Any) -> dict[str, Any]:
-    """A response content block as a request content block (Messages format)."""
+def block_param(block: ContentBlock) -> dict[str, Any]:
+    """A response content block as a request content block (Messages format): text and tool_use as the API's
+    request shapes, any other block (thinking, server tools) as its own JSON without null fields."""
     if block.type == "text":
         return {"type": "text", "text": block.text}
     if block.type == "tool_use":
         return {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}
     return dict(block.model_dump(mode="json", exclude_none=True))
-
-
-def text_of(content: list[dict[str, Any]]) -> str:
-    return "\n".join(block["text"] for block in content if block.get("type") == "text").strip()
-
-
-def tool_result_block(tool_use_id: str, outcome: ToolOutcome) -> dict[str, Any]:
-    block: dict[str, Any] = {"type": "tool_result", "tool_use_id": tool_use_id, "content": outcome.text}
-    if outcome.is_error:
-        block["is_error"] = True
-    return block
 
 
 def with_cache_breakpoint(message: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +111,9 @@ class AnthropicAgent(Agent):
 
     @property
     def client(self) -> AsyncAnthropic:
+        """The run's HTTP client, made on first use with the SDK's own retries off (ours are logged).
+
+        Raises FatalAgentError when the SDK cannot make it (e.g. no ANTHROPIC_API_KEY)."""
         if self._client is None:
             try:
                 # Our retries are the only ones (and are logged): the SDK's own are off.
@@ -126,11 +123,19 @@ class AnthropicAgent(Agent):
         return self._client
 
     async def aclose(self) -> None:
+        """Close the HTTP client, if one was made (the run's end)."""
         if self._client is not None:
             await self._client.close()
             self._client = None
 
     async def run(self, ctx: AgentContext) -> AgentResult:
+        """The tool-use loop: call the model, run the tools it asks for, send their results back, until it answers
+        without a tool call or a limit (turns, total tokens, wall time in seconds) ends the trial.
+
+        Emits one `agent_message` event a turn and `log` warnings (retries, deprecation, no price). Raises
+        ApiCallError (with the transcript so far) when a call fails after retries or is refused, FatalAgentError when
+        the key is rejected (401/403) or the model is unknown (404). Follows the Messages API's tool-use flow
+        (https://docs.anthropic.com/en/docs/build-with-claude/tool-use)."""
         limits = ctx.limits
         deadline = time.monotonic() + limits.wall_time_s
         messages: list[dict[str, Any]] = [{"role": "user", "content": ctx.prompt}]
@@ -202,7 +207,8 @@ class AnthropicAgent(Agent):
             tools[-1] = {**tools[-1], "cache_control": CACHE}
         return tools
 
-    async def _create(self, ctx: AgentContext, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Any:
+    async def _create(self, ctx: AgentContext, messages: list[dict[str, Any]],
+                      tools: list[dict[str, Any]]) -> Message:
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": ctx.limits.max_output_tokens,
@@ -211,7 +217,7 @@ class AnthropicAgent(Agent):
         if self.prompt_caching:
             request["messages"] = [*messages[:-1], with_cache_breakpoint(messages[-1])]
         if ctx.system_prompt:
-            system: Any = ctx.system_prompt
+            system: str | list[dict[str, Any]] = ctx.system_prompt
             if self.prompt_caching:
                 system = [{"type": "text", "text": ctx.system_prompt, "cache_control": CACHE}]
             request["system"] = system
