@@ -26,6 +26,7 @@ from jira_bench_tui.agents.base import (
 from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.pricing import PRICES_AS_OF, cost_usd
 from jira_bench_tui.agents.retry import RetriesExhausted, RetryPolicy, call_with_retries, describe_failure
+from jira_bench_tui.harness.schema import Limits
 
 DEFAULT_CALL_TIMEOUT_S = 120.0  # one model call (the SDK's request timeout); a timeout is retried
 CACHE: dict[str, str] = {"type": "ephemeral"}
@@ -77,6 +78,18 @@ def block_param(block: ContentBlock) -> dict[str, Any]:
     if block.type == "tool_use":
         return {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}
     return dict(block.model_dump(mode="json", exclude_none=True))
+
+
+def limit_reached(limits: Limits, result: AgentResult, remaining_s: float) -> str | None:
+    """The stop reason when a trial limit is reached before the next model call: max_turns, max_tokens (all tokens
+    so far) or wall_time (`remaining_s` seconds left); None while the trial may go on."""
+    if result.turns >= limits.max_turns:
+        return "max_turns"
+    if result.usage.total_tokens >= limits.max_tokens:
+        return "max_tokens"
+    if remaining_s <= 0:
+        return "wall_time"
+    return None
 
 
 def with_cache_breakpoint(message: dict[str, Any]) -> dict[str, Any]:
@@ -143,47 +156,17 @@ class AnthropicAgent(Agent):
         tools = self._tool_params(ctx)
         self._warn_deprecated(ctx)
         while True:
-            if result.turns >= limits.max_turns:
-                result.stop_reason = "max_turns"
-                break
-            if result.usage.total_tokens >= limits.max_tokens:
-                result.stop_reason = "max_tokens"
-                break
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                result.stop_reason = "wall_time"
+            stop = limit_reached(limits, result, remaining)
+            if stop is not None:
+                result.stop_reason = stop
                 break
             started = time.monotonic()
-            try:
-                response = await asyncio.wait_for(self._create(ctx, messages, tools), remaining)
-            except TimeoutError:
+            response = await self._call_model(ctx, messages, tools, result, remaining)
+            if response is None:
                 result.stop_reason = "wall_time"
                 break
-            except RetriesExhausted as exc:
-                raise self._failed(result, f"the Anthropic API failed: {exc}") from None
-            except anthropic.APIStatusError as exc:
-                raise self._status_error(exc, result) from None
-            except anthropic.AnthropicError as exc:
-                raise self._failed(result, f"the Anthropic API call failed: {describe_failure(exc)}") from None
-            result.turns += 1
-            turn_usage, priced = usage_of(self.model, response.usage)
-            result.usage.add(turn_usage)
-            if not priced:
-                self._warn_unpriced(ctx)
-            content = [block_param(block) for block in response.content]
-            messages.append({"role": "assistant", "content": content})
-            tool_uses = [block for block in content if block["type"] == "tool_use"]
-            ctx.emit(
-                "agent_message",
-                {
-                    "turn": result.turns,
-                    "text": text_of(content),
-                    "tool_uses": len(tool_uses),
-                    "usage": turn_usage.to_dict(),
-                    "stop_reason": response.stop_reason,
-                    "duration_s": round(time.monotonic() - started, 3),
-                },
-            )
+            content, tool_uses = self._record_turn(ctx, result, response, started)
             if response.stop_reason == "pause_turn":
                 continue
             if not tool_uses:
@@ -195,6 +178,45 @@ class AnthropicAgent(Agent):
                 {"role": "user", "content": [tool_result_block(u["id"], o) for u, o in zip(tool_uses, outcomes, strict=True)]}
             )
         return result
+
+    async def _call_model(self, ctx: AgentContext, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
+                          result: AgentResult, remaining_s: float) -> Message | None:
+        """The model's next turn, or None when the wall time ran out first. Failures end the trial (see `run`)."""
+        try:
+            return await asyncio.wait_for(self._create(ctx, messages, tools), remaining_s)
+        except TimeoutError:
+            return None
+        except RetriesExhausted as exc:
+            raise self._failed(result, f"the Anthropic API failed: {exc}") from None
+        except anthropic.APIStatusError as exc:
+            raise self._status_error(exc, result) from None
+        except anthropic.AnthropicError as exc:
+            raise self._failed(result, f"the Anthropic API call failed: {describe_failure(exc)}") from None
+
+    def _record_turn(self, ctx: AgentContext, result: AgentResult, response: Message,
+                     started: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Count the turn and its usage, add it to the transcript and emit its `agent_message` event; returns the
+        turn's content blocks and its tool uses."""
+        result.turns += 1
+        turn_usage, priced = usage_of(self.model, response.usage)
+        result.usage.add(turn_usage)
+        if not priced:
+            self._warn_unpriced(ctx)
+        content = [block_param(block) for block in response.content]
+        result.messages.append({"role": "assistant", "content": content})
+        tool_uses = [block for block in content if block["type"] == "tool_use"]
+        ctx.emit(
+            "agent_message",
+            {
+                "turn": result.turns,
+                "text": text_of(content),
+                "tool_uses": len(tool_uses),
+                "usage": turn_usage.to_dict(),
+                "stop_reason": response.stop_reason,
+                "duration_s": round(time.monotonic() - started, 3),
+            },
+        )
+        return content, tool_uses
 
     # ---- one model call ---------------------------------------------------------------------------------------
 
