@@ -12,6 +12,8 @@ from typing import Any
 
 import anthropic
 from anthropic import AsyncAnthropic
+from anthropic.types import ContentBlock, Message
+from anthropic.types import Usage as ApiUsage
 
 from jira_bench_tui.agents.base import (
     Agent,
@@ -19,11 +21,12 @@ from jira_bench_tui.agents.base import (
     AgentError,
     AgentResult,
     FatalAgentError,
-    ToolOutcome,
     Usage,
 )
+from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.pricing import PRICES_AS_OF, cost_usd
 from jira_bench_tui.agents.retry import RetriesExhausted, RetryPolicy, call_with_retries, describe_failure
+from jira_bench_tui.harness.schema import Limits
 
 DEFAULT_CALL_TIMEOUT_S = 120.0  # one model call (the SDK's request timeout); a timeout is retried
 CACHE: dict[str, str] = {"type": "ephemeral"}
@@ -52,8 +55,10 @@ def end_of_life(model: str) -> str | None:
     return DEPRECATED_MODELS.get(model)
 
 
-def usage_of(model: str, api_usage: Any) -> tuple[Usage, bool]:
-    """Our Usage (with cost) of one API call, and whether the model had a price."""
+def usage_of(model: str, api_usage: ApiUsage) -> tuple[Usage, bool]:
+    """Our Usage (with cost in US dollars) of one API call, and whether the model had a price (see pricing.py).
+
+    The SDK's token counts may be None (cache fields of older models): they count as 0."""
     usage = Usage(
         input_tokens=api_usage.input_tokens or 0,
         output_tokens=api_usage.output_tokens or 0,
@@ -65,8 +70,9 @@ def usage_of(model: str, api_usage: Any) -> tuple[Usage, bool]:
     return usage, cost is not None
 
 
-def block_param(block: Any) -> dict[str, Any]:
-    """A response content block as a request content block (Messages format)."""
+def block_param(block: ContentBlock) -> dict[str, Any]:
+    """A response content block as a request content block (Messages format): text and tool_use as the API's
+    request shapes, any other block (thinking, server tools) as its own JSON without null fields."""
     if block.type == "text":
         return {"type": "text", "text": block.text}
     if block.type == "tool_use":
@@ -74,15 +80,16 @@ def block_param(block: Any) -> dict[str, Any]:
     return dict(block.model_dump(mode="json", exclude_none=True))
 
 
-def text_of(content: list[dict[str, Any]]) -> str:
-    return "\n".join(block["text"] for block in content if block.get("type") == "text").strip()
-
-
-def tool_result_block(tool_use_id: str, outcome: ToolOutcome) -> dict[str, Any]:
-    block: dict[str, Any] = {"type": "tool_result", "tool_use_id": tool_use_id, "content": outcome.text}
-    if outcome.is_error:
-        block["is_error"] = True
-    return block
+def limit_reached(limits: Limits, result: AgentResult, remaining_s: float) -> str | None:
+    """The stop reason when a trial limit is reached before the next model call: max_turns, max_tokens (all tokens
+    so far) or wall_time (`remaining_s` seconds left); None while the trial may go on."""
+    if result.turns >= limits.max_turns:
+        return "max_turns"
+    if result.usage.total_tokens >= limits.max_tokens:
+        return "max_tokens"
+    if remaining_s <= 0:
+        return "wall_time"
+    return None
 
 
 def with_cache_breakpoint(message: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +124,9 @@ class AnthropicAgent(Agent):
 
     @property
     def client(self) -> AsyncAnthropic:
+        """The run's HTTP client, made on first use with the SDK's own retries off (ours are logged).
+
+        Raises FatalAgentError when the SDK cannot make it (e.g. no ANTHROPIC_API_KEY)."""
         if self._client is None:
             try:
                 # Our retries are the only ones (and are logged): the SDK's own are off.
@@ -126,11 +136,19 @@ class AnthropicAgent(Agent):
         return self._client
 
     async def aclose(self) -> None:
+        """Close the HTTP client, if one was made (the run's end)."""
         if self._client is not None:
             await self._client.close()
             self._client = None
 
     async def run(self, ctx: AgentContext) -> AgentResult:
+        """The tool-use loop: call the model, run the tools it asks for, send their results back, until it answers
+        without a tool call or a limit (turns, total tokens, wall time in seconds) ends the trial.
+
+        Emits one `agent_message` event a turn and `log` warnings (retries, deprecation, no price). Raises
+        ApiCallError (with the transcript so far) when a call fails after retries or is refused, FatalAgentError when
+        the key is rejected (401/403) or the model is unknown (404). Follows the Messages API's tool-use flow
+        (https://docs.anthropic.com/en/docs/build-with-claude/tool-use)."""
         limits = ctx.limits
         deadline = time.monotonic() + limits.wall_time_s
         messages: list[dict[str, Any]] = [{"role": "user", "content": ctx.prompt}]
@@ -138,47 +156,17 @@ class AnthropicAgent(Agent):
         tools = self._tool_params(ctx)
         self._warn_deprecated(ctx)
         while True:
-            if result.turns >= limits.max_turns:
-                result.stop_reason = "max_turns"
-                break
-            if result.usage.total_tokens >= limits.max_tokens:
-                result.stop_reason = "max_tokens"
-                break
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                result.stop_reason = "wall_time"
+            stop = limit_reached(limits, result, remaining)
+            if stop is not None:
+                result.stop_reason = stop
                 break
             started = time.monotonic()
-            try:
-                response = await asyncio.wait_for(self._create(ctx, messages, tools), remaining)
-            except TimeoutError:
+            response = await self._call_model(ctx, messages, tools, result, remaining)
+            if response is None:
                 result.stop_reason = "wall_time"
                 break
-            except RetriesExhausted as exc:
-                raise self._failed(result, f"the Anthropic API failed: {exc}") from None
-            except anthropic.APIStatusError as exc:
-                raise self._status_error(exc, result) from None
-            except anthropic.AnthropicError as exc:
-                raise self._failed(result, f"the Anthropic API call failed: {describe_failure(exc)}") from None
-            result.turns += 1
-            turn_usage, priced = usage_of(self.model, response.usage)
-            result.usage.add(turn_usage)
-            if not priced:
-                self._warn_unpriced(ctx)
-            content = [block_param(block) for block in response.content]
-            messages.append({"role": "assistant", "content": content})
-            tool_uses = [block for block in content if block["type"] == "tool_use"]
-            ctx.emit(
-                "agent_message",
-                {
-                    "turn": result.turns,
-                    "text": text_of(content),
-                    "tool_uses": len(tool_uses),
-                    "usage": turn_usage.to_dict(),
-                    "stop_reason": response.stop_reason,
-                    "duration_s": round(time.monotonic() - started, 3),
-                },
-            )
+            content, tool_uses = self._record_turn(ctx, result, response, started)
             if response.stop_reason == "pause_turn":
                 continue
             if not tool_uses:
@@ -191,6 +179,45 @@ class AnthropicAgent(Agent):
             )
         return result
 
+    async def _call_model(self, ctx: AgentContext, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
+                          result: AgentResult, remaining_s: float) -> Message | None:
+        """The model's next turn, or None when the wall time ran out first. Failures end the trial (see `run`)."""
+        try:
+            return await asyncio.wait_for(self._create(ctx, messages, tools), remaining_s)
+        except TimeoutError:
+            return None
+        except RetriesExhausted as exc:
+            raise self._failed(result, f"the Anthropic API failed: {exc}") from None
+        except anthropic.APIStatusError as exc:
+            raise self._status_error(exc, result) from None
+        except anthropic.AnthropicError as exc:
+            raise self._failed(result, f"the Anthropic API call failed: {describe_failure(exc)}") from None
+
+    def _record_turn(self, ctx: AgentContext, result: AgentResult, response: Message,
+                     started: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Count the turn and its usage, add it to the transcript and emit its `agent_message` event; returns the
+        turn's content blocks and its tool uses."""
+        result.turns += 1
+        turn_usage, priced = usage_of(self.model, response.usage)
+        result.usage.add(turn_usage)
+        if not priced:
+            self._warn_unpriced(ctx)
+        content = [block_param(block) for block in response.content]
+        result.messages.append({"role": "assistant", "content": content})
+        tool_uses = [block for block in content if block["type"] == "tool_use"]
+        ctx.emit(
+            "agent_message",
+            {
+                "turn": result.turns,
+                "text": text_of(content),
+                "tool_uses": len(tool_uses),
+                "usage": turn_usage.to_dict(),
+                "stop_reason": response.stop_reason,
+                "duration_s": round(time.monotonic() - started, 3),
+            },
+        )
+        return content, tool_uses
+
     # ---- one model call ---------------------------------------------------------------------------------------
 
     def _tool_params(self, ctx: AgentContext) -> list[dict[str, Any]]:
@@ -202,7 +229,8 @@ class AnthropicAgent(Agent):
             tools[-1] = {**tools[-1], "cache_control": CACHE}
         return tools
 
-    async def _create(self, ctx: AgentContext, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Any:
+    async def _create(self, ctx: AgentContext, messages: list[dict[str, Any]],
+                      tools: list[dict[str, Any]]) -> Message:
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": ctx.limits.max_output_tokens,
@@ -211,7 +239,7 @@ class AnthropicAgent(Agent):
         if self.prompt_caching:
             request["messages"] = [*messages[:-1], with_cache_breakpoint(messages[-1])]
         if ctx.system_prompt:
-            system: Any = ctx.system_prompt
+            system: str | list[dict[str, Any]] = ctx.system_prompt
             if self.prompt_caching:
                 system = [{"type": "text", "text": ctx.system_prompt, "cache_control": CACHE}]
             request["system"] = system

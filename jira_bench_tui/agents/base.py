@@ -45,6 +45,8 @@ class ToolBox(Protocol):
 
 @dataclass
 class Usage:
+    """Tokens and cost of a trial (or one model call): counts as the Messages API reports them, cost in US dollars."""
+
     input_tokens: int = 0
     output_tokens: int = 0
     cache_creation_input_tokens: int = 0
@@ -53,9 +55,11 @@ class Usage:
 
     @property
     def total_tokens(self) -> int:
+        """Every token counted: input, output, cache writes and cache reads."""
         return self.input_tokens + self.output_tokens + self.cache_creation_input_tokens + self.cache_read_input_tokens
 
     def add(self, other: Usage) -> None:
+        """Add `other`'s counts and cost to these, in place."""
         self.input_tokens += other.input_tokens
         self.output_tokens += other.output_tokens
         self.cache_creation_input_tokens += other.cache_creation_input_tokens
@@ -63,6 +67,7 @@ class Usage:
         self.cost_usd += other.cost_usd
 
     def to_dict(self) -> dict[str, Any]:
+        """The artifact's and events' `usage` object: the counts, `total_tokens`, and `cost_usd` rounded to 6 places."""
         return {
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
@@ -89,6 +94,8 @@ class AgentContext:
 
 @dataclass
 class AgentResult:
+    """What an agent did in a trial: its final answer, the transcript, usage, turns, and why it stopped."""
+
     final_answer: str | None
     messages: list[dict[str, Any]]  # Anthropic Messages format: the prompt, then every turn
     usage: Usage = field(default_factory=Usage)

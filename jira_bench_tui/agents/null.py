@@ -13,6 +13,7 @@ class NullAgent(Agent):
     name = "null"
 
     async def run(self, ctx: AgentContext) -> AgentResult:
+        """Answer "done" in one turn, without a tool call; emits that turn's `agent_message` event."""
         ctx.emit("agent_message", {"turn": 1, "text": NULL_ANSWER, "tool_uses": 0, "usage": Usage().to_dict()})
         return AgentResult(
             final_answer=NULL_ANSWER,

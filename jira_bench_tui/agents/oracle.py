@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentResult, ToolBox, Usage
+from jira_bench_tui.agents.messages import tool_result_block
 from jira_bench_tui.harness.schema import Solution
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)((?:\.[^.{}\s]+)*)\s*\}\}")
@@ -59,6 +60,7 @@ def fill(value: Any, results: dict[str, Any]) -> Any:
 
 
 def parse_result(text: str) -> Any:
+    """A tool result's JSON value, or the `_MISSING` marker when the text is not JSON (no placeholder can use it)."""
     try:
         return json.loads(text)
     except (json.JSONDecodeError, ValueError):
@@ -104,13 +106,11 @@ async def play_solution(
         )
         emit("agent_message", {"turn": play.turns, "text": "", "tool_uses": 1, "usage": Usage().to_dict()})
         outcome = await toolbox.call(step.tool, arguments, call_id=call_id)
-        result_block: dict[str, Any] = {"type": "tool_result", "tool_use_id": call_id, "content": outcome.text}
         if outcome.is_error:
-            result_block["is_error"] = True
             problem = f"{label} failed: {outcome.text[:300]}"
             play.problems.append(problem)
             emit("log", {"level": "warning", "message": f"oracle: {problem}"})
-        play.messages.append({"role": "user", "content": [result_block]})
+        play.messages.append({"role": "user", "content": [tool_result_block(call_id, outcome)]})
         if step.id is not None and not outcome.is_error:
             parsed = parse_result(outcome.text)
             if parsed is not _MISSING:
@@ -127,6 +127,7 @@ class OracleAgent(Agent):
     name = "oracle"
 
     async def run(self, ctx: AgentContext) -> AgentResult:
+        """Play the scenario's solution (see `play_solution`); steps that could not be played are logged, not raised."""
         play = await play_solution(ctx.scenario.solution, ctx.toolbox, emit=ctx.emit)
         return AgentResult(
             final_answer=play.final_answer,

@@ -1,8 +1,9 @@
-"""The model names the launcher offers and accepts (the check and the factory live in `engine/models.py`)."""
+"""The model names the launcher offers and accepts (the check and the factory live in `engine/agent_factory.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 REPLAY_PREFIX = "replay:"
 OFFLINE_HINT = "set it or use an offline agent: oracle, null, replay:RUN_ID"
@@ -10,8 +11,11 @@ OFFLINE_HINT = "set it or use an offline agent: oracle, null, replay:RUN_ID"
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """A model the launcher offers: its name, provider ("anthropic" or "offline"), whether it needs
+    ANTHROPIC_API_KEY, and a one-line description."""
+
     name: str
-    provider: str  # "anthropic" | "offline"
+    provider: Literal["anthropic", "offline"]
     needs_key: bool
     description: str
 
@@ -32,8 +36,10 @@ KNOWN_MODELS: list[ModelInfo] = [
 
 
 def known_names() -> str:
+    """The offered model names, comma-separated, for error messages."""
     return ", ".join(info.name for info in KNOWN_MODELS)
 
 
 def is_claude(model: str) -> bool:
+    """Whether `model` is a Claude model id (`claude-` and something after it); any such id is accepted."""
     return model.startswith("claude-") and len(model) > len("claude-")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, Usage
+from jira_bench_tui.agents.messages import text_of, tool_result_block
 
 
 class ReplayTrials(Protocol):
@@ -27,14 +28,9 @@ def nearest_repetition(available: list[int], wanted: int) -> int:
     return min(available, key=lambda rep: (abs(rep - wanted), rep))
 
 
-def text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text").strip()
-
-
 class ReplayAgent(Agent):
-    """Replays the trials of the run in `run_folder` (same scenario id; same repetition or the nearest one)."""
+    """Replays the trials of an earlier run, read through `trials` (same scenario id; same repetition or the nearest
+    one). Costs nothing: usage is zero."""
 
     def __init__(self, trials: ReplayTrials) -> None:
         self.trials = trials
@@ -49,6 +45,10 @@ class ReplayAgent(Agent):
         return self._reps
 
     def load_artifact(self, scenario_id: str, repetition: int) -> dict[str, Any]:
+        """The earlier trial to replay for this scenario and repetition (or the nearest repetition on record).
+
+        Raises AgentError (the trial errors) when the run has no trial of the scenario, it cannot be read, or it has
+        no `messages` list."""
         available = self.repetitions().get(scenario_id)
         if not available:
             raise AgentError(f"run {self.run_id} has no trial of scenario '{scenario_id}' to replay")
@@ -62,6 +62,8 @@ class ReplayAgent(Agent):
         return artifact
 
     async def run(self, ctx: AgentContext) -> AgentResult:
+        """Re-issue each recorded assistant turn's tool calls on this trial's Jira, in order, and give the recorded
+        final answer and stop reason (an unknown stop reason becomes end_turn). Raises AgentError as load_artifact."""
         artifact = self.load_artifact(ctx.scenario.id, ctx.repetition)
         messages: list[dict[str, Any]] = [{"role": "user", "content": ctx.prompt}]
         turns = 0
@@ -85,10 +87,7 @@ class ReplayAgent(Agent):
                 outcome = await ctx.toolbox.call(
                     str(use.get("name")), dict(arguments) if isinstance(arguments, dict) else {}, call_id=use.get("id")
                 )
-                block: dict[str, Any] = {"type": "tool_result", "tool_use_id": use.get("id"), "content": outcome.text}
-                if outcome.is_error:
-                    block["is_error"] = True
-                results.append(block)
+                results.append(tool_result_block(use.get("id"), outcome))
             messages.append({"role": "user", "content": results})
         stop_reason = artifact.get("stop_reason")
         return AgentResult(

@@ -31,13 +31,15 @@ class RetryPolicy:
         """How long to wait after failed attempt number `attempt` (1-based)."""
         if retry_after_s is not None:
             return min(max(retry_after_s, 0.0), self.max_delay_s)
-        raw = self.base_delay_s * (2 ** (attempt - 1))
+        raw = self.base_delay_s * 2.0 ** (attempt - 1)
         spread = raw * self.jitter
         return min(max(raw + random.uniform(-spread, spread), 0.0), self.max_delay_s)
 
 
 def retry_after_s(headers: Mapping[str, str] | None) -> float | None:
-    """The wait a response asks for: retry-after-ms, else retry-after in seconds or as an HTTP date."""
+    """The wait a response asks for, in seconds: retry-after-ms, else retry-after in seconds or as an HTTP date;
+    None when there is no usable header. As the Anthropic SDK reads them (anthropic/_base_client.py,
+    `_parse_retry_after_header`)."""
     if not headers:
         return None
     millis = headers.get("retry-after-ms")
@@ -60,7 +62,8 @@ def retry_after_s(headers: Mapping[str, str] | None) -> float | None:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """Rate limits, overload, server errors, connection errors and timeouts are worth another attempt."""
+    """Rate limits, overload, server errors, connection errors and timeouts are worth another attempt (the statuses in
+    RETRYABLE_STATUS, close to the Anthropic SDK's `_should_retry`, which we switch off to log each retry)."""
     if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
         return True
     if isinstance(exc, anthropic.APIStatusError):

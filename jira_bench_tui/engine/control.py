@@ -109,7 +109,7 @@ def check_resumable(folder: Path) -> store.RunSpec:
         raise UserError(f"run {folder.name} already has a worker (pid {holder}); it is {status}")
     if status not in RESUMABLE:
         raise UserError(f"run {folder.name} is {status}; only an interrupted, cancelled or failed run can be resumed")
-    from jira_bench_tui.engine.models import check_model
+    from jira_bench_tui.engine.agent_factory import check_model
 
     check_model(spec.model, folder.parent.parent)
     from jira_bench_tui.engine.worker import load_spec_harness

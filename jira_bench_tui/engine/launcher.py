@@ -125,7 +125,7 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, store.Serve
     """check_request's work: (the harness, the server it resolved)."""
     _check_numbers(req)
     loaded = _load(req)
-    from jira_bench_tui.engine.models import check_model
+    from jira_bench_tui.engine.agent_factory import check_model
 
     check_model(req.model, results)
     server = resolve_server(req, loaded)

@@ -13,7 +13,7 @@ from jira_bench_tui.agents.null import NullAgent
 from jira_bench_tui.agents.oracle import OracleAgent, PlaceholderError, fill, play_solution
 from jira_bench_tui.agents.replay import ReplayAgent
 from jira_bench_tui.engine import store
-from jira_bench_tui.engine.models import RunFolderTrials
+from jira_bench_tui.engine.agent_factory import RunFolderTrials
 from jira_bench_tui.engine.toolbox import open_toolbox
 from jira_bench_tui.harness.schema import Solution
 

@@ -12,7 +12,7 @@ from jira_bench_tui.agents.oracle import OracleAgent
 from jira_bench_tui.agents.registry import KNOWN_MODELS
 from jira_bench_tui.agents.replay import ReplayAgent
 from jira_bench_tui.engine import store
-from jira_bench_tui.engine.models import check_model, make_agent
+from jira_bench_tui.engine.agent_factory import check_model, make_agent
 from jira_bench_tui.errors import UserError
 
 

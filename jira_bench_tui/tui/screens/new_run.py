@@ -40,12 +40,9 @@ FIELDS = ("harness", "model", "runs", "concurrency", "max_turns", "wall_time", "
 
 def known_models() -> list[tuple[str, str, bool]]:
     """(name, description, needs a key) of the models the form offers."""
-    try:
-        from jira_bench_tui.agents.registry import KNOWN_MODELS
-    except ImportError:
-        return [("oracle", "plays each scenario's reference solution", False),
-                ("null", "calls no tool (should fail everything)", False)]
-    return [(m.name, m.description, m.needs_key) for m in KNOWN_MODELS]
+    from jira_bench_tui.engine.agent_factory import model_choices
+
+    return model_choices()
 
 
 def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int | None:

@@ -1,0 +1,192 @@
+"""`jira-bench run` and `jira-bench resume`: start or finish a run, detached or in this terminal with a progress
+display and the score table at the end."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from jira_bench_tui.cli.common import (
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_OK,
+    results_option,
+    results_root,
+    run_id_command,
+    user_errors,
+)
+from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
+from jira_bench_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from jira_bench_tui.engine.store import RunState
+
+
+@click.command()
+@click.argument("harness", required=False)
+@click.option("--harness-file", "harness_file", default=None, help="Same as HARNESS (for users of the earlier tool).")
+@click.option("--model", "-m", default="oracle", show_default=True,
+              help="claude-..., oracle, null or replay:RUN_ID.")
+@click.option("--runs", "-n", type=int, default=1, show_default=True, help="Repetitions of every scenario.")
+@click.option("--concurrency", "-c", type=int, default=4, show_default=True, help="Trials at once.")
+@click.option("--server", default="builtin", show_default=True,
+              help="'builtin' (the embedded Jira) or a stdio MCP server command, e.g. 'uvx mcp-atlassian'.")
+@click.option("--fixture", default=None, help="Embedded Jira fixture instead of the harness's (path or builtin:NAME).")
+@click.option("--scenario", "scenarios", multiple=True, help="Run only these scenario ids (repeatable).")
+@click.option("--max-turns", type=int, default=None, help="Override the harness's turn limit.")
+@click.option("--wall-time", type=float, default=None, help="Override the per-trial time limit, in seconds.")
+@click.option("--trust", is_flag=True, help="Allow a server command that comes from the harness file.")
+@click.option("--background", "-b", is_flag=True, help="Fork a detached worker and return at once.")
+@results_option
+@user_errors
+def run(harness: str | None, harness_file: str | None, results_dir: Path | None, model: str, runs: int,
+        concurrency: int, server: str, fixture: str | None, scenarios: tuple[str, ...], max_turns: int | None,
+        wall_time: float | None, trust: bool, background: bool) -> None:
+    """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each.
+
+    \b
+    Exit codes: 0 the run completed (whatever its pass rate; read the score
+    table or `jira-bench report`), 1 the run failed (e.g. the API key was
+    refused), 2 bad input, 130 cancelled with Ctrl+C (resume it later).
+    With --background: 0 once the worker is started."""
+    source = harness or harness_file
+    if harness and harness_file and harness != harness_file:
+        raise UserError("give the harness once: either HARNESS or --harness-file")
+    if not source:
+        raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
+    from jira_bench_tui.engine.launcher import RunRequest, create_run
+    from jira_bench_tui.engine.spawn import spawn_worker
+
+    request = RunRequest(harness=source, model=model, runs=runs, concurrency=concurrency, server=server,
+                         fixture=fixture, scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
+                         trust=trust)
+    folder = create_run(request, results_root(results_dir))
+    if background:
+        _print_background(folder, spawn_worker(folder))
+        sys.exit(EXIT_OK)
+    click.echo(f"run {folder.name}: {folder}")
+    sys.exit(_run_in_foreground(folder))
+
+
+@click.command()
+@click.option("--background", "-b", is_flag=True, help="Fork a detached worker and return at once.")
+@run_id_command
+def resume(run_id: str, background: bool, results_dir: Path | None) -> None:
+    """Finish an interrupted or cancelled run, redoing no finished trial."""
+    from jira_bench_tui.engine import control, store
+    from jira_bench_tui.engine.spawn import spawn_worker
+
+    folder = store.find_run(results_root(results_dir), run_id)
+    control.check_resumable(folder)
+    missing = store.read_spec(folder).total_trials - len(store.scan_trials(folder).artifacts)
+    if background:
+        _print_background(folder, spawn_worker(folder, resume=True), verb=f"resumed ({missing} trials to do)")
+        sys.exit(EXIT_OK)
+    click.echo(f"resuming run {folder.name}: {missing} trials to do")
+    sys.exit(_run_in_foreground(folder, resume=True))
+
+
+def _print_background(folder: Path, pid: int, verb: str = "started") -> None:
+    click.echo(f"run {folder.name} {verb} in the background (worker pid {pid})")
+    click.echo(f"folder: {folder}")
+    click.echo(f"follow it: jira-bench attach {folder.name}   stop it: jira-bench kill {folder.name}")
+
+
+# ---- the foreground run ------------------------------------------------------------------------------------------
+
+
+def _run_in_foreground(folder: Path, *, resume: bool = False) -> int:
+    """Run the worker loop in this process with the progress display. Exit 0 when the run completed with at least one
+    scored trial, 1 when it failed or no trial could be scored (all errored), 130 when cancelled."""
+    import asyncio
+
+    from jira_bench_tui.engine import store
+    from jira_bench_tui.engine.worker import run_worker
+
+    spec = store.read_spec(folder)
+    state = asyncio.run(run_worker(folder, on_event=ProgressPrinter(spec.total_trials), resume=resume))
+    _echo(score_table(folder))
+    if state.status == "failed":
+        _echo(f"error: the run failed: {state.error}", err=True)
+    elif state.status == "cancelled":
+        _echo(f"cancelled; finish it with `jira-bench resume {folder.name}`", err=True)
+    unscored = _unscored(state)
+    if unscored:
+        _echo("error: no trial could be scored (every trial ended in an error)", err=True)
+    _echo(f"run {folder.name} {state.status}: {folder}")
+    if unscored:
+        return EXIT_FAILED
+    return {"completed": EXIT_OK, "cancelled": EXIT_CANCELLED}.get(state.status, EXIT_FAILED)
+
+
+def _unscored(state: RunState) -> bool:
+    """The run completed but every trial errored: there is no score."""
+    return state.status == "completed" and state.counts.passed + state.counts.failed == 0
+
+
+class ProgressPrinter:
+    """The foreground display, the worker's `on_event`: one line per finished trial, warnings and errors as they come.
+
+    When its reader goes away (BrokenPipeError) it silences stdout and raises, and the worker stops the display (the
+    run goes on)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        """Print what `event` (one events.jsonl record) means for the display, if anything."""
+        kind = event.get("type")
+        try:
+            if kind == "run_started":
+                self.done = int(event.get("total", 0)) - int(event.get("pending", 0))
+                click.echo(event_line(event, start=float(event.get("t", 0.0))))
+            elif kind == "trial_finished":
+                self.done += 1
+                click.echo(finished_trial_line(event, self.done, self.total))
+            elif kind == "log" and event.get("level") in ("warning", "error"):
+                click.echo(f"  {event.get('level')}: {event.get('message')}", err=True)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise
+
+
+def score_table(folder: Path) -> str:
+    """Per-scenario results and the run's scores from summary.json, as printed at the end of a foreground run."""
+    from jira_bench_tui.engine import store
+
+    summary = store.read_summary(folder) or {}
+    lines = ["", f"{'scenario':<40} {'passed':>8} {'failed':>7} {'errors':>7}"]
+    for sid, counts in (summary.get("scenarios") or {}).items():
+        lines.append(f"{sid:<40} {counts['passed']:>4}/{counts['total']:<3} {counts['failed']:>7} {counts['errored']:>7}")
+    rate = summary.get("pass_rate")
+    lines.append("")
+    lines.append(f"pass rate {rate:.1%}" if isinstance(rate, int | float) else "pass rate n/a (no scored trial)")
+    hat = summary.get("pass_hat_k") or {}
+    if hat:
+        lines.append("pass^k    " + "  ".join(f"k={k}: {v:.1%}" for k, v in hat.items()))
+    lines.append(f"errors {summary.get('errored', 0)}, tokens {summary.get('tokens', 0)}, "
+                 f"cost ${float(summary.get('cost_usd') or 0):.4f}")
+    return "\n".join(lines)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null (its reader went away, e.g. `run | head`): later prints and the exit flush succeed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _echo(text: str, *, err: bool = False) -> None:
+    """click.echo that survives a closed pipe: the text is dropped and stdout silenced."""
+    try:
+        click.echo(text, err=err)
+    except BrokenPipeError:
+        _silence_stdout()

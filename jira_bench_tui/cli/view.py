@@ -1,0 +1,101 @@
+"""`jira-bench view`, `view list`, `replay` and `report`: look at runs, in the app or as plain text."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from jira_bench_tui.cli.common import open_app, results_option, results_root, run_id_command, user_errors
+from jira_bench_tui.errors import UserError
+
+
+@click.group(invoke_without_command=True)
+@results_option
+@click.pass_context
+def view(ctx: click.Context, results_dir: Path | None) -> None:
+    """Open the app on the runs list (`view list` prints it as text)."""
+    if ctx.invoked_subcommand is None:
+        open_app(results_dir, start="runs")
+
+
+@view.command("list")
+@results_option
+@user_errors
+def view_list(results_dir: Path | None) -> None:
+    """Print runs: IN PROGRESS (and interrupted), then COMPLETED; newest first."""
+    from jira_bench_tui.engine.runs_text import format_runs_list
+    from jira_bench_tui.engine.store import list_runs
+
+    click.echo(format_runs_list(list_runs(results_root(results_dir)), now=time.time()), nl=False)
+
+
+@click.command()
+@click.option("--trial", "trial", default=None, help="SCENARIO or SCENARIO__REP (default: the first failure).")
+@click.option("--plain", is_flag=True, help="Print the transcript as text instead of opening the app.")
+@run_id_command
+def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None) -> None:
+    """Replay a trial of a finished run step by step."""
+    from jira_bench_tui.engine import store
+
+    results = results_root(results_dir)
+    folder = store.find_run(results, run_id)
+    if not plain:
+        from jira_bench_tui.tui.app import run_app
+
+        run_app(results, start="replay", run_id=run_id, trial=trial)
+        return
+    from jira_bench_tui.engine.transcript import choose_trial, format_transcript
+
+    scenario_id, rep = choose_trial(folder, trial)
+    artifact = store.read_valid_trial(folder, scenario_id, rep)
+    unreadable = len(store.scan_trials(folder).unreadable)
+    if unreadable:
+        click.echo(f"note: {_unreadable_sentence(folder.name, unreadable)}", err=True)
+    click.echo(format_transcript(artifact), nl=False)
+
+
+@click.command()
+@click.argument("run_ids", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of stdout.")
+@results_option
+@user_errors
+def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, results_dir: Path | None) -> None:
+    """Compare runs: pass rate, pass^k, errors, cost, tokens, time."""
+    from jira_bench_tui.engine import store
+    from jira_bench_tui.engine.report import format_report, run_summary
+
+    results = results_root(results_dir)
+    folders = [store.find_run(results, run_id) for run_id in run_ids]
+    summaries = [run_summary(folder) for folder in folders]
+    text = format_report(summaries, fmt)
+    for summary in summaries:
+        if summary.get("unreadable"):
+            click.echo(f"warning: {_unreadable_sentence(summary['run_id'], summary['unreadable'])} and left out of "
+                       "its scores", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _write_report(text, output)
+    click.echo(f"report written to {output}")
+
+
+def _write_report(text: str, output: Path) -> None:
+    """Write `text` to `output` whole (through a temporary file beside it); UserError when that cannot be done."""
+    if output.exists() and output.is_dir():
+        raise UserError(f"cannot write the report to {output}: it is a folder")
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except FileNotFoundError:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"cannot write the report to {output}: its folder does not exist") from None
+
+
+def _unreadable_sentence(run_id: str, count: int) -> str:
+    verb = "are" if count != 1 else "is"
+    return f"run {run_id}: {count} trial artifact{'s' if count != 1 else ''} {verb} unreadable"
