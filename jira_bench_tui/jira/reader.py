@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
 from jira_bench_tui.jira import db, render
+from jira_bench_tui.jira.issue_load import ISSUE_JOINS
 
 
 class CommentRecord(TypedDict):
@@ -125,20 +126,11 @@ def _story_points(custom: dict[str, Any]) -> float | None:
 
 
 # The issue columns a record needs, by position (plain tuples read faster than sqlite3.Row by name)
-_RECORD_SELECT = """
+_RECORD_SELECT = f"""
 SELECT i.id, i.key, p.key, i.summary, i.description, t.name, s.name, sc.key, pr.name, r.name,
   a.display_name, a.email, rp.display_name, i.parent_id, i.due_date, i.custom_fields, i.time_spent_s,
   i.created, i.updated, i.resolution_date
-FROM issues i
-JOIN projects p ON p.id = i.project_id
-JOIN statuses s ON s.id = i.status_id
-JOIN status_categories sc ON sc.id = s.category_id
-JOIN issue_types t ON t.id = i.issue_type_id
-LEFT JOIN priorities pr ON pr.id = i.priority_id
-LEFT JOIN resolutions r ON r.id = i.resolution_id
-LEFT JOIN users a ON a.account_id = i.assignee_id
-LEFT JOIN users rp ON rp.account_id = i.reporter_id
-"""
+{ISSUE_JOINS}"""
 # A scope of up to this many issues is read with `IN (ids)`; a larger one reads every row and filters in Python
 # (SQLite limits the number of bound parameters).
 _MAX_BOUND_IDS = 500

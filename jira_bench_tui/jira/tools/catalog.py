@@ -132,7 +132,7 @@ def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:
-    return user_dict(ctx.site, row["account_id"], row["display_name"], row["email"])
+    return user_dict(ctx.base_url, row["account_id"], row["display_name"], row["email"])
 
 
 def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jira_bench_tui.jira.render import display_name_of, python_time
+from jira_bench_tui.jira.issue_load import display_name_of
+from jira_bench_tui.jira.render import python_time
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY_PATTERN,
     JiraContext,

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from jira_bench_tui.jira.issue_load import issue_row_by_key
 from jira_bench_tui.jira.quirks import Quirks
-from jira_bench_tui.jira.render import Site, issue_row_by_key, stored_time
+from jira_bench_tui.jira.render import Site, stored_time
 
 ISSUE_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+-\d+(?:-\d+)*$"
 PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"

@@ -6,8 +6,10 @@ import base64
 import re
 from typing import Any
 
+from jira_bench_tui.jira.issue_load import issue_rows
+from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.jql import JqlError, search
-from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection, issue_rows, simplified_issue
+from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY_PATTERN,
     PROJECT_KEY_PATTERN,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jira_bench_tui.jira.render import FieldSelection, issue_rows, simplified_issue
+from jira_bench_tui.jira.issue_load import issue_rows
+from jira_bench_tui.jira.issue_shape import simplified_issue
+from jira_bench_tui.jira.render import FieldSelection
 from jira_bench_tui.jira.tools.comments import insert_comment
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY_PATTERN,

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jira_bench_tui.jira.render import (
-    FieldSelection,
-    issue_rows,
-    simplified_issue,
-    transition_dicts,
-    transition_rows,
-)
+from jira_bench_tui.jira.issue_load import issue_rows, load_transitions, transition_rows
+from jira_bench_tui.jira.issue_shape import simplified_issue, transition_dicts
+from jira_bench_tui.jira.render import FieldSelection
 from jira_bench_tui.jira.tools.comments import insert_comment
 from jira_bench_tui.jira.tools.common import ChangeItem, JiraContext, ToolDef, ToolFailure, json_arg
 from jira_bench_tui.jira.tools.issue_fields import FieldWriter, normal_name
@@ -19,7 +15,8 @@ from jira_bench_tui.jira.tools.issues import ISSUE_KEY
 
 def get_transitions(ctx: JiraContext, args: dict[str, Any]) -> Any:
     row = ctx.issue(args["issue_key"])
-    return transition_dicts(ctx.site, row, ctx.quirks.transitions_show_target)
+    transitions = load_transitions(ctx.site, row["workflow_id"], row["status_id"])
+    return transition_dicts(transitions, ctx.quirks.transitions_show_target)
 
 
 def _choose(ctx: JiraContext, row: Any, wanted: str) -> Any:

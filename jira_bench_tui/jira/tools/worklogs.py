@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from jira_bench_tui.jira.durations import format_duration, parse_duration
-from jira_bench_tui.jira.render import parse_time, stored_time, worklog_dict, worklog_rows
+from jira_bench_tui.jira.issue_load import load_worklogs, worklog
+from jira_bench_tui.jira.issue_shape import worklog_dict
+from jira_bench_tui.jira.render import parse_time, stored_time
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY_PATTERN,
     ChangeItem,
@@ -56,7 +58,7 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
                         str(total)), ChangeItem("WorklogId", None, None, str(cur.lastrowid), str(cur.lastrowid))]
     ctx.record_change(row["id"], items + writer.items)
     saved = ctx.conn.execute("SELECT * FROM worklogs WHERE id = ?", (cur.lastrowid,)).fetchone()
-    entry = worklog_dict(ctx.site, saved)
+    entry = worklog_dict(worklog(ctx.site, saved))
     entry["original_estimate_updated"] = bool(args.get("original_estimate"))
     entry["remaining_estimate_updated"] = bool(args.get("remaining_estimate"))
     return {"message": "Worklog added successfully", "worklog": entry}
@@ -64,7 +66,7 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 def get_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     row = ctx.issue(args["issue_key"])
-    return {"worklogs": [worklog_dict(ctx.site, w) for w in worklog_rows(ctx.site, row["id"])]}
+    return {"worklogs": [worklog_dict(w) for w in load_worklogs(ctx.site, row["id"])]}
 
 
 KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
