@@ -11,6 +11,7 @@ Grammar (keywords and field names case-insensitive):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,9 +30,20 @@ class JqlError(Exception):
     "Error in the JQL Query: Expecting operator but got 'foo'. (line 1, character 9)"."""
 
 
+TokenKind = Literal["word", "string", "op", "lparen", "rparen", "comma", "and", "or", "not", "eof"]
+# Symbols, the two-character ones first: != before !, && before &
+_SYMBOLS: dict[str, TokenKind] = {
+    "!=": "op", "!~": "op", ">=": "op", "<=": "op", "&&": "and", "||": "or",
+    "=": "op", "<": "op", ">": "op", "~": "op", "&": "and", "|": "or", "!": "not",
+    "(": "lparen", ")": "rparen", ",": "comma",
+}
+
+
 @dataclass(frozen=True)
 class Token:
-    kind: Literal["word", "string", "op", "lparen", "rparen", "comma", "and", "or", "not", "eof"]
+    """One token of a query: its kind, its text (a quoted string without its quotes) and its offset."""
+
+    kind: TokenKind
     text: str
     pos: int  # 0-based offset in the query
 
@@ -132,31 +144,10 @@ def tokenize(text: str) -> list[Token]:
             value, i = _read_quoted(text, i)
             tokens.append(Token("string", value, start))
             continue
-        two = text[i : i + 2]
-        if two in ("!=", "!~", ">=", "<="):
-            tokens.append(Token("op", two, i))
-            i += 2
-        elif ch in "=<>~":
-            tokens.append(Token("op", ch, i))
-            i += 1
-        elif two in ("&&", "||"):
-            tokens.append(Token("and" if ch == "&" else "or", two, i))
-            i += 2
-        elif ch in "&|":
-            tokens.append(Token("and" if ch == "&" else "or", ch, i))
-            i += 1
-        elif ch == "!":
-            tokens.append(Token("not", ch, i))
-            i += 1
-        elif ch == "(":
-            tokens.append(Token("lparen", ch, i))
-            i += 1
-        elif ch == ")":
-            tokens.append(Token("rparen", ch, i))
-            i += 1
-        elif ch == ",":
-            tokens.append(Token("comma", ch, i))
-            i += 1
+        symbol = text[i : i + 2] if text[i : i + 2] in _SYMBOLS else ch
+        if symbol in _SYMBOLS:
+            tokens.append(Token(_SYMBOLS[symbol], symbol, i))
+            i += len(symbol)
         else:
             start = i
             while i < n and not text[i].isspace() and text[i] not in _SPECIAL:
@@ -205,7 +196,12 @@ class _Parser:
         return token
 
     def is_word(self, *words: str) -> bool:
+        """Whether the current token is one of `words` (lower-case), written as a word in any case."""
         return self.tok.kind == "word" and self.tok.text.lower() in words
+
+    def is_keyword(self, keyword: Literal["and", "or", "not"]) -> bool:
+        """Whether the current token is AND, OR or NOT, as a word or a symbol (&&, &, ||, |, !)."""
+        return self.tok.kind == keyword or self.is_word(keyword)
 
     def fail(self, expecting: str, extra: str = "") -> JqlError:
         token = self.tok
@@ -230,21 +226,23 @@ class _Parser:
         return Query(where=where, order_by=order, text=self.text)
 
     def expr(self) -> Node:
-        operands = [self.term()]
-        while self.tok.kind == "or" or self.is_word("or"):
-            self.advance()
-            operands.append(self.term())
-        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+        """expr := term (OR term)*"""
+        return self._chain("or", self.term, Or)
 
     def term(self) -> Node:
-        operands = [self.factor()]
-        while self.tok.kind == "and" or self.is_word("and"):
+        """term := factor (AND factor)*"""
+        return self._chain("and", self.factor, And)
+
+    def _chain(self, connective: Literal["and", "or"], operand: Callable[[], Node], build: type[And | Or]) -> Node:
+        operands = [operand()]
+        while self.is_keyword(connective):
             self.advance()
-            operands.append(self.factor())
-        return operands[0] if len(operands) == 1 else And(tuple(operands))
+            operands.append(operand())
+        return operands[0] if len(operands) == 1 else build(tuple(operands))
 
     def factor(self) -> Node:
-        if self.tok.kind == "not" or self.is_word("not") or self.tok.kind == "lparen":
+        """factor := NOT factor | "(" expr ")" | clause, at most MAX_DEPTH deep."""
+        if self.is_keyword("not") or self.tok.kind == "lparen":
             self.depth += 1
             if self.depth > MAX_DEPTH:
                 raise syntax_error(self.text, f"The query nests more than {MAX_DEPTH} levels deep.", self.tok.pos)
@@ -286,7 +284,7 @@ class _Parser:
         if self.is_word("in"):
             self.advance()
             return Clause(field_ref, "in", self.list_value(), start)
-        if self.is_word("not") or token.kind == "not":
+        if self.is_keyword("not"):
             self.advance()
             if not self.is_word("in"):
                 raise self.fail("'IN'")
@@ -295,7 +293,7 @@ class _Parser:
         if self.is_word("is"):
             self.advance()
             op = "is"
-            if self.is_word("not") or self.tok.kind == "not":
+            if self.is_keyword("not"):
                 self.advance()
                 op = "is not"
             if not self.is_word("empty", "null"):

@@ -3,7 +3,7 @@ issues into a sprint or back to the backlog."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from jira_bench_tui.jira.render import parse_time, stored_time
 from jira_bench_tui.jira.tools.common import (
@@ -47,20 +47,22 @@ def boards(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return [{"id": str(r["id"]), "name": r["name"], "type": r["type"]} for r in ctx.conn.execute(sql, values)]
 
 
-def _board(ctx: JiraContext, value: Any) -> Any:
-    board_id = ids_arg("board_id", value)
-    row = ctx.conn.execute("SELECT * FROM boards WHERE id = ?", (board_id,)).fetchone()
+def _by_id(ctx: JiraContext, table: Literal["boards", "sprints"], value: Any, listed_by: str) -> Any:
+    """The row of a board or sprint given by id ("3" or 3); ToolFailure naming the tool that lists them."""
+    what = table.removesuffix("s")
+    row_id = ids_arg(f"{what}_id", value)
+    row = ctx.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
     if row is None:
-        raise ToolFailure(f"Board {board_id} does not exist (jira_get_agile_boards lists boards).")
+        raise ToolFailure(f"{what.capitalize()} {row_id} does not exist ({listed_by} lists {table}).")
     return row
+
+
+def _board(ctx: JiraContext, value: Any) -> Any:
+    return _by_id(ctx, "boards", value, "jira_get_agile_boards")
 
 
 def _sprint(ctx: JiraContext, value: Any) -> Any:
-    sprint_id = ids_arg("sprint_id", value)
-    row = ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (sprint_id,)).fetchone()
-    if row is None:
-        raise ToolFailure(f"Sprint {sprint_id} does not exist (jira_get_sprints_from_board lists sprints).")
-    return row
+    return _by_id(ctx, "sprints", value, "jira_get_sprints_from_board")
 
 
 def sprints(ctx: JiraContext, args: dict[str, Any]) -> Any:

@@ -8,15 +8,13 @@ from typing import Any
 from jira_bench_tui.jira.issue_load import display_name_of
 from jira_bench_tui.jira.render import python_time
 from jira_bench_tui.jira.tools.common import (
-    ISSUE_KEY_PATTERN,
+    ISSUE_KEY,
     JiraContext,
     ToolDef,
     ToolFailure,
     json_arg,
     param,
 )
-
-ISSUE_KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 
 
 def _visibility(value: Any) -> str | None:

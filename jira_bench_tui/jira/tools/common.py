@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jira_bench_tui.jira.issue_load import issue_row_by_key
+from jira_bench_tui.jira.issue_load import issue_row_by_key, issue_rows
+from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.quirks import Quirks
-from jira_bench_tui.jira.render import Site, stored_time
+from jira_bench_tui.jira.render import FieldSelection, Site, stored_time
 
 ISSUE_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+-\d+(?:-\d+)*$"
 PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"
@@ -57,6 +58,10 @@ class JiraContext:
         if not isinstance(ref, str) or not ref.strip():
             raise ToolFailure(f"The {what} must be an issue key such as PROJ-123.")
         return self.issue(ref.strip().upper())
+
+    def issue_view(self, issue_id: int, sel: FieldSelection) -> dict[str, Any]:
+        """The issue as it stands now (after this call's writes), as mcp-atlassian's simplified issue."""
+        return simplified_issue(self.site, issue_rows(self.site, [issue_id])[issue_id], sel)
 
     def project(self, key: str) -> sqlite3.Row:
         row = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE", (key,)).fetchone()
@@ -156,6 +161,9 @@ def param(kind: str, description: str, default: Any = REQUIRED, *, pattern: str 
     if maximum is not None:
         spec["maximum"] = maximum
     return spec
+
+
+ISSUE_KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 
 
 def json_arg(name: str, text: Any, *, expect: type = dict, example: str = '{"summary": "New title"}') -> Any:

@@ -11,7 +11,7 @@ from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.jql import JqlError, search
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
 from jira_bench_tui.jira.tools.common import (
-    ISSUE_KEY_PATTERN,
+    ISSUE_KEY,
     PROJECT_KEY_PATTERN,
     JiraContext,
     RollbackWithResult,
@@ -161,9 +161,7 @@ def create_one(ctx: JiraContext, spec: dict[str, Any]) -> int:
 
 
 def _created_view(ctx: JiraContext, issue_id: int) -> dict[str, Any]:
-    row = issue_rows(ctx.site, [issue_id])[issue_id]
-    sel = FieldSelection.parse("*all", with_browse_url=False)
-    issue = simplified_issue(ctx.site, row, sel)
+    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=False))
     return {k: v for k, v in issue.items() if not (k.startswith("customfield_") and v.get("value") is None)}
 
 
@@ -211,10 +209,9 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     writer.apply(fields)
     ctx.record_change(row["id"], writer.items)
     ctx.touch(row["id"])
-    fresh = issue_rows(ctx.site, [row["id"]])[row["id"]]
     return_fields = args.get("return_fields") or "*all"
     sel = FieldSelection.parse(return_fields, with_browse_url=return_fields == "*all")
-    return {"message": "Issue updated successfully", "issue": simplified_issue(ctx.site, fresh, sel)}
+    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel)}
 
 
 def _assignee_ref(value: Any) -> Any:
@@ -229,10 +226,10 @@ def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     assignee = _assignee_ref(args.get("assignee"))
     writer.apply({"assignee": None if assignee in (None, "", "null", "unassigned") else assignee})
     ctx.record_change(row["id"], writer.items)
-    fresh = issue_rows(ctx.site, [row["id"]])[row["id"]]
-    verb = "assigned" if fresh["assignee_id"] else "unassigned"
+    assigned = ctx.conn.execute("SELECT assignee_id FROM issues WHERE id = ?", (row["id"],)).fetchone()[0]
+    verb = "assigned" if assigned else "unassigned"
     return {"message": f"Issue {row['key']} {verb} successfully",
-            "issue": simplified_issue(ctx.site, fresh, FieldSelection.parse(None))}
+            "issue": ctx.issue_view(row["id"], FieldSelection.parse(None))}
 
 
 def delete_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -249,8 +246,6 @@ def delete_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         ctx.conn.execute("DELETE FROM issues WHERE id = ?", (issue_id,))
     return {"message": f"Issue {row['key']} has been deleted successfully."}
 
-
-ISSUE_KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 
 TOOLS = [
     ToolDef("jira_get_issue",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jira_bench_tui.jira.issue_load import issue_rows
-from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.render import FieldSelection
 from jira_bench_tui.jira.tools.comments import insert_comment
 from jira_bench_tui.jira.tools.common import (
@@ -90,9 +88,8 @@ def link_to_epic(ctx: JiraContext, args: dict[str, Any]) -> Any:
     writer = FieldWriter(ctx, issue["id"])
     writer.apply({"parent": epic["key"]})
     ctx.record_change(issue["id"], writer.items)
-    fresh = issue_rows(ctx.site, [issue["id"]])[issue["id"]]
     return {"message": f"Issue {issue['key']} has been linked to epic {epic['key']}.",
-            "issue": simplified_issue(ctx.site, fresh, FieldSelection.parse(None))}
+            "issue": ctx.issue_view(issue["id"], FieldSelection.parse(None))}
 
 
 KEY = ISSUE_KEY_PATTERN

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from jira_bench_tui.jira.issue_load import issue_rows, load_transitions, transition_rows
-from jira_bench_tui.jira.issue_shape import simplified_issue, transition_dicts
+from jira_bench_tui.jira.issue_load import load_transitions, transition_rows
+from jira_bench_tui.jira.issue_shape import transition_dicts
 from jira_bench_tui.jira.render import FieldSelection
 from jira_bench_tui.jira.tools.comments import insert_comment
-from jira_bench_tui.jira.tools.common import ChangeItem, JiraContext, ToolDef, ToolFailure, json_arg
+from jira_bench_tui.jira.tools.common import (
+    ISSUE_KEY,
+    ChangeItem,
+    JiraContext,
+    ToolDef,
+    ToolFailure,
+    json_arg,
+)
 from jira_bench_tui.jira.tools.issue_fields import FieldWriter, normal_name
-from jira_bench_tui.jira.tools.issues import ISSUE_KEY
 
 
 def get_transitions(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -54,9 +60,8 @@ def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     comment = args.get("comment")
     if comment:
         insert_comment(ctx, row["id"], comment, None)
-    fresh = issue_rows(ctx.site, [row["id"]])[row["id"]]
     sel = FieldSelection.parse(None, comments_by_default=True)
-    return {"message": f"Issue {row['key']} transitioned successfully", "issue": simplified_issue(ctx.site, fresh, sel)}
+    return {"message": f"Issue {row['key']} transitioned successfully", "issue": ctx.issue_view(row["id"], sel)}
 
 
 def _resolve(ctx: JiraContext, row: Any, chosen: Any, ref: Any) -> list[ChangeItem]:

@@ -9,7 +9,7 @@ from jira_bench_tui.jira.issue_load import load_worklogs, worklog
 from jira_bench_tui.jira.issue_shape import worklog_dict
 from jira_bench_tui.jira.render import parse_time, stored_time
 from jira_bench_tui.jira.tools.common import (
-    ISSUE_KEY_PATTERN,
+    ISSUE_KEY,
     ChangeItem,
     JiraContext,
     ToolDef,
@@ -69,13 +69,12 @@ def get_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return {"worklogs": [worklog_dict(w) for w in load_worklogs(ctx.site, row["id"])]}
 
 
-KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 TOOLS = [
     ToolDef("jira_add_worklog",
             "Log time spent on an issue, as the current user. Durations use Jira's units w, d (8h), h, m: "
             "time_spent='1h 30m', '2d', '45m'. Example: issue_key='PROJ-1', time_spent='3h', comment='Debugging', "
             "started='2026-11-20T09:30:00.000+0000', remaining_estimate='1d'.",
-            {"issue_key": KEY,
+            {"issue_key": ISSUE_KEY,
              "time_spent": param("string", "Time spent as a Jira duration, e.g. '1h 30m', '2d', '45m'."),
              "comment": param("string", "What the time was spent on.", None),
              "started": param("string", "When the work started (ISO 8601); default now.", None),
@@ -85,5 +84,5 @@ TOOLS = [
             add_worklog, read_only=False),
     ToolDef("jira_get_worklog",
             "List the work logged on an issue: who, when, how long. Example: issue_key='PROJ-1'.",
-            {"issue_key": KEY}, get_worklog, read_only=True),
+            {"issue_key": ISSUE_KEY}, get_worklog, read_only=True),
 ]
