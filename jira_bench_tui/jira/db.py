@@ -1,5 +1,6 @@
-"""The embedded Jira's SQLite database: build one from a fixture, cache it as a template, copy it per trial, open it,
-and look up users, issues and projects the way the MCP tools need."""
+"""The embedded Jira's database file, from fixture to open connection: build it from a fixture (checking every
+reference, naming the first bad one), cache it as a template per fixture content, copy it per trial, open it and
+read its clock; plus the timestamp form it stores and the user lookup mcp-atlassian does."""
 
 from __future__ import annotations
 
@@ -200,16 +201,6 @@ def resolve_user(conn: sqlite3.Connection, ref: str) -> sqlite3.Row | None:
         if row is not None:
             return row
     return None
-
-
-def issue_by_key(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
-    """The issue row with this key (case-insensitive), or None."""
-    return conn.execute("SELECT * FROM issues WHERE key = ?", (str(key).strip().upper(),)).fetchone()
-
-
-def project_by_key(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
-    """The project row with this key (case-insensitive), or None."""
-    return conn.execute("SELECT * FROM projects WHERE key = ?", (str(key).strip().upper(),)).fetchone()
 
 
 # ---------------------------------------------------------------- building

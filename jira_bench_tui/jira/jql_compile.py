@@ -99,9 +99,12 @@ class Compiler:
     # ------------------------------------------------------------ entry points
 
     def where_sql(self) -> str:
+        """The WHERE condition over `issues i` ("1" for a query without one); its parameters go to `self.params`."""
         return "1" if self.query.where is None else self.node(self.query.where, negated=False)
 
     def order_sql(self) -> str:
+        """The ORDER BY list: the query's keys then `i.id` (ties by id); without ORDER BY, newest first as Jira
+        Cloud."""
         if not self.query.order_by:
             return "i.created DESC, i.id DESC"
         parts = [self.sort_key(key) for key in self.query.order_by]
@@ -110,6 +113,8 @@ class Compiler:
     # ------------------------------------------------------------ boolean structure
 
     def node(self, node: Node, negated: bool) -> str:
+        """The SQL of a boolean node. Under NOT (`negated`) a clause's NULL counts as false (COALESCE), so that
+        `NOT assignee = bob` includes unassigned issues while `assignee != bob` does not, as in Jira."""
         if isinstance(node, And | Or):
             joiner = " AND " if isinstance(node, And) else " OR "
             return _balanced(joiner, [self.node(n, negated) for n in node.operands])
@@ -121,6 +126,10 @@ class Compiler:
     # ------------------------------------------------------------ fields
 
     def sort_key(self, key: SortKey) -> str:
+        """One ORDER BY key as SQL sort terms, with the field's default direction (created, updated, resolved and
+        priority descend) and Jira's place for empty values (last ascending, first descending; no priority ranks
+        below Lowest). Raises JqlError for a field Jira cannot sort by ("Field 'text' does not support
+        sorting.")."""
         field = self.fields.resolve(key.field)
         if field.kind.startswith("cf_"):
             expression: str | None = None if field.kind in ("cf_array",) else self.custom_value_sql(field)
@@ -137,6 +146,8 @@ class Compiler:
     # ------------------------------------------------------------ clauses
 
     def clause(self, clause: Clause) -> str:
+        """The SQL condition of one clause. Raises JqlError, with Jira's message, for an operator the field does not
+        take or a value it does not know."""
         field = self.fields.resolve(clause.field)
         op = clause.op
         if op not in KIND_OPERATORS[field.kind]:
@@ -164,6 +175,7 @@ class Compiler:
     # -- emptiness
 
     def emptiness(self, field: Field, empty: bool) -> str:
+        """`field IS EMPTY` (`empty`) or `IS NOT EMPTY`: no value, an empty text, no row of a multi-valued field."""
         kind = field.kind
         if kind in ("project", "key", "status", "statuscategory", "issuetype", "summary", "created", "updated"):
             return "0" if empty else "1"
@@ -199,6 +211,8 @@ class Compiler:
                         else None)
 
     def custom_value_sql(self, field: Field) -> str:
+        """The SQL of a single custom field's stored JSON value (lower-cased for select options, which compare in
+        any case)."""
         assert field.custom_id is not None
         path = f'$."{field.custom_id}"'
         expression = f"json_extract(i.custom_fields, '{path}')"
@@ -235,6 +249,9 @@ class Compiler:
     # -- membership: = != IN NOT IN
 
     def membership(self, field: Field, values: tuple[Value, ...], positive: bool) -> str:
+        """= != IN NOT IN over resolved values. As Jira, != and NOT IN never match an issue without a value, and
+        EMPTY in the list (`IN (x, EMPTY)`) adds the issues without one; a multi-valued field matches when any of
+        its values does."""
         if field.kind == "issuelinktype":
             return self.link_type_clause(field, values, positive)
         resolved = self.values.resolve(field, values)
@@ -258,10 +275,13 @@ class Compiler:
         return f"({any_value} AND NOT {matching})"
 
     def bind(self, values: tuple[Any, ...]) -> str:
+        """Add `values` to the parameters; the matching "?, ?, ..." placeholders."""
         self.params.extend(values)
         return ", ".join("?" for _ in values)
 
     def date_membership(self, field: Field, column: str, resolved: Resolved, positive: bool) -> str:
+        """= != IN NOT IN on a date field: each moment matches its whole minute (`created = "2026-11-10 09:00"` is
+        09:00:00-09:00:59, as in Jira); a date custom field matches its day."""
         ranges = []
         for moment in resolved.values:
             start = moment.replace(second=0, microsecond=0)
@@ -279,6 +299,9 @@ class Compiler:
     # -- ranges: > >= < <=
 
     def range_clause(self, field: Field, op: str, value: Value) -> str:
+        """> >= < <= on a field that takes ranges: dates (minute resolution), priority (by rank: `priority > Medium`
+        is higher than Medium), issue keys (within the key's project), numbers and durations. Raises JqlError for
+        other fields."""
         kind = field.kind
         if kind in DATE_COLUMNS or kind == "cf_date":
             moment = self.values.resolve(field, (value,)).values[0].replace(second=0, microsecond=0)
@@ -328,6 +351,10 @@ class Compiler:
     # -- text: ~ !~
 
     def text_clause(self, field: Field, op: str, value: Value | tuple[Value, ...]) -> str:
+        """~ and !~: the text match of jql_text.py (FTS5 for system fields and comments, our matcher for text custom
+        fields); `text ~` searches summary, description, environment, text custom fields and comments. Raises
+        JqlError for a function or a list as the value, and for what Jira refuses (an empty text, a leading
+        wildcard)."""
         if isinstance(value, Empty):
             sql = self.emptiness(field, empty=True)
             return f"NOT ({sql})" if op == "~" else sql
@@ -359,6 +386,8 @@ class Compiler:
         return sql if op == "~" else f"NOT {sql}"
 
     def match_sql(self, column: str, pattern: str) -> str:
+        """A `jql_text_match` call on `column`, behind LIKE pre-filters that every matching text passes (cheap, so
+        SQLite calls the Python matcher rarely)."""
         likes = []
         for hint in like_hints(pattern):
             likes.append(f"{column} LIKE ?")
@@ -367,6 +396,9 @@ class Compiler:
         return "(" + " AND ".join([*likes, f"{SQL_FUNCTION}({column}, ?)"]) + ")"
 
     def link_type_clause(self, field: Field, values: tuple[Value, ...], positive: bool) -> str:
+        """issueLinkType = != IN NOT IN: a link read as the phrase from this issue ("blocks", "is blocked by") or
+        of the named type (both directions). Raises JqlError for an unknown phrase or type, or a function as the
+        value."""
         conditions = []
         for value in values:
             if not isinstance(value, Literal_):
@@ -421,4 +453,3 @@ def compile_query(conn: sqlite3.Connection, query: Query, now: datetime, current
     where = compiler.where_sql()
     order = compiler.order_sql()
     return where, order, compiler.params
-

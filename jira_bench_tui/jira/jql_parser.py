@@ -1,4 +1,5 @@
-"""JQL text to a syntax tree: a tokenizer and a recursive-descent parser, with Jira's "Error in the JQL Query" messages.
+"""JQL text to a syntax tree: a tokenizer and a recursive-descent parser, with Jira's "Error in the JQL Query"
+messages.
 
 Grammar (keywords and field names case-insensitive):
     query   := [expr] [ORDER BY sortkey ("," sortkey)*]
@@ -6,8 +7,7 @@ Grammar (keywords and field names case-insensitive):
     term    := factor ((AND | "&&" | "&") factor)*
     factor  := (NOT | "!") factor | "(" expr ")" | clause
     clause  := field op value | field [NOT] IN list | field IS [NOT] (EMPTY | NULL)
-    value   := string | word | function | EMPTY | NULL ;  list := "(" value ("," value)* ")" | function
-"""
+    value   := string | word | function | EMPTY | NULL ;  list := "(" value ("," value)* ")" | function"""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ class Literal_:
 
 @dataclass(frozen=True)
 class Function:
+    """A function call written as a value, `membersOf("devs")`: its name as written and its arguments as text."""
+
     name: str
     args: tuple[str, ...]
     pos: int
@@ -66,6 +68,8 @@ class Function:
 
 @dataclass(frozen=True)
 class Empty:
+    """EMPTY or NULL written as a value (`assignee = EMPTY`, `IS NULL`)."""
+
     pos: int
 
 
@@ -74,12 +78,17 @@ Value = Literal_ | Function | Empty
 
 @dataclass(frozen=True)
 class FieldRef:
+    """A field name as the query wrote it (quotes removed), at offset `pos`; jql_fields.py resolves it."""
+
     name: str  # as written, quotes removed
     pos: int
 
 
 @dataclass(frozen=True)
 class Clause:
+    """`field op value`: `op` is one of = != > >= < <= ~ !~ in "not in" is "is not"; `value` is a tuple only for an
+    IN list written in parentheses."""
+
     field: FieldRef
     op: str  # = != > >= < <= ~ !~ in "not in" is "is not"
     value: Value | tuple[Value, ...]  # a tuple only for an IN list written in parentheses
@@ -88,16 +97,22 @@ class Clause:
 
 @dataclass(frozen=True)
 class Not:
+    """NOT (or !) applied to a node."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class And:
+    """Nodes joined by AND (&&, &); AND binds tighter than OR."""
+
     operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """Nodes joined by OR (||, |)."""
+
     operands: tuple[Node, ...]
 
 
@@ -106,12 +121,16 @@ Node = Clause | Not | And | Or
 
 @dataclass(frozen=True)
 class SortKey:
+    """One ORDER BY key; `descending` None means the field's default direction (docs/jql.md, "ORDER BY")."""
+
     field: FieldRef
     descending: bool | None  # None: the field's default direction
 
 
 @dataclass(frozen=True)
 class Query:
+    """A whole query: its condition (None: every issue), its ORDER BY keys, and the text it was parsed from."""
+
     where: Node | None
     order_by: tuple[SortKey, ...] = field(default_factory=tuple)
     text: str = ""
@@ -126,6 +145,7 @@ def where_in(text: str, pos: int) -> str:
 
 
 def syntax_error(text: str, message: str, pos: int) -> JqlError:
+    """Jira's syntax error: "Error in the JQL Query: <message> (line 1, character 9)", `pos` a 0-based offset."""
     return JqlError(f"Error in the JQL Query: {message} {where_in(text, pos)}")
 
 
@@ -176,6 +196,8 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
 
 
 class _Parser:
+    """Recursive descent over the tokens of one query (grammar in the module docstring), with Jira's messages."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = tokenize(text)
@@ -204,6 +226,8 @@ class _Parser:
         return self.tok.kind == keyword or self.is_word(keyword)
 
     def fail(self, expecting: str, extra: str = "") -> JqlError:
+        """Jira's "Expecting X but got 'y'." (or "... before the end of the query.") at the current token, `extra`
+        appended."""
         token = self.tok
         tail = f" {extra}" if extra else ""
         if token.kind == "eof":

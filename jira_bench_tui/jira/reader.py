@@ -18,6 +18,9 @@ from jira_bench_tui.jira.issue_load import ISSUE_JOINS
 
 
 class CommentRecord(TypedDict):
+    """A comment of an IssueRecord: author by display name, `created` as 2026-11-20T09:30:00.000+0000 (to the
+    second)."""
+
     id: str
     author: str | None  # display name
     body: str
@@ -25,6 +28,8 @@ class CommentRecord(TypedDict):
 
 
 class LinkRecord(TypedDict):
+    """A link of an IssueRecord, as read from that issue (`text` "blocks" or "is blocked by")."""
+
     id: str
     type: str  # link type name, e.g. "Blocks"
     direction: str  # "outward": this issue <outward text> other ("WEB-1 blocks WEB-2"); "inward": the reverse
@@ -33,6 +38,8 @@ class LinkRecord(TypedDict):
 
 
 class WorklogRecord(TypedDict):
+    """A worklog of an IssueRecord: author by display name, seconds spent, `started` as CommentRecord.created."""
+
     id: str
     author: str | None
     time_spent_seconds: int
@@ -172,6 +179,7 @@ class SqliteReader:
         self.close()
 
     async def get_issue(self, key: str) -> IssueRecord | None:
+        """The record of the issue with this key (any case), or None; read straight from the database."""
         row = self._rows(f"{_RECORD_SELECT} WHERE i.key = ?", [key.strip().upper()]).fetchone()
         return None if row is None else _RecordBatch(self.conn, [row[0]]).record(row)
 
@@ -181,6 +189,8 @@ class SqliteReader:
         return cursor.execute(sql, params)
 
     async def search_keys(self, jql: str, limit: int = 1000) -> list[str]:
+        """Keys of the issues matching `jql` in the query's order, at most `limit`, through the embedded JQL
+        (jql.search). Raises JiraReadError with Jira's message for a query Jira would refuse."""
         from jira_bench_tui.jira.jql import (  # imported late: the checks module imports this one
             JqlError,
             search,
@@ -200,6 +210,7 @@ class SqliteReader:
         return [keys[i] for i in ids if i in keys]
 
     async def snapshot(self) -> dict[str, IssueRecord]:
+        """Every issue by key: those `scope_jql` matches (in its order), else all, by project and number."""
         if self.scope_jql:
             keys = await self.search_keys(self.scope_jql, limit=1_000_000)
             if not keys:
@@ -352,6 +363,9 @@ class McpReader:
             raise JiraReadError(f"{tool} returned something that is not JSON: {text[:200]!r}") from exc
 
     async def get_issue(self, key: str) -> IssueRecord | None:
+        """The record of the issue with this key, from jira_get_issue (fields '*all', 100 comments) and
+        jira_get_worklog; None when the server says the issue does not exist, JiraReadError for any other
+        failure."""
         data, error = await self._call("jira_get_issue", {"issue_key": key.strip().upper(), "fields": "*all",
                                                           "comment_limit": 100, "include": "comments"})
         if error is not None:
@@ -373,6 +387,8 @@ class McpReader:
         return data
 
     async def search_keys(self, jql: str, limit: int = 1000) -> list[str]:
+        """Keys of the issues matching `jql`, paging jira_search 50 at a time (start_at and next_page_token, so
+        servers with either paging work); at most `limit`. Raises JiraReadError with the server's message."""
         keys: list[str] = []
         start_at, token = 0, None
         while len(keys) < limit:
@@ -397,6 +413,8 @@ class McpReader:
         return f"project in ({', '.join(keys)}) ORDER BY key ASC"
 
     async def snapshot(self) -> dict[str, IssueRecord]:
+        """Every issue in scope by key, one jira_get_issue each: `scope_jql`, else every project
+        jira_get_all_projects lists."""
         scope = await self._scope()
         result: dict[str, IssueRecord] = {}
         for key in await self.search_keys(scope, limit=1_000_000):

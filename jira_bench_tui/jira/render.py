@@ -117,6 +117,10 @@ class FieldSelection:
     @classmethod
     def parse(cls, fields: str | None, *, include: str | None = None, comment_limit: int = 10,
               comments_by_default: bool = False, with_browse_url: bool = True) -> FieldSelection:
+        """The selection of a `fields` string ("summary,status", "*all"; None or blank: DEFAULT_FIELDS, mcp-atlassian
+        0.23.1's default) and an `include` string ("transitions,changelog" or "all"). Field names are lower-cased and
+        aliases folded ("type" -> issuetype, "fixVersion" -> fixversions). `comments_by_default`: jira_get_issue shows
+        comments with the default fields, as 0.23.1 does; '*all' also adds the REST `url`."""
         text = (fields or DEFAULT_FIELDS).strip() or DEFAULT_FIELDS
         raw = {part.strip() for part in text.split(",") if part.strip()}
         everything = "*all" in raw or "*navigable" in raw
@@ -136,6 +140,7 @@ class FieldSelection:
                    with_url=everything)
 
     def wants(self, name: str) -> bool:
+        """Whether field `name` (lower case, folded as in parse) is to be shown."""
         return self.everything or name in self.names
 
 

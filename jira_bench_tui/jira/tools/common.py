@@ -41,6 +41,8 @@ class JiraContext:
     # ---- lookups ----
 
     def issue(self, key: str) -> sqlite3.Row:
+        """The ISSUE_SELECT row of the issue with this key (exact, as the key patterns require upper case);
+        ToolFailure with mcp-atlassian's "Issue KEY not found" otherwise."""
         row = issue_row_by_key(self.site, key)
         if row is None:
             raise ToolFailure(f"Issue {key} not found. Verify the issue key and project access.")
@@ -64,6 +66,7 @@ class JiraContext:
         return simplified_issue(self.site, issue_rows(self.site, [issue_id])[issue_id], sel)
 
     def project(self, key: str) -> sqlite3.Row:
+        """The project row with this key (any case); ToolFailure listing the known keys otherwise."""
         row = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE", (key,)).fetchone()
         if row is None:
             known = ", ".join(r[0] for r in self.conn.execute("SELECT key FROM projects ORDER BY key"))
@@ -109,11 +112,14 @@ class JiraContext:
         self.touch(issue_id)
 
     def touch(self, issue_id: int) -> None:
+        """Set the issue's `updated` to now (every write does, as in Jira)."""
         self.conn.execute("UPDATE issues SET updated = ? WHERE id = ?", (self.now_stored, issue_id))
 
 
 @dataclass(frozen=True)
 class ChangeItem:
+    """One item of a changelog entry, as Jira's changelog API names it: the field, its old and new id and text."""
+
     field: str
     from_id: str | None
     from_string: str | None
@@ -137,10 +143,14 @@ class ToolDef:
 
     @property
     def short_name(self) -> str:
+        """The name without its `jira_` prefix, as mcp-atlassian's error texts name a tool ("Error calling tool
+        'get_issue'")."""
         return self.name.removeprefix("jira_")
 
     @property
     def input_schema(self) -> dict[str, Any]:
+        """The JSON schema the MCP client sees: the listed properties, those without a default required, no others
+        allowed (mcp-atlassian 0.23.1's `additionalProperties: false`)."""
         required = [name for name, spec in self.properties.items() if "default" not in spec]
         schema: dict[str, Any] = {"additionalProperties": False, "properties": self.properties, "type": "object"}
         if required:

@@ -27,6 +27,8 @@ SYSTEM_FIELDS = {
 
 
 def normal_name(name: str) -> str:
+    """A field key folded for matching: lower case, letters and digits only ("Fix Versions", "fix_versions" ->
+    "fixversions")."""
     return _NORMAL.sub("", name.lower())
 
 
@@ -83,6 +85,10 @@ class FieldWriter:
         return old
 
     def apply(self, fields: dict[str, Any], *, allow_resolution: bool = False) -> None:
+        """Write `fields` (system fields by id or name, custom fields by id or name, "story points" too) and collect
+        the changelog items in `self.items`. Unknown keys are dropped, or an error with the `unknown_fields` quirk,
+        as in mcp-atlassian 0.23.1; ToolFailure with Jira's message for a value Jira refuses. `allow_resolution`
+        leaves a resolution to the transition that carries it."""
         customs = {normal_name(r["id"]): r for r in self.conn.execute("SELECT * FROM fields WHERE custom = 1")}
         customs.update({normal_name(r["name"]): r for r in self.conn.execute("SELECT * FROM fields WHERE custom = 1")})
         unknown = []

@@ -20,6 +20,8 @@ from jira_bench_tui.jira.tools.issue_fields import FieldWriter, normal_name
 
 
 def get_transitions(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_transitions`: the transitions available from the issue's status, [{"id": 21, "name": ...}] (with
+    "to_status" under the `transitions_to_status` quirk)."""
     row = ctx.issue(args["issue_key"])
     transitions = load_transitions(ctx.site, row["workflow_id"], row["status_id"])
     return transition_dicts(transitions, ctx.quirks.transitions_show_target)
@@ -41,6 +43,10 @@ def _choose(ctx: JiraContext, row: Any, wanted: str) -> Any:
 
 
 def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_transition_issue`: move the issue through an available transition (by id; by name too under the
+    `transition_by_name` quirk), setting the resolution on the way to done (given one, else Done) and clearing it on
+    the way back; other `fields` and a `comment` are applied with it. {"message", "issue"}; ToolFailure listing the
+    available transitions for one that is not."""
     row = ctx.issue(args["issue_key"])
     chosen = _choose(ctx, row, str(args["transition_id"]))
     fields = dict(json_arg("fields", args.get("fields"), example='{"resolution": {"name": "Done"}}'))

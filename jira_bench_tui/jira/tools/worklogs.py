@@ -30,6 +30,10 @@ def _seconds(name: str, text: str) -> int:
 
 
 def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_add_worklog`: log `time_spent` (a Jira duration: 1d = 8h) as the current user, started now or at
+    `started`; the remaining estimate is set when given, else reduced by the time spent (Jira's "adjust
+    automatically"). {"message", "worklog"}, the worklog as jira_get_worklog shows it plus which estimates were
+    set."""
     row = ctx.issue(args["issue_key"])
     spent = _seconds("time_spent", args["time_spent"])
     started = ctx.now_stored
@@ -65,6 +69,7 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def get_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_worklog`: {"worklogs": [...]} of the issue, by start time, as mcp-atlassian 0.23.1 shows them."""
     row = ctx.issue(args["issue_key"])
     return {"worklogs": [worklog_dict(w) for w in load_worklogs(ctx.site, row["id"])]}
 
