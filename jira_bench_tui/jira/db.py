@@ -197,7 +197,7 @@ def resolve_user(conn: sqlite3.Connection, ref: str) -> sqlite3.Row | None:
         "SELECT * FROM users WHERE lower(email) = lower(?)",
         "SELECT * FROM users WHERE lower(display_name) = lower(?) ORDER BY active DESC, account_id",
     ):
-        row = conn.execute(sql, (text,)).fetchone()
+        row: sqlite3.Row | None = conn.execute(sql, (text,)).fetchone()
         if row is not None:
             return row
     return None

@@ -50,7 +50,8 @@ def issue_rows(site: Site, issue_ids: list[int]) -> dict[int, sqlite3.Row]:
 
 def issue_row_by_key(site: Site, key: str) -> sqlite3.Row | None:
     """The ISSUE_SELECT row of the issue with this key (exact, upper-case), or None."""
-    return site.conn.execute(f"{ISSUE_SELECT} WHERE i.key = ?", (key,)).fetchone()
+    row: sqlite3.Row | None = site.conn.execute(f"{ISSUE_SELECT} WHERE i.key = ?", (key,)).fetchone()
+    return row
 
 
 def transition_rows(site: Site, workflow_id: int, status_id: int) -> list[sqlite3.Row]:

@@ -217,6 +217,10 @@ class _Parser:
             self.i += 1
         return token
 
+    def at(self, kind: TokenKind) -> bool:
+        """Whether the current token is of `kind` (a method, so that type checkers do not narrow across advance())."""
+        return self.tok.kind == kind
+
     def is_word(self, *words: str) -> bool:
         """Whether the current token is one of `words` (lower-case), written as a word in any case."""
         return self.tok.kind == "word" and self.tok.text.lower() in words
@@ -238,13 +242,13 @@ class _Parser:
 
     def parse(self) -> Query:
         where: Node | None = None
-        if self.tok.kind != "eof" and not self.is_word("order"):
+        if not self.at("eof") and not self.is_word("order"):
             where = self.expr()
         order: tuple[SortKey, ...] = ()
         if self.is_word("order"):
             order = self.order_by()
-        if self.tok.kind != "eof":
-            if where is not None and self.tok.kind == "rparen":
+        if not self.at("eof"):
+            if where is not None and self.at("rparen"):
                 raise syntax_error(self.text, "Unexpected ')'.", self.tok.pos)
             raise self.fail("either 'OR' or 'AND'")
         return Query(where=where, order_by=order, text=self.text)
@@ -266,7 +270,7 @@ class _Parser:
 
     def factor(self) -> Node:
         """factor := NOT factor | "(" expr ")" | clause, at most MAX_DEPTH deep."""
-        if self.is_keyword("not") or self.tok.kind == "lparen":
+        if self.is_keyword("not") or self.at("lparen"):
             self.depth += 1
             if self.depth > MAX_DEPTH:
                 raise syntax_error(self.text, f"The query nests more than {MAX_DEPTH} levels deep.", self.tok.pos)
@@ -277,10 +281,10 @@ class _Parser:
         return self.clause()
 
     def _nested_factor(self) -> Node:
-        if self.tok.kind == "lparen":
+        if self.at("lparen"):
             self.advance()
             inner = self.expr()
-            if self.tok.kind != "rparen":
+            if not self.at("rparen"):
                 raise self.fail("')'")
             self.advance()
             return inner
@@ -341,7 +345,7 @@ class _Parser:
             if lowered in _KEYWORDS - {"asc", "desc", "by"}:
                 raise self._value_error()
             self.advance()
-            if self.tok.kind == "lparen":
+            if self.at("lparen"):
                 return self.function_call(token)
             return Literal_(token.text, False, token.pos)
         raise self._value_error()
@@ -358,32 +362,32 @@ class _Parser:
     def function_call(self, name: Token) -> Function:
         self.advance()  # (
         args: list[str] = []
-        while self.tok.kind != "rparen":
+        while not self.at("rparen"):
             token = self.tok
             if token.kind in ("word", "string"):
                 args.append(token.text)
                 self.advance()
             else:
                 raise self.fail("a function argument or ')'")
-            if self.tok.kind == "comma":
+            if self.at("comma"):
                 self.advance()
-            elif self.tok.kind != "rparen":
+            elif not self.at("rparen"):
                 raise self.fail("',' or ')'")
         self.advance()
         return Function(name.text, tuple(args), name.pos)
 
     def list_value(self) -> Value | tuple[Value, ...]:
-        if self.tok.kind == "lparen":
+        if self.at("lparen"):
             self.advance()
             values = [self.value()]
-            while self.tok.kind == "comma":
+            while self.at("comma"):
                 self.advance()
                 values.append(self.value())
-            if self.tok.kind != "rparen":
+            if not self.at("rparen"):
                 raise self.fail("')'")
             self.advance()
             return tuple(values)
-        if self.tok.kind == "word" and self.tokens[self.i + 1].kind == "lparen":
+        if self.at("word") and self.tokens[self.i + 1].kind == "lparen":
             return self.value()
         raise self.fail("'('")
 
@@ -393,13 +397,13 @@ class _Parser:
             raise self.fail("'BY'")
         self.advance()
         keys = [self.sort_key()]
-        while self.tok.kind == "comma":
+        while self.at("comma"):
             self.advance()
             keys.append(self.sort_key())
         return tuple(keys)
 
     def sort_key(self) -> SortKey:
-        if self.tok.kind == "eof":
+        if self.at("eof"):
             raise self.fail("a field name")
         field_ref = self.field_ref()
         descending: bool | None = None

@@ -384,7 +384,8 @@ class McpReader:
         data, error = await self._call("jira_search", arguments)
         if error is not None:
             raise JiraReadError(error)
-        return data
+        page: dict[str, Any] = data
+        return page
 
     async def search_keys(self, jql: str, limit: int = 1000) -> list[str]:
         """Keys of the issues matching `jql`, paging jira_search 50 at a time (start_at and next_page_token, so

@@ -96,7 +96,7 @@ class JiraTool(Tool):
     """An MCP tool whose schema is written by hand (mcp-atlassian's, exactly) and whose errors read like its own."""
 
     @property
-    def output_schema(self) -> dict[str, Any] | None:  # type: ignore[override]
+    def output_schema(self) -> dict[str, Any] | None:
         """{"result": string}, the wrapped-result schema FastMCP gives mcp-atlassian's tools (they return JSON
         text)."""
         return RESULT_SCHEMA

@@ -153,7 +153,7 @@ def _date_arg(name: str, value: str) -> str:
 
 def _new_state(ctx: JiraContext, sprint: Any, wanted: str, dates: dict[str, str | None]) -> str:
     """Check a state change the way Jira's agile API does: future -> active (start), active -> closed (complete)."""
-    current = sprint["state"]
+    current: str = sprint["state"]
     if wanted == current:
         return current
     label = f"Sprint {sprint['id']} ('{sprint['name']}')"

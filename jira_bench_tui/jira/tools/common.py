@@ -67,7 +67,8 @@ class JiraContext:
 
     def project(self, key: str) -> sqlite3.Row:
         """The project row with this key (any case); ToolFailure listing the known keys otherwise."""
-        row = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE", (key,)).fetchone()
+        row: sqlite3.Row | None = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE",
+                                                    (key,)).fetchone()
         if row is None:
             known = ", ".join(r[0] for r in self.conn.execute("SELECT key FROM projects ORDER BY key"))
             raise ToolFailure(f"Project '{key}' not found (known projects: {known}).")
@@ -77,7 +78,8 @@ class JiraContext:
         """A user by account id, then email, then display name (case-insensitive), as mcp-atlassian resolves."""
         ref = ref.strip()
         for column in ("account_id", "email", "display_name"):
-            row = self.conn.execute(f"SELECT * FROM users WHERE {column} = ? COLLATE NOCASE", (ref,)).fetchone()
+            row: sqlite3.Row | None = self.conn.execute(f"SELECT * FROM users WHERE {column} = ? COLLATE NOCASE",
+                                                        (ref,)).fetchone()
             if row is not None:
                 return row
         return None
