@@ -1,5 +1,6 @@
-"""The embedded Jira's SQLite database: build one from a fixture, cache it as a template, copy it per trial, open it,
-and look up users, issues and projects the way the MCP tools need."""
+"""The embedded Jira's database file, from fixture to open connection: build it from a fixture (checking every
+reference, naming the first bad one), cache it as a template per fixture content, copy it per trial, open it and
+read its clock; plus the timestamp form it stores and the user lookup mcp-atlassian does."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira.durations import parse_duration
-from jira_bench_tui.jira.fixture import CustomFieldSpec, Fixture, IssueSpec, SprintSpec
+from jira_bench_tui.jira.fixture import CustomFieldSpec, Fixture, IssueSpec, SprintSpec, WorklogSpec
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 BUILD_VERSION = "1"  # bump when the way a fixture becomes a database changes, so cached templates are rebuilt
@@ -196,20 +197,10 @@ def resolve_user(conn: sqlite3.Connection, ref: str) -> sqlite3.Row | None:
         "SELECT * FROM users WHERE lower(email) = lower(?)",
         "SELECT * FROM users WHERE lower(display_name) = lower(?) ORDER BY active DESC, account_id",
     ):
-        row = conn.execute(sql, (text,)).fetchone()
+        row: sqlite3.Row | None = conn.execute(sql, (text,)).fetchone()
         if row is not None:
             return row
     return None
-
-
-def issue_by_key(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
-    """The issue row with this key (case-insensitive), or None."""
-    return conn.execute("SELECT * FROM issues WHERE key = ?", (str(key).strip().upper(),)).fetchone()
-
-
-def project_by_key(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
-    """The project row with this key (case-insensitive), or None."""
-    return conn.execute("SELECT * FROM projects WHERE key = ?", (str(key).strip().upper(),)).fetchone()
 
 
 # ---------------------------------------------------------------- building
@@ -630,56 +621,85 @@ class _Builder:
         return [p.key for p in self.fx.projects]
 
     def _insert_issue(self, index: int, spec: IssueSpec, key: str) -> None:
+        """Insert one issue and its labels, components, versions, sprints, comments, worklogs and watchers."""
         place = f"issues[{index}] ({key})"
         project_key = key.rsplit("-", 1)[0]
-        project_id = self.projects[project_key.lower()]
-        workflow = self.project_workflow[project_key.lower()]
         type_id, level = self.named(self.issue_types, spec.type, f"{place}.type", "issue type")
         if type_id not in self.project_types[project_key.lower()]:
             raise FixtureError(f"{place}.type: issue type '{spec.type}' is not used in project {project_key}")
         parent_id = self._parent(spec, level, place)
-        if spec.status is None:
-            status_id = self.workflow_initial[workflow]
-        else:
-            status_id = self.named(self.statuses, spec.status, f"{place}.status", "status")
-            if status_id not in self.workflow_statuses[workflow]:
-                raise FixtureError(f"{place}.status: status '{spec.status}' is not in the workflow of {project_key}")
+        status_id = self._issue_status(spec, project_key, place)
         created = self.timestamp(spec.created, f"{place}.created") if spec.created else format_timestamp(self.now)
         updated = self.timestamp(spec.updated, f"{place}.updated") if spec.updated else created
         if updated < created:
             raise FixtureError(f"{place}.updated: {updated} is before created {created}")
+        resolution_id, resolution_date = self._issue_resolution(spec, status_id, updated, place)
+        priority_id = self.named(self.priorities, spec.priority, f"{place}.priority", "priority") if spec.priority else None
+        reporter = self.user(spec.reporter, f"{place}.reporter") if spec.reporter else self.user(
+            self.fx.current_user, "current_user")
+        original, remaining, worklogs = self._time_tracking(spec, place)
+        issue_id = self.issue_ids[key]
+        self.insert(
+            "issues", id=issue_id, key=key, project_id=self.projects[project_key.lower()],
+            num=int(key.rsplit("-", 1)[1]), issue_type_id=type_id, summary=spec.summary,
+            description=spec.description, environment=spec.environment, status_id=status_id,
+            priority_id=priority_id, resolution_id=resolution_id, resolution_date=resolution_date,
+            assignee_id=self.user(spec.assignee, f"{place}.assignee"), reporter_id=reporter, creator_id=reporter,
+            parent_id=parent_id, due_date=self.date(spec.due_date, f"{place}.due_date"), created=created,
+            updated=updated, orig_estimate_s=original, remaining_estimate_s=remaining,
+            time_spent_s=sum(seconds for _worklog, seconds in worklogs),
+            custom_fields=json.dumps(self._custom_values(spec, place), sort_keys=True),
+        )
+        self._insert_labels(issue_id, spec, place)
+        self._insert_project_items(issue_id, spec, project_key, place)
+        self._insert_sprints(issue_id, spec, place)
+        self._insert_comments(issue_id, spec, updated, place)
+        self._insert_worklogs(issue_id, worklogs, updated, place)
+        self._insert_watchers(issue_id, spec, place)
+
+    def _issue_status(self, spec: IssueSpec, project_key: str, place: str) -> int:
+        """The issue's status id: the one named, which must be in its project's workflow, else the initial one."""
+        workflow = self.project_workflow[project_key.lower()]
+        if spec.status is None:
+            return self.workflow_initial[workflow]
+        status_id: int = self.named(self.statuses, spec.status, f"{place}.status", "status")
+        if status_id not in self.workflow_statuses[workflow]:
+            raise FixtureError(f"{place}.status: status '{spec.status}' is not in the workflow of {project_key}")
+        return status_id
+
+    def _issue_resolution(self, spec: IssueSpec, status_id: int, updated: str,
+                          place: str) -> tuple[int | None, str | None]:
+        """(resolution id, resolution date): the one named, else 'Done' (or the first) for a done-category status;
+        resolved at `resolved`, else when last updated."""
         resolution_id = None
-        resolution_date = None
         if spec.resolution is not None:
             resolution_id = self.named(self.resolutions, spec.resolution, f"{place}.resolution", "resolution")
         elif self.status_category[status_id] == "done":
             resolution_id = self.resolutions.get("done") or next(iter(self.resolutions.values()), None)
-        if resolution_id is not None:
-            resolution_date = self.timestamp(spec.resolved, f"{place}.resolved") if spec.resolved else updated
-        priority_id = self.named(self.priorities, spec.priority, f"{place}.priority", "priority") if spec.priority else None
-        reporter = self.user(spec.reporter, f"{place}.reporter") if spec.reporter else self.user(
-            self.fx.current_user, "current_user")
+        if resolution_id is None:
+            return None, None
+        return resolution_id, self.timestamp(spec.resolved, f"{place}.resolved") if spec.resolved else updated
+
+    def _time_tracking(self, spec: IssueSpec,
+                       place: str) -> tuple[int | None, int | None, list[tuple[WorklogSpec, int]]]:
+        """(original estimate, remaining estimate, worklogs with their seconds); without a remaining estimate, the
+        remaining is the original less the time logged."""
         original = self.duration(spec.original_estimate, f"{place}.original_estimate")
         remaining = self.duration(spec.remaining_estimate, f"{place}.remaining_estimate")
         worklogs = [(w, self.duration(w.time_spent, f"{place}.worklogs[{i}].time_spent") or 0)
                     for i, w in enumerate(spec.worklogs)]
-        spent = sum(seconds for _w, seconds in worklogs)
         if remaining is None and original is not None:
-            remaining = max(0, original - spent)
-        issue_id = self.issue_ids[key]
-        self.insert(
-            "issues", id=issue_id, key=key, project_id=project_id, num=int(key.rsplit("-", 1)[1]),
-            issue_type_id=type_id, summary=spec.summary, description=spec.description, environment=spec.environment,
-            status_id=status_id, priority_id=priority_id, resolution_id=resolution_id, resolution_date=resolution_date,
-            assignee_id=self.user(spec.assignee, f"{place}.assignee"), reporter_id=reporter, creator_id=reporter,
-            parent_id=parent_id, due_date=self.date(spec.due_date, f"{place}.due_date"), created=created,
-            updated=updated, orig_estimate_s=original, remaining_estimate_s=remaining, time_spent_s=spent,
-            custom_fields=json.dumps(self._custom_values(spec, place), sort_keys=True),
-        )
+            remaining = max(0, original - sum(seconds for _worklog, seconds in worklogs))
+        return original, remaining, worklogs
+
+    def _insert_labels(self, issue_id: int, spec: IssueSpec, place: str) -> None:
         for label in dict.fromkeys(spec.labels):
             if not label or re.search(r"\s", label):
                 raise FixtureError(f"{place}.labels: '{label}' is not a label (labels have no spaces)")
             self.insert("issue_labels", issue_id=issue_id, label=label)
+
+    def _insert_project_items(self, issue_id: int, spec: IssueSpec, project_key: str, place: str) -> None:
+        """The issue's components and fix/affected versions, each once (names compare case-insensitively)."""
         for name in {c.lower(): c for c in reversed(spec.components)}.values():
             cid = self._project_item(self.components, project_key, name, f"{place}.components", "component")
             self.insert("issue_components", issue_id=issue_id, component_id=cid)
@@ -688,11 +708,16 @@ class _Builder:
             for name in {v.lower(): v for v in reversed(names)}.values():
                 vid = self._project_item(self.versions, project_key, name, f"{place}.{field}", "version")
                 self.insert("issue_versions", issue_id=issue_id, version_id=vid, kind=kind)
+
+    def _insert_sprints(self, issue_id: int, spec: IssueSpec, place: str) -> None:
         for sindex, ref in enumerate(spec.sprints):
             sid = self.sprint(ref, f"{place}.sprints[{sindex}]")
             if self.conn.execute("SELECT 1 FROM sprint_issues WHERE sprint_id=? AND issue_id=?",
                                  (sid, issue_id)).fetchone() is None:
                 self.insert("sprint_issues", sprint_id=sid, issue_id=issue_id)
+
+    def _insert_comments(self, issue_id: int, spec: IssueSpec, updated: str, place: str) -> None:
+        """The issue's comments, numbered across the site; undated ones were written when it was last updated."""
         for cindex, comment in enumerate(spec.comments):
             cplace = f"{place}.comments[{cindex}]"
             author = self.user(comment.author, f"{cplace}.author")
@@ -700,6 +725,10 @@ class _Builder:
             self.insert("comments", id=self.next_comment_id, issue_id=issue_id, author_id=author, body=comment.body,
                         created=when, updated=when, update_author_id=author)
             self.next_comment_id += 1
+
+    def _insert_worklogs(self, issue_id: int, worklogs: list[tuple[WorklogSpec, int]], updated: str,
+                         place: str) -> None:
+        """The issue's worklogs with their seconds, numbered across the site; undated ones started at `updated`."""
         for windex, (worklog, seconds) in enumerate(worklogs):
             wplace = f"{place}.worklogs[{windex}]"
             author = self.user(worklog.author, f"{wplace}.author")
@@ -708,6 +737,8 @@ class _Builder:
                         comment=worklog.comment, started=started, time_spent_s=seconds, created=started,
                         updated=started)
             self.next_worklog_id += 1
+
+    def _insert_watchers(self, issue_id: int, spec: IssueSpec, place: str) -> None:
         for windex, ref in enumerate(dict.fromkeys(spec.watchers)):
             account = self.user(ref, f"{place}.watchers[{windex}]")
             self.conn.execute("INSERT OR IGNORE INTO watchers(issue_id, account_id) VALUES (?, ?)", (issue_id, account))

@@ -1,9 +1,9 @@
-"""The JSON fixture format: a whole Jira (users, projects, workflows, issues...) described by names, validated by pydantic.
+"""The JSON fixture format: a whole Jira (users, projects, workflows, issues...) described by names, validated by
+pydantic.
 
 Everything refers to other things by name (users by email, account id or display name; statuses, types, versions by
-name), so a fixture reads like the Jira it describes. Defaults give a standard software Jira, so a fixture can be small.
-This module only defines and validates the format; `db.py` builds a database from it.
-"""
+name), so a fixture reads like the Jira it describes. Defaults give a standard software Jira, so a fixture can be
+small. This module only defines and validates the format; `db.py` builds a database from it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ class _Model(BaseModel):
 
 
 class UserSpec(_Model):
+    """A user: `display_name` and `email` (both ways to refer to them elsewhere), optional `account_id` (else
+    made from the email, 24 hex digits like Jira Cloud's), `groups` (for `membersOf()`), and whether they are
+    `active`."""
+
     account_id: str | None = None  # generated from the email when absent
     display_name: str
     email: str
@@ -26,11 +30,17 @@ class UserSpec(_Model):
 
 
 class StatusSpec(_Model):
+    """A status and its category: `new` (To Do), `indeterminate` (In Progress) or `done`, as Jira's status
+    categories."""
+
     name: str
     category: Literal["new", "indeterminate", "done"]
 
 
 class TransitionSpec(_Model):
+    """A workflow transition, as Jira's GET /issue/{key}/transitions lists it: `id` (what jira_transition_issue
+    takes), `name`, the statuses it leaves `from` (none: a global transition) and the status it goes `to`."""
+
     id: int
     name: str
     # Statuses this transition leaves from; empty = a global transition (from any status except its target).
@@ -43,12 +53,16 @@ class TransitionSpec(_Model):
 
 
 class WorkflowSpec(_Model):
+    """A workflow: the `initial` status of new issues and the transitions between statuses, by name."""
+
     name: str
     initial: str
     transitions: list[TransitionSpec]
 
 
 class IssueTypeSpec(_Model):
+    """An issue type and its Jira hierarchy `level`: 1 epic, 0 standard, -1 sub-task (`subtask: true`)."""
+
     name: str
     subtask: bool = False
     level: Literal[-1, 0, 1] = 0  # -1 sub-task, 0 standard, 1 epic
@@ -56,12 +70,17 @@ class IssueTypeSpec(_Model):
 
 
 class LinkTypeSpec(_Model):
+    """An issue link type with its two phrases: Blocks, `outward` "blocks", `inward` "is blocked by"."""
+
     name: str
     inward: str
     outward: str
 
 
 class CustomFieldSpec(_Model):
+    """A custom field: `id` as Jira writes it (`customfield_10016`), `name`, value `type`, and for `option` fields
+    the allowed `options`."""
+
     id: str  # e.g. customfield_10016
     name: str
     type: Literal["number", "string", "option", "array", "date", "user"] = "string"
@@ -69,12 +88,16 @@ class CustomFieldSpec(_Model):
 
 
 class ComponentSpec(_Model):
+    """A project component, with an optional `lead` (a user reference)."""
+
     name: str
     description: str | None = None
     lead: str | None = None  # a user reference
 
 
 class VersionSpec(_Model):
+    """A project version (release): dates as YYYY-MM-DD, `released` and `archived` flags."""
+
     name: str
     description: str | None = None
     start_date: str | None = None  # YYYY-MM-DD
@@ -84,6 +107,9 @@ class VersionSpec(_Model):
 
 
 class ProjectSpec(_Model):
+    """A project: `key` (upper case, e.g. WEB), `name`, its `workflow` by name, the issue types it allows (None:
+    all), its components and versions."""
+
     key: str = Field(pattern=r"^[A-Z][A-Z0-9_]+$")
     name: str
     description: str | None = None
@@ -96,6 +122,9 @@ class ProjectSpec(_Model):
 
 
 class SprintSpec(_Model):
+    """A sprint of a board: `state` future, active or closed, optional dates (ISO date-time or date) and goal; `id`
+    is numbered when absent."""
+
     id: int | None = None
     name: str
     state: Literal["future", "active", "closed"]
@@ -106,6 +135,8 @@ class SprintSpec(_Model):
 
 
 class BoardSpec(_Model):
+    """An agile board of one project, scrum or kanban, with its sprints; `id` is numbered when absent."""
+
     id: int | None = None
     name: str
     type: Literal["scrum", "kanban"] = "scrum"
@@ -114,12 +145,17 @@ class BoardSpec(_Model):
 
 
 class CommentSpec(_Model):
+    """A comment on an issue: its `author` (a user reference), Markdown `body`, and when it was `created`."""
+
     author: str
     body: str  # Markdown
     created: str | None = None  # ISO datetime; defaults to the issue's updated time
 
 
 class WorklogSpec(_Model):
+    """Work logged on an issue: `author`, `time_spent` as a Jira duration ("1h 30m", "2d": 1d = 8h), when it
+    `started`."""
+
     author: str
     time_spent: str  # Jira duration: "1h 30m", "2d"
     started: str | None = None
@@ -127,6 +163,10 @@ class WorklogSpec(_Model):
 
 
 class IssueSpec(_Model):
+    """An issue, everything by name: `type`, `status` (None: the workflow's initial one), users by email, account id
+    or display name, components and versions of its project, sprints by name or id, custom fields by id or name, its
+    comments, worklogs and watchers. `key` None takes the project's next number."""
+
     key: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]+-\d+$")  # None = next number in its project
     project: str | None = None  # needed only when key is None
     type: str

@@ -15,6 +15,7 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "fixtures"
 
 
 def builtin_fixture_names() -> list[str]:
+    """The names of the built-in fixtures (jira/fixtures/NAME.json), sorted: what `builtin:NAME` may name."""
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.json"))
 
 

@@ -1,28 +1,27 @@
 """A parsed JQL query to one SQL statement over schema.sql: each clause becomes a condition (EXISTS subqueries for
-multi-valued fields), each value is checked against the database the way Jira checks it, ORDER BY keys become
-SQL sort expressions. Issues are the alias `i`."""
+multi-valued fields), each ORDER BY key a sort expression. Issues are the alias `i`.
+
+Field names are resolved by `jql_fields.py`, values (literals and function calls) by `jql_values.py`; this module
+only writes SQL."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from jira_bench_tui.jira.durations import parse_duration
-from jira_bench_tui.jira.jql_dates import (
-    DATE_FUNCTIONS,
-    INVALID_DATE,
-    DateValueError,
-    evaluate_date_function,
-    parse_date_value,
+from jira_bench_tui.jira.jql_fields import (
+    KIND_OPERATORS,
+    RANGE,
+    Field,
+    FieldResolver,
 )
+from jira_bench_tui.jira.jql_functions import FUNCTIONS, FunctionRegistry
+from jira_bench_tui.jira.jql_lookups import link_condition, no_value
 from jira_bench_tui.jira.jql_parser import (
     And,
     Clause,
     Empty,
-    FieldRef,
     Function,
     JqlError,
     Literal_,
@@ -40,61 +39,8 @@ from jira_bench_tui.jira.jql_text import (
     fts_query,
     like_hints,
 )
+from jira_bench_tui.jira.jql_values import Resolved, ValueResolver
 
-EQUALITY = frozenset({"=", "!=", "in", "not in", "is", "is not"})
-RANGE = frozenset({">", ">=", "<", "<="})
-TEXT = frozenset({"~", "!~", "is", "is not"})
-
-# JQL clause names (lower-case) -> the kind of field they search.
-SYSTEM_CLAUSES: dict[str, str] = {
-    "project": "project", "key": "key", "issuekey": "key", "id": "key", "issue": "key",
-    "summary": "summary", "description": "description", "environment": "environment", "comment": "comment",
-    "text": "text", "status": "status", "statuscategory": "statuscategory", "priority": "priority",
-    "type": "issuetype", "issuetype": "issuetype", "assignee": "assignee", "reporter": "reporter",
-    "creator": "creator", "labels": "labels", "label": "labels", "component": "component",
-    "fixversion": "fixversion", "affectedversion": "affectedversion", "sprint": "sprint", "parent": "parent",
-    "epic link": "epiclink", "created": "created", "createddate": "created", "updated": "updated",
-    "updateddate": "updated", "resolved": "resolutiondate", "resolutiondate": "resolutiondate",
-    "duedate": "duedate", "due": "duedate", "resolution": "resolution", "watcher": "watcher",
-    "watchers": "watcher", "issuelinktype": "issuelinktype", "rank": "rank",
-    "worklogauthor": "worklogauthor", "worklogdate": "worklogdate", "timespent": "timespent",
-    "originalestimate": "originalestimate", "timeoriginalestimate": "originalestimate",
-    "remainingestimate": "remainingestimate", "timeestimate": "remainingestimate",
-}
-KIND_OPERATORS: dict[str, frozenset[str]] = {
-    "project": EQUALITY, "key": EQUALITY | RANGE, "summary": TEXT, "description": TEXT, "environment": TEXT,
-    "comment": TEXT, "text": frozenset({"~", "!~"}), "status": EQUALITY, "statuscategory": EQUALITY,
-    "priority": EQUALITY | RANGE, "issuetype": EQUALITY, "assignee": EQUALITY, "reporter": EQUALITY,
-    "creator": EQUALITY, "labels": EQUALITY, "component": EQUALITY, "fixversion": EQUALITY,
-    "affectedversion": EQUALITY, "sprint": EQUALITY, "parent": EQUALITY, "epiclink": EQUALITY,
-    "created": EQUALITY | RANGE, "updated": EQUALITY | RANGE, "resolutiondate": EQUALITY | RANGE,
-    "duedate": EQUALITY | RANGE, "resolution": EQUALITY, "watcher": EQUALITY, "issuelinktype": EQUALITY,
-    "rank": frozenset(), "cf_number": EQUALITY | RANGE, "cf_string": TEXT, "cf_option": EQUALITY,
-    "cf_array": EQUALITY, "cf_date": EQUALITY | RANGE, "cf_user": EQUALITY,
-    "worklogauthor": EQUALITY, "worklogdate": EQUALITY | RANGE, "timespent": EQUALITY | RANGE,
-    "originalestimate": EQUALITY | RANGE, "remainingestimate": EQUALITY | RANGE,
-}
-KIND_FUNCTIONS: dict[str, frozenset[str]] = {
-    "assignee": frozenset({"currentuser", "membersof"}), "reporter": frozenset({"currentuser", "membersof"}),
-    "creator": frozenset({"currentuser", "membersof"}), "watcher": frozenset({"currentuser", "membersof"}),
-    "cf_user": frozenset({"currentuser", "membersof"}), "worklogauthor": frozenset({"currentuser", "membersof"}),
-    "worklogdate": frozenset(DATE_FUNCTIONS),
-    "created": frozenset(DATE_FUNCTIONS), "updated": frozenset(DATE_FUNCTIONS),
-    "resolutiondate": frozenset(DATE_FUNCTIONS), "duedate": frozenset(DATE_FUNCTIONS),
-    "cf_date": frozenset(DATE_FUNCTIONS),
-    "sprint": frozenset({"opensprints", "closedsprints", "futuresprints"}),
-    "fixversion": frozenset({"releasedversions", "unreleasedversions"}),
-    "affectedversion": frozenset({"releasedversions", "unreleasedversions"}),
-    "issuetype": frozenset({"standardissuetypes", "subtaskissuetypes"}),
-    "key": frozenset({"linkedissues"}),
-}
-ALL_FUNCTIONS = frozenset().union(*KIND_FUNCTIONS.values())
-FUNCTION_ARITY: dict[str, tuple[int, int]] = {
-    "currentuser": (0, 0), "membersof": (1, 1), "opensprints": (0, 0), "closedsprints": (0, 0),
-    "futuresprints": (0, 0), "releasedversions": (0, 1), "unreleasedversions": (0, 1),
-    "standardissuetypes": (0, 0), "subtaskissuetypes": (0, 0), "linkedissues": (1, 2), "now": (0, 0),
-    "currentlogin": (0, 0), "lastlogin": (0, 0),
-}
 # Sorting: the SQL expression per kind; None = Jira refuses to sort by it.
 ORDER_EXPRESSIONS: dict[str, str | None] = {
     "project": "(SELECT p.key FROM projects p WHERE p.id = i.project_id)",
@@ -132,27 +78,7 @@ WORKLOGS = "SELECT 1 FROM worklogs x WHERE x.issue_id = i.id"
 DATE_COLUMNS = {"created": "i.created", "updated": "i.updated", "resolutiondate": "i.resolution_date",
                 "duedate": "(i.due_date || 'T00:00:00.000+0000')"}
 TEXT_COLUMNS = {"summary": "i.summary", "description": "i.description", "environment": "i.environment"}
-_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)-(\d+)$")
-_CF = re.compile(r"^(?:cf\[(\d+)\]|customfield_(\d+))$", re.IGNORECASE)
 _MINUTE = timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class Field:
-    """A resolved JQL field: what it searches, how it is named in messages, and the custom field behind it."""
-
-    kind: str
-    shown: str  # the name as the query wrote it
-    custom_id: str | None = None
-    custom_name: str | None = None
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """A clause's values resolved against the database: the stored values to match, and whether EMPTY is among them."""
-
-    values: tuple[Any, ...]
-    empty: bool = False
 
 
 def _stamp(moment: datetime) -> str:
@@ -162,20 +88,23 @@ def _stamp(moment: datetime) -> str:
 class Compiler:
     """Compiles one query for one database (values are checked against it) into SQL and parameters."""
 
-    def __init__(self, conn: sqlite3.Connection, query: Query, now: datetime, current_user: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, query: Query, now: datetime, current_user: str,
+                 functions: FunctionRegistry = FUNCTIONS) -> None:
         self.conn = conn
         self.query = query
-        self.now = now
-        self.current_user = current_user
         self.params: list[Any] = []
-        self._custom: dict[str, tuple[str, str, str | None]] | None = None
+        self.fields = FieldResolver(conn)
+        self.values = ValueResolver(conn, now, current_user, functions)
 
     # ------------------------------------------------------------ entry points
 
     def where_sql(self) -> str:
+        """The WHERE condition over `issues i` ("1" for a query without one); its parameters go to `self.params`."""
         return "1" if self.query.where is None else self.node(self.query.where, negated=False)
 
     def order_sql(self) -> str:
+        """The ORDER BY list: the query's keys then `i.id` (ties by id); without ORDER BY, newest first as Jira
+        Cloud."""
         if not self.query.order_by:
             return "i.created DESC, i.id DESC"
         parts = [self.sort_key(key) for key in self.query.order_by]
@@ -184,6 +113,8 @@ class Compiler:
     # ------------------------------------------------------------ boolean structure
 
     def node(self, node: Node, negated: bool) -> str:
+        """The SQL of a boolean node. Under NOT (`negated`) a clause's NULL counts as false (COALESCE), so that
+        `NOT assignee = bob` includes unassigned issues while `assignee != bob` does not, as in Jira."""
         if isinstance(node, And | Or):
             joiner = " AND " if isinstance(node, And) else " OR "
             return _balanced(joiner, [self.node(n, negated) for n in node.operands])
@@ -194,39 +125,12 @@ class Compiler:
 
     # ------------------------------------------------------------ fields
 
-    def custom_fields(self) -> dict[str, tuple[str, str, str | None]]:
-        """lower name and lower id -> (field id, name, schema type)."""
-        if self._custom is None:
-            self._custom = {}
-            for fid, name, stype in self.conn.execute("SELECT id, name, schema_type FROM fields WHERE custom = 1"):
-                self._custom[name.lower()] = (fid, name, stype)
-                self._custom[fid.lower()] = (fid, name, stype)
-        return self._custom
-
-    def field(self, ref: FieldRef) -> Field:
-        name = ref.name.strip()
-        lowered = name.lower()
-        cf_match = _CF.match(name)
-        custom = None
-        if cf_match:
-            custom = self.custom_fields().get(f"customfield_{cf_match.group(1) or cf_match.group(2)}")
-        elif lowered not in SYSTEM_CLAUSES:
-            custom = self.custom_fields().get(lowered)
-        if custom is not None:
-            fid, cname, stype = custom
-            if cname == "Sprint":
-                return Field("sprint", name)
-            if cname == "Epic Link":
-                return Field("epiclink", name)
-            kind = {"number": "cf_number", "option": "cf_option", "array": "cf_array", "date": "cf_date",
-                    "datetime": "cf_date", "user": "cf_user"}.get(stype or "string", "cf_string")
-            return Field(kind, name, fid, cname)
-        if lowered in SYSTEM_CLAUSES and not cf_match:
-            return Field(SYSTEM_CLAUSES[lowered], name)
-        raise JqlError(f"Field '{name}' does not exist or you do not have permission to view it.")
-
     def sort_key(self, key: SortKey) -> str:
-        field = self.field(key.field)
+        """One ORDER BY key as SQL sort terms, with the field's default direction (created, updated, resolved and
+        priority descend) and Jira's place for empty values (last ascending, first descending; no priority ranks
+        below Lowest). Raises JqlError for a field Jira cannot sort by ("Field 'text' does not support
+        sorting.")."""
+        field = self.fields.resolve(key.field)
         if field.kind.startswith("cf_"):
             expression: str | None = None if field.kind in ("cf_array",) else self.custom_value_sql(field)
         else:
@@ -242,7 +146,9 @@ class Compiler:
     # ------------------------------------------------------------ clauses
 
     def clause(self, clause: Clause) -> str:
-        field = self.field(clause.field)
+        """The SQL condition of one clause. Raises JqlError, with Jira's message, for an operator the field does not
+        take or a value it does not know."""
+        field = self.fields.resolve(clause.field)
         op = clause.op
         if op not in KIND_OPERATORS[field.kind]:
             raise JqlError(f"The operator '{_op_shown(op)}' is not supported by the '{field.shown}' field.")
@@ -269,6 +175,7 @@ class Compiler:
     # -- emptiness
 
     def emptiness(self, field: Field, empty: bool) -> str:
+        """`field IS EMPTY` (`empty`) or `IS NOT EMPTY`: no value, an empty text, no row of a multi-valued field."""
         kind = field.kind
         if kind in ("project", "key", "status", "statuscategory", "issuetype", "summary", "created", "updated"):
             return "0" if empty else "1"
@@ -304,6 +211,8 @@ class Compiler:
                         else None)
 
     def custom_value_sql(self, field: Field) -> str:
+        """The SQL of a single custom field's stored JSON value (lower-cased for select options, which compare in
+        any case)."""
         assert field.custom_id is not None
         path = f'$."{field.custom_id}"'
         expression = f"json_extract(i.custom_fields, '{path}')"
@@ -340,9 +249,12 @@ class Compiler:
     # -- membership: = != IN NOT IN
 
     def membership(self, field: Field, values: tuple[Value, ...], positive: bool) -> str:
+        """= != IN NOT IN over resolved values. As Jira, != and NOT IN never match an issue without a value, and
+        EMPTY in the list (`IN (x, EMPTY)`) adds the issues without one; a multi-valued field matches when any of
+        its values does."""
         if field.kind == "issuelinktype":
             return self.link_type_clause(field, values, positive)
-        resolved = self.resolve(field, values)
+        resolved = self.values.resolve(field, values)
         single = self.single_column(field)
         if field.kind in DATE_COLUMNS or field.kind == "cf_date":
             return self.date_membership(field, DATE_COLUMNS.get(field.kind) or str(single), resolved, positive)
@@ -363,10 +275,13 @@ class Compiler:
         return f"({any_value} AND NOT {matching})"
 
     def bind(self, values: tuple[Any, ...]) -> str:
+        """Add `values` to the parameters; the matching "?, ?, ..." placeholders."""
         self.params.extend(values)
         return ", ".join("?" for _ in values)
 
     def date_membership(self, field: Field, column: str, resolved: Resolved, positive: bool) -> str:
+        """= != IN NOT IN on a date field: each moment matches its whole minute (`created = "2026-11-10 09:00"` is
+        09:00:00-09:00:59, as in Jira); a date custom field matches its day."""
         ranges = []
         for moment in resolved.values:
             start = moment.replace(second=0, microsecond=0)
@@ -384,31 +299,34 @@ class Compiler:
     # -- ranges: > >= < <=
 
     def range_clause(self, field: Field, op: str, value: Value) -> str:
+        """> >= < <= on a field that takes ranges: dates (minute resolution), priority (by rank: `priority > Medium`
+        is higher than Medium), issue keys (within the key's project), numbers and durations. Raises JqlError for
+        other fields."""
         kind = field.kind
         if kind in DATE_COLUMNS or kind == "cf_date":
-            moment = self.resolve(field, (value,)).values[0].replace(second=0, microsecond=0)
+            moment = self.values.resolve(field, (value,)).values[0].replace(second=0, microsecond=0)
             if kind == "cf_date":
                 column = self.custom_value_sql(field)
                 self.params.append(moment.strftime("%Y-%m-%d"))
                 return f"{column} {op} ?"
             return self.date_range_condition(DATE_COLUMNS[kind], op, moment)
         if kind == "priority":
-            priority_id = self.resolve(field, (value,)).values[0]
+            priority_id = self.values.resolve(field, (value,)).values[0]
             rank = self.conn.execute("SELECT rank FROM priorities WHERE id = ?", (priority_id,)).fetchone()[0]
             self.params.append(rank)
             flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">="}[op]  # a higher priority has a lower rank
             return f"(SELECT pr.rank FROM priorities pr WHERE pr.id = i.priority_id) {flipped} ?"
         if kind == "key":
-            issue_id = self.resolve(field, (value,)).values[0]
+            issue_id = self.values.resolve(field, (value,)).values[0]
             row = self.conn.execute("SELECT project_id, num FROM issues WHERE id = ?", (issue_id,)).fetchone()
             self.params.extend([row[0], row[1]])
             return f"(i.project_id = ? AND i.num {op} ?)"
         if kind == "cf_number":
-            number = self.number(field, value)
+            number = self.values.number(field, value)
             self.params.append(number)
             return f"{self.custom_value_sql(field)} {op} ?"
         if kind in DURATION_COLUMNS:
-            self.params.append(self.resolve(field, (value,)).values[0])
+            self.params.append(self.values.resolve(field, (value,)).values[0])
             return f"{DURATION_COLUMNS[kind]} {op} ?"
         raise JqlError(f"The operator '{op}' is not supported by the '{field.shown}' field.")
 
@@ -422,9 +340,9 @@ class Compiler:
     def worklog_date_clause(self, field: Field, op: str, values: tuple[Value, ...]) -> str:
         """worklogDate: some worklog of the issue was started at the given time (or in the given range)."""
         if op in RANGE:
-            moment = self.resolve(field, values[:1]).values[0].replace(second=0, microsecond=0)
+            moment = self.values.resolve(field, values[:1]).values[0].replace(second=0, microsecond=0)
             return f"EXISTS ({WORKLOGS} AND {self.date_range_condition('x.started', op, moment)})"
-        resolved = self.resolve(field, values)
+        resolved = self.values.resolve(field, values)
         matching = f"EXISTS ({WORKLOGS} AND {self.date_membership(field, 'x.started', Resolved(resolved.values), True)})"
         if op in ("=", "in"):
             return f"({matching} OR NOT EXISTS ({WORKLOGS}))" if resolved.empty else matching
@@ -433,12 +351,16 @@ class Compiler:
     # -- text: ~ !~
 
     def text_clause(self, field: Field, op: str, value: Value | tuple[Value, ...]) -> str:
+        """~ and !~: the text match of jql_text.py (FTS5 for system fields and comments, our matcher for text custom
+        fields); `text ~` searches summary, description, environment, text custom fields and comments. Raises
+        JqlError for a function or a list as the value, and for what Jira refuses (an empty text, a leading
+        wildcard)."""
         if isinstance(value, Empty):
             sql = self.emptiness(field, empty=True)
             return f"NOT ({sql})" if op == "~" else sql
         if not isinstance(value, Literal_):
             if isinstance(value, Function):
-                self.check_function(field, value)
+                self.values.check_function(field, value)
             raise JqlError(f"The operator '{op}' is not supported by the '{field.shown}' field.")
         try:
             if field.kind == "cf_string":
@@ -464,6 +386,8 @@ class Compiler:
         return sql if op == "~" else f"NOT {sql}"
 
     def match_sql(self, column: str, pattern: str) -> str:
+        """A `jql_text_match` call on `column`, behind LIKE pre-filters that every matching text passes (cheap, so
+        SQLite calls the Python matcher rarely)."""
         likes = []
         for hint in like_hints(pattern):
             likes.append(f"{column} LIKE ?")
@@ -472,6 +396,9 @@ class Compiler:
         return "(" + " AND ".join([*likes, f"{SQL_FUNCTION}({column}, ?)"]) + ")"
 
     def link_type_clause(self, field: Field, values: tuple[Value, ...], positive: bool) -> str:
+        """issueLinkType = != IN NOT IN: a link read as the phrase from this issue ("blocks", "is blocked by") or
+        of the named type (both directions). Raises JqlError for an unknown phrase or type, or a function as the
+        value."""
         conditions = []
         for value in values:
             if not isinstance(value, Literal_):
@@ -481,224 +408,14 @@ class Compiler:
                 "SELECT 1 FROM link_types WHERE lower(inward) = ? OR lower(outward) = ? OR lower(name) = ?",
                 (text, text, text)).fetchone()
             if found is None:
-                raise self.no_value(value.text, field)
-            condition, params = self.link_direction_sql(text, "x", "i.id")
+                raise no_value(value.text, field.shown)
+            condition, params = link_condition(self.conn, text, "x", "i.id")
             conditions.append(condition)
             self.params.extend(params)
         matching = f"EXISTS ({self.multi_subquery(field)} AND ({' OR '.join(conditions)}))"
         if positive:
             return matching
         return f"(EXISTS ({self.multi_subquery(field)}) AND NOT {matching})"
-
-    def link_direction_sql(self, text: str, link: str, issue_sql: str) -> tuple[str, list[Any]]:
-        """A condition on link row `link` (joined to its type as `lt`) and its parameters: the issue `issue_sql`
-        reads the link as `text` ("blocks", "is blocked by"); a link type's name matches both directions."""
-        phrase = self.conn.execute("SELECT 1 FROM link_types WHERE lower(inward) = ? OR lower(outward) = ?",
-                                   (text, text)).fetchone()
-        if phrase is None:
-            return "lower(lt.name) = ?", [text]
-        return (f"((lower(lt.outward) = ? AND {link}.inward_issue_id = {issue_sql}) OR "
-                f"(lower(lt.inward) = ? AND {link}.outward_issue_id = {issue_sql}))"), [text, text]
-
-    # ------------------------------------------------------------ values
-
-    def no_value(self, text: str, field: Field) -> JqlError:
-        return JqlError(f"The value '{text}' does not exist for the field '{field.shown}'.")
-
-    def check_function(self, field: Field, function: Function) -> str:
-        name = function.name.lower()
-        if name not in ALL_FUNCTIONS and name not in FUNCTION_ARITY:
-            raise JqlError(f"Unable to find JQL function '{function.name}()'.")
-        if name not in KIND_FUNCTIONS.get(field.kind, frozenset()):
-            raise JqlError(f"Function '{function.name}' is not supported by the field '{field.shown}'.")
-        low, high = FUNCTION_ARITY.get(name, (0, 1))
-        if not low <= len(function.args) <= high:
-            expected = str(low) if low == high else f"{low} to {high}"
-            raise JqlError(f"Function '{function.name}' expected '{expected}' arguments but got "
-                           f"'{len(function.args)}'.")
-        return name
-
-    def resolve(self, field: Field, values: tuple[Value, ...]) -> Resolved:
-        out: list[Any] = []
-        empty = False
-        for value in values:
-            if isinstance(value, Empty):
-                empty = True
-            elif isinstance(value, Function):
-                out.extend(self.function_values(field, value))
-            else:
-                resolved = self.literal(field, value)
-                if resolved is None:
-                    empty = True
-                else:
-                    out.extend(resolved)
-        return Resolved(tuple(dict.fromkeys(out)), empty)
-
-    def function_values(self, field: Field, function: Function) -> list[Any]:
-        name = self.check_function(field, function)
-        if name in DATE_FUNCTIONS:
-            try:
-                return [evaluate_date_function(name, function.args, self.now)]
-            except DateValueError:
-                raise JqlError(f"The offset '{function.args[0]}' of function '{function.name}' is invalid; "
-                               "use a number with an optional unit such as -1, +2d or -1M.") from None
-        if name == "currentuser":
-            return [self.current_user]
-        if name == "membersof":
-            group = function.args[0]
-            rows = self.conn.execute("SELECT name FROM groups WHERE lower(name) = lower(?)", (group,)).fetchall()
-            if not rows:
-                raise JqlError(f"Function 'membersOf' can not generate a list of usernames for group '{group}'; "
-                               "the group does not exist.")
-            return [r[0] for r in self.conn.execute(
-                "SELECT account_id FROM group_members WHERE group_name = ? ORDER BY account_id", (rows[0][0],))]
-        if name in ("opensprints", "closedsprints", "futuresprints"):
-            states = {"opensprints": ("active", "future"), "closedsprints": ("closed",),
-                      "futuresprints": ("future",)}[name]
-            return [r[0] for r in self.conn.execute(
-                f"SELECT id FROM sprints WHERE state IN ({', '.join('?' for _ in states)}) ORDER BY id", states)]
-        if name in ("releasedversions", "unreleasedversions"):
-            released = int(name == "releasedversions")
-            sql = "SELECT v.id FROM versions v JOIN projects p ON p.id = v.project_id WHERE v.released = ?"
-            args: list[Any] = [released]
-            if function.args:
-                project = self.lookup_project(function.args[0])
-                if project is None:
-                    raise JqlError(f"Could not resolve the project '{function.args[0]}' provided to function "
-                                   f"'{function.name}'.")
-                sql += " AND v.project_id = ?"
-                args.append(project)
-            return [r[0] for r in self.conn.execute(sql + " ORDER BY v.id", args)]
-        if name in ("standardissuetypes", "subtaskissuetypes"):
-            return [r[0] for r in self.conn.execute("SELECT id FROM issue_types WHERE subtask = ?",
-                                                    (int(name == "subtaskissuetypes"),))]
-        if name == "linkedissues":
-            issue = self.issue_id(function.args[0], field)
-            sql = ("SELECT CASE WHEN l.inward_issue_id = ? THEN l.outward_issue_id ELSE l.inward_issue_id END "
-                   "FROM issue_links l JOIN link_types lt ON lt.id = l.link_type_id "
-                   "WHERE (l.inward_issue_id = ? OR l.outward_issue_id = ?)")
-            args = [issue, issue, issue]
-            if len(function.args) == 2:
-                condition, params = self.link_direction_sql(function.args[1].strip().lower(), "l", str(int(issue)))
-                sql += " AND " + condition
-                args += params
-            return [r[0] for r in self.conn.execute(sql, args)]
-        raise JqlError(f"Unable to find JQL function '{function.name}()'.")  # pragma: no cover - guarded above
-
-    def lookup_project(self, text: str) -> int | None:
-        row = self.conn.execute(
-            "SELECT id FROM projects WHERE upper(key) = upper(?) OR lower(name) = lower(?) OR CAST(id AS TEXT) = ?",
-            (text, text, text)).fetchone()
-        return None if row is None else int(row[0])
-
-    def issue_id(self, text: str, field: Field) -> int:
-        value = text.strip()
-        if value.isdigit():
-            row = self.conn.execute("SELECT id FROM issues WHERE id = ?", (int(value),)).fetchone()
-            if row is None:
-                raise JqlError(f"An issue with id '{value}' does not exist for field '{field.shown}'.")
-            return int(row[0])
-        if not _KEY.match(value):
-            raise JqlError(f"The issue key '{value}' for field '{field.shown}' is invalid.")
-        row = self.conn.execute("SELECT id FROM issues WHERE key = ?", (value.upper(),)).fetchone()
-        if row is None:
-            raise JqlError(f"An issue with key '{value}' does not exist for field '{field.shown}'.")
-        return int(row[0])
-
-    def number(self, field: Field, value: Value) -> float:
-        if isinstance(value, Function):
-            self.check_function(field, value)  # raises: number fields take no functions
-        assert isinstance(value, Literal_)
-        try:
-            return float(value.text)
-        except ValueError:
-            raise JqlError(f"The value '{value.text}' is not a valid number for the field '{field.shown}'.") from None
-
-    def literal(self, field: Field, value: Literal_) -> list[Any] | None:  # noqa: C901 - one branch per field kind
-        """The stored values a literal stands for (None: it means EMPTY); raises Jira's message when unknown."""
-        kind = field.kind
-        text = value.text.strip()
-        lowered = text.lower()
-        conn = self.conn
-        if kind == "project":
-            project = self.lookup_project(text)
-            if project is None:
-                raise self.no_value(value.text, field)
-            return [project]
-        if kind in ("key", "parent", "epiclink"):
-            return [self.issue_id(text, field)]
-        if kind == "status":
-            rows = conn.execute("SELECT id FROM statuses WHERE lower(name) = ? OR CAST(id AS TEXT) = ?",
-                                (lowered, text)).fetchall()
-        elif kind == "statuscategory":
-            rows = conn.execute(
-                "SELECT s.id FROM statuses s JOIN status_categories c ON c.id = s.category_id "
-                "WHERE lower(c.name) = ? OR c.key = ? OR CAST(c.id AS TEXT) = ?", (lowered, lowered, text)).fetchall()
-            if not rows and conn.execute("SELECT 1 FROM status_categories WHERE lower(name) = ? OR key = ? OR "
-                                         "CAST(id AS TEXT) = ?", (lowered, lowered, text)).fetchone():
-                return []
-        elif kind == "issuetype":
-            rows = conn.execute("SELECT id FROM issue_types WHERE lower(name) = ? OR CAST(id AS TEXT) = ?",
-                                (lowered, text)).fetchall()
-        elif kind == "priority":
-            rows = conn.execute("SELECT id FROM priorities WHERE lower(name) = ? OR CAST(id AS TEXT) = ?",
-                                (lowered, text)).fetchall()
-        elif kind == "resolution":
-            if lowered == "unresolved":
-                return None
-            rows = conn.execute("SELECT id FROM resolutions WHERE lower(name) = ? OR CAST(id AS TEXT) = ?",
-                                (lowered, text)).fetchall()
-        elif kind in USER_COLUMNS or kind in ("watcher", "cf_user", "worklogauthor"):
-            rows = self._users(text)
-        elif kind == "labels":
-            return [text]
-        elif kind == "component":
-            rows = conn.execute("SELECT id FROM components WHERE lower(name) = ? OR CAST(id AS TEXT) = ?",
-                                (lowered, text)).fetchall()
-        elif kind in ("fixversion", "affectedversion"):
-            rows = conn.execute("SELECT id FROM versions WHERE lower(name) = ? OR CAST(id AS TEXT) = ?",
-                                (lowered, text)).fetchall()
-        elif kind == "sprint":
-            rows = conn.execute("SELECT id FROM sprints WHERE lower(name) = ?", (lowered,)).fetchall()
-            if not rows and text.isdigit():
-                rows = conn.execute("SELECT id FROM sprints WHERE id = ?", (int(text),)).fetchall()
-        elif kind in DATE_COLUMNS or kind in ("cf_date", "worklogdate"):
-            try:
-                return [parse_date_value(text, self.now)]
-            except DateValueError:
-                raise JqlError(INVALID_DATE.format(value=value.text, field=field.shown)) from None
-        elif kind == "cf_number":
-            return [self.number(field, value)]
-        elif kind in DURATION_COLUMNS:
-            try:
-                return [parse_duration(text)]
-            except ValueError:
-                raise JqlError(f"The value '{value.text}' is not a valid duration for the field '{field.shown}' "
-                               "(use a duration such as 2h, 1d 4h or 30m).") from None
-        elif kind == "cf_option":
-            options = [r[0] for r in conn.execute("SELECT value FROM field_options WHERE field_id = ?",
-                                                  (field.custom_id,))]
-            if options and lowered not in {o.lower() for o in options}:
-                raise self.no_value(value.text, field)
-            return [lowered]
-        elif kind == "cf_array":
-            return [lowered]
-        else:  # pragma: no cover - every kind with EQUALITY is handled above
-            raise JqlError(f"The operator is not supported by the '{field.shown}' field.")
-        if not rows:
-            raise self.no_value(value.text, field)
-        return [r[0] for r in rows]
-
-    def _users(self, text: str) -> list[Any]:
-        conn = self.conn
-        for sql in ("SELECT account_id FROM users WHERE account_id = ?",
-                    "SELECT account_id FROM users WHERE lower(email) = lower(?)",
-                    "SELECT account_id FROM users WHERE lower(display_name) = lower(?)"):
-            rows = conn.execute(sql, (text,)).fetchall()
-            if rows:
-                return rows
-        return []
-
 
 def _balanced(joiner: str, parts: list[str], width: int = 100) -> str:
     """Join conditions in groups of `width`, so that SQLite's expression depth stays small for long AND/OR chains."""
@@ -736,4 +453,3 @@ def compile_query(conn: sqlite3.Connection, query: Query, now: datetime, current
     where = compiler.where_sql()
     order = compiler.order_sql()
     return where, order, compiler.params
-

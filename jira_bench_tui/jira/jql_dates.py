@@ -7,10 +7,6 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 
-DATE_FUNCTIONS = {
-    "now", "startofday", "endofday", "startofweek", "endofweek", "startofmonth", "endofmonth", "startofyear",
-    "endofyear", "currentlogin", "lastlogin",
-}
 INVALID_DATE = (
     "Date value '{value}' for field '{field}' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', "
     "'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'."

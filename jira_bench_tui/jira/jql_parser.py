@@ -1,4 +1,5 @@
-"""JQL text to a syntax tree: a tokenizer and a recursive-descent parser, with Jira's "Error in the JQL Query" messages.
+"""JQL text to a syntax tree: a tokenizer and a recursive-descent parser, with Jira's "Error in the JQL Query"
+messages.
 
 Grammar (keywords and field names case-insensitive):
     query   := [expr] [ORDER BY sortkey ("," sortkey)*]
@@ -6,11 +7,11 @@ Grammar (keywords and field names case-insensitive):
     term    := factor ((AND | "&&" | "&") factor)*
     factor  := (NOT | "!") factor | "(" expr ")" | clause
     clause  := field op value | field [NOT] IN list | field IS [NOT] (EMPTY | NULL)
-    value   := string | word | function | EMPTY | NULL ;  list := "(" value ("," value)* ")" | function
-"""
+    value   := string | word | function | EMPTY | NULL ;  list := "(" value ("," value)* ")" | function"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,9 +30,20 @@ class JqlError(Exception):
     "Error in the JQL Query: Expecting operator but got 'foo'. (line 1, character 9)"."""
 
 
+TokenKind = Literal["word", "string", "op", "lparen", "rparen", "comma", "and", "or", "not", "eof"]
+# Symbols, the two-character ones first: != before !, && before &
+_SYMBOLS: dict[str, TokenKind] = {
+    "!=": "op", "!~": "op", ">=": "op", "<=": "op", "&&": "and", "||": "or",
+    "=": "op", "<": "op", ">": "op", "~": "op", "&": "and", "|": "or", "!": "not",
+    "(": "lparen", ")": "rparen", ",": "comma",
+}
+
+
 @dataclass(frozen=True)
 class Token:
-    kind: Literal["word", "string", "op", "lparen", "rparen", "comma", "and", "or", "not", "eof"]
+    """One token of a query: its kind, its text (a quoted string without its quotes) and its offset."""
+
+    kind: TokenKind
     text: str
     pos: int  # 0-based offset in the query
 
@@ -47,6 +59,8 @@ class Literal_:
 
 @dataclass(frozen=True)
 class Function:
+    """A function call written as a value, `membersOf("devs")`: its name as written and its arguments as text."""
+
     name: str
     args: tuple[str, ...]
     pos: int
@@ -54,6 +68,8 @@ class Function:
 
 @dataclass(frozen=True)
 class Empty:
+    """EMPTY or NULL written as a value (`assignee = EMPTY`, `IS NULL`)."""
+
     pos: int
 
 
@@ -62,12 +78,17 @@ Value = Literal_ | Function | Empty
 
 @dataclass(frozen=True)
 class FieldRef:
+    """A field name as the query wrote it (quotes removed), at offset `pos`; jql_fields.py resolves it."""
+
     name: str  # as written, quotes removed
     pos: int
 
 
 @dataclass(frozen=True)
 class Clause:
+    """`field op value`: `op` is one of = != > >= < <= ~ !~ in "not in" is "is not"; `value` is a tuple only for an
+    IN list written in parentheses."""
+
     field: FieldRef
     op: str  # = != > >= < <= ~ !~ in "not in" is "is not"
     value: Value | tuple[Value, ...]  # a tuple only for an IN list written in parentheses
@@ -76,16 +97,22 @@ class Clause:
 
 @dataclass(frozen=True)
 class Not:
+    """NOT (or !) applied to a node."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class And:
+    """Nodes joined by AND (&&, &); AND binds tighter than OR."""
+
     operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
+    """Nodes joined by OR (||, |)."""
+
     operands: tuple[Node, ...]
 
 
@@ -94,12 +121,16 @@ Node = Clause | Not | And | Or
 
 @dataclass(frozen=True)
 class SortKey:
+    """One ORDER BY key; `descending` None means the field's default direction (docs/jql.md, "ORDER BY")."""
+
     field: FieldRef
     descending: bool | None  # None: the field's default direction
 
 
 @dataclass(frozen=True)
 class Query:
+    """A whole query: its condition (None: every issue), its ORDER BY keys, and the text it was parsed from."""
+
     where: Node | None
     order_by: tuple[SortKey, ...] = field(default_factory=tuple)
     text: str = ""
@@ -114,6 +145,7 @@ def where_in(text: str, pos: int) -> str:
 
 
 def syntax_error(text: str, message: str, pos: int) -> JqlError:
+    """Jira's syntax error: "Error in the JQL Query: <message> (line 1, character 9)", `pos` a 0-based offset."""
     return JqlError(f"Error in the JQL Query: {message} {where_in(text, pos)}")
 
 
@@ -132,31 +164,10 @@ def tokenize(text: str) -> list[Token]:
             value, i = _read_quoted(text, i)
             tokens.append(Token("string", value, start))
             continue
-        two = text[i : i + 2]
-        if two in ("!=", "!~", ">=", "<="):
-            tokens.append(Token("op", two, i))
-            i += 2
-        elif ch in "=<>~":
-            tokens.append(Token("op", ch, i))
-            i += 1
-        elif two in ("&&", "||"):
-            tokens.append(Token("and" if ch == "&" else "or", two, i))
-            i += 2
-        elif ch in "&|":
-            tokens.append(Token("and" if ch == "&" else "or", ch, i))
-            i += 1
-        elif ch == "!":
-            tokens.append(Token("not", ch, i))
-            i += 1
-        elif ch == "(":
-            tokens.append(Token("lparen", ch, i))
-            i += 1
-        elif ch == ")":
-            tokens.append(Token("rparen", ch, i))
-            i += 1
-        elif ch == ",":
-            tokens.append(Token("comma", ch, i))
-            i += 1
+        symbol = text[i : i + 2] if text[i : i + 2] in _SYMBOLS else ch
+        if symbol in _SYMBOLS:
+            tokens.append(Token(_SYMBOLS[symbol], symbol, i))
+            i += len(symbol)
         else:
             start = i
             while i < n and not text[i].isspace() and text[i] not in _SPECIAL:
@@ -185,6 +196,8 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
 
 
 class _Parser:
+    """Recursive descent over the tokens of one query (grammar in the module docstring), with Jira's messages."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = tokenize(text)
@@ -204,10 +217,21 @@ class _Parser:
             self.i += 1
         return token
 
+    def at(self, kind: TokenKind) -> bool:
+        """Whether the current token is of `kind` (a method, so that type checkers do not narrow across advance())."""
+        return self.tok.kind == kind
+
     def is_word(self, *words: str) -> bool:
+        """Whether the current token is one of `words` (lower-case), written as a word in any case."""
         return self.tok.kind == "word" and self.tok.text.lower() in words
 
+    def is_keyword(self, keyword: Literal["and", "or", "not"]) -> bool:
+        """Whether the current token is AND, OR or NOT, as a word or a symbol (&&, &, ||, |, !)."""
+        return self.tok.kind == keyword or self.is_word(keyword)
+
     def fail(self, expecting: str, extra: str = "") -> JqlError:
+        """Jira's "Expecting X but got 'y'." (or "... before the end of the query.") at the current token, `extra`
+        appended."""
         token = self.tok
         tail = f" {extra}" if extra else ""
         if token.kind == "eof":
@@ -218,33 +242,35 @@ class _Parser:
 
     def parse(self) -> Query:
         where: Node | None = None
-        if self.tok.kind != "eof" and not self.is_word("order"):
+        if not self.at("eof") and not self.is_word("order"):
             where = self.expr()
         order: tuple[SortKey, ...] = ()
         if self.is_word("order"):
             order = self.order_by()
-        if self.tok.kind != "eof":
-            if where is not None and self.tok.kind == "rparen":
+        if not self.at("eof"):
+            if where is not None and self.at("rparen"):
                 raise syntax_error(self.text, "Unexpected ')'.", self.tok.pos)
             raise self.fail("either 'OR' or 'AND'")
         return Query(where=where, order_by=order, text=self.text)
 
     def expr(self) -> Node:
-        operands = [self.term()]
-        while self.tok.kind == "or" or self.is_word("or"):
-            self.advance()
-            operands.append(self.term())
-        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+        """expr := term (OR term)*"""
+        return self._chain("or", self.term, Or)
 
     def term(self) -> Node:
-        operands = [self.factor()]
-        while self.tok.kind == "and" or self.is_word("and"):
+        """term := factor (AND factor)*"""
+        return self._chain("and", self.factor, And)
+
+    def _chain(self, connective: Literal["and", "or"], operand: Callable[[], Node], build: type[And | Or]) -> Node:
+        operands = [operand()]
+        while self.is_keyword(connective):
             self.advance()
-            operands.append(self.factor())
-        return operands[0] if len(operands) == 1 else And(tuple(operands))
+            operands.append(operand())
+        return operands[0] if len(operands) == 1 else build(tuple(operands))
 
     def factor(self) -> Node:
-        if self.tok.kind == "not" or self.is_word("not") or self.tok.kind == "lparen":
+        """factor := NOT factor | "(" expr ")" | clause, at most MAX_DEPTH deep."""
+        if self.is_keyword("not") or self.at("lparen"):
             self.depth += 1
             if self.depth > MAX_DEPTH:
                 raise syntax_error(self.text, f"The query nests more than {MAX_DEPTH} levels deep.", self.tok.pos)
@@ -255,10 +281,10 @@ class _Parser:
         return self.clause()
 
     def _nested_factor(self) -> Node:
-        if self.tok.kind == "lparen":
+        if self.at("lparen"):
             self.advance()
             inner = self.expr()
-            if self.tok.kind != "rparen":
+            if not self.at("rparen"):
                 raise self.fail("')'")
             self.advance()
             return inner
@@ -286,7 +312,7 @@ class _Parser:
         if self.is_word("in"):
             self.advance()
             return Clause(field_ref, "in", self.list_value(), start)
-        if self.is_word("not") or token.kind == "not":
+        if self.is_keyword("not"):
             self.advance()
             if not self.is_word("in"):
                 raise self.fail("'IN'")
@@ -295,7 +321,7 @@ class _Parser:
         if self.is_word("is"):
             self.advance()
             op = "is"
-            if self.is_word("not") or self.tok.kind == "not":
+            if self.is_keyword("not"):
                 self.advance()
                 op = "is not"
             if not self.is_word("empty", "null"):
@@ -319,7 +345,7 @@ class _Parser:
             if lowered in _KEYWORDS - {"asc", "desc", "by"}:
                 raise self._value_error()
             self.advance()
-            if self.tok.kind == "lparen":
+            if self.at("lparen"):
                 return self.function_call(token)
             return Literal_(token.text, False, token.pos)
         raise self._value_error()
@@ -336,32 +362,32 @@ class _Parser:
     def function_call(self, name: Token) -> Function:
         self.advance()  # (
         args: list[str] = []
-        while self.tok.kind != "rparen":
+        while not self.at("rparen"):
             token = self.tok
             if token.kind in ("word", "string"):
                 args.append(token.text)
                 self.advance()
             else:
                 raise self.fail("a function argument or ')'")
-            if self.tok.kind == "comma":
+            if self.at("comma"):
                 self.advance()
-            elif self.tok.kind != "rparen":
+            elif not self.at("rparen"):
                 raise self.fail("',' or ')'")
         self.advance()
         return Function(name.text, tuple(args), name.pos)
 
     def list_value(self) -> Value | tuple[Value, ...]:
-        if self.tok.kind == "lparen":
+        if self.at("lparen"):
             self.advance()
             values = [self.value()]
-            while self.tok.kind == "comma":
+            while self.at("comma"):
                 self.advance()
                 values.append(self.value())
-            if self.tok.kind != "rparen":
+            if not self.at("rparen"):
                 raise self.fail("')'")
             self.advance()
             return tuple(values)
-        if self.tok.kind == "word" and self.tokens[self.i + 1].kind == "lparen":
+        if self.at("word") and self.tokens[self.i + 1].kind == "lparen":
             return self.value()
         raise self.fail("'('")
 
@@ -371,13 +397,13 @@ class _Parser:
             raise self.fail("'BY'")
         self.advance()
         keys = [self.sort_key()]
-        while self.tok.kind == "comma":
+        while self.at("comma"):
             self.advance()
             keys.append(self.sort_key())
         return tuple(keys)
 
     def sort_key(self) -> SortKey:
-        if self.tok.kind == "eof":
+        if self.at("eof"):
             raise self.fail("a field name")
         field_ref = self.field_ref()
         descending: bool | None = None

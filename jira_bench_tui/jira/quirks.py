@@ -5,7 +5,7 @@ Each switch has a name and a small set of values; `Quirks.from_strings` turns `-
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from jira_bench_tui.errors import UserError
 
@@ -22,25 +22,31 @@ QUIRK_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
 class Quirks:
     """The behaviour switches of one embedded Jira. The defaults reproduce mcp-atlassian 0.23.1."""
 
-    search_total: str = "-1"
-    transitions_to_status: str = "false"
-    unknown_fields: str = "ignore"
-    transition_by_name: str = "false"
+    search_total: str = QUIRK_CHOICES["search_total"][0][0]
+    transitions_to_status: str = QUIRK_CHOICES["transitions_to_status"][0][0]
+    unknown_fields: str = QUIRK_CHOICES["unknown_fields"][0][0]
+    transition_by_name: str = QUIRK_CHOICES["transition_by_name"][0][0]
 
     @property
     def search_counts_total(self) -> bool:
+        """Whether jira_search reports the real total (Jira Cloud's /rest/api/3/search/jql gives none, so 0.23.1
+        says -1)."""
         return self.search_total == "count"
 
     @property
     def transitions_show_target(self) -> bool:
+        """Whether jira_get_transitions adds each transition's target status (0.23.1 drops it: a known bug)."""
         return self.transitions_to_status == "true"
 
     @property
     def unknown_fields_are_errors(self) -> bool:
+        """Whether an unknown key in fields/additional_fields is an error (0.23.1 drops it silently)."""
         return self.unknown_fields == "error"
 
     @property
     def transitions_match_names(self) -> bool:
+        """Whether jira_transition_issue also takes a transition's name or target status as transition_id (0.23.1:
+        ids only)."""
         return self.transition_by_name == "true"
 
     @classmethod
@@ -59,6 +65,3 @@ class Quirks:
                 )
             chosen[name] = normal
         return cls(**chosen)
-
-    def as_strings(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}

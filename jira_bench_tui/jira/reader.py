@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
 from jira_bench_tui.jira import db, render
+from jira_bench_tui.jira.issue_load import ISSUE_JOINS
 
 
 class CommentRecord(TypedDict):
+    """A comment of an IssueRecord: author by display name, `created` as 2026-11-20T09:30:00.000+0000 (to the
+    second)."""
+
     id: str
     author: str | None  # display name
     body: str
@@ -24,6 +28,8 @@ class CommentRecord(TypedDict):
 
 
 class LinkRecord(TypedDict):
+    """A link of an IssueRecord, as read from that issue (`text` "blocks" or "is blocked by")."""
+
     id: str
     type: str  # link type name, e.g. "Blocks"
     direction: str  # "outward": this issue <outward text> other ("WEB-1 blocks WEB-2"); "inward": the reverse
@@ -32,6 +38,8 @@ class LinkRecord(TypedDict):
 
 
 class WorklogRecord(TypedDict):
+    """A worklog of an IssueRecord: author by display name, seconds spent, `started` as CommentRecord.created."""
+
     id: str
     author: str | None
     time_spent_seconds: int
@@ -125,20 +133,11 @@ def _story_points(custom: dict[str, Any]) -> float | None:
 
 
 # The issue columns a record needs, by position (plain tuples read faster than sqlite3.Row by name)
-_RECORD_SELECT = """
+_RECORD_SELECT = f"""
 SELECT i.id, i.key, p.key, i.summary, i.description, t.name, s.name, sc.key, pr.name, r.name,
   a.display_name, a.email, rp.display_name, i.parent_id, i.due_date, i.custom_fields, i.time_spent_s,
   i.created, i.updated, i.resolution_date
-FROM issues i
-JOIN projects p ON p.id = i.project_id
-JOIN statuses s ON s.id = i.status_id
-JOIN status_categories sc ON sc.id = s.category_id
-JOIN issue_types t ON t.id = i.issue_type_id
-LEFT JOIN priorities pr ON pr.id = i.priority_id
-LEFT JOIN resolutions r ON r.id = i.resolution_id
-LEFT JOIN users a ON a.account_id = i.assignee_id
-LEFT JOIN users rp ON rp.account_id = i.reporter_id
-"""
+{ISSUE_JOINS}"""
 # A scope of up to this many issues is read with `IN (ids)`; a larger one reads every row and filters in Python
 # (SQLite limits the number of bound parameters).
 _MAX_BOUND_IDS = 500
@@ -180,6 +179,7 @@ class SqliteReader:
         self.close()
 
     async def get_issue(self, key: str) -> IssueRecord | None:
+        """The record of the issue with this key (any case), or None; read straight from the database."""
         row = self._rows(f"{_RECORD_SELECT} WHERE i.key = ?", [key.strip().upper()]).fetchone()
         return None if row is None else _RecordBatch(self.conn, [row[0]]).record(row)
 
@@ -189,6 +189,8 @@ class SqliteReader:
         return cursor.execute(sql, params)
 
     async def search_keys(self, jql: str, limit: int = 1000) -> list[str]:
+        """Keys of the issues matching `jql` in the query's order, at most `limit`, through the embedded JQL
+        (jql.search). Raises JiraReadError with Jira's message for a query Jira would refuse."""
         from jira_bench_tui.jira.jql import (  # imported late: the checks module imports this one
             JqlError,
             search,
@@ -208,6 +210,7 @@ class SqliteReader:
         return [keys[i] for i in ids if i in keys]
 
     async def snapshot(self) -> dict[str, IssueRecord]:
+        """Every issue by key: those `scope_jql` matches (in its order), else all, by project and number."""
         if self.scope_jql:
             keys = await self.search_keys(self.scope_jql, limit=1_000_000)
             if not keys:
@@ -360,6 +363,9 @@ class McpReader:
             raise JiraReadError(f"{tool} returned something that is not JSON: {text[:200]!r}") from exc
 
     async def get_issue(self, key: str) -> IssueRecord | None:
+        """The record of the issue with this key, from jira_get_issue (fields '*all', 100 comments) and
+        jira_get_worklog; None when the server says the issue does not exist, JiraReadError for any other
+        failure."""
         data, error = await self._call("jira_get_issue", {"issue_key": key.strip().upper(), "fields": "*all",
                                                           "comment_limit": 100, "include": "comments"})
         if error is not None:
@@ -378,9 +384,12 @@ class McpReader:
         data, error = await self._call("jira_search", arguments)
         if error is not None:
             raise JiraReadError(error)
-        return data
+        page: dict[str, Any] = data
+        return page
 
     async def search_keys(self, jql: str, limit: int = 1000) -> list[str]:
+        """Keys of the issues matching `jql`, paging jira_search 50 at a time (start_at and next_page_token, so
+        servers with either paging work); at most `limit`. Raises JiraReadError with the server's message."""
         keys: list[str] = []
         start_at, token = 0, None
         while len(keys) < limit:
@@ -405,6 +414,8 @@ class McpReader:
         return f"project in ({', '.join(keys)}) ORDER BY key ASC"
 
     async def snapshot(self) -> dict[str, IssueRecord]:
+        """Every issue in scope by key, one jira_get_issue each: `scope_jql`, else every project
+        jira_get_all_projects lists."""
         scope = await self._scope()
         result: dict[str, IssueRecord] = {}
         for key in await self.search_keys(scope, limit=1_000_000):

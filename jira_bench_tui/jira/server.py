@@ -96,10 +96,14 @@ class JiraTool(Tool):
     """An MCP tool whose schema is written by hand (mcp-atlassian's, exactly) and whose errors read like its own."""
 
     @property
-    def output_schema(self) -> dict[str, Any] | None:  # type: ignore[override]
+    def output_schema(self) -> dict[str, Any] | None:
+        """{"result": string}, the wrapped-result schema FastMCP gives mcp-atlassian's tools (they return JSON
+        text)."""
         return RESULT_SCHEMA
 
     async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        """Call the bound handler: an error result (is_error) with the error text, or the JSON text both as content
+        and as {"result": text}, as mcp-atlassian's tools answer."""
         text, is_error = self.fn(arguments)
         if is_error:
             return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
@@ -136,6 +140,8 @@ def make_tool(tool: ToolDef, ctx: JiraContext) -> JiraTool:
 
 
 def context_for(conn: sqlite3.Connection, quirks: Quirks | None = None) -> JiraContext:
+    """The JiraContext of an open database: its clock, current user and base URL from `meta`, and the quirks
+    (default: mcp-atlassian 0.23.1's behaviour)."""
     meta = db.read_meta(conn)
     return JiraContext(conn=conn, now=meta.now, current_user=meta.current_user, base_url=meta.base_url.rstrip("/"),
                        quirks=quirks or Quirks())

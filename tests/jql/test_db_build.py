@@ -21,10 +21,8 @@ from jira_bench_tui.jira.db import (
     connect,
     copy_database,
     format_timestamp,
-    issue_by_key,
     parse_timestamp,
     prepare_template,
-    project_by_key,
     read_meta,
     resolve_user,
 )
@@ -32,7 +30,11 @@ from jira_bench_tui.jira.fixture import Fixture
 
 
 def _issue(conn: sqlite3.Connection, key: str) -> sqlite3.Row:
-    return _present(issue_by_key(conn, key))
+    return _present(_by_key(conn, "issues", key))
+
+
+def _by_key(conn: sqlite3.Connection, table: str, key: str) -> sqlite3.Row | None:
+    return conn.execute(f"SELECT * FROM {table} WHERE key = ?", (key.upper(),)).fetchone()
 
 
 def _present(row: sqlite3.Row | None) -> sqlite3.Row:
@@ -51,10 +53,10 @@ def test_meta_holds_clock_user_and_base_url(conn: sqlite3.Connection) -> None:
 def test_ids_keys_and_next_issue_numbers(conn: sqlite3.Connection) -> None:
     assert _issue(conn, "WEB-1")["id"] == 10000
     assert _issue(conn, "web-2")["num"] == 2
-    assert _present(project_by_key(conn, "WEB"))["next_issue_num"] == 8
-    assert _present(project_by_key(conn, "ops"))["next_issue_num"] == 3
-    assert project_by_key(conn, "NOPE") is None
-    assert issue_by_key(conn, "WEB-99") is None
+    assert _present(_by_key(conn, "projects", "WEB"))["next_issue_num"] == 8
+    assert _present(_by_key(conn, "projects", "ops"))["next_issue_num"] == 3
+    assert _by_key(conn, "projects", "NOPE") is None
+    assert _by_key(conn, "issues", "WEB-99") is None
 
 
 def test_status_categories_and_default_resolution(conn: sqlite3.Connection) -> None:
@@ -142,7 +144,7 @@ def test_auto_keys_skip_explicit_numbers(tmp_path: Path, small_jira_data: dict[s
     keys = {r["summary"]: r["key"] for r in conn.execute("SELECT key, summary FROM issues WHERE project_id = "
                                                          "(SELECT id FROM projects WHERE key='OPS')")}
     assert keys["auto one"] == "OPS-3" and keys["auto two"] == "OPS-5"
-    assert _present(project_by_key(conn, "OPS"))["next_issue_num"] == 6
+    assert _present(_by_key(conn, "projects", "OPS"))["next_issue_num"] == 6
 
 
 BAD_FIXTURES: list[tuple[str, str, Any, str]] = [

@@ -3,7 +3,7 @@ issues into a sprint or back to the backlog."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from jira_bench_tui.jira.render import parse_time, stored_time
 from jira_bench_tui.jira.tools.common import (
@@ -22,11 +22,15 @@ SPRINT_STATES = ("active", "future", "closed")
 
 
 def sprint_dict(row: Any) -> dict[str, Any]:
+    """A sprint as mcp-atlassian 0.23.1's sprint tools show it: id as a string, name, state, goal, start and end
+    dates."""
     return {"id": str(row["id"]), "name": row["name"], "state": row["state"], "goal": row["goal"],
             "start_date": row["start_date"], "end_date": row["end_date"]}
 
 
 def boards(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_agile_boards`: [{"id", "name", "type"}] by id, filtered by name part, project key and scrum/kanban,
+    paged by start_at and limit. ToolFailure for an unknown project or board type."""
     sql = "SELECT b.* FROM boards b LEFT JOIN projects p ON p.id = b.project_id WHERE 1 = 1"
     values: list[Any] = []
     if args.get("board_name"):
@@ -47,23 +51,27 @@ def boards(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return [{"id": str(r["id"]), "name": r["name"], "type": r["type"]} for r in ctx.conn.execute(sql, values)]
 
 
-def _board(ctx: JiraContext, value: Any) -> Any:
-    board_id = ids_arg("board_id", value)
-    row = ctx.conn.execute("SELECT * FROM boards WHERE id = ?", (board_id,)).fetchone()
+def _by_id(ctx: JiraContext, table: Literal["boards", "sprints"], value: Any, listed_by: str) -> Any:
+    """The row of a board or sprint given by id ("3" or 3); ToolFailure naming the tool that lists them."""
+    what = table.removesuffix("s")
+    row_id = ids_arg(f"{what}_id", value)
+    row = ctx.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
     if row is None:
-        raise ToolFailure(f"Board {board_id} does not exist (jira_get_agile_boards lists boards).")
+        raise ToolFailure(f"{what.capitalize()} {row_id} does not exist ({listed_by} lists {table}).")
     return row
+
+
+def _board(ctx: JiraContext, value: Any) -> Any:
+    return _by_id(ctx, "boards", value, "jira_get_agile_boards")
 
 
 def _sprint(ctx: JiraContext, value: Any) -> Any:
-    sprint_id = ids_arg("sprint_id", value)
-    row = ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (sprint_id,)).fetchone()
-    if row is None:
-        raise ToolFailure(f"Sprint {sprint_id} does not exist (jira_get_sprints_from_board lists sprints).")
-    return row
+    return _by_id(ctx, "sprints", value, "jira_get_sprints_from_board")
 
 
 def sprints(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_sprints_from_board`: the board's sprints (sprint_dict) by id, optionally only some states
+    (comma-separated active, future, closed), paged. ToolFailure for an unknown board or state."""
     board = _board(ctx, args["board_id"])
     sql = "SELECT * FROM sprints WHERE board_id = ?"
     values: list[Any] = [board["id"]]
@@ -80,12 +88,16 @@ def sprints(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def sprint_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_sprint_issues`: a sprint's issues by key, as a jira_search page (`run_search`) with the given
+    fields."""
     sprint = _sprint(ctx, args["sprint_id"])
     return run_search(ctx, f"sprint = {sprint['id']} ORDER BY key ASC", fields=args.get("fields"),
                       limit=args.get("limit", 10), start_at=args.get("start_at", 0))
 
 
 def create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_create_sprint`: a future sprint on a scrum board (sprint_dict). As Jira's agile API: the start may not
+    be before today and the end must come after it; ToolFailure otherwise, for a kanban board or an empty name."""
     board = _board(ctx, args["board_id"])
     if board["type"] != "scrum":
         raise ToolFailure(f"Board {board['id']} is a {board['type']} board; sprints need a scrum board.")
@@ -123,6 +135,8 @@ def _move_issues(ctx: JiraContext, issue_keys: str, sprint: Any) -> list[Any]:
 
 
 def add_to_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_add_issues_to_sprint`: move issues into a sprint, out of any other open one (their open sub-tasks
+    follow); {"message", "sprint_id", "issue_keys"}. ToolFailure for a closed sprint or a sub-task."""
     sprint = _sprint(ctx, args["sprint_id"])
     rows = _move_issues(ctx, args["issue_keys"], sprint)
     return {"message": f"Successfully added {len(rows)} issue(s) to sprint", "sprint_id": str(sprint["id"]),
@@ -139,7 +153,7 @@ def _date_arg(name: str, value: str) -> str:
 
 def _new_state(ctx: JiraContext, sprint: Any, wanted: str, dates: dict[str, str | None]) -> str:
     """Check a state change the way Jira's agile API does: future -> active (start), active -> closed (complete)."""
-    current = sprint["state"]
+    current: str = sprint["state"]
     if wanted == current:
         return current
     label = f"Sprint {sprint['id']} ('{sprint['name']}')"
@@ -163,6 +177,9 @@ def _new_state(ctx: JiraContext, sprint: Any, wanted: str, dates: dict[str, str 
 
 
 def update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_update_sprint`: change name, goal, dates or state (sprint_dict of the result). future -> active starts
+    it (dates needed, one active sprint per board), active -> closed completes it; a closed sprint keeps its dates.
+    ToolFailure for any other state change, an end before the start, or nothing to change."""
     sprint = _sprint(ctx, args["sprint_id"])
     state = (args.get("state") or "").strip().lower()
     if state and state not in SPRINT_STATES:
@@ -198,6 +215,8 @@ def update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def move_to_backlog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_move_issues_to_backlog`: take issues out of their open sprint (closed sprints keep them, open sub-tasks
+    follow); {"message", "issue_keys"}."""
     rows = _move_issues(ctx, args["issue_keys"], None)
     return {"message": f"Successfully moved {len(rows)} issue(s) to backlog", "issue_keys": [r["key"] for r in rows]}
 

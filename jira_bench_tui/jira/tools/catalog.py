@@ -65,6 +65,8 @@ def _field_entries(ctx: JiraContext) -> list[dict[str, Any]]:
 
 
 def search_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_search_fields`: GET /rest/api/3/field entries, all (up to `limit`) or ranked by a keyword: exact name
+    or id first, then containing it (names starting with it ahead), then by similarity of the name."""
     entries = _field_entries(ctx)
     keyword = (args.get("keyword") or "").strip().lower()
     limit = args.get("limit", 10)
@@ -83,12 +85,15 @@ def search_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def all_projects(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_all_projects`: [{"key", "name", "avatar_url"}] by key, archived projects only when asked for."""
     sql = "SELECT * FROM projects" + ("" if args.get("include_archived") else " WHERE archived = 0") + " ORDER BY key"
     return [{"key": r["key"], "name": r["name"], "avatar_url": f"{ctx.base_url}/secure/projectavatar?pid={r['id']}"}
             for r in ctx.conn.execute(sql)]
 
 
 def project_issue_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_project_issue_types`: [{"id", "name", "description", "subtask"}] of the types the project allows,
+    by id."""
     project = ctx.project(args["project_key"])
     return [{"id": str(r["id"]), "name": r["name"], "description": r["description"] or "",
              "subtask": bool(r["subtask"])}
@@ -98,6 +103,8 @@ def project_issue_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_project_versions`: the project's versions by id as Jira's REST API gives them (description,
+    startDate and releaseDate only when set)."""
     project = ctx.project(args["project_key"])
     result = []
     for r in ctx.conn.execute("SELECT * FROM versions WHERE project_id = ? ORDER BY id", (project["id"],)):
@@ -114,6 +121,8 @@ def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_project_components`: the project's components by id as Jira's REST API gives them, with the lead's
+    accountId and displayName when there is one."""
     project = ctx.project(args["project_key"])
     result = []
     for r in ctx.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY id", (project["id"],)):
@@ -132,10 +141,13 @@ def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:
-    return user_dict(ctx.site, row["account_id"], row["display_name"], row["email"])
+    return user_dict(ctx.base_url, row["account_id"], row["display_name"], row["email"])
 
 
 def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_search_assignable_users`: {"success", "count", "users"} of the active users whose display name or email
+    contains `query` (or whose account id is it), by display name. Every active user is assignable here; the project
+    or issue given must exist. ToolFailure when both are given."""
     if args.get("project_key") and args.get("issue_key"):
         raise ToolFailure("Give either project_key or issue_key, not both.")
     if args.get("issue_key"):
@@ -151,6 +163,7 @@ def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def user_profile(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_user_profile`: {"success", "user"} for an account id, email or display name (any case)."""
     row = ctx.find_user(args["user_identifier"])
     if row is None:
         raise ToolFailure(f"User '{args['user_identifier']}' not found. Use an account id, an email address or a "

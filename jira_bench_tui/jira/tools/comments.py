@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jira_bench_tui.jira.render import display_name_of, python_time
+from jira_bench_tui.jira.issue_load import display_name_of
+from jira_bench_tui.jira.render import python_time
 from jira_bench_tui.jira.tools.common import (
-    ISSUE_KEY_PATTERN,
+    ISSUE_KEY,
     JiraContext,
     ToolDef,
     ToolFailure,
     json_arg,
     param,
 )
-
-ISSUE_KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 
 
 def _visibility(value: Any) -> str | None:
@@ -28,6 +27,8 @@ def _visibility(value: Any) -> str | None:
 
 
 def insert_comment(ctx: JiraContext, issue_id: int, body: str, visibility: str | None) -> int:
+    """Add a comment by the current user, now, and bump the issue's `updated`; its id (ids start at 10000).
+    ToolFailure for an empty body. `visibility` is the stored JSON ({"type": "group", "value": ...}) or None."""
     if not isinstance(body, str) or not body.strip():
         raise ToolFailure("Comment body is empty: pass the comment text (Markdown) in body.")
     cur = ctx.conn.execute(
@@ -39,6 +40,8 @@ def insert_comment(ctx: JiraContext, issue_id: int, body: str, visibility: str |
 
 
 def add_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_add_comment`: {"id", "body", "created", "author"} of the new comment (author by display name, created
+    as Python prints a datetime), as mcp-atlassian 0.23.1 answers."""
     row = ctx.issue(args["issue_key"])
     comment_id = insert_comment(ctx, row["id"], args["body"], _visibility(args.get("visibility")))
     return {"id": str(comment_id), "body": args["body"], "created": python_time(ctx.now_stored),
@@ -46,6 +49,8 @@ def add_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def edit_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_edit_comment`: replace a comment's body (and visibility when given); {"id", "body", "updated",
+    "author"}. ToolFailure for a comment that is not on the issue, or an empty body."""
     row = ctx.issue(args["issue_key"])
     comment = ctx.conn.execute("SELECT * FROM comments WHERE CAST(id AS TEXT) = ? AND issue_id = ?",
                                (str(args["comment_id"]).strip(), row["id"])).fetchone()

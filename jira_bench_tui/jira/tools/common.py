@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from jira_bench_tui.jira.issue_load import issue_row_by_key, issue_rows
+from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.quirks import Quirks
-from jira_bench_tui.jira.render import Site, issue_row_by_key, stored_time
+from jira_bench_tui.jira.render import FieldSelection, Site, stored_time
 
 ISSUE_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+-\d+(?:-\d+)*$"
 PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9_]+$"
@@ -39,6 +41,8 @@ class JiraContext:
     # ---- lookups ----
 
     def issue(self, key: str) -> sqlite3.Row:
+        """The ISSUE_SELECT row of the issue with this key (exact, as the key patterns require upper case);
+        ToolFailure with mcp-atlassian's "Issue KEY not found" otherwise."""
         row = issue_row_by_key(self.site, key)
         if row is None:
             raise ToolFailure(f"Issue {key} not found. Verify the issue key and project access.")
@@ -57,8 +61,14 @@ class JiraContext:
             raise ToolFailure(f"The {what} must be an issue key such as PROJ-123.")
         return self.issue(ref.strip().upper())
 
+    def issue_view(self, issue_id: int, sel: FieldSelection) -> dict[str, Any]:
+        """The issue as it stands now (after this call's writes), as mcp-atlassian's simplified issue."""
+        return simplified_issue(self.site, issue_rows(self.site, [issue_id])[issue_id], sel)
+
     def project(self, key: str) -> sqlite3.Row:
-        row = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE", (key,)).fetchone()
+        """The project row with this key (any case); ToolFailure listing the known keys otherwise."""
+        row: sqlite3.Row | None = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE",
+                                                    (key,)).fetchone()
         if row is None:
             known = ", ".join(r[0] for r in self.conn.execute("SELECT key FROM projects ORDER BY key"))
             raise ToolFailure(f"Project '{key}' not found (known projects: {known}).")
@@ -68,7 +78,8 @@ class JiraContext:
         """A user by account id, then email, then display name (case-insensitive), as mcp-atlassian resolves."""
         ref = ref.strip()
         for column in ("account_id", "email", "display_name"):
-            row = self.conn.execute(f"SELECT * FROM users WHERE {column} = ? COLLATE NOCASE", (ref,)).fetchone()
+            row: sqlite3.Row | None = self.conn.execute(f"SELECT * FROM users WHERE {column} = ? COLLATE NOCASE",
+                                                        (ref,)).fetchone()
             if row is not None:
                 return row
         return None
@@ -103,11 +114,14 @@ class JiraContext:
         self.touch(issue_id)
 
     def touch(self, issue_id: int) -> None:
+        """Set the issue's `updated` to now (every write does, as in Jira)."""
         self.conn.execute("UPDATE issues SET updated = ? WHERE id = ?", (self.now_stored, issue_id))
 
 
 @dataclass(frozen=True)
 class ChangeItem:
+    """One item of a changelog entry, as Jira's changelog API names it: the field, its old and new id and text."""
+
     field: str
     from_id: str | None
     from_string: str | None
@@ -131,10 +145,14 @@ class ToolDef:
 
     @property
     def short_name(self) -> str:
+        """The name without its `jira_` prefix, as mcp-atlassian's error texts name a tool ("Error calling tool
+        'get_issue'")."""
         return self.name.removeprefix("jira_")
 
     @property
     def input_schema(self) -> dict[str, Any]:
+        """The JSON schema the MCP client sees: the listed properties, those without a default required, no others
+        allowed (mcp-atlassian 0.23.1's `additionalProperties: false`)."""
         required = [name for name, spec in self.properties.items() if "default" not in spec]
         schema: dict[str, Any] = {"additionalProperties": False, "properties": self.properties, "type": "object"}
         if required:
@@ -155,6 +173,9 @@ def param(kind: str, description: str, default: Any = REQUIRED, *, pattern: str 
     if maximum is not None:
         spec["maximum"] = maximum
     return spec
+
+
+ISSUE_KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 
 
 def json_arg(name: str, text: Any, *, expect: type = dict, example: str = '{"summary": "New title"}') -> Any:

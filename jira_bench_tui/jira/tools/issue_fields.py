@@ -27,6 +27,8 @@ SYSTEM_FIELDS = {
 
 
 def normal_name(name: str) -> str:
+    """A field key folded for matching: lower case, letters and digits only ("Fix Versions", "fix_versions" ->
+    "fixversions")."""
     return _NORMAL.sub("", name.lower())
 
 
@@ -57,6 +59,17 @@ def _named_rows(ctx: JiraContext, table: str, project_id: int, values: Any, what
     return rows
 
 
+def _number(field: sqlite3.Row, value: Any) -> int | float:
+    """A number custom field's value from a number or numeric text; ToolFailure naming the field otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ToolFailure(f"{field['id']} ({field['name']}) must be a number, got {value!r}.")
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ToolFailure(f"{field['id']} ({field['name']}) must be a number, got {value!r}.") from exc
+    return int(number) if number.is_integer() else number
+
+
 class FieldWriter:
     """Writes fields of one issue and collects the changelog items."""
 
@@ -83,6 +96,10 @@ class FieldWriter:
         return old
 
     def apply(self, fields: dict[str, Any], *, allow_resolution: bool = False) -> None:
+        """Write `fields` (system fields by id or name, custom fields by id or name, "story points" too) and collect
+        the changelog items in `self.items`. Unknown keys are dropped, or an error with the `unknown_fields` quirk,
+        as in mcp-atlassian 0.23.1; ToolFailure with Jira's message for a value Jira refuses. `allow_resolution`
+        leaves a resolution to the transition that carries it."""
         customs = {normal_name(r["id"]): r for r in self.conn.execute("SELECT * FROM fields WHERE custom = 1")}
         customs.update({normal_name(r["name"]): r for r in self.conn.execute("SELECT * FROM fields WHERE custom = 1")})
         unknown = []
@@ -306,29 +323,10 @@ class FieldWriter:
         if field["name"].lower() == "epic link":
             self._epic(value)
             return
-        kind = field["schema_type"] or "string"
         if isinstance(value, dict) and "value" in value:
             value = value["value"]
         if value is not None:
-            if kind == "number":
-                if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                    raise ToolFailure(f"{field['id']} ({field['name']}) must be a number, got {value!r}.")
-                try:
-                    value = float(value)
-                except ValueError as exc:
-                    raise ToolFailure(f"{field['id']} ({field['name']}) must be a number, got {value!r}.") from exc
-                if value.is_integer():
-                    value = int(value)
-            elif kind == "option":
-                options = [r[0] for r in self.conn.execute(
-                    "SELECT value FROM field_options WHERE field_id = ? ORDER BY option_id", (field["id"],))]
-                if options and str(value) not in options:
-                    raise ToolFailure(f"{field['id']} ({field['name']}): '{value}' is not an allowed value "
-                                      f"(allowed: {', '.join(options)}).")
-            elif kind == "user":
-                value = self.ctx.user(value)["account_id"]
-            elif kind == "date" and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
-                raise ToolFailure(f"{field['id']} ({field['name']}) must be a date as YYYY-MM-DD.")
+            value = self._custom_value(field, value)
         values = json.loads(self.conn.execute("SELECT custom_fields FROM issues WHERE id = ?",
                                               (self.issue_id,)).fetchone()[0] or "{}")
         old = values.get(field["id"])
@@ -338,6 +336,24 @@ class FieldWriter:
             values[field["id"]] = value
         self._set_column("custom_fields", json.dumps(values, sort_keys=True))
         self._change(field["name"], None, None if old is None else old, None, value, fieldtype="custom")
+
+    def _custom_value(self, field: sqlite3.Row, value: Any) -> Any:
+        """The value to store for a custom field of the field's schema type: a number (int when whole), an allowed
+        option, a user's account id, a YYYY-MM-DD date, or text as given. ToolFailure naming the field otherwise."""
+        kind = field["schema_type"] or "string"
+        if kind == "number":
+            return _number(field, value)
+        if kind == "option":
+            options = [r[0] for r in self.conn.execute(
+                "SELECT value FROM field_options WHERE field_id = ? ORDER BY option_id", (field["id"],))]
+            if options and str(value) not in options:
+                raise ToolFailure(f"{field['id']} ({field['name']}): '{value}' is not an allowed value "
+                                  f"(allowed: {', '.join(options)}).")
+        elif kind == "user":
+            return self.ctx.user(value)["account_id"]
+        elif kind == "date" and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+            raise ToolFailure(f"{field['id']} ({field['name']}) must be a date as YYYY-MM-DD.")
+        return value
 
     def _sprint(self, value: Any) -> None:
         if isinstance(value, list):

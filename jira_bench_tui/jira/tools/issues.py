@@ -6,10 +6,12 @@ import base64
 import re
 from typing import Any
 
+from jira_bench_tui.jira.issue_load import issue_rows
+from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.jql import JqlError, search
-from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection, issue_rows, simplified_issue
+from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
 from jira_bench_tui.jira.tools.common import (
-    ISSUE_KEY_PATTERN,
+    ISSUE_KEY,
     PROJECT_KEY_PATTERN,
     JiraContext,
     RollbackWithResult,
@@ -31,6 +33,8 @@ MAX_PAGE = 50
 
 
 def get_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_issue`: the simplified issue with the asked-for fields (default: mcp-atlassian 0.23.1's list, plus
+    the latest `comment_limit` comments) and `include` sections. ToolFailure when the issue does not exist."""
     row = ctx.issue(args["issue_key"])
     sel = FieldSelection.parse(args.get("fields"), include=args.get("include"),
                                comment_limit=args.get("comment_limit", 10), comments_by_default=True)
@@ -72,6 +76,8 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, st
 
 
 def search_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_search`: a page of issues matching the JQL (see `run_search`); `projects_filter` ANDs a project
+    condition before any ORDER BY. ToolFailure with Jira's message for a bad query or an unknown project."""
     jql = args["jql"]
     projects = csv_arg(args.get("projects_filter"))
     if projects:
@@ -86,6 +92,7 @@ def search_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def project_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_project_issues`: a project's issues, newest first, as a jira_search page with the default fields."""
     project = ctx.project(args["project_key"])
     return run_search(ctx, f'project = "{project["key"]}"', fields=None, limit=args.get("limit", 10),
                       start_at=args.get("start_at", 0))
@@ -159,18 +166,20 @@ def create_one(ctx: JiraContext, spec: dict[str, Any]) -> int:
 
 
 def _created_view(ctx: JiraContext, issue_id: int) -> dict[str, Any]:
-    row = issue_rows(ctx.site, [issue_id])[issue_id]
-    sel = FieldSelection.parse("*all", with_browse_url=False)
-    issue = simplified_issue(ctx.site, row, sel)
+    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=False))
     return {k: v for k, v in issue.items() if not (k.startswith("customfield_") and v.get("value") is None)}
 
 
 def create_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_create_issue`: {"message", "issue"} with the new issue's '*all' view (custom fields without a value
+    left out, no browse_url), as mcp-atlassian 0.23.1 answers. ToolFailure with Jira's message for a bad field."""
     issue_id = create_one(ctx, args)
     return {"message": "Issue created successfully", "issue": _created_view(ctx, issue_id)}
 
 
 def batch_create(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_batch_create_issues`: create every issue of a JSON array, or none (the first bad one is named by its
+    index); with validate_only, check them and create nothing. {"message", "issues"} with each new issue's view."""
     example = '[{"project_key": "PROJ", "summary": "First", "issue_type": "Task"}]'
     specs = json_arg("issues", args["issues"], expect=list, example=example)
     if not specs:
@@ -193,6 +202,9 @@ def batch_create(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_update_issue`: write `fields` (and `additional_fields`, `components`) as Jira does, record the
+    changelog; {"message", "issue"} with `return_fields` of the result (default '*all'). The status cannot be set
+    here (a transition does that) and attachments are refused."""
     row = ctx.issue(args["issue_key"])
     example = '{"summary": "New title", "assignee": "bob@example.com", "labels": ["backend"]}'
     fields = dict(json_arg("fields", args["fields"], example=example))
@@ -209,10 +221,9 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     writer.apply(fields)
     ctx.record_change(row["id"], writer.items)
     ctx.touch(row["id"])
-    fresh = issue_rows(ctx.site, [row["id"]])[row["id"]]
     return_fields = args.get("return_fields") or "*all"
     sel = FieldSelection.parse(return_fields, with_browse_url=return_fields == "*all")
-    return {"message": "Issue updated successfully", "issue": simplified_issue(ctx.site, fresh, sel)}
+    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel)}
 
 
 def _assignee_ref(value: Any) -> Any:
@@ -222,18 +233,22 @@ def _assignee_ref(value: Any) -> Any:
 
 
 def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_assign_issue`: set the assignee (an account id, email, display name or user object) or clear it (empty,
+    "null", "unassigned"); {"message", "issue"}. ToolFailure for an unknown or inactive user."""
     row = ctx.issue(args["issue_key"])
     writer = FieldWriter(ctx, row["id"])
     assignee = _assignee_ref(args.get("assignee"))
     writer.apply({"assignee": None if assignee in (None, "", "null", "unassigned") else assignee})
     ctx.record_change(row["id"], writer.items)
-    fresh = issue_rows(ctx.site, [row["id"]])[row["id"]]
-    verb = "assigned" if fresh["assignee_id"] else "unassigned"
+    assigned = ctx.conn.execute("SELECT assignee_id FROM issues WHERE id = ?", (row["id"],)).fetchone()[0]
+    verb = "assigned" if assigned else "unassigned"
     return {"message": f"Issue {row['key']} {verb} successfully",
-            "issue": simplified_issue(ctx.site, fresh, FieldSelection.parse(None))}
+            "issue": ctx.issue_view(row["id"], FieldSelection.parse(None))}
 
 
 def delete_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_delete_issue`: delete the issue and its sub-tasks, with their comments, worklogs, links and history; an
+    epic's child issues stay, without a parent. {"message"}."""
     row = ctx.issue(args["issue_key"])
     subtasks = [r[0] for r in ctx.conn.execute(
         "SELECT i.id FROM issues i JOIN issue_types t ON t.id = i.issue_type_id WHERE i.parent_id = ? AND t.subtask = 1",
@@ -247,8 +262,6 @@ def delete_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         ctx.conn.execute("DELETE FROM issues WHERE id = ?", (issue_id,))
     return {"message": f"Issue {row['key']} has been deleted successfully."}
 
-
-ISSUE_KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 
 TOOLS = [
     ToolDef("jira_get_issue",

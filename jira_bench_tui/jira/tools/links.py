@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jira_bench_tui.jira.render import FieldSelection, issue_rows, simplified_issue
+from jira_bench_tui.jira.render import FieldSelection
 from jira_bench_tui.jira.tools.comments import insert_comment
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY_PATTERN,
@@ -18,6 +18,8 @@ from jira_bench_tui.jira.tools.issue_fields import FieldWriter
 
 
 def link_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_link_types`: [{"id", "name", "inward", "outward", "self"}] by name, optionally only names
+    containing `name_filter` (any case)."""
     rows = ctx.conn.execute("SELECT * FROM link_types ORDER BY name").fetchall()
     wanted = (args.get("name_filter") or "").strip().lower()
     return [{"id": str(r["id"]), "name": r["name"], "inward": r["inward"], "outward": r["outward"],
@@ -36,6 +38,10 @@ def _link_type(ctx: JiraContext, name: str) -> Any:
 
 
 def create_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_create_issue_link`: link two issues so that the inward one reads "<outward phrase> <outward key>"
+    (Blocks: inward_issue_key blocks outward_issue_key), as Jira's POST /issueLink; both issues' histories record
+    it, a duplicate link is not made twice, an optional comment goes on the inward issue. {"success", "message",
+    ...}."""
     link_type = _link_type(ctx, args["link_type"])
     inward = ctx.issue(args["inward_issue_key"])
     outward = ctx.issue(args["outward_issue_key"])
@@ -59,6 +65,8 @@ def create_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def remove_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_remove_issue_link`: delete a link by id and record it in both issues' histories; ToolFailure for an
+    unknown id."""
     link_id = str(args["link_id"]).strip()
     row = ctx.conn.execute(
         "SELECT l.*, lt.inward, lt.outward, a.key AS a_key, b.key AS b_key FROM issue_links l "
@@ -76,6 +84,8 @@ def remove_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def link_to_epic(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_link_to_epic`: make the epic the issue's parent; {"message", "issue"}. ToolFailure when the target is
+    not an epic, or the issue is a sub-task or an epic itself."""
     issue = ctx.issue(args["issue_key"])
     epic = ctx.issue(args["epic_key"])
     if epic["type_level"] != 1:
@@ -88,9 +98,8 @@ def link_to_epic(ctx: JiraContext, args: dict[str, Any]) -> Any:
     writer = FieldWriter(ctx, issue["id"])
     writer.apply({"parent": epic["key"]})
     ctx.record_change(issue["id"], writer.items)
-    fresh = issue_rows(ctx.site, [issue["id"]])[issue["id"]]
     return {"message": f"Issue {issue['key']} has been linked to epic {epic['key']}.",
-            "issue": simplified_issue(ctx.site, fresh, FieldSelection.parse(None))}
+            "issue": ctx.issue_view(issue["id"], FieldSelection.parse(None))}
 
 
 KEY = ISSUE_KEY_PATTERN

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from jira_bench_tui.jira.render import (
-    FieldSelection,
-    issue_rows,
-    simplified_issue,
-    transition_dicts,
-    transition_rows,
-)
+from jira_bench_tui.jira.issue_load import load_transitions, transition_rows
+from jira_bench_tui.jira.issue_shape import transition_dicts
+from jira_bench_tui.jira.render import FieldSelection
 from jira_bench_tui.jira.tools.comments import insert_comment
-from jira_bench_tui.jira.tools.common import ChangeItem, JiraContext, ToolDef, ToolFailure, json_arg
+from jira_bench_tui.jira.tools.common import (
+    ISSUE_KEY,
+    ChangeItem,
+    JiraContext,
+    ToolDef,
+    ToolFailure,
+    json_arg,
+)
 from jira_bench_tui.jira.tools.issue_fields import FieldWriter, normal_name
-from jira_bench_tui.jira.tools.issues import ISSUE_KEY
 
 
 def get_transitions(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_transitions`: the transitions available from the issue's status, [{"id": 21, "name": ...}] (with
+    "to_status" under the `transitions_to_status` quirk)."""
     row = ctx.issue(args["issue_key"])
-    return transition_dicts(ctx.site, row, ctx.quirks.transitions_show_target)
+    transitions = load_transitions(ctx.site, row["workflow_id"], row["status_id"])
+    return transition_dicts(transitions, ctx.quirks.transitions_show_target)
 
 
 def _choose(ctx: JiraContext, row: Any, wanted: str) -> Any:
@@ -38,6 +43,10 @@ def _choose(ctx: JiraContext, row: Any, wanted: str) -> Any:
 
 
 def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_transition_issue`: move the issue through an available transition (by id; by name too under the
+    `transition_by_name` quirk), setting the resolution on the way to done (given one, else Done) and clearing it on
+    the way back; other `fields` and a `comment` are applied with it. {"message", "issue"}; ToolFailure listing the
+    available transitions for one that is not."""
     row = ctx.issue(args["issue_key"])
     chosen = _choose(ctx, row, str(args["transition_id"]))
     fields = dict(json_arg("fields", args.get("fields"), example='{"resolution": {"name": "Done"}}'))
@@ -57,9 +66,8 @@ def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     comment = args.get("comment")
     if comment:
         insert_comment(ctx, row["id"], comment, None)
-    fresh = issue_rows(ctx.site, [row["id"]])[row["id"]]
     sel = FieldSelection.parse(None, comments_by_default=True)
-    return {"message": f"Issue {row['key']} transitioned successfully", "issue": simplified_issue(ctx.site, fresh, sel)}
+    return {"message": f"Issue {row['key']} transitioned successfully", "issue": ctx.issue_view(row["id"], sel)}
 
 
 def _resolve(ctx: JiraContext, row: Any, chosen: Any, ref: Any) -> list[ChangeItem]:

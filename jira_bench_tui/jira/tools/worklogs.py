@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from jira_bench_tui.jira.durations import format_duration, parse_duration
-from jira_bench_tui.jira.render import parse_time, stored_time, worklog_dict, worklog_rows
+from jira_bench_tui.jira.issue_load import load_worklogs, worklog
+from jira_bench_tui.jira.issue_shape import worklog_dict
+from jira_bench_tui.jira.render import parse_time, stored_time
 from jira_bench_tui.jira.tools.common import (
-    ISSUE_KEY_PATTERN,
+    ISSUE_KEY,
     ChangeItem,
     JiraContext,
     ToolDef,
@@ -28,6 +30,10 @@ def _seconds(name: str, text: str) -> int:
 
 
 def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_add_worklog`: log `time_spent` (a Jira duration: 1d = 8h) as the current user, started now or at
+    `started`; the remaining estimate is set when given, else reduced by the time spent (Jira's "adjust
+    automatically"). {"message", "worklog"}, the worklog as jira_get_worklog shows it plus which estimates were
+    set."""
     row = ctx.issue(args["issue_key"])
     spent = _seconds("time_spent", args["time_spent"])
     started = ctx.now_stored
@@ -56,24 +62,24 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
                         str(total)), ChangeItem("WorklogId", None, None, str(cur.lastrowid), str(cur.lastrowid))]
     ctx.record_change(row["id"], items + writer.items)
     saved = ctx.conn.execute("SELECT * FROM worklogs WHERE id = ?", (cur.lastrowid,)).fetchone()
-    entry = worklog_dict(ctx.site, saved)
+    entry = worklog_dict(worklog(ctx.site, saved))
     entry["original_estimate_updated"] = bool(args.get("original_estimate"))
     entry["remaining_estimate_updated"] = bool(args.get("remaining_estimate"))
     return {"message": "Worklog added successfully", "worklog": entry}
 
 
 def get_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_get_worklog`: {"worklogs": [...]} of the issue, by start time, as mcp-atlassian 0.23.1 shows them."""
     row = ctx.issue(args["issue_key"])
-    return {"worklogs": [worklog_dict(ctx.site, w) for w in worklog_rows(ctx.site, row["id"])]}
+    return {"worklogs": [worklog_dict(w) for w in load_worklogs(ctx.site, row["id"])]}
 
 
-KEY = param("string", "Issue key, e.g. 'PROJ-123' (upper case).", pattern=ISSUE_KEY_PATTERN)
 TOOLS = [
     ToolDef("jira_add_worklog",
             "Log time spent on an issue, as the current user. Durations use Jira's units w, d (8h), h, m: "
             "time_spent='1h 30m', '2d', '45m'. Example: issue_key='PROJ-1', time_spent='3h', comment='Debugging', "
             "started='2026-11-20T09:30:00.000+0000', remaining_estimate='1d'.",
-            {"issue_key": KEY,
+            {"issue_key": ISSUE_KEY,
              "time_spent": param("string", "Time spent as a Jira duration, e.g. '1h 30m', '2d', '45m'."),
              "comment": param("string", "What the time was spent on.", None),
              "started": param("string", "When the work started (ISO 8601); default now.", None),
@@ -83,5 +89,5 @@ TOOLS = [
             add_worklog, read_only=False),
     ToolDef("jira_get_worklog",
             "List the work logged on an issue: who, when, how long. Example: issue_key='PROJ-1'.",
-            {"issue_key": KEY}, get_worklog, read_only=True),
+            {"issue_key": ISSUE_KEY}, get_worklog, read_only=True),
 ]
