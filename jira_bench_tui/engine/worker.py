@@ -167,7 +167,7 @@ class RunWorker:
                                   message=f"the display stopped ({exception_reason(exc)}); the run goes on")
 
     def _make_agent(self) -> Agent:
-        from jira_bench_tui.engine.models import make_agent
+        from jira_bench_tui.engine.agent_factory import make_agent
 
         return make_agent(self.spec.model, self.folder.parent.parent)
 
