@@ -65,6 +65,9 @@ class JiraRestApp:
                 call = _make_call(site, method, version, params, query, body, base_url)
                 reply = _run(found, call)
             except RestError as error:
+                if error.status >= 404 and error.status != 404 or "null for uri" in str(error):
+                    log.warning("REST %s %s%s -> %d %s", method, path, f"?{query}" if query else "", error.status,
+                                error)
                 return _json(error.body(), error.status, _allow(error))
         if reply.body is None:
             return Response(status_code=reply.status, headers=reply.headers)
