@@ -124,3 +124,12 @@ def test_agile_refusals_change_nothing(site: Site) -> None:
     assert site.client.post("/rest/agile/1.0/sprint", json={"originBoardId": 1}).status_code == 400
     assert site.client.post("/rest/agile/1.0/sprint/4", json={"state": "closed"}).status_code == 400
     assert site.snapshot() == before
+
+
+def test_custom_field_contexts_and_options(site: Site) -> None:
+    contexts = site.client.get("/rest/api/3/field/customfield_10016/context").json()
+    assert contexts["values"][0]["isGlobalContext"] is True and contexts["total"] == 1
+    context_id = contexts["values"][0]["id"]
+    options = site.client.get(f"/rest/api/3/field/customfield_10016/context/{context_id}/option").json()
+    assert options["values"] == []
+    assert site.client.get("/rest/api/3/field/priority/context").status_code == 404
