@@ -114,3 +114,33 @@ def test_host_check_and_mcp_atlassian_env() -> None:
     env = mcp_atlassian_env("http://127.0.0.1:9", "t-1.atlassian.net")
     assert env["JIRA_URL"] == "http://t-1.atlassian.net" and env["JIRA_HTTP_PROXY"] == "http://127.0.0.1:9"
     assert env["TOOLSETS"] == "all"
+
+
+def test_serve_builds_the_fixture_prints_the_url_and_stops() -> None:
+    import threading
+
+    from jira_bench_tui.jira.rest import serve
+
+    lines: list[str] = []
+    started: list[RestServer] = []
+    ready = threading.Event()
+
+    def on_ready(server: RestServer) -> None:
+        started.append(server)
+        ready.set()
+
+    result: list[str] = []
+    worker = threading.Thread(target=lambda: result.append(serve("builtin:example", empty=True, port=0,
+                                                                 echo=lines.append, ready=on_ready)), daemon=True)
+    worker.start()
+    assert ready.wait(30)
+    server = started[0]
+    reply = httpx.get(f"{server.url}/rest/api/2/project")
+    assert reply.status_code == 200 and reply.json()
+    assert httpx.post(f"{server.url}/rest/api/3/search/jql", json={"jql": "project is not EMPTY"}).json()[
+        "issues"] == []
+    server.stop()
+    worker.join(30)
+    assert result == [server.url] and server.url in lines[0] and "JIRA_HTTP_PROXY" in lines[1]
+    with pytest.raises(UserError):
+        serve(port=0, host="0.0.0.0", echo=lines.append)

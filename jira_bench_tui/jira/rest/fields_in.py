@@ -41,6 +41,7 @@ def rich_text_in(call: RestCall, value: Any, field_id: str) -> str | None:
 
 
 def custom_ids(call: RestCall) -> set[str]:
+    """The ids of the site's custom fields (`customfield_10016`, ...)."""
     return {r[0] for r in call.conn.execute("SELECT id FROM fields WHERE custom = 1")}
 
 

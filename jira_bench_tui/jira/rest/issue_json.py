@@ -13,7 +13,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from jira_bench_tui.jira.durations import format_duration
-from jira_bench_tui.jira.render import raw_time
+from jira_bench_tui.jira.render import issue_rows, raw_time
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import RestCall
 from jira_bench_tui.jira.tools.catalog import _field_entries
@@ -80,7 +80,7 @@ def issue_json(call: RestCall, row: sqlite3.Row, choice: FieldChoice, expand: se
     if "schema" in expand:
         out["schema"] = {e["id"]: e.get("schema", {}) for e in defs if e["id"] in fields}
     if "transitions" in expand:
-        from jira_bench_tui.jira.rest.routes.workflow import transitions_json
+        from jira_bench_tui.jira.rest.routes.workflow import transitions_json  # routes import this module
 
         out["transitions"] = transitions_json(call, row, with_fields="transitions.fields" in expand)
     if "operations" in expand:
@@ -162,15 +162,11 @@ def fragment_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
 def _parent(call: RestCall, row: sqlite3.Row) -> dict[str, Any] | None:
     if row["parent_id"] is None:
         return None
-    from jira_bench_tui.jira.render import issue_rows
-
     parent = issue_rows(call.ctx.site, [row["parent_id"]]).get(row["parent_id"])
     return fragment_json(call, parent) if parent is not None else None
 
 
 def _subtasks(call: RestCall, row: sqlite3.Row) -> list[dict[str, Any]]:
-    from jira_bench_tui.jira.render import issue_rows
-
     ids = [r[0] for r in call.conn.execute("SELECT i.id FROM issues i JOIN issue_types t ON t.id = i.issue_type_id "
                                            "WHERE i.parent_id = ? AND t.subtask = 1 ORDER BY i.id", (row["id"],))]
     children = issue_rows(call.ctx.site, ids)
@@ -226,8 +222,6 @@ def _worklog_page(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
 
 def issue_links_json(call: RestCall, row: sqlite3.Row) -> list[dict[str, Any]]:
     """`issuelinks`: each link with the other end as `outwardIssue` or `inwardIssue`."""
-    from jira_bench_tui.jira.render import issue_rows
-
     links = call.conn.execute(
         "SELECT l.*, t.name, t.inward, t.outward FROM issue_links l JOIN link_types t ON t.id = l.link_type_id "
         "WHERE l.inward_issue_id = ? OR l.outward_issue_id = ? ORDER BY l.id", (row["id"], row["id"])).fetchall()
@@ -244,6 +238,7 @@ def issue_links_json(call: RestCall, row: sqlite3.Row) -> list[dict[str, Any]]:
 
 
 def link_type_json(call: RestCall, type_id: int, name: str, inward: str, outward: str) -> dict[str, Any]:
+    """An issue link type `{id, name, inward, outward, self}` (`GET /issueLinkType`)."""
     return {"id": str(type_id), "name": name, "inward": inward, "outward": outward,
             "self": call.self_url(f"issueLinkType/{type_id}")}
 

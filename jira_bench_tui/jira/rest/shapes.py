@@ -27,6 +27,7 @@ def text_out(call: RestCall, markdown: str | None) -> Any:
 
 
 def avatars(base: str, kind: str, ident: Any) -> dict[str, str]:
+    """Jira's `avatarUrls` map (48x48, 24x24, 16x16, 32x32) for a user or project."""
     return {size: f"{base}/secure/{kind}avatar?size={size.split('x')[0]}&id={ident}" for size in AVATAR_SIZES}
 
 
@@ -44,6 +45,7 @@ def user_json(call: RestCall, row: sqlite3.Row | None) -> dict[str, Any] | None:
 
 
 def user_by_account(call: RestCall, account_id: str | None) -> dict[str, Any] | None:
+    """The REST user of an account id; None for None or an unknown id."""
     if not account_id:
         return None
     row = call.conn.execute("SELECT * FROM users WHERE account_id = ?", (account_id,)).fetchone()
@@ -74,6 +76,7 @@ def project_json(call: RestCall, row: sqlite3.Row, *, full: bool = False) -> dic
 
 
 def issue_type_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
+    """An issue type `{self, id, name, subtask, hierarchyLevel, iconUrl, avatarId, description}`."""
     name = row["name"]
     return {"self": call.self_url(f"issuetype/{row['id']}"), "id": str(row["id"]),
             "description": row["description"] or "",
@@ -83,11 +86,13 @@ def issue_type_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
 
 
 def status_category_json(call: RestCall, cat_id: int, key: str, name: str, color: str) -> dict[str, Any]:
+    """A status category `{self, id, key, colorName, name}` (key: new, indeterminate, done)."""
     return {"self": call.self_url(f"statuscategory/{cat_id}"), "id": cat_id, "key": key, "colorName": color,
             "name": name}
 
 
 def status_json(call: RestCall, status_id: int) -> dict[str, Any]:
+    """A status with its category, as nested in issues and transitions."""
     row = call.conn.execute("SELECT s.*, c.key AS cat_key, c.name AS cat_name, c.color_name FROM statuses s "
                             "JOIN status_categories c ON c.id = s.category_id WHERE s.id = ?", (status_id,)).fetchone()
     return {"self": call.self_url(f"status/{row['id']}"), "description": "",
@@ -98,6 +103,7 @@ def status_json(call: RestCall, status_id: int) -> dict[str, Any]:
 
 
 def priority_json(call: RestCall, priority_id: int | None) -> dict[str, Any] | None:
+    """A priority `{self, iconUrl, name, id}`; None when unset."""
     if priority_id is None:
         return None
     row = call.conn.execute("SELECT * FROM priorities WHERE id = ?", (priority_id,)).fetchone()
@@ -107,6 +113,7 @@ def priority_json(call: RestCall, priority_id: int | None) -> dict[str, Any] | N
 
 
 def resolution_json(call: RestCall, resolution_id: int | None) -> dict[str, Any] | None:
+    """A resolution `{self, id, description, name}`; None when unresolved."""
     if resolution_id is None:
         return None
     row = call.conn.execute("SELECT * FROM resolutions WHERE id = ?", (resolution_id,)).fetchone()
@@ -115,6 +122,7 @@ def resolution_json(call: RestCall, resolution_id: int | None) -> dict[str, Any]
 
 
 def component_json(call: RestCall, row: sqlite3.Row, project: sqlite3.Row | None = None) -> dict[str, Any]:
+    """A component; with `project`, the full form of `GET /project/{key}/components` (lead, project)."""
     out: dict[str, Any] = {"self": call.self_url(f"component/{row['id']}"), "id": str(row["id"]), "name": row["name"]}
     if row["description"]:
         out["description"] = row["description"]

@@ -57,6 +57,7 @@ def list_boards(call: RestCall) -> Reply:
 
 @route("GET", "board/{boardId}", versions=AGILE)
 def get_board(call: RestCall) -> Reply:
+    """GET /board/{id}: one board with its location; 404 when unknown."""
     return Reply(shapes.board_json(call, _board(call)))
 
 
@@ -143,6 +144,7 @@ def new_sprint(call: RestCall) -> Reply:
 
 @route("GET", "sprint/{sprintId}", versions=AGILE)
 def get_sprint(call: RestCall) -> Reply:
+    """GET /sprint/{id}: one sprint; 404 when unknown."""
     return Reply(shapes.sprint_json(call, _sprint(call)))
 
 

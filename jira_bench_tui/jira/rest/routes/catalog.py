@@ -157,11 +157,13 @@ def search_projects(call: RestCall) -> Reply:
 
 @route("GET", "project/{projectIdOrKey}")
 def get_project(call: RestCall) -> Reply:
+    """GET /project/{key}: the full project (lead, issue types, components, versions); 404 when unknown."""
     return Reply(shapes.project_json(call, project_row(call), full=True))
 
 
 @route("GET", "project/{projectIdOrKey}/components")
 def project_components(call: RestCall) -> Reply:
+    """GET /project/{key}/components: the project's components, by name."""
     project = project_row(call)
     rows = call.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY name", (project["id"],))
     return Reply([shapes.component_json(call, r, project) for r in rows])
@@ -169,6 +171,7 @@ def project_components(call: RestCall) -> Reply:
 
 @route("GET", "project/{projectIdOrKey}/versions")
 def project_versions(call: RestCall) -> Reply:
+    """GET /project/{key}/versions: the project's versions, in creation order."""
     project = project_row(call)
     rows = call.conn.execute("SELECT * FROM versions WHERE project_id = ? ORDER BY id", (project["id"],))
     return Reply([shapes.version_json(call, r) for r in rows])
@@ -244,6 +247,7 @@ def create_version(call: RestCall) -> Reply:
 
 @route("GET", "version/{id}")
 def get_version(call: RestCall) -> Reply:
+    """GET /version/{id}: one version; 404 when unknown."""
     return Reply(shapes.version_json(call, _version_row(call)))
 
 
@@ -264,6 +268,7 @@ def update_version(call: RestCall) -> Reply:
 
 @route("GET", "component/{id}")
 def get_component(call: RestCall) -> Reply:
+    """GET /component/{id}: one component; 404 when unknown."""
     row = call.conn.execute("SELECT * FROM components WHERE CAST(id AS TEXT) = ?", (call.params["id"],)).fetchone()
     if row is None:
         raise RestError(404, f"The component with id {call.params['id']} does not exist.")
@@ -273,21 +278,25 @@ def get_component(call: RestCall) -> Reply:
 
 @route("GET", "priority")
 def priorities(call: RestCall) -> Reply:
+    """GET /priority: the priorities, highest first."""
     return Reply([shapes.priority_json(call, r[0]) for r in call.conn.execute("SELECT id FROM priorities ORDER BY rank")])
 
 
 @route("GET", "status")
 def statuses(call: RestCall) -> Reply:
+    """GET /status: every status with its category."""
     return Reply([shapes.status_json(call, r[0]) for r in call.conn.execute("SELECT id FROM statuses ORDER BY id")])
 
 
 @route("GET", "resolution")
 def resolutions(call: RestCall) -> Reply:
+    """GET /resolution: every resolution."""
     return Reply([shapes.resolution_json(call, r[0]) for r in call.conn.execute("SELECT id FROM resolutions")])
 
 
 @route("GET", "issuetype")
 def issue_types(call: RestCall) -> Reply:
+    """GET /issuetype: every issue type of the site."""
     rows = call.conn.execute("SELECT * FROM issue_types ORDER BY id").fetchall()
     return Reply([shapes.issue_type_json(call, r) for r in rows])
 

@@ -23,6 +23,7 @@ def link_types(call: RestCall) -> Reply:
 
 @route("GET", "issueLinkType/{id}")
 def link_type(call: RestCall) -> Reply:
+    """GET /issueLinkType/{id}: one link type; 404 when unknown."""
     row = call.conn.execute("SELECT * FROM link_types WHERE CAST(id AS TEXT) = ?", (call.params["id"],)).fetchone()
     if row is None:
         raise RestError(404, f"No issue link type with id '{call.params['id']}' found.")
@@ -68,6 +69,7 @@ def _link_row(call: RestCall) -> sqlite3.Row:
 
 @route("GET", "issueLink/{id}")
 def get_issue_link(call: RestCall) -> Reply:
+    """GET /issueLink/{id}: the link with both ends; 404 when unknown."""
     row = _link_row(call)
     kind = call.conn.execute("SELECT * FROM link_types WHERE id = ?", (row["link_type_id"],)).fetchone()
     keys = {r[0]: r[1] for r in call.conn.execute("SELECT id, key FROM issues WHERE id IN (?, ?)",
@@ -80,6 +82,7 @@ def get_issue_link(call: RestCall) -> Reply:
 
 @route("DELETE", "issueLink/{id}")
 def delete_issue_link(call: RestCall) -> Reply:
+    """DELETE /issueLink/{id}: 204, with a `Link` changelog entry on both issues (the model's)."""
     _link_row(call)
     remove_link(call.ctx, {"link_id": call.params["id"]})
     return Reply(None, 204)
@@ -148,6 +151,7 @@ def upsert_remote_link(call: RestCall) -> Reply:
 
 @route("DELETE", "issue/{issueIdOrKey}/remotelink/{id}")
 def delete_remote_link(call: RestCall) -> Reply:
+    """DELETE /issue/{key}/remotelink/{id}: 204; 404 when unknown."""
     issue = issue_row(call)
     gone = call.conn.execute("DELETE FROM remote_links WHERE issue_id = ? AND CAST(id AS TEXT) = ?",
                              (issue["id"], call.params["id"])).rowcount

@@ -92,9 +92,11 @@ def approximate_count(call: RestCall) -> Reply:
 
 @route("GET", "search")
 def search_removed_get(call: RestCall) -> Reply:
+    """GET /search: 410 Gone, as Jira Cloud answers since the enhanced search replaced it."""
     raise RestError(410, REMOVED)
 
 
 @route("POST", "search", writes=False)
 def search_removed_post(call: RestCall) -> Reply:
+    """POST /search: 410 Gone (see GET)."""
     raise RestError(410, REMOVED)

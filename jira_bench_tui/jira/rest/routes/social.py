@@ -66,6 +66,7 @@ def _attachment(call: RestCall) -> sqlite3.Row:
 
 @route("GET", "attachment/{id}")
 def get_attachment(call: RestCall) -> Reply:
+    """GET /attachment/{id}: its metadata; 404 when unknown."""
     return Reply(shapes.attachment_json(call, _attachment(call)))
 
 
@@ -79,6 +80,7 @@ def attachment_content(call: RestCall) -> Reply:
 
 @route("DELETE", "attachment/{id}")
 def delete_attachment(call: RestCall) -> Reply:
+    """DELETE /attachment/{id}: 204."""
     call.conn.execute("DELETE FROM attachments WHERE id = ?", (_attachment(call)["id"],))
     return Reply(None, 204)
 

@@ -137,6 +137,7 @@ def add_comment(call: RestCall) -> Reply:
 
 @route("GET", "issue/{issueIdOrKey}/comment/{id}")
 def get_comment(call: RestCall) -> Reply:
+    """GET /issue/{key}/comment/{id}: one comment; 404 for a comment not on that issue."""
     row = issue_row(call)
     return Reply(shapes.comment_json(call, _comment_row(call, row["id"]), row["id"]))
 
@@ -160,6 +161,7 @@ def edit_comment(call: RestCall) -> Reply:
 
 @route("DELETE", "issue/{issueIdOrKey}/comment/{id}")
 def delete_comment(call: RestCall) -> Reply:
+    """DELETE /issue/{key}/comment/{id}: 204."""
     row = issue_row(call)
     comment = _comment_row(call, row["id"])
     call.conn.execute("DELETE FROM comments WHERE id = ?", (comment["id"],))
@@ -222,6 +224,7 @@ def add_worklog_route(call: RestCall) -> Reply:
 
 @route("GET", "issue/{issueIdOrKey}/worklog/{id}")
 def get_worklog(call: RestCall) -> Reply:
+    """GET /issue/{key}/worklog/{id}: one worklog; 404 when unknown."""
     row = issue_row(call)
     saved = call.conn.execute("SELECT * FROM worklogs WHERE CAST(id AS TEXT) = ? AND issue_id = ?",
                               (call.params["id"], row["id"])).fetchone()
