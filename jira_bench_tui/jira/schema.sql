@@ -179,3 +179,6 @@ CREATE TABLE attachments(id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFER
   filename TEXT NOT NULL, mime_type TEXT NOT NULL, size INTEGER NOT NULL, content BLOB NOT NULL,
   author_id TEXT REFERENCES users(account_id), created TEXT NOT NULL);
 CREATE INDEX attachments_issue ON attachments(issue_id);
+-- Keys an issue had before it moved to another project (Jira keeps answering to them), and finished bulk tasks.
+CREATE TABLE moved_keys(old_key TEXT PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE);
+CREATE TABLE rest_tasks(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, result TEXT NOT NULL, created TEXT NOT NULL);

@@ -192,3 +192,24 @@ def test_changelog_per_issue_and_bulkfetch(site: Site) -> None:
                                                                      "fieldIds": ["summary"]}).json()
     assert bulk["issueChangeLogs"][0]["issueId"] == "10004"
     assert bulk["issueChangeLogs"][0]["changeHistories"][-1]["items"][0]["toString"] == "Changed"
+
+
+def test_bulk_move_gives_a_new_key_and_the_old_key_still_answers(site: Site) -> None:
+    type_id = site.one("SELECT issue_type_id FROM issues WHERE key = 'WEB-7'")[0]
+    before_mob = site.one("SELECT next_issue_num FROM projects WHERE key = 'MOB'")[0]
+    task = site.client.post("/rest/api/3/bulk/issues/move", json={"targetToSourcesMapping": {
+        f"MOB,{type_id}": {"issueIdsOrKeys": ["WEB-7"], "inferStatusDefaults": True}}})
+    assert task.status_code == 201, task.text
+    done = site.client.get(f"/rest/api/3/bulk/queue/{task.json()['taskId']}").json()
+    assert done["status"] == "COMPLETE" and done["processedAccessibleIssues"] == [10006]
+    new_key = f"MOB-{before_mob}"
+    assert site.one("SELECT key FROM issues WHERE id = 10006")[0] == new_key
+    assert site.client.get("/rest/api/2/issue/WEB-7").json()["key"] == new_key
+    items = {r[0] for r in site.db().execute("SELECT ci.field FROM changelog_items ci JOIN changelog c "
+                                             "ON c.id = ci.changelog_id WHERE c.issue_id = 10006")}
+    assert {"Key", "project"} <= items
+    before = site.snapshot()
+    refused = site.client.post("/rest/api/3/bulk/issues/move", json={"targetToSourcesMapping": {
+        "MOB,99999": {"issueIdsOrKeys": ["WEB-8"]}}})
+    assert refused.status_code == 400 and site.snapshot() == before
+    assert site.client.get("/rest/api/3/bulk/queue/1").status_code == 404

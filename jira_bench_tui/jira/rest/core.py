@@ -133,11 +133,16 @@ def route(method: str, path: str, *, versions: tuple[str, ...] = ("2", "3"),
 
 
 def issue_row(call: RestCall, ref: str | None = None) -> sqlite3.Row:
-    """The issue named by the path's `issueIdOrKey` (or `ref`), with names joined in; 404 with Jira's body."""
+    """The issue named by the path's `issueIdOrKey` (or `ref`: a key, an old key of a moved issue, or an id), with
+    names joined in (`render.ISSUE_SELECT`); RestError 404 with Jira's body when there is none."""
     text = str(ref if ref is not None else call.params.get("issueIdOrKey", "")).strip().upper()
     if text.isdigit():
         found = call.conn.execute("SELECT key FROM issues WHERE id = ?", (int(text),)).fetchone()
         text = found[0] if found else ""
+    elif text and call.conn.execute("SELECT 1 FROM issues WHERE key = ?", (text,)).fetchone() is None:
+        moved = call.conn.execute("SELECT i.key FROM moved_keys m JOIN issues i ON i.id = m.issue_id "
+                                  "WHERE m.old_key = ?", (text,)).fetchone()
+        text = moved[0] if moved else text  # Jira answers to the key an issue had before a move
     row = issue_row_by_key(call.ctx.site, text) if text else None
     if row is None:
         raise RestError(404, ISSUE_NOT_FOUND)
