@@ -213,3 +213,20 @@ def test_bulk_move_gives_a_new_key_and_the_old_key_still_answers(site: Site) -> 
         "MOB,99999": {"issueIdsOrKeys": ["WEB-8"]}}})
     assert refused.status_code == 400 and site.snapshot() == before
     assert site.client.get("/rest/api/3/bulk/queue/1").status_code == 404
+
+
+def test_attachments_upload_read_and_delete(site: Site) -> None:
+    before = site.snapshot()
+    refused = site.client.post("/rest/api/3/issue/WEB-5/attachments", files={"file": ("a.txt", b"hi", "text/plain")})
+    assert refused.status_code == 403 and site.snapshot() == before
+    made = site.client.post("/rest/api/3/issue/WEB-5/attachments", headers={"X-Atlassian-Token": "no-check"},
+                            files={"file": ("notes.txt", b"hello", "text/plain")})
+    assert made.status_code == 200, made.text
+    meta = made.json()[0]
+    assert (meta["filename"], meta["size"], meta["mimeType"]) == ("notes.txt", 5, "text/plain")
+    content = site.client.get(f"/rest/api/3/attachment/content/{meta['id']}")
+    assert content.content == b"hello" and content.headers["content-type"].startswith("text/plain")
+    field = site.client.get("/rest/api/2/issue/WEB-5", params={"fields": "attachment"}).json()["fields"]["attachment"]
+    assert [a["id"] for a in field] == [meta["id"]]
+    assert site.client.delete(f"/rest/api/3/attachment/{meta['id']}").status_code == 204
+    assert site.client.get(f"/rest/api/3/attachment/{meta['id']}").status_code == 404

@@ -44,13 +44,15 @@ async def _call(client: Client, name: str, args: dict[str, Any]) -> Any:
 
 async def test_real_mcp_atlassian_runs_against_the_rest_face(site: Site, rest_server: RestServer,
                                                              mcp_atlassian_binary: str, tmp_path: Path) -> None:
-    params = StdioServerParameters(command=mcp_atlassian_binary, env=mcp_atlassian_env(rest_server.url, site.host))
+    params = StdioServerParameters(command=mcp_atlassian_binary, env=mcp_atlassian_env(rest_server.url, site.host),
+                                   cwd=tmp_path)  # it uploads only files below its working folder
     with open(tmp_path / "mcp-atlassian.log", "w") as log:
         async with Client(stdio_client(params, errlog=log), mode="legacy") as client:
             names = {t.name for t in (await client.list_tools()).tools}
             assert len(names) == 63 and {"jira_get_issue", "jira_search", "jira_create_issue"} <= names
             await _reads(client)
             await _writes(client, site)
+            await _attachments(client, site, tmp_path)
             await _agile(client, site)
 
 
@@ -112,3 +114,15 @@ async def _agile(client: Client, site: Site) -> None:
                     "ON i.id = si.issue_id WHERE i.key = 'WEB-22' AND s.state != 'closed'")[0] == "E2E sprint"
     issues = await _call(client, "jira_get_sprint_issues", {"sprint_id": str(sprint["id"])})
     assert [i["key"] for i in issues["issues"]] == ["WEB-22"]
+
+
+async def _attachments(client: Client, site: Site, tmp_path: Path) -> None:
+    note = tmp_path / "notes.txt"
+    note.write_text("attached by mcp-atlassian")
+    await _call(client, "jira_update_issue", {"issue_key": "WEB-22", "fields": json.dumps({"labels": ["files"]}),
+                                              "attachments": str(note)})
+    row = site.one("SELECT a.filename, a.content FROM attachments a JOIN issues i ON i.id = a.issue_id "
+                   "WHERE i.key = 'WEB-22'")
+    assert row is not None and (row[0], bytes(row[1])) == ("notes.txt", b"attached by mcp-atlassian")
+    downloaded = await _call(client, "jira_download_attachments", {"issue_key": "WEB-22"})
+    assert downloaded["downloaded"] == 1, downloaded

@@ -17,12 +17,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 from jira_bench_tui.jira import db
 from jira_bench_tui.jira.rest import routes  # noqa: F401  (registers the handlers)
-from jira_bench_tui.jira.rest.core import ROUTES, Reply, RestCall, RestError, Route
+from jira_bench_tui.jira.rest.core import ROUTES, Reply, RestCall, RestError, Route, Upload
 from jira_bench_tui.jira.rest.registry import HostRegistry, JiraSite
 from jira_bench_tui.jira.tools.common import JiraContext, ToolFailure
 
@@ -45,15 +46,22 @@ class JiraRestApp:
             return
         scope = _from_absolute_form(scope)
         request = Request(scope, receive)
-        body = await request.body()
+        files: list[Upload] | None = None
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            files = await _uploads(request)
+            body = b""
+        else:
+            body = await request.body()
         host = request.headers.get("host") or (scope.get("server") or ("localhost",))[0]
         base = f"{scope.get('scheme', 'http')}://{host}"
         response = await run_in_threadpool(self.handle, request.method, host, scope["path"],
-                                           scope.get("query_string", b"").decode("latin-1"), body, base)
+                                           scope.get("query_string", b"").decode("latin-1"), body, base, files)
         await response(scope, receive, send)
 
-    def handle(self, method: str, host: str, path: str, query: str, body: bytes, base_url: str) -> Response:
-        """Answer one request (synchronously; the site's lock serialises its requests)."""
+    def handle(self, method: str, host: str, path: str, query: str, body: bytes, base_url: str,
+               files: list[Upload] | None = None) -> Response:
+        """Answer one request (synchronously; the site's lock serialises its requests). `files`: the parts of a
+        multipart body, or None (then XSRF-checked uploads arrive as `RestCall.files`)."""
         try:
             site = self.registry.get(host)
         except KeyError:
@@ -63,6 +71,7 @@ class JiraRestApp:
             try:
                 found, params, version = _find_route(method, path)
                 call = _make_call(site, method, version, params, query, body, base_url)
+                call.files = files
                 reply = _run(found, call)
             except RestError as error:
                 if error.status >= 404 and error.status != 404 or "null for uri" in str(error):
@@ -74,6 +83,20 @@ class JiraRestApp:
         if isinstance(reply.body, bytes):
             return Response(reply.body, status_code=reply.status, headers=reply.headers)
         return _json(reply.body, reply.status, reply.headers)
+
+
+async def _uploads(request: Request) -> list[Upload]:
+    """The file parts of a multipart body (Jira's attachment upload); 403 without `X-Atlassian-Token: no-check`,
+    as Jira's XSRF check answers."""
+    if request.headers.get("x-atlassian-token", "").lower() != "no-check":
+        return [Upload("", "", b"", xsrf_failed=True)]
+    uploads: list[Upload] = []
+    async with request.form() as form:
+        for _name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                uploads.append(Upload(value.filename or "file", value.content_type or "application/octet-stream",
+                                      await value.read()))
+    return uploads
 
 
 def create_app(registry: HostRegistry | None = None) -> JiraRestApp:

@@ -44,6 +44,16 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One file of a multipart upload; `xsrf_failed` marks an upload refused by Jira's XSRF check."""
+
+    filename: str
+    mime_type: str
+    content: bytes
+    xsrf_failed: bool = False
+
+
 @dataclass
 class RestCall:
     """One request as a handler sees it: the site's context, the API version, path and query parameters, JSON body."""
@@ -55,6 +65,7 @@ class RestCall:
     query: dict[str, list[str]]
     body: Any
     base_url: str
+    files: list[Upload] | None = None
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -1,6 +1,6 @@
 """Watcher and attachment endpoints of Jira Cloud REST v2/v3: `/issue/{key}/watchers` (list, add, remove) and
-attachments (`GET /attachment/{id}`, `GET /attachment/content/{id}`, `DELETE /attachment/{id}`), stored in
-the `attachments` table this face adds."""
+attachments (`POST /issue/{key}/attachments`, `GET /attachment/{id}`, `GET /attachment/content/{id}`,
+`DELETE /attachment/{id}`), stored in the `attachments` table this face adds."""
 
 from __future__ import annotations
 
@@ -84,3 +84,24 @@ def delete_attachment(call: RestCall) -> Reply:
     call.conn.execute("DELETE FROM attachments WHERE id = ?", (_attachment(call)["id"],))
     return Reply(None, 204)
 
+
+@route("POST", "issue/{issueIdOrKey}/attachments")
+def add_attachments(call: RestCall) -> Reply:
+    """POST /issue/{key}/attachments (multipart, part name `file`, header `X-Atlassian-Token: no-check`): 200 with
+    the list of stored attachments; 403 without the header (Jira's XSRF check), 400 without a file."""
+    issue = issue_row(call)
+    if call.files and call.files[0].xsrf_failed:
+        raise RestError(403, "XSRF check failed")
+    if not call.files:
+        raise bad_request("No file was uploaded: send multipart/form-data with a part named 'file'.")
+    out = []
+    for upload in call.files:
+        next_id = call.conn.execute("SELECT MAX(COALESCE(MAX(id) + 1, 10000), 10000) FROM attachments").fetchone()[0]
+        call.conn.execute("INSERT INTO attachments(id, issue_id, filename, mime_type, size, content, author_id, "
+                          "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          (next_id, issue["id"], upload.filename, upload.mime_type, len(upload.content),
+                           upload.content, call.ctx.current_user, call.ctx.now_stored))
+        out.append(shapes.attachment_json(call, call.conn.execute("SELECT * FROM attachments WHERE id = ?",
+                                                                  (next_id,)).fetchone()))
+    call.ctx.touch(issue["id"])
+    return Reply(out)
