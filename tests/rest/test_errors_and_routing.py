@@ -144,3 +144,25 @@ def test_serve_builds_the_fixture_prints_the_url_and_stops() -> None:
     assert result == [server.url] and server.url in lines[0] and "JIRA_HTTP_PROXY" in lines[1]
     with pytest.raises(UserError):
         serve(port=0, host="0.0.0.0", echo=lines.append)
+
+
+def test_concurrent_writes_to_several_sites_stay_apart(rest_server: RestServer, default_template: Path,
+                                                       tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    hosts = [site_host(f"par-{i}") for i in range(4)]
+    for index, host in enumerate(hosts):
+        rest_server.registry.add(host, tmp_path / f"{index}.sqlite", template=default_template)
+
+    def work(host: str) -> list[int]:
+        with httpx.Client(base_url=rest_server.url, headers={"Host": host}) as client:
+            return [client.post("/rest/api/2/issue/WEB-5/comment", json={"body": f"{host} {n}"}).status_code
+                    for n in range(5)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(code == 201 for codes in pool.map(work, hosts) for code in codes)
+    for host in hosts:
+        with httpx.Client(base_url=rest_server.url, headers={"Host": host}) as client:
+            bodies = [c["body"] for c in client.get("/rest/api/2/issue/WEB-5/comment").json()["comments"]]
+        assert [b for b in bodies if "par-" in b] == [f"{host} {n}" for n in range(5)]
+        rest_server.registry.remove(host)
