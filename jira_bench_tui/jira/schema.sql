@@ -169,3 +169,16 @@ END;
 CREATE TRIGGER comments_text_delete AFTER DELETE ON comments BEGIN
   DELETE FROM comment_text WHERE rowid = old.id;
 END;
+
+-- Added for the REST face (jira/rest/): remote (web) links and attachments of an issue, as Jira Cloud keeps them.
+CREATE TABLE remote_links(id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  global_id TEXT, relationship TEXT, url TEXT NOT NULL, title TEXT NOT NULL, summary TEXT, icon_url TEXT,
+  icon_title TEXT, created TEXT NOT NULL);
+CREATE INDEX remote_links_issue ON remote_links(issue_id);
+CREATE TABLE attachments(id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL, mime_type TEXT NOT NULL, size INTEGER NOT NULL, content BLOB NOT NULL,
+  author_id TEXT REFERENCES users(account_id), created TEXT NOT NULL);
+CREATE INDEX attachments_issue ON attachments(issue_id);
+-- Keys an issue had before it moved to another project (Jira keeps answering to them), and finished bulk tasks.
+CREATE TABLE moved_keys(old_key TEXT PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE);
+CREATE TABLE rest_tasks(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, result TEXT NOT NULL, created TEXT NOT NULL);
