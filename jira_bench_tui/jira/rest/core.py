@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jira_bench_tui.jira.render import issue_row_by_key
+from jira_bench_tui.jira.issue_load import issue_row_by_key
 from jira_bench_tui.jira.tools.common import JiraContext
 
 ISSUE_NOT_FOUND = "Issue does not exist or you do not have permission to see it."

@@ -13,10 +13,11 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from jira_bench_tui.jira.durations import format_duration
-from jira_bench_tui.jira.render import issue_rows, raw_time
+from jira_bench_tui.jira.issue_load import issue_rows
+from jira_bench_tui.jira.render import raw_time
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import RestCall
-from jira_bench_tui.jira.tools.catalog import _field_entries
+from jira_bench_tui.jira.tools.catalog import field_entries
 
 EXPAND_ATTR = "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations"
 NOT_NAVIGABLE = frozenset({"comment", "worklog", "attachment"})
@@ -53,7 +54,7 @@ class FieldChoice:
 
 def field_defs(call: RestCall) -> list[dict[str, Any]]:
     """The site's fields as `GET /field` lists them."""
-    return _field_entries(call.ctx)
+    return field_entries(call.ctx)
 
 
 def issue_json(call: RestCall, row: sqlite3.Row, choice: FieldChoice, expand: set[str],

@@ -121,7 +121,7 @@ def create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return sprint_dict(ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (cur.lastrowid,)).fetchone())
 
 
-def _move_issues(ctx: JiraContext, issue_keys: str, sprint: Any) -> list[Any]:
+def move_issues(ctx: JiraContext, issue_keys: str, sprint: Any) -> list[Any]:
     """Move the issues named by a comma-separated string into `sprint` (None: the backlog); their rows."""
     keys = csv_arg(issue_keys)
     if not keys:
@@ -138,7 +138,7 @@ def add_to_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_add_issues_to_sprint`: move issues into a sprint, out of any other open one (their open sub-tasks
     follow); {"message", "sprint_id", "issue_keys"}. ToolFailure for a closed sprint or a sub-task."""
     sprint = _sprint(ctx, args["sprint_id"])
-    rows = _move_issues(ctx, args["issue_keys"], sprint)
+    rows = move_issues(ctx, args["issue_keys"], sprint)
     return {"message": f"Successfully added {len(rows)} issue(s) to sprint", "sprint_id": str(sprint["id"]),
             "issue_keys": [r["key"] for r in rows]}
 
@@ -217,7 +217,7 @@ def update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
 def move_to_backlog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_move_issues_to_backlog`: take issues out of their open sprint (closed sprints keep them, open sub-tasks
     follow); {"message", "issue_keys"}."""
-    rows = _move_issues(ctx, args["issue_keys"], None)
+    rows = move_issues(ctx, args["issue_keys"], None)
     return {"message": f"Successfully moved {len(rows)} issue(s) to backlog", "issue_keys": [r["key"] for r in rows]}
 
 

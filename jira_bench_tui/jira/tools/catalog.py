@@ -32,7 +32,7 @@ _CUSTOM_TYPES = {"number": "com.pyxis.greenhopper.jira:jsw-story-points", "array
                  "user": "com.atlassian.jira.plugin.system.customfieldtypes:userpicker"}
 
 
-def _field_entries(ctx: JiraContext) -> list[dict[str, Any]]:
+def field_entries(ctx: JiraContext) -> list[dict[str, Any]]:
     """GET /field: the database's fields (system ones from SYSTEM_FIELDS when the database has none)."""
     rows = ctx.conn.execute("SELECT * FROM fields ORDER BY custom, rowid").fetchall()
     entries: list[dict[str, Any]] = []
@@ -67,7 +67,7 @@ def _field_entries(ctx: JiraContext) -> list[dict[str, Any]]:
 def search_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_search_fields`: GET /rest/api/3/field entries, all (up to `limit`) or ranked by a keyword: exact name
     or id first, then containing it (names starting with it ahead), then by similarity of the name."""
-    entries = _field_entries(ctx)
+    entries = field_entries(ctx)
     keyword = (args.get("keyword") or "").strip().lower()
     limit = args.get("limit", 10)
     if not keyword:

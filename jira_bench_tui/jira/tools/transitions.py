@@ -57,7 +57,7 @@ def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     items = [ChangeItem("status", str(row["status_id"]), row["status_name"], str(chosen["to_status_id"]),
                         chosen["to_name"])]
     ctx.conn.execute("UPDATE issues SET status_id = ? WHERE id = ?", (chosen["to_status_id"], row["id"]))
-    items += _resolve(ctx, row, chosen, resolution_ref)
+    items += apply_resolution(ctx, row, chosen, resolution_ref)
     if fields:
         writer = FieldWriter(ctx, row["id"])
         writer.apply(fields)
@@ -70,7 +70,7 @@ def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return {"message": f"Issue {row['key']} transitioned successfully", "issue": ctx.issue_view(row["id"], sel)}
 
 
-def _resolve(ctx: JiraContext, row: Any, chosen: Any, ref: Any) -> list[ChangeItem]:
+def apply_resolution(ctx: JiraContext, row: Any, chosen: Any, ref: Any) -> list[ChangeItem]:
     """Set the resolution on a transition to done, clear it on the way back; return the changelog items."""
     new_id: int | None = row["resolution_id"]
     if chosen["sets_resolution"]:

@@ -8,9 +8,9 @@ import re
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira.issue_load import issue_rows
 from jira_bench_tui.jira.jql import JqlError
 from jira_bench_tui.jira.jql import search as jql_search
-from jira_bench_tui.jira.render import issue_rows
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import (
     Reply,
@@ -23,7 +23,7 @@ from jira_bench_tui.jira.rest.core import (
 )
 from jira_bench_tui.jira.rest.issue_json import FieldChoice, field_defs, issue_json
 from jira_bench_tui.jira.rest.routes.issues import expand_set
-from jira_bench_tui.jira.tools.agile import _move_issues, create_sprint, update_sprint
+from jira_bench_tui.jira.tools.agile import create_sprint, move_issues, update_sprint
 
 AGILE = ("agile",)
 _ORDER = re.compile(r"\border\s+by\b", re.IGNORECASE)
@@ -190,12 +190,12 @@ def _issue_keys(call: RestCall) -> str:
 def move_to_sprint(call: RestCall) -> Reply:
     """POST /sprint/{id}/issue `{"issues": [...]}`: 204; a closed sprint takes no issues (400)."""
     sprint = _sprint(call)
-    _move_issues(call.ctx, _issue_keys(call), sprint)
+    move_issues(call.ctx, _issue_keys(call), sprint)
     return Reply(None, 204)
 
 
 @route("POST", "backlog/issue", versions=AGILE)
 def move_to_backlog(call: RestCall) -> Reply:
     """POST /backlog/issue `{"issues": [...]}`: out of their open sprint; 204."""
-    _move_issues(call.ctx, _issue_keys(call), None)
+    move_issues(call.ctx, _issue_keys(call), None)
     return Reply(None, 204)

@@ -10,14 +10,14 @@ import sqlite3
 from typing import Any
 
 from jira_bench_tui.jira.durations import format_duration, parse_duration
-from jira_bench_tui.jira.render import transition_rows
+from jira_bench_tui.jira.issue_load import transition_rows
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_request, issue_row, route
 from jira_bench_tui.jira.rest.fields_in import apply_fields, apply_update, rich_text_in
 from jira_bench_tui.jira.tools.comments import insert_comment
 from jira_bench_tui.jira.tools.common import ChangeItem, ToolFailure
 from jira_bench_tui.jira.tools.issue_fields import FieldWriter
-from jira_bench_tui.jira.tools.transitions import _resolve
+from jira_bench_tui.jira.tools.transitions import apply_resolution
 from jira_bench_tui.jira.tools.worklogs import add_worklog
 
 
@@ -78,7 +78,7 @@ def do_transition(call: RestCall) -> Reply:
                         chosen["to_name"])]
     call.conn.execute("UPDATE issues SET status_id = ? WHERE id = ?", (chosen["to_status_id"], row["id"]))
     try:
-        items += _resolve(call.ctx, row, chosen, resolution)
+        items += apply_resolution(call.ctx, row, chosen, resolution)
     except ToolFailure as failure:
         raise RestError(400, errors={"resolution": str(failure).split(" Transition")[0]}) from None
     writer = FieldWriter(call.ctx, row["id"])
