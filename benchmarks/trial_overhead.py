@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.agents.oracle import OracleAgent
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, build_spec, resolve_server
 from jira_bench_tui.engine.trial import TrialOptions, TrialRunner
 from jira_bench_tui.engine.worker import run_worker
@@ -73,7 +73,7 @@ async def median_trial_ms(loaded: LoadedHarness) -> float:
 def trials_per_second(loaded: LoadedHarness, results: Path, concurrency: int, trials: int) -> float:
     request = RunRequest(harness="bench", model="oracle", runs=trials, concurrency=concurrency)
     spec = build_spec(request, loaded, resolve_server(request, loaded))
-    folder = store.create_run(results, spec)
+    folder = run_folder.create_run(results, spec)
     started = time.perf_counter()
     state = asyncio.run(run_worker(folder))
     elapsed = time.perf_counter() - started

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from jira_bench_tui.engine import control, store
+from jira_bench_tui.engine import control, run_folder
 from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
 from jira_bench_tui.engine.launcher import RunRequest, create_run
 from jira_bench_tui.engine.spawn import spawn_worker
@@ -74,7 +74,7 @@ class _ProgressPrinter:
 
 def score_table(folder: Path) -> str:
     """Per-scenario results and the run's scores, as printed at the end of a foreground run."""
-    summary = store.read_summary(folder) or {}
+    summary = run_folder.read_summary(folder) or {}
     lines = ["", f"{'scenario':<40} {'passed':>8} {'failed':>7} {'errors':>7}"]
     for sid, counts in (summary.get("scenarios") or {}).items():
         lines.append(f"{sid:<40} {counts['passed']:>4}/{counts['total']:<3} {counts['failed']:>7} {counts['errored']:>7}")
@@ -94,7 +94,7 @@ def _run_in_foreground(folder: Path, *, resume: bool = False) -> int:
     scored trial, 1 when it failed or no trial could be scored (all errored), 130 when cancelled."""
     from jira_bench_tui.engine.worker import run_worker
 
-    spec = store.read_spec(folder)
+    spec = run_folder.read_spec(folder)
     state = asyncio.run(run_worker(folder, on_event=_ProgressPrinter(spec.total_trials), resume=resume))
     _echo(score_table(folder))
     if state.status == "failed":
@@ -131,9 +131,9 @@ def run_command(source: str, results: Path, *, model: str = "oracle", runs: int 
 
 
 def resume_command(run_id: str, results: Path, *, background: bool = False) -> int:
-    folder = store.find_run(results, run_id)
+    folder = run_folder.find_run(results, run_id)
     control.check_resumable(folder)
-    missing = store.read_spec(folder).total_trials - len(store.scan_trials(folder).artifacts)
+    missing = run_folder.read_spec(folder).total_trials - len(run_folder.scan_trials(folder).artifacts)
     if background:
         _print_background(folder, spawn_worker(folder, resume=True), verb=f"resumed ({missing} trials to do)")
         return 0
@@ -146,9 +146,9 @@ def resume_command(run_id: str, results: Path, *, background: bool = False) -> i
 
 def attach_command(run_id: str, results: Path) -> int:
     """Print the run's events from the start and follow them until the run ends; Ctrl+C detaches."""
-    folder = store.find_run(results, run_id)
-    spec = store.read_spec(folder)
-    reader = store.EventReader.for_run(folder)
+    folder = run_folder.find_run(results, run_id)
+    spec = run_folder.read_spec(folder)
+    reader = run_folder.EventReader.for_run(folder)
     start = spec.created_at
 
     def drain() -> None:
@@ -158,7 +158,7 @@ def attach_command(run_id: str, results: Path) -> int:
     try:
         while True:
             drain()
-            status = store.display_status(store.read_state(folder))
+            status = run_folder.display_status(run_folder.read_state(folder))
             if status not in ("queued", "running"):
                 drain()
                 break
@@ -172,10 +172,10 @@ def attach_command(run_id: str, results: Path) -> int:
 
 
 def kill_command(run_id: str, results: Path) -> int:
-    folder = store.find_run(results, run_id)
+    folder = run_folder.find_run(results, run_id)
     control.kill_run(folder)
-    done = len(store.finished_trials(folder))
-    total = store.read_spec(folder).total_trials
+    done = len(run_folder.finished_trials(folder))
+    total = run_folder.read_spec(folder).total_trials
     click.echo(f"run {folder.name} cancelled with {done}/{total} trials done "
                f"(finish it with `jira-bench resume {folder.name}`)")
     return 0
@@ -220,10 +220,10 @@ def _runs(count: int) -> str:
 def replay_command(run_id: str, results: Path, *, trial: str | None = None) -> int:
     from jira_bench_tui.engine.transcript import choose_trial, format_transcript
 
-    folder = store.find_run(results, run_id)
+    folder = run_folder.find_run(results, run_id)
     scenario_id, rep = choose_trial(folder, trial)
-    artifact = store.read_valid_trial(folder, scenario_id, rep)
-    unreadable = len(store.scan_trials(folder).unreadable)
+    artifact = run_folder.read_valid_trial(folder, scenario_id, rep)
+    unreadable = len(run_folder.scan_trials(folder).unreadable)
     if unreadable:
         click.echo(f"note: {_unreadable_sentence(folder.name, unreadable)}", err=True)
     click.echo(format_transcript(artifact), nl=False)
@@ -238,7 +238,7 @@ def _unreadable_sentence(run_id: str, count: int) -> str:
 def report_command(run_ids: list[str], results: Path, *, fmt: str = "table", output: Path | None = None) -> int:
     from jira_bench_tui.engine.report import format_report, run_summary
 
-    folders = [store.find_run(results, run_id) for run_id in run_ids]
+    folders = [run_folder.find_run(results, run_id) for run_id in run_ids]
     summaries = [run_summary(folder) for folder in folders]
     text = format_report(summaries, fmt)
     for summary in summaries:

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine import scoring, store
+from jira_bench_tui.engine import run_folder, scoring
 
 COLUMNS = ["run_id", "harness", "model", "status", "trials", "pass_rate", "pass_hat_k", "errors", "unreadable",
            "cost_usd", "tokens", "median_time_s"]
@@ -19,9 +19,9 @@ HEADERS = ["run", "harness", "model", "status", "trials", "pass rate", "pass^k",
 
 def run_summary(folder: Path) -> dict[str, Any]:
     """The run's scores now (summary.json's shape), with the status a reader shows."""
-    spec = store.read_spec(folder)
-    status = store.display_status(store.read_state(folder))
-    scan = store.scan_trials(folder)
+    spec = run_folder.read_spec(folder)
+    status = run_folder.display_status(run_folder.read_state(folder))
+    scan = run_folder.scan_trials(folder)
     return {**scoring.summarise(spec, scan.artifacts, status=status), "unreadable": len(scan.unreadable)}
 
 

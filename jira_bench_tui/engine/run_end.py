@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine import scoring, store
+from jira_bench_tui.engine import run_folder, scoring
 
 Emit = Callable[..., Any]  # emit(type_, **fields)
 
 
-def close_state(state: store.RunState, status: store.RunStatus, error: str | None) -> None:
+def close_state(state: run_folder.RunState, status: run_folder.RunStatus, error: str | None) -> None:
     """Give the state its final status: no trial running, `error` only when failed."""
     state.status = status
     state.error = error if status == "failed" else None
@@ -22,13 +22,13 @@ def close_state(state: store.RunState, status: store.RunStatus, error: str | Non
         counts.running = 0
 
 
-def announce_end(folder: Path, spec: store.RunSpec, state: store.RunState, emit: Emit, *,
+def announce_end(folder: Path, spec: run_folder.RunSpec, state: run_folder.RunState, emit: Emit, *,
                  write_summary: bool = True, note: str | None = None) -> dict[str, Any]:
     """summary.json (unless the folder is gone) and the closing events; the caller writes state.json last, so a
     reader that sees the final status finds the run_finished event already there."""
-    summary = scoring.summarise(spec, store.scan_trials(folder).artifacts, status=state.status, error=state.error)
+    summary = scoring.summarise(spec, run_folder.scan_trials(folder).artifacts, status=state.status, error=state.error)
     if write_summary:
-        store.write_summary(folder, summary)
+        run_folder.write_summary(folder, summary)
     if note:
         emit("log", level="warning", message=note)
     if state.error:

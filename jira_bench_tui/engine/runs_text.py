@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from jira_bench_tui.engine.store import Counts, RunInfo
+from jira_bench_tui.engine.run_folder import Counts, RunInfo
 
 
 def age(seconds: float) -> str:

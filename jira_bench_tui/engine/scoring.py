@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from jira_bench_tui.engine.store import RunSpec
+from jira_bench_tui.engine.run_folder import RunSpec
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

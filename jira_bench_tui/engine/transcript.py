@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.errors import UserError
 
 
 def choose_trial(folder: Path, trial: str | None) -> tuple[str, int]:
     """The (scenario, repetition) that `--trial` names (SCENARIO or SCENARIO__REP); default: the first failure,
     else the first error, else the first readable trial."""
-    done = sorted(store.finished_trials(folder))
+    done = sorted(run_folder.finished_trials(folder))
     if not done:
         raise UserError(f"run {folder.name} has no finished trial yet")
     if trial:
@@ -25,13 +25,13 @@ def choose_trial(folder: Path, trial: str | None) -> tuple[str, int]:
             for key in done:
                 if key[0] == trial:
                     return key
-        shown = ", ".join(store.trial_key(*key) for key in done[:6])
+        shown = ", ".join(run_folder.trial_key(*key) for key in done[:6])
         raise UserError(f"run {folder.name} has no finished trial {trial!r} (it has: {shown}{', ...' if len(done) > 6 else ''})")
     outcomes: dict[tuple[str, int], object] = {}
     for key in done:
         try:
-            outcomes[key] = store.read_valid_trial(folder, *key).get("outcome")
-        except store.StoreError:
+            outcomes[key] = run_folder.read_valid_trial(folder, *key).get("outcome")
+        except run_folder.StoreError:
             continue
     for outcome in ("failed", "error"):
         for key in done:

@@ -18,8 +18,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
+from jira_bench_tui.engine.run_folder import find_run, runs_dir
 from jira_bench_tui.engine.runs_text import score
-from jira_bench_tui.engine.store import find_run, runs_dir
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.commands import ScreenActionsProvider

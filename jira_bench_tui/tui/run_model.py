@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from jira_bench_tui.engine.event_lines import event_line
-from jira_bench_tui.engine.store import RunInfo, trial_key
+from jira_bench_tui.engine.run_folder import RunInfo, trial_key
 
 Clock = Callable[[], float]
 CellStatus = Literal["pending", "running", "passed", "failed", "error"]

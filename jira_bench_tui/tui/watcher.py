@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine.store import (
+from jira_bench_tui.engine.run_folder import (
     EventReader,
     RunInfo,
     RunSpec,

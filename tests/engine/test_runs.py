@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
 from .conftest import invoke, only_run
 
@@ -26,14 +26,14 @@ def test_oracle_passes_everything_with_complete_artifacts(results: Path) -> None
     assert "pass rate 100.0%" in out and "k=3: 100.0%" in out
     assert out.count("PASSED") == 9
 
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "completed" and state.pid is not None and state.finished_at
     assert (state.counts.done, state.counts.passed, state.counts.running) == (9, 9, 0)
     assert all(c.passed == 3 and c.running == 0 for c in state.scenarios.values())
-    summary = store.read_summary(folder)
+    summary = run_folder.read_summary(folder)
     assert summary is not None and summary["pass_rate"] == 1.0 and summary["pass_hat_k"]["3"] == 1.0
 
-    artifacts = list(store.iter_trials(folder))
+    artifacts = list(run_folder.iter_trials(folder))
     assert len(artifacts) == 9
     for artifact in artifacts:
         assert ARTIFACT_KEYS <= set(artifact)
@@ -48,11 +48,11 @@ def test_oracle_passes_everything_with_complete_artifacts(results: Path) -> None
                 assert step["duration_s"] >= 0 and step["turn"] >= 1
         assert artifact["checks"] and all(c["passed"] and c["reason"] for c in artifact["checks"])
 
-    started = store.read_trial(folder, "start-password-bug", 1)
+    started = run_folder.read_trial(folder, "start-password-bug", 1)
     assert started["changes"][0]["key"] == "WEB-3"
     assert started["changes"][0]["fields"]["status"] == {"before": "To Do", "after": "In Progress"}
 
-    events = store.read_events(folder)
+    events = run_folder.read_events(folder)
     assert EVENT_TYPES <= {e["type"] for e in events}
     assert events[0]["type"] == "run_started" and events[-1]["type"] == "run_finished"
     assert sum(e["type"] == "trial_finished" for e in events) == 9
@@ -64,10 +64,10 @@ def test_null_agent_fails_everything(results: Path) -> None:
     code, out, err = invoke("run", "builtin:example", "--model", "null", "--runs", "2", "--concurrency", "2")
     assert code == 0, err  # a run that completed exits 0 whatever its pass rate
     folder = only_run(results)
-    summary = store.read_summary(folder)
+    summary = run_folder.read_summary(folder)
     assert summary is not None
     assert (summary["passed"], summary["failed"], summary["errored"], summary["pass_rate"]) == (0, 6, 0, 0.0)
-    for artifact in store.iter_trials(folder):
+    for artifact in run_folder.iter_trials(folder):
         assert artifact["outcome"] == "failed" and artifact["final_answer"] == "done"
         assert any(not c["passed"] for c in artifact["checks"])
 

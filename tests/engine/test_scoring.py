@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from jira_bench_tui.engine.run_folder import RunSpec
 from jira_bench_tui.engine.scoring import pass_at_k, pass_hat_k, percentile, summarise
-from jira_bench_tui.engine.store import RunSpec
 
 
 def spec(runs: int, scenarios: list[str]) -> RunSpec:

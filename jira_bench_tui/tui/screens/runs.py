@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from jira_bench_tui.engine.event_lines import flat
+from jira_bench_tui.engine.run_folder import Counts
 from jira_bench_tui.engine.runs_text import age, run_score
-from jira_bench_tui.engine.store import Counts
 from jira_bench_tui.tui.run_model import RunView, text_bar
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.runs_table import Row, RunsTable

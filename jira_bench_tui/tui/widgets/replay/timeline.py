@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
 StepKind = Literal["prompt", "model", "tool_call", "answer", "check", "changes", "error", "other"]
 
@@ -154,20 +154,20 @@ def _summary_fields(artifact: dict[str, Any]) -> tuple[str, int | None, float | 
     return outcome, turns, _number(artifact.get("duration_s"))
 
 
-def _short(error: store.StoreError, folder: Path) -> str:
+def _short(error: run_folder.StoreError, folder: Path) -> str:
     """The store's message without the trials folder's path (the screen already says which run it is)."""
-    return str(error).replace(f" in {store.trials_dir(folder)}", "").replace(f" in {folder}", "")
+    return str(error).replace(f" in {run_folder.trials_dir(folder)}", "").replace(f" in {folder}", "")
 
 
 def load_summaries(folder: Path) -> list[TrialSummary]:
     """A summary of every finished trial in `folder` (sorted by scenario then repetition), unreadable ones
     included with their problem."""
     summaries: list[TrialSummary] = []
-    for scenario_id, repetition in sorted(store.finished_trials(folder)):
-        key = store.trial_key(scenario_id, repetition)
+    for scenario_id, repetition in sorted(run_folder.finished_trials(folder)):
+        key = run_folder.trial_key(scenario_id, repetition)
         try:
-            artifact = store.read_trial(folder, scenario_id, repetition)
-        except store.StoreError as exc:
+            artifact = run_folder.read_trial(folder, scenario_id, repetition)
+        except run_folder.StoreError as exc:
             summaries.append(
                 TrialSummary(key, scenario_id, repetition, "unreadable", problem=_short(exc, folder))
             )
@@ -180,8 +180,8 @@ def load_summaries(folder: Path) -> list[TrialSummary]:
 def load_trial(folder: Path, summary: TrialSummary) -> TrialReplay:
     """Read and convert one trial; an unreadable artifact gives a replay with no steps and the reason."""
     try:
-        artifact = store.read_trial(folder, summary.scenario_id, summary.repetition)
-    except store.StoreError as exc:
+        artifact = run_folder.read_trial(folder, summary.scenario_id, summary.repetition)
+    except run_folder.StoreError as exc:
         problem = _short(exc, folder)
         return TrialReplay(
             summary.key, summary.scenario_id, summary.repetition, "unreadable", problems=[problem]

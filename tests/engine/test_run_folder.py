@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jira_bench_tui.engine import store
-from jira_bench_tui.engine.store import EventReader, EventWriter, RunSpec, RunState
+from jira_bench_tui.engine import run_folder
+from jira_bench_tui.engine.run_folder import EventReader, EventWriter, RunSpec, RunState
 
 
 def make_spec(run_id: str = "20261124-101500-example-oracle-abcd", runs: int = 2) -> RunSpec:
@@ -24,30 +24,30 @@ def make_spec(run_id: str = "20261124-101500-example-oracle-abcd", runs: int = 2
 
 
 def test_create_run_writes_spec_and_queued_state(tmp_path: Path) -> None:
-    folder = store.create_run(tmp_path, make_spec())
+    folder = run_folder.create_run(tmp_path, make_spec())
     assert folder == tmp_path / "runs" / "20261124-101500-example-oracle-abcd"
-    spec = store.read_spec(folder)
+    spec = run_folder.read_spec(folder)
     assert spec.total_trials == 4
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "queued" and state.counts.total == 4
     assert state.scenarios["a"].total == 2
-    assert store.events_path(folder).exists()
+    assert run_folder.events_path(folder).exists()
     with pytest.raises(FileExistsError):
-        store.create_run(tmp_path, make_spec())
+        run_folder.create_run(tmp_path, make_spec())
 
 
 def test_run_ids_are_unique_sortable_and_readable() -> None:
-    first = store.new_run_id("core", "claude-sonnet-4-5", now=1_700_000_000)
-    second = store.new_run_id("core", "claude-sonnet-4-5", now=1_700_000_001)
+    first = run_folder.new_run_id("core", "claude-sonnet-4-5", now=1_700_000_000)
+    second = run_folder.new_run_id("core", "claude-sonnet-4-5", now=1_700_000_001)
     assert first < second
     assert first.startswith("20231114-221320-core-sonnet-4-5-")
-    assert store.new_run_id("builtin:example", "oracle", now=0).split("-")[2] == "example"
+    assert run_folder.new_run_id("builtin:example", "oracle", now=0).split("-")[2] == "example"
 
 
 def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
     target = tmp_path / "x.json"
     for i in range(20):
-        store.write_json_atomic(target, {"i": i})
+        run_folder.write_json_atomic(target, {"i": i})
     assert json.loads(target.read_text()) == {"i": 19}
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
 
@@ -65,7 +65,7 @@ def test_event_reader_returns_whole_lines_and_resumes_after_cut_line(tmp_path: P
 
 def test_writer_seals_a_cut_line_left_by_a_killed_worker(tmp_path: Path) -> None:
     folder = tmp_path
-    store.events_path(folder).write_bytes(b'{"t": 1, "type": "a"}\n{"t": 2, "ty')
+    run_folder.events_path(folder).write_bytes(b'{"t": 1, "type": "a"}\n{"t": 2, "ty')
     writer = EventWriter(folder)
     writer.emit("after_restart", n=1)
     writer.close()
@@ -78,7 +78,7 @@ def test_many_appends_from_another_process_are_read_in_order_and_completely(tmp_
     count = 3000
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from jira_bench_tui.engine.store import EventWriter
+        from jira_bench_tui.engine.run_folder import EventWriter
         writer = EventWriter(Path({str(tmp_path)!r}))
         for i in range({count}):
             writer.emit("tick", i=i, text="x" * (i % 300))
@@ -108,45 +108,45 @@ def test_truncated_file_is_read_again_from_the_start(tmp_path: Path) -> None:
 def test_display_status_derives_interrupted(tmp_path: Path) -> None:
     now = time.time()
     alive = RunState(status="running", pid=os.getpid(), updated_at=now)
-    assert store.display_status(alive, now) == "running"
+    assert run_folder.display_status(alive, now) == "running"
     stale = RunState(status="running", pid=os.getpid(), updated_at=now - 11)
-    assert store.display_status(stale, now) == "interrupted"
+    assert run_folder.display_status(stale, now) == "interrupted"
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     dead = RunState(status="running", pid=gone.pid, updated_at=now)
-    assert store.display_status(dead, now) == "interrupted"
-    assert store.display_status(RunState(status="completed", updated_at=0), now) == "completed"
-    assert store.display_status(RunState(status="queued", updated_at=now - 60), now) == "interrupted"
+    assert run_folder.display_status(dead, now) == "interrupted"
+    assert run_folder.display_status(RunState(status="completed", updated_at=0), now) == "completed"
+    assert run_folder.display_status(RunState(status="queued", updated_at=now - 60), now) == "interrupted"
 
 
 def test_list_runs_newest_first_and_survives_corrupt_state(tmp_path: Path) -> None:
-    assert store.list_runs(tmp_path / "missing") == []
-    older = store.create_run(tmp_path, make_spec("20261101-000000-a-oracle-0001"))
-    newer = store.create_run(tmp_path, make_spec("20261102-000000-a-oracle-0002"))
-    broken = store.create_run(tmp_path, make_spec("20261103-000000-a-oracle-0003"))
-    store.state_path(broken).write_text('{"status": "runn')
-    runs = store.list_runs(tmp_path)
+    assert run_folder.list_runs(tmp_path / "missing") == []
+    older = run_folder.create_run(tmp_path, make_spec("20261101-000000-a-oracle-0001"))
+    newer = run_folder.create_run(tmp_path, make_spec("20261102-000000-a-oracle-0002"))
+    broken = run_folder.create_run(tmp_path, make_spec("20261103-000000-a-oracle-0003"))
+    run_folder.state_path(broken).write_text('{"status": "runn')
+    runs = run_folder.list_runs(tmp_path)
     assert [r.run_id for r in runs] == [broken.name, newer.name, older.name]
     assert runs[0].status == "unreadable" and "not valid JSON" in (runs[0].problem or "")
     assert runs[1].spec is not None and runs[1].state is not None
-    assert store.state_path(broken).read_text() == '{"status": "runn'  # nothing was repaired behind the user's back
+    assert run_folder.state_path(broken).read_text() == '{"status": "runn'  # nothing was repaired behind the user's back
 
 
 def test_find_run_by_id_or_unique_prefix(tmp_path: Path) -> None:
-    folder = store.create_run(tmp_path, make_spec("20261101-000000-a-oracle-0001"))
-    store.create_run(tmp_path, make_spec("20261101-000000-a-oracle-0002"))
-    assert store.find_run(tmp_path, folder.name) == folder
-    assert store.find_run(tmp_path, "20261101-000000-a-oracle-0001"[:-1] + "1") == folder
-    with pytest.raises(store.UnknownRunError, match="ambiguous"):
-        store.find_run(tmp_path, "20261101")
-    with pytest.raises(store.UnknownRunError, match="no run 'nope'"):
-        store.find_run(tmp_path, "nope")
+    folder = run_folder.create_run(tmp_path, make_spec("20261101-000000-a-oracle-0001"))
+    run_folder.create_run(tmp_path, make_spec("20261101-000000-a-oracle-0002"))
+    assert run_folder.find_run(tmp_path, folder.name) == folder
+    assert run_folder.find_run(tmp_path, "20261101-000000-a-oracle-0001"[:-1] + "1") == folder
+    with pytest.raises(run_folder.UnknownRunError, match="ambiguous"):
+        run_folder.find_run(tmp_path, "20261101")
+    with pytest.raises(run_folder.UnknownRunError, match="no run 'nope'"):
+        run_folder.find_run(tmp_path, "nope")
 
 
 def test_trials_are_the_unit_of_resume(tmp_path: Path) -> None:
-    folder = store.create_run(tmp_path, make_spec())
-    store.write_trial(folder, "a", 1, {"outcome": "passed"})
-    store.write_trial(folder, "b__x", 2, {"outcome": "failed"})
-    (store.trials_dir(folder) / ".a__2.json.tmp").write_text("{")
-    assert store.finished_trials(folder) == {("a", 1), ("b__x", 2)}
-    assert [t["outcome"] for t in store.iter_trials(folder)] == ["passed", "failed"]
+    folder = run_folder.create_run(tmp_path, make_spec())
+    run_folder.write_trial(folder, "a", 1, {"outcome": "passed"})
+    run_folder.write_trial(folder, "b__x", 2, {"outcome": "failed"})
+    (run_folder.trials_dir(folder) / ".a__2.json.tmp").write_text("{")
+    assert run_folder.finished_trials(folder) == {("a", 1), ("b__x", 2)}
+    assert [t["outcome"] for t in run_folder.iter_trials(folder)] == ["passed", "failed"]
