@@ -60,7 +60,7 @@ async def median_trial_ms(loaded: LoadedHarness) -> float:
     try:
         for rep in range(SEQUENTIAL_TRIALS + 5):
             started = time.perf_counter()
-            artifact = await runner.run(scenario, rep + 1, lambda *_a, **_f: None)
+            artifact = await runner.run(scenario, rep + 1, lambda _event: None)
             if rep >= 5:  # the first trials warm caches (template database, imports)
                 timings.append(time.perf_counter() - started)
             assert artifact["outcome"] == "passed", artifact["checks"] or artifact["error"]

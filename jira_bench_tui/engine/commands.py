@@ -15,6 +15,7 @@ import click
 from jira_bench_tui.engine import control, run_folder
 from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
 from jira_bench_tui.engine.launcher import RunRequest, create_run
+from jira_bench_tui.engine.run_folder import AnyEvent, LogEvent, RunStartedEvent, TrialFinishedEvent
 from jira_bench_tui.engine.spawn import spawn_worker
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.loader import LoadedHarness
@@ -56,17 +57,16 @@ class _ProgressPrinter:
         self.total = total
         self.done = 0
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        kind = event.get("type")
+    def __call__(self, event: AnyEvent) -> None:
         try:
-            if kind == "run_started":
-                self.done = int(event.get("total", 0)) - int(event.get("pending", 0))
-                click.echo(event_line(event, start=float(event.get("t", 0.0))))
-            elif kind == "trial_finished":
+            if isinstance(event, RunStartedEvent):
+                self.done = event.total - event.pending
+                click.echo(event_line(event, start=event.t))
+            elif isinstance(event, TrialFinishedEvent):
                 self.done += 1
                 click.echo(finished_trial_line(event, self.done, self.total))
-            elif kind == "log" and event.get("level") in ("warning", "error"):
-                click.echo(f"  {event.get('level')}: {event.get('message')}", err=True)
+            elif isinstance(event, LogEvent) and event.level in ("warning", "error"):
+                click.echo(f"  {event.level}: {event.message}", err=True)
         except BrokenPipeError:
             _silence_stdout()
             raise

@@ -66,7 +66,7 @@ def mark_cancelled(folder: Path, reason: str = "cancelled") -> None:
         close_state(state, "cancelled", None)
         writer = run_folder.EventWriter(folder)
         try:
-            announce_end(folder, spec, state, writer.emit, note=reason)
+            announce_end(folder, spec, state, writer.write, note=reason)
         finally:
             writer.close()
         run_folder.write_state(folder, state)

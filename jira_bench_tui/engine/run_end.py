@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.engine import run_folder, scoring
-
-Emit = Callable[..., Any]  # emit(type_, **fields)
+from jira_bench_tui.engine.run_folder import EventSink, LogEvent, RunFinishedEvent
 
 
 def close_state(state: run_folder.RunState, status: run_folder.RunStatus, error: str | None) -> None:
@@ -22,7 +20,7 @@ def close_state(state: run_folder.RunState, status: run_folder.RunStatus, error:
         counts.running = 0
 
 
-def announce_end(folder: Path, spec: run_folder.RunSpec, state: run_folder.RunState, emit: Emit, *,
+def announce_end(folder: Path, spec: run_folder.RunSpec, state: run_folder.RunState, emit: EventSink, *,
                  write_summary: bool = True, note: str | None = None) -> dict[str, Any]:
     """summary.json (unless the folder is gone) and the closing events; the caller writes state.json last, so a
     reader that sees the final status finds the run_finished event already there."""
@@ -30,10 +28,10 @@ def announce_end(folder: Path, spec: run_folder.RunSpec, state: run_folder.RunSt
     if write_summary:
         run_folder.write_summary(folder, summary)
     if note:
-        emit("log", level="warning", message=note)
+        emit(LogEvent(level="warning", message=note))
     if state.error:
-        emit("log", level="error", message=state.error)
-    emit("run_finished", status=state.status, passed=summary["passed"], failed=summary["failed"],
-         errored=summary["errored"], total=summary["total"], pass_rate=summary["pass_rate"],
-         cost_usd=summary["cost_usd"], error=state.error)
+        emit(LogEvent(level="error", message=state.error))
+    emit(RunFinishedEvent(status=state.status, passed=summary["passed"], failed=summary["failed"],
+                          errored=summary["errored"], total=summary["total"], pass_rate=summary["pass_rate"],
+                          cost_usd=summary["cost_usd"], error=state.error))
     return summary

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +19,24 @@ from typing import Any
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, FatalAgentError, Usage
 from jira_bench_tui.engine.reasons import exception_reason
+from jira_bench_tui.engine.run_folder import (
+    AgentMessageEvent,
+    AnyEvent,
+    CheckResultEvent,
+    EventSink,
+    LogEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+    TrialFinishedEvent,
+    TrialStartedEvent,
+    event_of,
+    trial_key,
+)
 from jira_bench_tui.engine.system_prompt import build_system_prompt
 from jira_bench_tui.engine.timeline import Timeline
 from jira_bench_tui.engine.toolbox import McpToolBox, open_toolbox, tool_call_event, tool_result_event
 from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
-
-Emit = Callable[..., None]  # emit(type_, **fields)
 
 
 class EventSinkError(Exception):
@@ -78,16 +89,16 @@ class TrialRunner:
         return self._templates[key]
 
     @asynccontextmanager
-    async def _session(self, scenario: Scenario, timeline: Timeline,
-                       emit_tool: Callable[[str, dict[str, Any]], None]) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
+    async def _session(self, scenario: Scenario, timeline: Timeline, trial_fields: dict[str, Any],
+                       send: EventSink) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
         """(tool box, reader, system prompt) over a fresh embedded Jira or the --server command."""
 
         def on_call(step: dict[str, Any]) -> None:
-            emit_tool("tool_call", tool_call_event(step))
+            send(ToolCallEvent(**trial_fields, **tool_call_event(step)))
 
         def on_result(step: dict[str, Any]) -> None:
             timeline.tool_step(step)
-            emit_tool("tool_result", tool_result_event(step))
+            send(ToolResultEvent(**trial_fields, **tool_result_event(step)))
 
         hooks: dict[str, Any] = {"on_call": on_call, "on_result": on_result,
                                  "call_timeout_s": self.options.call_timeout_s}
@@ -126,23 +137,25 @@ class TrialRunner:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
 
-    async def run(self, scenario: Scenario, repetition: int, emit: Emit, *, announce_end: bool = True) -> dict[str, Any]:
+    async def run(self, scenario: Scenario, repetition: int, emit: EventSink, *,
+                  announce_end: bool = True) -> dict[str, Any]:
         """Run one trial and return its artifact. Emits trial_started ... check_result, and trial_finished unless
         `announce_end` is False (the worker announces it once the artifact is on disk). FatalAgentError propagates
         (the run must stop); every other failure makes the trial `error`."""
-        trial_fields = {"trial": f"{scenario.id}__{repetition}", "scenario": scenario.id, "rep": repetition}
+        trial_fields: dict[str, Any] = {"trial": trial_key(scenario.id, repetition), "scenario": scenario.id,
+                                        "rep": repetition}
 
-        def emit_trial(type_: str, fields: dict[str, Any]) -> None:
+        def send(event: AnyEvent) -> None:
             try:
-                emit(type_, **trial_fields, **fields)
+                emit(event)
             except Exception as exc:
-                raise EventSinkError(f"could not record the {type_} event: {exception_reason(exc)}") from exc
+                raise EventSinkError(f"could not record the {event.type} event: {exception_reason(exc)}") from exc
 
         limits = self.limits_for(scenario)
         timeline = Timeline(prompt=scenario.prompt)
         started_at = time.time()
         clock = time.perf_counter()
-        emit_trial("trial_started", {})
+        send(TrialStartedEvent(**trial_fields))
         result: AgentResult | None = None
         outcome, error, stop_reason = "error", None, "error"
         system_prompt = ""
@@ -150,13 +163,14 @@ class TrialRunner:
         changes: list[dict[str, Any]] = []
         try:
             async with asyncio.timeout(SETUP_TIMEOUT_S + limits.wall_time_s + EVALUATE_TIMEOUT_S):
-                async with self._session(scenario, timeline, emit_trial) as (toolbox, reader, system_prompt):
+                async with self._session(scenario, timeline, trial_fields, send) as (toolbox, reader, system_prompt):
                     before = await reader.snapshot()
 
                     def agent_emit(type_: str, fields: dict[str, Any]) -> None:
-                        if type_ == "agent_message":
-                            timeline.model_turn(fields.get("turn"), fields.get("text"))
-                        emit_trial(type_, fields)
+                        event = event_of(type_, {**trial_fields, **fields})
+                        if isinstance(event, AgentMessageEvent):
+                            timeline.model_turn(event.turn, event.text)
+                        send(event)
 
                     context = AgentContext(scenario=scenario, repetition=repetition, system_prompt=system_prompt,
                                            prompt=scenario.prompt, limits=limits, toolbox=toolbox,
@@ -167,8 +181,8 @@ class TrialRunner:
                         stop_reason = result.stop_reason or "end_turn"
                     except TimeoutError:
                         stop_reason = "wall_time"
-                        emit_trial("log", {"level": "warning",
-                                           "message": f"wall time of {limits.wall_time_s:g} s reached"})
+                        send(LogEvent(level="warning", message=f"wall time of {limits.wall_time_s:g} s reached",
+                                      **trial_fields))
                         if timeline.model_turns == 0:
                             # the first model call never came back: the API's fault, not the model's
                             error = f"the model did not answer within {limits.wall_time_s:g} s"
@@ -196,8 +210,8 @@ class TrialRunner:
             outcome = "error"
             stop_reason = "error" if stop_reason != "wall_time" else stop_reason
         for check in checks:
-            emit_trial("check_result", {"index": check["index"], "kind": check["kind"], "passed": check["passed"],
-                                        "reason": check["reason"]})
+            send(CheckResultEvent(**trial_fields, index=check["index"], kind=check["kind"], passed=check["passed"],
+                                  reason=check["reason"]))
         duration = time.perf_counter() - clock
         usage = result.usage if result else Usage()
         messages = result.messages if result and result.messages else [{"role": "user", "content": scenario.prompt}]
@@ -215,19 +229,19 @@ class TrialRunner:
             "messages": messages, "steps": steps, "checks": checks, "changes": changes,
         }
         if announce_end:
-            emit("trial_finished", **trial_finished_fields(artifact))
+            emit(trial_finished_event(artifact))
         return artifact
 
 
-def trial_finished_fields(artifact: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a trial's `trial_finished` event (docs/run-folder.md), from its artifact."""
+def trial_finished_event(artifact: dict[str, Any]) -> TrialFinishedEvent:
+    """A trial's `trial_finished` event (docs/run-folder.md), from its artifact."""
     usage = artifact.get("usage") or {}
-    return {
-        "trial": f"{artifact['scenario_id']}__{artifact['repetition']}", "scenario": artifact["scenario_id"],
-        "rep": artifact["repetition"], "outcome": artifact["outcome"], "duration_s": artifact["duration_s"],
-        "turns": artifact["turns"], "tool_calls": artifact["tool_calls"], "tokens": usage.get("total_tokens", 0),
-        "cost_usd": usage.get("cost_usd", 0.0), "error": artifact["error"],
-    }
+    return TrialFinishedEvent(
+        trial=trial_key(artifact["scenario_id"], artifact["repetition"]), scenario=artifact["scenario_id"],
+        rep=artifact["repetition"], outcome=artifact["outcome"], duration_s=artifact["duration_s"],
+        turns=artifact["turns"], tool_calls=artifact["tool_calls"], tokens=usage.get("total_tokens", 0),
+        cost_usd=usage.get("cost_usd", 0.0), error=artifact["error"],
+    )
 
 
 async def _evaluate(scenario: Scenario, reader: Any, before: Any, answer: str | None) -> Any:
@@ -263,7 +277,7 @@ async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, soluti
     played = scenario if solution is None else scenario.model_copy(update={"solution": solution})
     runner = TrialRunner(loaded, agent or OracleAgent(), TrialOptions(model=agent.name if agent else "oracle"))
     try:
-        artifact = await runner.run(played, 1, lambda *_args, **_fields: None)
+        artifact = await runner.run(played, 1, lambda _event: None)
     finally:
         runner.close()
     return ScoredSolution(artifact["outcome"], artifact["checks"], artifact["changes"], artifact["error"], artifact)

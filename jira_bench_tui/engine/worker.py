@@ -23,13 +23,13 @@ from jira_bench_tui.agents.base import Agent, FatalAgentError
 from jira_bench_tui.engine import run_folder, worker_lock
 from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.run_end import announce_end, close_state
-from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_fields
+from jira_bench_tui.engine.run_folder import AnyEvent, EventSink, LogEvent, RunStartedEvent
+from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_event
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.loader import LoadedHarness, harness_from_spec
 
 HEARTBEAT_S = 1.0
 STATE_COALESCE_S = 0.02
-EventCallback = Callable[[dict[str, Any]], None]
 
 
 class _StateKeeper:
@@ -147,7 +147,7 @@ class RunWorker:
     raises (a closed terminal), the display stops and the run goes on. `resume` allows taking over a run that ended
     (cancelled or failed); without it, a run that ended before this worker started (killed while queued) is left."""
 
-    def __init__(self, folder: Path, on_event: EventCallback | None = None, *, resume: bool = False) -> None:
+    def __init__(self, folder: Path, on_event: EventSink | None = None, *, resume: bool = False) -> None:
         self.folder = folder
         self.on_event = on_event
         self.resume = resume
@@ -155,16 +155,17 @@ class RunWorker:
         self._writer: run_folder.EventWriter | None = None
         self._fatal: str | None = None
 
-    def emit(self, type_: str, **fields: Any) -> None:
+    def emit(self, event: AnyEvent) -> None:
+        """Write an event to events.jsonl and show it on the display (`on_event`), if any."""
         assert self._writer is not None
-        event = self._writer.emit(type_, **fields)
+        self._writer.write(event)
         if self.on_event is not None:
             try:
                 self.on_event(event)
             except Exception as exc:  # noqa: BLE001 - a broken display must not hurt the run
                 self.on_event = None
-                self._writer.emit("log", level="warning",
-                                  message=f"the display stopped ({exception_reason(exc)}); the run goes on")
+                self._writer.write(LogEvent(level="warning",
+                                            message=f"the display stopped ({exception_reason(exc)}); the run goes on"))
 
     def _make_agent(self) -> Agent:
         from jira_bench_tui.engine.models import make_agent
@@ -208,12 +209,12 @@ class RunWorker:
         keeper.write_now()
         self._writer = run_folder.EventWriter(self.folder)
         pending = [(sid, rep) for rep in range(1, spec.runs + 1) for sid in spec.scenario_ids if (sid, rep) not in done]
-        self.emit("run_started", run_id=spec.run_id, model=spec.model, harness=spec.harness_name,
-                  total=spec.total_trials, pending=len(pending), resumed=bool(done) or previous.status != "queued",
-                  concurrency=spec.concurrency)
+        self.emit(RunStartedEvent(run_id=spec.run_id, model=spec.model, harness=spec.harness_name,
+                                  total=spec.total_trials, pending=len(pending),
+                                  resumed=bool(done) or previous.status != "queued", concurrency=spec.concurrency))
         for (sid, rep), reason, moved in set_aside:
-            self.emit("log", level="warning", trial=run_folder.trial_key(sid, rep), scenario=sid, rep=rep,
-                      message=f"{reason}; kept as {moved.name} and run again")
+            self.emit(LogEvent(level="warning", trial=run_folder.trial_key(sid, rep), scenario=sid, rep=rep,
+                               message=f"{reason}; kept as {moved.name} and run again"))
         keeper.start()
         status: run_folder.RunStatus = "failed"
         try:
@@ -273,7 +274,7 @@ class RunWorker:
                 await asyncio.to_thread(run_folder.write_trial, self.folder, scenario_id, rep, artifact)
             count_artifact(state, artifact)
             keeper.changed()
-            self.emit("trial_finished", **trial_finished_fields(artifact))
+            self.emit(trial_finished_event(artifact))
 
         tasks = [asyncio.create_task(one(sid, rep)) for sid, rep in pending]
         try:
@@ -289,7 +290,7 @@ class RunWorker:
         return "completed"
 
 
-async def run_worker(folder: Path, on_event: EventCallback | None = None, *, resume: bool = False) -> run_folder.RunState:
+async def run_worker(folder: Path, on_event: EventSink | None = None, *, resume: bool = False) -> run_folder.RunState:
     """Run a run folder's pending trials in this process; SIGTERM and SIGINT cancel the run cleanly."""
     worker = RunWorker(folder, on_event, resume=resume)
     loop = asyncio.get_running_loop()

@@ -54,6 +54,11 @@ def fingerprint(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def read_events(folder: Path) -> list[run_folder.AnyEvent]:
+    """Every whole event of a run so far, typed (the public reading path: an EventReader from the start)."""
+    return run_folder.EventReader.for_run(folder).read_new()
+
+
 def run_folders(results: Path) -> list[Path]:
     root = run_folder.runs_dir(results)
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []

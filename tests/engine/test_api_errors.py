@@ -14,7 +14,7 @@ import pytest
 
 from jira_bench_tui.engine import run_folder
 
-from .conftest import fingerprint, invoke, only_run
+from .conftest import fingerprint, invoke, only_run, read_events
 
 SECRET_KEY = "sk-ant-engine-test-THIS-KEY-MUST-NOT-LEAK"
 MODEL = "claude-sonnet-4-6"
@@ -101,7 +101,7 @@ def test_overloaded_and_rate_limited_then_success_passes(results: Path, api: Scr
     artifact = run_folder.read_trial(folder, SCENARIO, 1)
     assert artifact["outcome"] == "passed" and artifact["final_answer"] == GOOD_ANSWER
     assert artifact["usage"]["input_tokens"] == 1000 and artifact["usage"]["cost_usd"] > 0
-    warnings = [e["message"] for e in run_folder.read_events(folder) if e["type"] == "log"]
+    warnings = [e.message for e in read_events(folder) if isinstance(e, run_folder.LogEvent)]
     assert any("HTTP 529" in m for m in warnings) and any("HTTP 429" in m for m in warnings)
     assert run_folder.read_state(folder).usage.input_tokens == 1000
     assert_no_key_on_disk(results)
@@ -131,8 +131,8 @@ def test_refused_key_fails_the_run_at_once(results: Path, api: ScriptedApi) -> N
     state = run_folder.read_state(folder)
     assert state.status == "failed" and "rejected the key (401)" in (state.error or "")
     assert run_folder.finished_trials(folder) == set()  # nothing to count; `resume` can run them once the key is fixed
-    finished = run_folder.read_events(folder)[-1]
-    assert finished["type"] == "run_finished" and finished["status"] == "failed"
+    finished = read_events(folder)[-1]
+    assert isinstance(finished, run_folder.RunFinishedEvent) and finished.status == "failed"
     assert_no_key_on_disk(results)
     before = fingerprint(results)
     code, _, err = invoke("view", "list")

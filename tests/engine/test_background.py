@@ -14,7 +14,7 @@ from pathlib import Path
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, kill_run, launch, resume_run
 
-from .conftest import REPO, cli_subprocess, invoke, many_trials_harness, only_run, wait_for
+from .conftest import REPO, cli_subprocess, invoke, many_trials_harness, only_run, read_events, wait_for
 
 
 def _done_in_view_list(run_id: str) -> int | None:
@@ -64,15 +64,15 @@ def test_kill_then_resume_in_the_background(results: Path, tmp_path: Path, pids_
     assert state.status == "cancelled" and state.counts.running == 0
     done_before = run_folder.finished_trials(folder)
     assert 3 <= len(done_before) < 20
-    assert run_folder.read_events(folder)[-1]["type"] == "run_finished"
+    assert isinstance(read_events(folder)[-1], run_folder.RunFinishedEvent)
 
     new_pid = resume_run(folder)
     pids_to_reap.append(new_pid)
     wait_for(lambda: run_folder.read_state(folder).status == "completed", timeout=60, what="resumed run to complete")
     state = run_folder.read_state(folder)
     assert state.counts.done == state.counts.passed == 20
-    starts = [e for e in run_folder.read_events(folder) if e["type"] == "run_started"]
-    assert starts[-1]["resumed"] is True and starts[-1]["pending"] == 20 - len(done_before)
+    starts = [e for e in read_events(folder) if isinstance(e, run_folder.RunStartedEvent)]
+    assert starts[-1].resumed is True and starts[-1].pending == 20 - len(done_before)
 
 
 def test_kill_command_cancels_a_background_run(results: Path, tmp_path: Path, pids_to_reap: list[int]) -> None:
@@ -109,7 +109,8 @@ def test_ctrl_c_cancels_a_foreground_run_cleanly(results: Path, tmp_path: Path) 
     assert "cancelled; finish it with `jira-bench resume" in err and "Traceback" not in err
     state = run_folder.read_state(folder)
     assert state.status == "cancelled" and state.counts.running == 0 and state.finished_at
-    assert run_folder.read_events(folder)[-1]["status"] == "cancelled"
+    last = read_events(folder)[-1]
+    assert isinstance(last, run_folder.RunFinishedEvent) and last.status == "cancelled"
     assert all(json.loads(p.read_text()) for p in run_folder.trials_dir(folder).glob("*.json"))
 
 

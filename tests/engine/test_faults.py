@@ -13,7 +13,7 @@ from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, create_run
 from jira_bench_tui.engine.spawn import spawn_worker
 
-from .conftest import invoke, many_trials_harness, wait_for
+from .conftest import invoke, many_trials_harness, read_events, wait_for
 
 RUNS = 3
 ROUNDS = 5
@@ -91,6 +91,6 @@ def test_sigkill_at_random_moments_then_resume(results: Path, tmp_path: Path, pi
         assert all(after[name] == stamp for name, stamp in before.items())  # no finished trial redone
         state = run_folder.read_state(folder)
         assert state.status == "completed" and state.counts.done == state.counts.passed == TRIALS
-        last_start = [e for e in run_folder.read_events(folder) if e["type"] == "run_started"][-1]
-        assert last_start["pending"] == TRIALS - len(before) and last_start["resumed"] is True
+        last_start = [e for e in read_events(folder) if isinstance(e, run_folder.RunStartedEvent)][-1]
+        assert last_start.pending == TRIALS - len(before) and last_start.resumed is True
         assert_only_whole_json(folder)

@@ -24,11 +24,20 @@ from jira_bench_tui.engine.run_folder import run_files
 from jira_bench_tui.engine.runs_text import format_runs_list
 from jira_bench_tui.engine.spawn import spawn_worker
 
-from .conftest import REPO, fingerprint, invoke, many_trials_harness, only_run, wait_for, write_harness
+from .conftest import (
+    REPO,
+    fingerprint,
+    invoke,
+    many_trials_harness,
+    only_run,
+    read_events,
+    wait_for,
+    write_harness,
+)
 
 
-def events_of(folder: Path, type_: str) -> list[dict[str, Any]]:
-    return [e for e in run_folder.read_events(folder) if e["type"] == type_]
+def events_of(folder: Path, type_: str) -> list[Any]:
+    return [e for e in read_events(folder) if e.type == type_]
 
 
 # ---- 1. a crash is `failed` (resumable), never `completed`; a closed display stops only the display ------------
@@ -46,8 +55,8 @@ def test_a_worker_crash_fails_the_run_and_resume_finishes_it(results: Path, tmp_
     state = run_folder.read_state(folder)
     assert state.status == "failed" and state.counts.running == 0
     assert "the run stopped on an unexpected error" in (state.error or "")
-    finished = run_folder.read_events(folder)[-1]
-    assert finished["type"] == "run_finished" and finished["status"] == "failed"
+    finished = read_events(folder)[-1]
+    assert isinstance(finished, run_folder.RunFinishedEvent) and finished.status == "failed"
     assert "Traceback" in run_folder.worker_log_path(folder).read_text()  # the details are in the worker's log
     assert worker_lock.lock_holder(folder) is None and not run_folder.worker_lock_path(folder).exists()
 
@@ -78,7 +87,7 @@ def test_foreground_run_piped_into_head_goes_on(results: Path, tmp_path: Path) -
     folder = only_run(results)
     state = run_folder.read_state(folder)
     assert state.status == "completed" and state.counts.done == state.counts.passed == 60
-    assert any("the display stopped (BrokenPipeError" in e["message"] for e in events_of(folder, "log"))
+    assert any("the display stopped (BrokenPipeError" in e.message for e in events_of(folder, "log"))
 
 
 def test_a_display_that_raises_does_not_turn_trials_into_errors(results: Path, tmp_path: Path) -> None:
@@ -87,8 +96,8 @@ def test_a_display_that_raises_does_not_turn_trials_into_errors(results: Path, t
     harness = many_trials_harness(tmp_path / "many.json")
     folder = create_run(RunRequest(harness=str(harness), runs=5), results)
 
-    def broken_display(event: dict[str, Any]) -> None:
-        if event["type"] == "tool_call":
+    def broken_display(event: run_folder.AnyEvent) -> None:
+        if isinstance(event, run_folder.ToolCallEvent):
             raise RuntimeError("terminal gone")
 
     state = asyncio.run(worker.run_worker(folder, on_event=broken_display))
@@ -123,8 +132,8 @@ def test_heartbeat_goes_on_while_the_event_loop_is_blocked(results: Path, tmp_pa
     folder = create_run(RunRequest(harness=str(many_trials_harness(tmp_path / "many.json")), runs=3), results)
     blocking, released = threading.Event(), threading.Event()
 
-    def slow_display(event: dict[str, Any]) -> None:
-        if event["type"] == "trial_finished" and not blocking.is_set():
+    def slow_display(event: run_folder.AnyEvent) -> None:
+        if isinstance(event, run_folder.TrialFinishedEvent) and not blocking.is_set():
             blocking.set()
             released.wait(10)  # the loop is stuck here (a heavy, non-yielding piece of work)
 
@@ -168,7 +177,7 @@ def test_kill_right_after_launch_stops_the_worker_before_it_takes_over(results: 
     assert not run_folder.pid_alive(pid)
     state = run_folder.read_state(folder)
     assert state.status == "cancelled" and state.counts.done == 0
-    assert events_of(folder, "run_finished")[-1]["status"] == "cancelled"
+    assert events_of(folder, "run_finished")[-1].status == "cancelled"
 
 
 def test_a_worker_does_not_take_over_a_run_that_ended(results: Path, tmp_path: Path) -> None:
@@ -243,7 +252,7 @@ def test_resume_redoes_unreadable_artifacts_and_keeps_them_aside(run_with_bad_ar
     trials = run_folder.trials_dir(folder)
     assert (trials / "start-password-bug__2.json.corrupt").read_text() == '{"outcome": "pass'
     assert (trials / "count-open-storefront-bugs__1.json.corrupt").exists()
-    warnings = [e["message"] for e in events_of(folder, "log")]
+    warnings = [e.message for e in events_of(folder, "log")]
     assert sum("kept as" in m and "run again" in m for m in warnings) == 2
     state = run_folder.read_state(folder)
     assert state.status == "completed" and state.counts.done == state.counts.passed == 6

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jira_bench_tui.engine import run_folder
-from jira_bench_tui.engine.run_folder import EventReader, EventWriter, RunSpec, RunState
+from jira_bench_tui.engine.run_folder import EventReader, EventWriter, LogEvent, RunSpec, RunState
 
 
 def make_spec(run_id: str = "20261124-101500-example-oracle-abcd", runs: int = 2) -> RunSpec:
@@ -56,21 +56,21 @@ def test_event_reader_returns_whole_lines_and_resumes_after_cut_line(tmp_path: P
     path = tmp_path / "events.jsonl"
     path.write_bytes(b'{"t": 1, "type": "a"}\n{"t": 2, "type": "b"')
     reader = EventReader(path)
-    assert [e["type"] for e in reader.read_new()] == ["a"]
+    assert [e.type for e in reader.read_new()] == ["a"]
     assert reader.read_new() == []
     with open(path, "ab") as handle:
         handle.write(b', "x": 1}\n{"t": 3, "type": "c"}\n')
-    assert [(e["type"], e.get("x")) for e in reader.read_new()] == [("b", 1), ("c", None)]
+    assert [(e.type, getattr(e, "x", None)) for e in reader.read_new()] == [("b", 1), ("c", None)]
 
 
 def test_writer_seals_a_cut_line_left_by_a_killed_worker(tmp_path: Path) -> None:
     folder = tmp_path
     run_folder.events_path(folder).write_bytes(b'{"t": 1, "type": "a"}\n{"t": 2, "ty')
     writer = EventWriter(folder)
-    writer.emit("after_restart", n=1)
+    writer.write(LogEvent(level="info", message="after restart"))
     writer.close()
     reader = EventReader.for_run(folder)
-    assert [e["type"] for e in reader.read_new()] == ["a", "after_restart"]
+    assert [e.type for e in reader.read_new()] == ["a", "log"]
     assert reader.skipped == 1
 
 
@@ -78,10 +78,10 @@ def test_many_appends_from_another_process_are_read_in_order_and_completely(tmp_
     count = 3000
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from jira_bench_tui.engine.run_folder import EventWriter
+        from jira_bench_tui.engine.run_folder import EventWriter, UnknownEvent
         writer = EventWriter(Path({str(tmp_path)!r}))
         for i in range({count}):
-            writer.emit("tick", i=i, text="x" * (i % 300))
+            writer.write(UnknownEvent(t=float(i), type="tick", i=i, text="x" * (i % 300)))
         writer.close()
     """)
     proc = subprocess.Popen([sys.executable, "-c", script])
@@ -89,9 +89,9 @@ def test_many_appends_from_another_process_are_read_in_order_and_completely(tmp_
     seen: list[int] = []
     deadline = time.monotonic() + 60
     while len(seen) < count and time.monotonic() < deadline:
-        seen += [e["i"] for e in reader.read_new(max_bytes=4096)]
+        seen += [e.i for e in reader.read_new(max_bytes=4096)]
     proc.wait(timeout=30)
-    seen += [e["i"] for e in reader.read_new()]
+    seen += [e.i for e in reader.read_new()]
     assert seen == list(range(count))
     assert reader.skipped == 0
 
@@ -102,7 +102,7 @@ def test_truncated_file_is_read_again_from_the_start(tmp_path: Path) -> None:
     reader = EventReader(path)
     assert len(reader.read_new()) == 2
     path.write_text('{"t": 3, "type": "c"}\n')
-    assert [e["type"] for e in reader.read_new()] == ["c"]
+    assert [e.type for e in reader.read_new()] == ["c"]
 
 
 def test_display_status_derives_interrupted(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jira_bench_tui.engine import run_folder
 
-from .conftest import invoke, only_run
+from .conftest import invoke, only_run, read_events
 
 ARTIFACT_KEYS = {
     "run_id", "scenario_id", "repetition", "model", "outcome", "error", "started_at", "finished_at", "duration_s",
@@ -52,12 +52,13 @@ def test_oracle_passes_everything_with_complete_artifacts(results: Path) -> None
     assert started["changes"][0]["key"] == "WEB-3"
     assert started["changes"][0]["fields"]["status"] == {"before": "To Do", "after": "In Progress"}
 
-    events = run_folder.read_events(folder)
-    assert EVENT_TYPES <= {e["type"] for e in events}
-    assert events[0]["type"] == "run_started" and events[-1]["type"] == "run_finished"
-    assert sum(e["type"] == "trial_finished" for e in events) == 9
-    call = next(e for e in events if e["type"] == "tool_call")
-    assert {"trial", "scenario", "rep", "turn", "call_id", "tool", "arguments"} <= set(call)
+    events = read_events(folder)
+    assert EVENT_TYPES <= {e.type for e in events}
+    assert not any(isinstance(e, run_folder.UnknownEvent) for e in events)  # every line fits its model
+    assert events[0].type == "run_started" and events[-1].type == "run_finished"
+    assert sum(e.type == "trial_finished" for e in events) == 9
+    call = next(e for e in events if e.type == "tool_call")
+    assert {"trial", "scenario", "rep", "turn", "call_id", "tool", "arguments"} <= set(call.to_record())
 
 
 def test_null_agent_fails_everything(results: Path) -> None:

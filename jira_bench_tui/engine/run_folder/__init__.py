@@ -11,6 +11,7 @@ only. One job a module:
 - `artifact`: the trial artifact (pydantic models)
 - `run_files`: create a run folder; read and write its spec, state and summary
 - `trials`: trial artifacts on disk
+- `events`: the event models (one a type) and the parser of a line
 - `event_log`: events.jsonl writer and reader
 - `liveness`: pid liveness and the status a reader shows
 - `listing`: RunInfo, load_run, list_runs, find_run
@@ -20,7 +21,29 @@ Callers import from this package (`from jira_bench_tui.engine import run_folder`
 
 from jira_bench_tui.engine.run_folder.artifact import TrialArtifact
 from jira_bench_tui.engine.run_folder.errors import StoreError, UnknownRunError
-from jira_bench_tui.engine.run_folder.event_log import EventReader, EventWriter, read_events
+from jira_bench_tui.engine.run_folder.event_log import EventReader, EventWriter
+from jira_bench_tui.engine.run_folder.events import (
+    EVENT_TYPES,
+    KNOWN_EVENTS,
+    AgentMessageEvent,
+    AnyEvent,
+    CheckResultEvent,
+    Event,
+    EventSink,
+    LogEvent,
+    RunFinishedEvent,
+    RunStartedEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+    TrialEvent,
+    TrialFinishedEvent,
+    TrialStartedEvent,
+    UnknownEvent,
+    event_of,
+    parse_event,
+    parse_event_line,
+    scenario_of,
+)
 from jira_bench_tui.engine.run_folder.formats import (
     FINAL_STATUSES,
     Counts,
@@ -83,12 +106,16 @@ from jira_bench_tui.engine.run_folder.trials import (
 )
 
 __all__ = [
+    "EVENT_TYPES", "KNOWN_EVENTS",
+    "AgentMessageEvent", "AnyEvent", "CheckResultEvent", "Event", "EventSink", "LogEvent", "RunFinishedEvent",
+    "RunStartedEvent", "ToolCallEvent", "ToolResultEvent", "TrialEvent", "TrialFinishedEvent", "TrialStartedEvent",
+    "UnknownEvent", "event_of", "parse_event", "parse_event_line", "scenario_of",
     "CORRUPT_SUFFIX", "EVENTS", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "QUEUED_STALE_S", "SPEC", "STATE", "SUMMARY",
     "TRIALS", "WORKER_LOCK", "WORKER_LOG",
     "Counts", "DisplayStatus", "EventReader", "EventWriter", "RunInfo", "RunSpec", "RunState", "RunStatus",
     "ServerChoice", "StoreError", "TrialArtifact", "TrialScan", "UnknownRunError", "UsageTotals",
     "create_run", "display_status", "events_path", "find_run", "finished_trials", "iter_trials", "list_runs",
-    "load_run", "new_run_id", "parse_trial_key", "pid_alive", "read_events", "read_json", "read_spec", "read_state",
+    "load_run", "new_run_id", "parse_trial_key", "pid_alive", "read_json", "read_spec", "read_state",
     "read_summary", "read_trial", "read_valid_trial", "run_dir", "runs_dir", "scan_trials", "set_aside_trial",
     "spec_path", "state_path", "summary_path", "trial_key", "trial_path", "trials_dir", "worker_lock_path",
     "worker_log_path", "write_json_atomic", "write_state", "write_state_data", "write_summary", "write_trial",

@@ -1,20 +1,20 @@
-"""events.jsonl: the worker appends one JSON object a line (EventWriter); readers follow it by byte offset, whole
-lines only (EventReader). Only the worker writes (and `kill` for a worker that is gone)."""
+"""events.jsonl: the worker appends one event a line (EventWriter); readers follow it by byte offset, whole lines
+only, and get typed events (EventReader). Only the worker writes (and `kill` for a worker that is gone)."""
 
 from __future__ import annotations
 
 import json
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from jira_bench_tui.engine.run_folder.events import AnyEvent, parse_event_line
 from jira_bench_tui.engine.run_folder.layout import events_path
 
 
 class EventWriter:
-    """Appends events to a run's events.jsonl, one JSON object a line, each with `t` and `type`."""
+    """Appends events to a run's events.jsonl, one JSON object a line (`event.to_record()`), each with `t` and
+    `type`. OSError when the file cannot be opened or written."""
 
     def __init__(self, folder: Path) -> None:
         self.path = events_path(folder)
@@ -36,12 +36,10 @@ class EventWriter:
             with open(self.path, "ab") as handle:
                 handle.write(b"\n")
 
-    def emit(self, type_: str, **fields: Any) -> dict[str, Any]:
-        """Append one event stamped with the current time; the event as written."""
-        event = {"t": time.time(), "type": type_, **fields}
-        self._handle.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+    def write(self, event: AnyEvent) -> None:
+        """Append one event (values JSON cannot hold are written as their str()) and flush it."""
+        self._handle.write(json.dumps(event.to_record(), ensure_ascii=False, default=str) + "\n")
         self._handle.flush()
-        return event
 
     def close(self) -> None:
         """Close the file."""
@@ -52,7 +50,9 @@ class EventWriter:
 class EventReader:
     """Reads new whole lines of an events.jsonl by byte offset; keeps a cut last line until it is complete.
 
-    Lines that are not JSON (a line cut by a killed worker, then sealed) are skipped and counted in `skipped`.
+    Each line becomes a typed event (`events.parse_event`: an unknown type or misfit fields give an UnknownEvent).
+    Lines that are not a JSON object (a line cut by a killed worker, then sealed) are skipped and counted in
+    `skipped`.
     """
 
     path: Path
@@ -65,7 +65,7 @@ class EventReader:
         """A reader of the run folder's events.jsonl, from its start."""
         return cls(events_path(folder))
 
-    def read_new(self, max_bytes: int | None = None) -> list[dict[str, Any]]:
+    def read_new(self, max_bytes: int | None = None) -> list[AnyEvent]:
         """Events appended since the last call (at most about `max_bytes` read per call)."""
         try:
             with open(self.path, "rb") as handle:
@@ -82,22 +82,14 @@ class EventReader:
         data = self._partial + chunk
         lines = data.split(b"\n")
         self._partial = lines.pop()
-        events: list[dict[str, Any]] = []
+        events: list[AnyEvent] = []
         for line in lines:
             if not line.strip():
                 continue
-            try:
-                event = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            event = parse_event_line(line)
+            if event is None:
                 self.skipped += 1
-                continue
-            if isinstance(event, dict):
-                events.append(event)
             else:
-                self.skipped += 1
+                events.append(event)
         return events
 
-
-def read_events(folder: Path) -> list[dict[str, Any]]:
-    """Every whole event of a run so far."""
-    return EventReader.for_run(folder).read_new()
