@@ -110,7 +110,7 @@ def main() -> None:
         figures = asyncio.run(measure(run))
         artifact = run_folder.read_trial(run, "long-trial", 1)
         for repetition in range(2, TRIALS + 1):
-            run_folder.write_trial(run, "long-trial", repetition, artifact)
+            run_folder.write_trial(run, artifact.model_copy(update={"repetition": repetition}))
         figures[f"open_{TRIALS}_trials_ms"] = asyncio.run(measure_open(run))
     print(
         "replay_screen: "

@@ -74,18 +74,18 @@ class _ProgressPrinter:
 
 def score_table(folder: Path) -> str:
     """Per-scenario results and the run's scores, as printed at the end of a foreground run."""
-    summary = run_folder.read_summary(folder) or {}
+    summary = run_folder.read_summary(folder)
     lines = ["", f"{'scenario':<40} {'passed':>8} {'failed':>7} {'errors':>7}"]
-    for sid, counts in (summary.get("scenarios") or {}).items():
-        lines.append(f"{sid:<40} {counts['passed']:>4}/{counts['total']:<3} {counts['failed']:>7} {counts['errored']:>7}")
-    rate = summary.get("pass_rate")
+    for sid, counts in (summary.scenarios if summary else {}).items():
+        lines.append(f"{sid:<40} {counts.passed:>4}/{counts.total:<3} {counts.failed:>7} {counts.errored:>7}")
+    rate = summary.pass_rate if summary else None
     lines.append("")
-    lines.append(f"pass rate {rate:.1%}" if isinstance(rate, int | float) else "pass rate n/a (no scored trial)")
-    hat = summary.get("pass_hat_k") or {}
+    lines.append(f"pass rate {rate:.1%}" if rate is not None else "pass rate n/a (no scored trial)")
+    hat = summary.pass_hat_k if summary else {}
     if hat:
         lines.append("pass^k    " + "  ".join(f"k={k}: {v:.1%}" for k, v in hat.items()))
-    lines.append(f"errors {summary.get('errored', 0)}, tokens {summary.get('tokens', 0)}, "
-                 f"cost ${float(summary.get('cost_usd') or 0):.4f}")
+    lines.append(f"errors {summary.errored if summary else 0}, tokens {summary.tokens if summary else 0}, "
+                 f"cost ${summary.cost_usd if summary else 0:.4f}")
     return "\n".join(lines)
 
 
@@ -222,7 +222,7 @@ def replay_command(run_id: str, results: Path, *, trial: str | None = None) -> i
 
     folder = run_folder.find_run(results, run_id)
     scenario_id, rep = choose_trial(folder, trial)
-    artifact = run_folder.read_valid_trial(folder, scenario_id, rep)
+    artifact = run_folder.read_trial(folder, scenario_id, rep)
     unreadable = len(run_folder.scan_trials(folder).unreadable)
     if unreadable:
         click.echo(f"note: {_unreadable_sentence(folder.name, unreadable)}", err=True)
@@ -287,7 +287,7 @@ def validate_command(loaded: LoadedHarness) -> int:
         lines = []
         if oracle.outcome != "passed":
             lines.append(f"  the oracle does not pass it ({oracle.outcome})" + (f": {oracle.error}" if oracle.error else ""))
-            lines += [f"    check {c['index']} {c['kind']}: {c['reason']}" for c in oracle.checks if not c["passed"]]
+            lines += [f"    check {c.index} {c.kind}: {c.reason}" for c in oracle.checks if not c.passed]
         if null.outcome != "failed":
             lines.append(f"  the null agent does not fail it ({null.outcome})" + (f": {null.error}" if null.error else ""))
         if lines:

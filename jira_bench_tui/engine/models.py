@@ -26,8 +26,9 @@ class RunFolderTrials:
         return reps
 
     def read(self, scenario_id: str, repetition: int) -> dict[str, Any]:
+        """One trial artifact (read through TrialArtifact), as JSON data; LookupError when it is unreadable."""
         try:
-            return run_folder.read_trial(self.folder, scenario_id, repetition)
+            return run_folder.read_trial(self.folder, scenario_id, repetition).model_dump(mode="json")
         except run_folder.StoreError as exc:
             raise LookupError(str(exc)) from None
 

@@ -22,7 +22,8 @@ def run_summary(folder: Path) -> dict[str, Any]:
     spec = run_folder.read_spec(folder)
     status = run_folder.display_status(run_folder.read_state(folder))
     scan = run_folder.scan_trials(folder)
-    return {**scoring.summarise(spec, scan.artifacts, status=status), "unreadable": len(scan.unreadable)}
+    summary = scoring.summarise(spec, scan.artifacts, status=status)
+    return {**summary.model_dump(mode="json"), "unreadable": len(scan.unreadable)}
 
 
 def row(summary: dict[str, Any]) -> dict[str, Any]:

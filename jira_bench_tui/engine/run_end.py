@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from jira_bench_tui.engine import run_folder, scoring
-from jira_bench_tui.engine.run_folder import EventSink, LogEvent, RunFinishedEvent
+from jira_bench_tui.engine.run_folder import EventSink, LogEvent, RunFinishedEvent, RunSummary
 
 
 def close_state(state: run_folder.RunState, status: run_folder.RunStatus, error: str | None) -> None:
@@ -21,7 +20,7 @@ def close_state(state: run_folder.RunState, status: run_folder.RunStatus, error:
 
 
 def announce_end(folder: Path, spec: run_folder.RunSpec, state: run_folder.RunState, emit: EventSink, *,
-                 write_summary: bool = True, note: str | None = None) -> dict[str, Any]:
+                 write_summary: bool = True, note: str | None = None) -> RunSummary:
     """summary.json (unless the folder is gone) and the closing events; the caller writes state.json last, so a
     reader that sees the final status finds the run_finished event already there."""
     summary = scoring.summarise(spec, run_folder.scan_trials(folder).artifacts, status=state.status, error=state.error)
@@ -31,7 +30,7 @@ def announce_end(folder: Path, spec: run_folder.RunSpec, state: run_folder.RunSt
         emit(LogEvent(level="warning", message=note))
     if state.error:
         emit(LogEvent(level="error", message=state.error))
-    emit(RunFinishedEvent(status=state.status, passed=summary["passed"], failed=summary["failed"],
-                          errored=summary["errored"], total=summary["total"], pass_rate=summary["pass_rate"],
-                          cost_usd=summary["cost_usd"], error=state.error))
+    emit(RunFinishedEvent(status=state.status, passed=summary.passed, failed=summary.failed,
+                          errored=summary.errored, total=summary.total, pass_rate=summary.pass_rate,
+                          cost_usd=summary.cost_usd, error=state.error))
     return summary

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
 
-from jira_bench_tui.engine.run_folder import RunSpec
+from jira_bench_tui.engine.run_folder import (
+    Distribution,
+    PerTrial,
+    RunSpec,
+    RunSummary,
+    ScenarioScore,
+    ToolCallStep,
+    TrialArtifact,
+)
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -39,29 +46,30 @@ def percentile(values: list[float], fraction: float) -> float:
     return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
 
 
-def distribution(values: list[float]) -> dict[str, float] | None:
+def distribution(values: list[float]) -> Distribution | None:
     """median, p90 and total of a list (None when empty)."""
     if not values:
         return None
-    return {
-        "median": round(percentile(values, 0.5), 6),
-        "p90": round(percentile(values, 0.9), 6),
-        "total": round(float(sum(values)), 6),
-    }
+    return Distribution(
+        median=round(percentile(values, 0.5), 6),
+        p90=round(percentile(values, 0.9), 6),
+        total=round(float(sum(values)), 6),
+    )
 
 
 def _rate(passed: int, scored: int) -> float | None:
     return round(passed / scored, 6) if scored else None
 
 
-def _tool_calls(artifact: dict[str, Any]) -> int:
-    if isinstance(artifact.get("tool_calls"), int):
-        return int(artifact["tool_calls"])
-    return sum(1 for step in artifact.get("steps", []) if step.get("kind") == "tool_call")
+def _tool_calls(artifact: TrialArtifact) -> int:
+    """`tool_calls`, or the timeline's tool-call steps in an artifact written before that field was."""
+    if "tool_calls" in artifact.model_fields_set:
+        return artifact.tool_calls
+    return sum(1 for step in artifact.steps if isinstance(step, ToolCallStep))
 
 
-def summarise(spec: RunSpec, artifacts: Iterable[dict[str, Any]], *, status: str = "completed",
-              error: str | None = None) -> dict[str, Any]:
+def summarise(spec: RunSpec, artifacts: Iterable[TrialArtifact], *, status: str = "completed",
+              error: str | None = None) -> RunSummary:
     """summary.json: the run's scores, from the artifacts on disk (any order; unknown scenarios ignored)."""
     per_scenario: dict[str, dict[str, int]] = {
         sid: {"passed": 0, "failed": 0, "errored": 0, "total": spec.runs} for sid in spec.scenario_ids
@@ -72,25 +80,25 @@ def summarise(spec: RunSpec, artifacts: Iterable[dict[str, Any]], *, status: str
     calls: list[float] = []
     durations: list[float] = []
     for artifact in artifacts:
-        counts = per_scenario.get(str(artifact.get("scenario_id")))
+        counts = per_scenario.get(artifact.scenario_id)
         if counts is None:
             continue
-        outcome = artifact.get("outcome")
+        outcome = artifact.outcome
         counts["errored" if outcome == "error" else "passed" if outcome == "passed" else "failed"] += 1
-        usage = artifact.get("usage") or {}
-        tokens.append(float(usage.get("total_tokens", 0) or 0))
-        cost.append(float(usage.get("cost_usd", 0.0) or 0.0))
-        turns.append(float(artifact.get("turns", 0) or 0))
+        tokens.append(float(artifact.usage.total_tokens))
+        cost.append(artifact.usage.cost_usd)
+        turns.append(float(artifact.turns))
         calls.append(float(_tool_calls(artifact)))
-        durations.append(float(artifact.get("duration_s", 0.0) or 0.0))
+        durations.append(artifact.duration_s)
 
     passed = sum(c["passed"] for c in per_scenario.values())
     failed = sum(c["failed"] for c in per_scenario.values())
     errored = sum(c["errored"] for c in per_scenario.values())
-    scenarios_out: dict[str, Any] = {}
+    scenarios_out: dict[str, ScenarioScore] = {}
     for sid, counts in per_scenario.items():
         scored = counts["passed"] + counts["failed"]
-        scenarios_out[sid] = {**counts, "done": scored + counts["errored"], "pass_rate": _rate(counts["passed"], scored)}
+        scenarios_out[sid] = ScenarioScore(**counts, done=scored + counts["errored"],
+                                           pass_rate=_rate(counts["passed"], scored))
 
     # pass@k and pass^k only for k where every scenario has at least k scored trials: a partial run (or one whose
     # trials errored) must not report a k that only its luckier scenarios reach
@@ -103,30 +111,30 @@ def summarise(spec: RunSpec, artifacts: Iterable[dict[str, Any]], *, status: str
         hat_k[str(k)] = round(sum(pass_hat_k(n, c, k) for n, c in scored_counts) / len(scored_counts), 6)
 
     done = passed + failed + errored
-    return {
-        "run_id": spec.run_id,
-        "status": status,
-        "error": error,
-        "model": spec.model,
-        "harness": spec.harness_name,
-        "runs": spec.runs,
-        "total": spec.total_trials,
-        "done": done,
-        "passed": passed,
-        "failed": failed,
-        "errored": errored,
-        "pass_rate": _rate(passed, passed + failed),
-        "error_rate": _rate(errored, done),
-        "pass_at_k": at_k,
-        "pass_hat_k": hat_k,
-        "tokens": int(sum(tokens)),
-        "cost_usd": round(sum(cost), 6),
-        "per_trial": {
-            "tokens": distribution(tokens),
-            "cost_usd": distribution(cost),
-            "turns": distribution(turns),
-            "tool_calls": distribution(calls),
-            "duration_s": distribution(durations),
-        },
-        "scenarios": scenarios_out,
-    }
+    return RunSummary(
+        run_id=spec.run_id,
+        status=status,
+        error=error,
+        model=spec.model,
+        harness=spec.harness_name,
+        runs=spec.runs,
+        total=spec.total_trials,
+        done=done,
+        passed=passed,
+        failed=failed,
+        errored=errored,
+        pass_rate=_rate(passed, passed + failed),
+        error_rate=_rate(errored, done),
+        pass_at_k=at_k,
+        pass_hat_k=hat_k,
+        tokens=int(sum(tokens)),
+        cost_usd=round(sum(cost), 6),
+        per_trial=PerTrial(
+            tokens=distribution(tokens),
+            cost_usd=distribution(cost),
+            turns=distribution(turns),
+            tool_calls=distribution(calls),
+            duration_s=distribution(durations),
+        ),
+        scenarios=scenarios_out,
+    )

@@ -22,13 +22,20 @@ from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.run_folder import (
     AgentMessageEvent,
     AnyEvent,
+    CheckResult,
     CheckResultEvent,
     EventSink,
+    IssueChange,
     LogEvent,
+    Message,
+    Outcome,
     ToolCallEvent,
+    ToolCallStep,
     ToolResultEvent,
+    TrialArtifact,
     TrialFinishedEvent,
     TrialStartedEvent,
+    UsageTotals,
     event_of,
     trial_key,
 )
@@ -138,7 +145,7 @@ class TrialRunner:
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
 
     async def run(self, scenario: Scenario, repetition: int, emit: EventSink, *,
-                  announce_end: bool = True) -> dict[str, Any]:
+                  announce_end: bool = True) -> TrialArtifact:
         """Run one trial and return its artifact. Emits trial_started ... check_result, and trial_finished unless
         `announce_end` is False (the worker announces it once the artifact is on disk). FatalAgentError propagates
         (the run must stop); every other failure makes the trial `error`."""
@@ -157,10 +164,12 @@ class TrialRunner:
         clock = time.perf_counter()
         send(TrialStartedEvent(**trial_fields))
         result: AgentResult | None = None
-        outcome, error, stop_reason = "error", None, "error"
+        outcome: Outcome = "error"
+        error: str | None = None
+        stop_reason = "error"
         system_prompt = ""
-        checks: list[dict[str, Any]] = []
-        changes: list[dict[str, Any]] = []
+        checks: list[CheckResult] = []
+        changes: list[IssueChange] = []
         try:
             async with asyncio.timeout(SETUP_TIMEOUT_S + limits.wall_time_s + EVALUATE_TIMEOUT_S):
                 async with self._session(scenario, timeline, trial_fields, send) as (toolbox, reader, system_prompt):
@@ -194,12 +203,12 @@ class TrialRunner:
                         answer = result.final_answer if result else None
                         async with asyncio.timeout(EVALUATE_TIMEOUT_S):
                             evaluation = await _evaluate(scenario, reader, before, answer)
-                        checks = [_check_dict(c) for c in evaluation.checks]
-                        changes = list(evaluation.changes)
+                        checks = [_check_result(c) for c in evaluation.checks]
+                        changes = [IssueChange.model_validate(c) for c in evaluation.changes]
                         if result is not None and result.error:
                             error = result.error
                         else:
-                            outcome = "passed" if checks and all(c["passed"] for c in checks) else "failed"
+                            outcome = "passed" if checks and all(c.passed for c in checks) else "failed"
         except (FatalAgentError, EventSinkError, asyncio.CancelledError):
             raise
         except TimeoutError:
@@ -210,37 +219,35 @@ class TrialRunner:
             outcome = "error"
             stop_reason = "error" if stop_reason != "wall_time" else stop_reason
         for check in checks:
-            send(CheckResultEvent(**trial_fields, index=check["index"], kind=check["kind"], passed=check["passed"],
-                                  reason=check["reason"]))
+            send(CheckResultEvent(**trial_fields, index=check.index, kind=check.kind, passed=check.passed,
+                                  reason=check.reason))
         duration = time.perf_counter() - clock
         usage = result.usage if result else Usage()
         messages = result.messages if result and result.messages else [{"role": "user", "content": scenario.prompt}]
         final_answer = result.final_answer if result else None
         steps = timeline.steps(messages, final_answer)
-        tool_calls = sum(1 for s in steps if s.get("kind") == "tool_call")
+        tool_calls = sum(1 for s in steps if isinstance(s, ToolCallStep))
         turns = result.turns if result else timeline.model_turns
-        artifact = {
-            "run_id": self.options.run_id, "scenario_id": scenario.id, "repetition": repetition,
-            "model": self.options.model, "outcome": outcome, "error": error,
-            "started_at": started_at, "finished_at": started_at + duration, "duration_s": round(duration, 6),
-            "system_prompt": system_prompt, "prompt": scenario.prompt, "final_answer": final_answer,
-            "stop_reason": stop_reason, "turns": turns, "tool_calls": tool_calls,
-            "limits": limits.model_dump(mode="json"), "usage": usage.to_dict(),
-            "messages": messages, "steps": steps, "checks": checks, "changes": changes,
-        }
+        artifact = TrialArtifact(
+            run_id=self.options.run_id, scenario_id=scenario.id, repetition=repetition,
+            model=self.options.model, outcome=outcome, error=error,
+            started_at=started_at, finished_at=started_at + duration, duration_s=round(duration, 6),
+            system_prompt=system_prompt, prompt=scenario.prompt, final_answer=final_answer,
+            stop_reason=stop_reason, turns=turns, tool_calls=tool_calls,
+            limits=limits.model_dump(mode="json"), usage=UsageTotals(**usage.to_dict()),
+            messages=[Message.model_validate(m) for m in messages], steps=steps, checks=checks, changes=changes,
+        )
         if announce_end:
             emit(trial_finished_event(artifact))
         return artifact
 
 
-def trial_finished_event(artifact: dict[str, Any]) -> TrialFinishedEvent:
+def trial_finished_event(artifact: TrialArtifact) -> TrialFinishedEvent:
     """A trial's `trial_finished` event (docs/run-folder.md), from its artifact."""
-    usage = artifact.get("usage") or {}
     return TrialFinishedEvent(
-        trial=trial_key(artifact["scenario_id"], artifact["repetition"]), scenario=artifact["scenario_id"],
-        rep=artifact["repetition"], outcome=artifact["outcome"], duration_s=artifact["duration_s"],
-        turns=artifact["turns"], tool_calls=artifact["tool_calls"], tokens=usage.get("total_tokens", 0),
-        cost_usd=usage.get("cost_usd", 0.0), error=artifact["error"],
+        trial=artifact.key, scenario=artifact.scenario_id, rep=artifact.repetition, outcome=artifact.outcome,
+        duration_s=artifact.duration_s, turns=artifact.turns, tool_calls=artifact.tool_calls,
+        tokens=artifact.usage.total_tokens, cost_usd=artifact.usage.cost_usd, error=artifact.error,
     )
 
 
@@ -250,9 +257,9 @@ async def _evaluate(scenario: Scenario, reader: Any, before: Any, answer: str | 
     return await evaluate(scenario, reader, before, answer)
 
 
-def _check_dict(check: Any) -> dict[str, Any]:
-    return {"index": check.index, "kind": check.kind, "description": check.description, "passed": check.passed,
-            "reason": check.reason}
+def _check_result(check: Any) -> CheckResult:
+    return CheckResult(index=check.index, kind=check.kind, description=check.description, passed=check.passed,
+                       reason=check.reason)
 
 
 # ---- playing a solution without a run folder ----------------------------------------------------------------
@@ -263,10 +270,10 @@ class ScoredSolution:
     """What a solution achieves on a fresh Jira: the outcome, the check results and the changes it made."""
 
     outcome: str  # passed | failed | error
-    checks: list[dict[str, Any]]
-    changes: list[dict[str, Any]]
-    error: str | None = None
-    artifact: dict[str, Any] = field(default_factory=dict, repr=False)
+    checks: list[CheckResult]
+    changes: list[IssueChange]
+    error: str | None
+    artifact: TrialArtifact = field(repr=False)
 
 
 async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, solution: Solution | None = None,
@@ -280,4 +287,4 @@ async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, soluti
         artifact = await runner.run(played, 1, lambda _event: None)
     finally:
         runner.close()
-    return ScoredSolution(artifact["outcome"], artifact["checks"], artifact["changes"], artifact["error"], artifact)
+    return ScoredSolution(artifact.outcome, artifact.checks, artifact.changes, artifact.error, artifact)

@@ -17,13 +17,12 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from jira_bench_tui.agents.base import Agent, FatalAgentError
 from jira_bench_tui.engine import run_folder, worker_lock
 from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.run_end import announce_end, close_state
-from jira_bench_tui.engine.run_folder import AnyEvent, EventSink, LogEvent, RunStartedEvent
+from jira_bench_tui.engine.run_folder import AnyEvent, EventSink, LogEvent, RunStartedEvent, TrialArtifact
 from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_event
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.loader import LoadedHarness, harness_from_spec
@@ -104,24 +103,24 @@ def _bucket(outcome: str) -> str:
     return {"passed": "passed", "error": "errored"}.get(outcome, "failed")
 
 
-def count_artifact(state: run_folder.RunState, artifact: dict[str, Any]) -> None:
-    """Add one finished trial to the run's and its scenario's counts and to the usage totals."""
-    per = state.scenarios.get(str(artifact.get("scenario_id")))
+def count_artifact(state: run_folder.RunState, artifact: TrialArtifact) -> None:
+    """Add one finished trial to the run's and its scenario's counts and to the usage totals (a scenario not in the
+    run is ignored)."""
+    per = state.scenarios.get(artifact.scenario_id)
     if per is None:
         return
-    bucket = _bucket(str(artifact.get("outcome")))
+    bucket = _bucket(artifact.outcome)
     for counts in (state.counts, per):
         counts.done += 1
         setattr(counts, bucket, getattr(counts, bucket) + 1)
-    usage = artifact.get("usage") or {}
-    totals = state.usage
+    usage, totals = artifact.usage, state.usage
     for name in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
                  "total_tokens"):
-        setattr(totals, name, getattr(totals, name) + int(usage.get(name, 0) or 0))
-    totals.cost_usd = round(totals.cost_usd + float(usage.get("cost_usd", 0.0) or 0.0), 6)
+        setattr(totals, name, getattr(totals, name) + getattr(usage, name))
+    totals.cost_usd = round(totals.cost_usd + usage.cost_usd, 6)
 
 
-def counts_from_artifacts(spec: run_folder.RunSpec, artifacts: list[dict[str, Any]]) -> run_folder.RunState:
+def counts_from_artifacts(spec: run_folder.RunSpec, artifacts: list[TrialArtifact]) -> run_folder.RunState:
     """A fresh running state whose counts and usage come from the artifacts already on disk."""
     state = run_folder.RunState(status="running", updated_at=time.time(), counts=run_folder.Counts(total=spec.total_trials),
                            scenarios={sid: run_folder.Counts(total=spec.runs) for sid in spec.scenario_ids})
@@ -195,7 +194,7 @@ class RunWorker:
             raise UserError(f"run {spec.run_id} already has a worker (pid {previous.pid})")
         scan = run_folder.scan_trials(self.folder)
         set_aside = [(key, reason, run_folder.set_aside_trial(self.folder, *key)) for key, reason in scan.unreadable.items()]
-        done = {(a["scenario_id"], a["repetition"]) for a in scan.artifacts}
+        done = {(a.scenario_id, a.repetition) for a in scan.artifacts}
         state = counts_from_artifacts(spec, scan.artifacts)
         state.pid = me
         state.started_at = previous.started_at or time.time()
@@ -271,7 +270,7 @@ class RunWorker:
                     per.running -= 1
             # outside the semaphore and in a thread: the fsync must stall neither the next trial nor the others
             if not keeper.gone:
-                await asyncio.to_thread(run_folder.write_trial, self.folder, scenario_id, rep, artifact)
+                await asyncio.to_thread(run_folder.write_trial, self.folder, artifact)
             count_artifact(state, artifact)
             keeper.changed()
             self.emit(trial_finished_event(artifact))

@@ -100,8 +100,12 @@ def hand_made_run(results: Path, trials: dict[tuple[str, int], dict[str, Any]]) 
     """A run folder with only what the replay agent reads: trial artifacts."""
     folder = run_folder.run_dir(results, "20261124-101500-demo-sonnet-4-6-ab12")
     run_folder.trials_dir(folder).mkdir(parents=True)
-    for (scenario_id, rep), artifact in trials.items():
-        run_folder.write_trial(folder, scenario_id, rep, {"scenario_id": scenario_id, "repetition": rep, **artifact})
+    for (scenario_id, rep), transcript in trials.items():
+        run_folder.write_trial(folder, run_folder.TrialArtifact.model_validate({
+            "run_id": folder.name, "scenario_id": scenario_id, "repetition": rep, "model": "claude-sonnet-4-6",
+            "outcome": "passed", "started_at": 1.0, "finished_at": 2.0, "duration_s": 1.0,
+            "prompt": "Comment on T-1.", **transcript,
+        }))
     return folder
 
 

@@ -99,8 +99,8 @@ def test_overloaded_and_rate_limited_then_success_passes(results: Path, api: Scr
     assert api.requests == 3
     folder = only_run(results)
     artifact = run_folder.read_trial(folder, SCENARIO, 1)
-    assert artifact["outcome"] == "passed" and artifact["final_answer"] == GOOD_ANSWER
-    assert artifact["usage"]["input_tokens"] == 1000 and artifact["usage"]["cost_usd"] > 0
+    assert artifact.outcome == "passed" and artifact.final_answer == GOOD_ANSWER
+    assert artifact.usage.input_tokens == 1000 and artifact.usage.cost_usd > 0
     warnings = [e.message for e in read_events(folder) if isinstance(e, run_folder.LogEvent)]
     assert any("HTTP 529" in m for m in warnings) and any("HTTP 429" in m for m in warnings)
     assert run_folder.read_state(folder).usage.input_tokens == 1000
@@ -114,10 +114,10 @@ def test_retries_exhausted_is_an_error_trial_not_a_failure(results: Path, api: S
     assert code == 1 and "no trial could be scored" in err
     folder = only_run(results)
     artifact = run_folder.read_trial(folder, SCENARIO, 1)
-    assert artifact["outcome"] == "error" and "HTTP 500" in artifact["error"]
+    assert artifact.outcome == "error" and "HTTP 500" in (artifact.error or "")
     summary = run_folder.read_summary(folder)
-    assert summary is not None and summary["errored"] == 1 and summary["failed"] == 0
-    assert summary["pass_rate"] is None  # nothing scored: errors are not failures
+    assert summary is not None and summary.errored == 1 and summary.failed == 0
+    assert summary.pass_rate is None  # nothing scored: errors are not failures
     assert "ERROR" in out
 
 
@@ -145,11 +145,11 @@ def test_a_model_that_never_answers_is_an_error_not_a_failure(results: Path, api
     code, out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO, "--wall-time", "0.5")
     assert code == 1 and "no trial could be scored" in err
     artifact = run_folder.read_trial(only_run(results), SCENARIO, 1)
-    assert artifact["stop_reason"] == "wall_time" and artifact["outcome"] == "error"
-    assert artifact["error"] == "the model did not answer within 0.5 s" and artifact["turns"] == 0
-    assert artifact["duration_s"] < 5 and artifact["limits"]["wall_time_s"] == 0.5
+    assert artifact.stop_reason == "wall_time" and artifact.outcome == "error"
+    assert artifact.error == "the model did not answer within 0.5 s" and artifact.turns == 0
+    assert artifact.duration_s < 5 and artifact.limits["wall_time_s"] == 0.5
     summary = run_folder.read_summary(only_run(results))
-    assert summary is not None and (summary["failed"], summary["errored"]) == (0, 1)
+    assert summary is not None and (summary.failed, summary.errored) == (0, 1)
 
 
 def tool_use(tool: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -168,6 +168,6 @@ def test_wall_time_after_some_turns_stays_a_failure(results: Path, api: Scripted
     code, out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO, "--wall-time", "1")
     assert code == 0, err
     artifact = run_folder.read_trial(only_run(results), SCENARIO, 1)
-    assert artifact["stop_reason"] == "wall_time" and artifact["outcome"] == "failed" and artifact["error"] is None
-    assert artifact["turns"] >= 1 and artifact["tool_calls"] == 1
-    assert any(not c["passed"] and "no final answer" in c["reason"] for c in artifact["checks"])
+    assert artifact.stop_reason == "wall_time" and artifact.outcome == "failed" and artifact.error is None
+    assert artifact.turns >= 1 and artifact.tool_calls == 1
+    assert any(not c.passed and "no final answer" in c.reason for c in artifact.checks)

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from jira_bench_tui.engine import run_folder
-from jira_bench_tui.engine.run_folder import EventReader, EventWriter, LogEvent, RunSpec, RunState
+from jira_bench_tui.engine.run_folder import (
+    EventReader,
+    EventWriter,
+    LogEvent,
+    Outcome,
+    RunSpec,
+    RunState,
+    TrialArtifact,
+)
 
 
 def make_spec(run_id: str = "20261124-101500-example-oracle-abcd", runs: int = 2) -> RunSpec:
@@ -143,10 +151,46 @@ def test_find_run_by_id_or_unique_prefix(tmp_path: Path) -> None:
         run_folder.find_run(tmp_path, "nope")
 
 
+def trial(scenario_id: str, repetition: int, outcome: Outcome) -> TrialArtifact:
+    return TrialArtifact(run_id="r", scenario_id=scenario_id, repetition=repetition, model="oracle", outcome=outcome,
+                         started_at=1.0, finished_at=2.0, duration_s=1.0, prompt="Do it.")
+
+
 def test_trials_are_the_unit_of_resume(tmp_path: Path) -> None:
     folder = run_folder.create_run(tmp_path, make_spec())
-    run_folder.write_trial(folder, "a", 1, {"outcome": "passed"})
-    run_folder.write_trial(folder, "b__x", 2, {"outcome": "failed"})
+    run_folder.write_trial(folder, trial("a", 1, "passed"))
+    run_folder.write_trial(folder, trial("b__x", 2, "failed"))
     (run_folder.trials_dir(folder) / ".a__2.json.tmp").write_text("{")
-    assert run_folder.finished_trials(folder) == {("a", 1), ("b__x", 2)}
-    assert [t["outcome"] for t in run_folder.iter_trials(folder)] == ["passed", "failed"]
+    (run_folder.trials_dir(folder) / "c__1.json").write_text('{"outcome": "passed"}')
+    assert run_folder.finished_trials(folder) == {("a", 1), ("b__x", 2), ("c", 1)}
+    scan = run_folder.scan_trials(folder)
+    assert [(t.key, t.outcome) for t in scan.artifacts] == [("a__1", "passed"), ("b__x__2", "failed")]
+    assert "its artifact is not a trial artifact" in scan.unreadable[("c", 1)]
+
+
+def test_an_artifact_round_trips_with_the_same_json(tmp_path: Path) -> None:
+    data = {
+        "run_id": "r", "scenario_id": "a", "repetition": 1, "model": "oracle", "outcome": "failed", "error": None,
+        "started_at": 1.5, "finished_at": 2.5, "duration_s": 1.0, "system_prompt": "You are ...", "prompt": "Do it.",
+        "final_answer": "Done.", "stop_reason": "end_turn", "turns": 2, "tool_calls": 1,
+        "limits": {"max_turns": 25, "max_tokens": 200000, "wall_time_s": 300.0, "max_output_tokens": 4096},
+        "usage": {"input_tokens": 1, "output_tokens": 2, "cache_creation_input_tokens": 0,
+                  "cache_read_input_tokens": 0, "total_tokens": 3, "cost_usd": 0.5},
+        "messages": [{"role": "user", "content": "Do it."},
+                     {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "x", "input": {}}]}],
+        "steps": [{"kind": "prompt", "text": "Do it."},
+                  {"kind": "model", "turn": 1, "text": "", "duration_s": None},
+                  {"kind": "tool_call", "turn": 1, "call_id": "t1", "tool": "x", "arguments": {}, "result": "{}",
+                   "is_error": False, "duration_s": 0.002},
+                  {"kind": "thought", "turn": 2, "text": "a step kind from a newer writer"},
+                  {"kind": "answer", "text": "Done."}],
+        "checks": [{"index": 0, "kind": "issue", "description": "WEB-1", "passed": False, "reason": "no"}],
+        "changes": [{"key": "WEB-1", "change": "updated", "fields": {"status": {"before": "To Do", "after": "Done"}}}],
+        "grader": "a field from a newer writer",
+    }
+    artifact = TrialArtifact.model_validate(data)
+    assert isinstance(artifact.steps[3], run_folder.OtherStep) and artifact.model_extra == {"grader": data["grader"]}
+    folder = run_folder.create_run(tmp_path, make_spec())
+    run_folder.write_trial(folder, artifact)
+    assert json.loads(run_folder.trial_path(folder, "a", 1).read_text()) == data
+    assert run_folder.read_trial(folder, "a", 1) == artifact

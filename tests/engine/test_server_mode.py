@@ -23,9 +23,9 @@ def test_run_against_a_stdio_server_command(results: Path) -> None:
     spec = run_folder.read_spec(folder)
     assert spec.server.kind == "command" and spec.server.command == shlex.split(SERVER)
     artifact = run_folder.read_trial(folder, SCENARIO, 1)
-    assert artifact["outcome"] == "passed", artifact["checks"]
-    assert "the user whose account the Jira tools use" in artifact["system_prompt"]
-    assert artifact["changes"][0]["key"] == "WEB-3"  # read back through McpReader over the same session
+    assert artifact.outcome == "passed", artifact.checks
+    assert "the user whose account the Jira tools use" in artifact.system_prompt
+    assert artifact.changes[0].key == "WEB-3"  # read back through McpReader over the same session
 
 
 def test_fixture_is_refused_with_a_server_command(results: Path) -> None:
@@ -43,4 +43,4 @@ def test_a_harness_server_command_runs_with_trust(results: Path, tmp_path: Path)
     assert code == 2 and "--trust" in err and not run_folder.runs_dir(results).exists()
     code, out, err = invoke("run", str(harness), "--trust")
     assert code == 0, err
-    assert run_folder.read_trial(only_run(results), SCENARIO, 1)["outcome"] == "passed"
+    assert run_folder.read_trial(only_run(results), SCENARIO, 1).outcome == "passed"

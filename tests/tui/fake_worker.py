@@ -52,7 +52,7 @@ class FakeWorker:
         self.state.counts.running += 1
         self.save_state()
 
-    def trial(self, scenario: str, rep: int = 1, outcome: str = "passed", tokens: int = 1200,
+    def trial(self, scenario: str, rep: int = 1, outcome: run_folder.Outcome = "passed", tokens: int = 1200,
               cost: float = 0.0, text: str = "Looking up the issue.") -> None:
         """A whole trial: started, one turn with one tool call, one check, finished, artifact and state."""
         trial = run_folder.trial_key(scenario, rep)
@@ -70,11 +70,12 @@ class FakeWorker:
         error = "MCP server did not answer" if outcome == "error" else None
         self.emit("trial_finished", **fields, outcome=outcome, duration_s=1.5, turns=1, tool_calls=1, tokens=tokens,
                   cost_usd=cost, error=error)
-        run_folder.write_trial(self.folder, scenario, rep, {
-            "run_id": self.spec.run_id, "scenario_id": scenario, "repetition": rep, "model": self.spec.model,
-            "outcome": outcome, "error": error, "prompt": f"Do {scenario}", "steps": [], "checks": [],
-            "messages": [], "changes": [],
-        })
+        now = self.clock()
+        run_folder.write_trial(self.folder, run_folder.TrialArtifact(
+            run_id=self.spec.run_id, scenario_id=scenario, repetition=rep, model=self.spec.model,
+            outcome=outcome, error=error, started_at=now - 1.5, finished_at=now, duration_s=1.5,
+            prompt=f"Do {scenario}",
+        ))
         counts = self.state.counts
         counts.running = max(0, counts.running - 1)
         counts.done += 1

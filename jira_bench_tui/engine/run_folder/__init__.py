@@ -7,8 +7,8 @@ only. One job a module:
 
 - `layout`: file names, paths, run ids, trial keys
 - `json_files`: atomic JSON writes and reads
-- `formats`: spec.json and state.json (pydantic models)
-- `artifact`: the trial artifact (pydantic models)
+- `formats`: spec.json, state.json and summary.json (pydantic models)
+- `artifact`: the trial artifact and its parts (pydantic models)
 - `run_files`: create a run folder; read and write its spec, state and summary
 - `trials`: trial artifacts on disk
 - `events`: the event models (one a type) and the parser of a line
@@ -19,7 +19,24 @@ only. One job a module:
 Callers import from this package (`from jira_bench_tui.engine import run_folder`), not from its modules.
 """
 
-from jira_bench_tui.engine.run_folder.artifact import TrialArtifact
+from jira_bench_tui.engine.run_folder.artifact import (
+    KNOWN_STEPS,
+    AnswerStep,
+    CheckResult,
+    FieldChange,
+    IssueChange,
+    Message,
+    ModelStep,
+    OtherStep,
+    Outcome,
+    PromptStep,
+    Step,
+    ToolCallStep,
+    TrialArtifact,
+    parse_change,
+    parse_check,
+    parse_step,
+)
 from jira_bench_tui.engine.run_folder.errors import StoreError, UnknownRunError
 from jira_bench_tui.engine.run_folder.event_log import EventReader, EventWriter
 from jira_bench_tui.engine.run_folder.events import (
@@ -47,9 +64,13 @@ from jira_bench_tui.engine.run_folder.events import (
 from jira_bench_tui.engine.run_folder.formats import (
     FINAL_STATUSES,
     Counts,
+    Distribution,
+    PerTrial,
     RunSpec,
     RunState,
     RunStatus,
+    RunSummary,
+    ScenarioScore,
     ServerChoice,
     UsageTotals,
 )
@@ -97,26 +118,26 @@ from jira_bench_tui.engine.run_folder.run_files import (
 from jira_bench_tui.engine.run_folder.trials import (
     TrialScan,
     finished_trials,
-    iter_trials,
     read_trial,
-    read_valid_trial,
+    read_trial_data,
     scan_trials,
     set_aside_trial,
     write_trial,
 )
 
 __all__ = [
-    "EVENT_TYPES", "KNOWN_EVENTS",
-    "AgentMessageEvent", "AnyEvent", "CheckResultEvent", "Event", "EventSink", "LogEvent", "RunFinishedEvent",
-    "RunStartedEvent", "ToolCallEvent", "ToolResultEvent", "TrialEvent", "TrialFinishedEvent", "TrialStartedEvent",
-    "UnknownEvent", "event_of", "parse_event", "parse_event_line", "scenario_of",
-    "CORRUPT_SUFFIX", "EVENTS", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "QUEUED_STALE_S", "SPEC", "STATE", "SUMMARY",
-    "TRIALS", "WORKER_LOCK", "WORKER_LOG",
-    "Counts", "DisplayStatus", "EventReader", "EventWriter", "RunInfo", "RunSpec", "RunState", "RunStatus",
-    "ServerChoice", "StoreError", "TrialArtifact", "TrialScan", "UnknownRunError", "UsageTotals",
-    "create_run", "display_status", "events_path", "find_run", "finished_trials", "iter_trials", "list_runs",
-    "load_run", "new_run_id", "parse_trial_key", "pid_alive", "read_json", "read_spec", "read_state",
-    "read_summary", "read_trial", "read_valid_trial", "run_dir", "runs_dir", "scan_trials", "set_aside_trial",
-    "spec_path", "state_path", "summary_path", "trial_key", "trial_path", "trials_dir", "worker_lock_path",
-    "worker_log_path", "write_json_atomic", "write_state", "write_state_data", "write_summary", "write_trial",
+    "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS",
+    "QUEUED_STALE_S", "SPEC", "STATE", "SUMMARY", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
+    "AgentMessageEvent", "AnswerStep", "AnyEvent", "CheckResult", "CheckResultEvent", "Counts", "DisplayStatus",
+    "Distribution", "Event", "EventReader", "EventSink", "EventWriter", "FieldChange", "IssueChange", "LogEvent",
+    "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",
+    "RunStartedEvent", "RunState", "RunStatus", "RunSummary", "ScenarioScore", "ServerChoice", "Step", "StoreError",
+    "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
+    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals",
+    "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",
+    "load_run", "new_run_id", "parse_change", "parse_check", "parse_event", "parse_event_line", "parse_step",
+    "parse_trial_key", "pid_alive", "read_json", "read_spec", "read_state", "read_summary", "read_trial",
+    "read_trial_data", "run_dir", "runs_dir", "scan_trials", "scenario_of", "set_aside_trial", "spec_path",
+    "state_path", "summary_path", "trial_key", "trial_path", "trials_dir", "worker_lock_path", "worker_log_path",
+    "write_json_atomic", "write_state", "write_state_data", "write_summary", "write_trial",
 ]

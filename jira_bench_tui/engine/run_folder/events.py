@@ -16,9 +16,9 @@ from typing import Annotated, Any, ClassVar, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError
 
+from jira_bench_tui.engine.run_folder.artifact import Outcome
 from jira_bench_tui.engine.run_folder.formats import RunStatus, UsageTotals
 
-Outcome = Literal["passed", "failed", "error"]
 LogLevel = Literal["info", "warning", "error"]
 
 

@@ -1,4 +1,5 @@
-"""The formats of a run folder's JSON files: spec.json (RunSpec), state.json (RunState) and their parts.
+"""The formats of a run folder's JSON files: spec.json (RunSpec), state.json (RunState), summary.json (RunSummary)
+and their parts.
 
 Trial artifacts are in `artifact.py`, events in `events.py`. docs/run-folder.md describes every field.
 """
@@ -95,3 +96,59 @@ class RunState(BaseModel):
     scenarios: dict[str, Counts] = Field(default_factory=dict)
     usage: UsageTotals = Field(default_factory=UsageTotals)
     error: str | None = None
+
+
+class Distribution(BaseModel):
+    """median, p90 and total of a per-trial figure over the run's trials."""
+
+    median: float
+    p90: float
+    total: float
+
+
+class PerTrial(BaseModel):
+    """Per-trial statistics of a run (None when no trial counted): tokens, cost (USD), turns, tool calls, seconds."""
+
+    tokens: Distribution | None = None
+    cost_usd: Distribution | None = None
+    turns: Distribution | None = None
+    tool_calls: Distribution | None = None
+    duration_s: Distribution | None = None
+
+
+class ScenarioScore(BaseModel):
+    """One scenario's results: `done` = passed + failed + errored; `pass_rate` over passed + failed (None when
+    nothing was scored)."""
+
+    passed: int = 0
+    failed: int = 0
+    errored: int = 0
+    total: int = 0
+    done: int = 0
+    pass_rate: float | None = None
+
+
+class RunSummary(BaseModel):
+    """summary.json: the run's scores when it ended (engine/scoring.py). Errored trials are out of every rate's
+    denominator; `pass_at_k`/`pass_hat_k` are keyed by k as a string; cost in USD. Fields added later are kept."""
+
+    model_config = ConfigDict(extra="allow")
+    run_id: str
+    status: str
+    error: str | None = None
+    model: str
+    harness: str
+    runs: int
+    total: int
+    done: int
+    passed: int
+    failed: int
+    errored: int
+    pass_rate: float | None
+    error_rate: float | None
+    pass_at_k: dict[str, float] = Field(default_factory=dict)
+    pass_hat_k: dict[str, float] = Field(default_factory=dict)
+    tokens: int = 0
+    cost_usd: float = 0.0
+    per_trial: PerTrial = Field(default_factory=PerTrial)
+    scenarios: dict[str, ScenarioScore] = Field(default_factory=dict)

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from jira_bench_tui.engine.run_folder.errors import StoreError
-from jira_bench_tui.engine.run_folder.formats import Counts, RunSpec, RunState
+from jira_bench_tui.engine.run_folder.formats import Counts, RunSpec, RunState, RunSummary
 from jira_bench_tui.engine.run_folder.json_files import read_json, write_json_atomic
 from jira_bench_tui.engine.run_folder.layout import (
     events_path,
@@ -77,16 +77,17 @@ def read_state(folder: Path) -> RunState:
         raise StoreError(f"state.json in {folder} is not a run state ({exc.error_count()} errors)") from None
 
 
-def write_summary(folder: Path, summary: dict[str, Any]) -> None:
+def write_summary(folder: Path, summary: RunSummary) -> None:
     """Replace summary.json (fsynced)."""
-    write_json_atomic(summary_path(folder), summary)
+    write_json_atomic(summary_path(folder), summary.model_dump(mode="json"))
 
 
-def read_summary(folder: Path) -> dict[str, Any] | None:
-    """The run's summary.json, or None when there is none yet (or it is not a JSON object); StoreError when it is
-    not JSON."""
+def read_summary(folder: Path) -> RunSummary | None:
+    """The run's summary.json, or None when there is none yet; StoreError when it is not JSON or not a summary."""
     path = summary_path(folder)
     if not path.exists():
         return None
-    data = read_json(path)
-    return data if isinstance(data, dict) else None
+    try:
+        return RunSummary.model_validate(read_json(path))
+    except ValidationError as exc:
+        raise StoreError(f"summary.json in {folder} is not a run summary ({exc.error_count()} errors)") from None

@@ -1,10 +1,10 @@
-"""Trial artifacts on disk: write one, read one (with or without the shape check), find the finished trials, scan
-them all, set an unreadable one aside. A trial whose artifact is on disk and readable is done (the unit of resume)."""
+"""Trial artifacts on disk: write one, read one (typed, or as written for a reader that shows damaged ones), find
+the finished trials, scan them all, set an unreadable one aside. A trial whose artifact is on disk and readable is
+done (the unit of resume)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,38 +23,40 @@ from jira_bench_tui.engine.run_folder.layout import (
 )
 
 
-def write_trial(folder: Path, scenario_id: str, repetition: int, artifact: dict[str, Any]) -> None:
-    """Write a trial's artifact (compact JSON, fsynced: it is the unit of resume)."""
-    write_json_atomic(trial_path(folder, scenario_id, repetition), artifact, indent=None)
+def write_trial(folder: Path, artifact: TrialArtifact) -> None:
+    """Write a trial's artifact to trials/<scenario>__<rep>.json (compact JSON, fsynced: it is the unit of
+    resume). OSError when it cannot be written."""
+    path = trial_path(folder, artifact.scenario_id, artifact.repetition)
+    write_json_atomic(path, artifact.model_dump(mode="json"), indent=None)
 
 
-def read_trial(folder: Path, scenario_id: str, repetition: int) -> dict[str, Any]:
-    """A trial's artifact as written, if it is a JSON object (see read_valid_trial for the shape check)."""
+def read_trial_data(folder: Path, scenario_id: str, repetition: int) -> dict[str, Any]:
+    """A trial's artifact as written, without the shape check (for a reader that shows a damaged artifact as far
+    as it can); StoreError when it is missing, not JSON or not a JSON object."""
     data = read_json(trial_path(folder, scenario_id, repetition))
     if not isinstance(data, dict):
         raise StoreError(f"trial {trial_key(scenario_id, repetition)} in {folder} is not a JSON object")
     return data
 
 
-def read_valid_trial(folder: Path, scenario_id: str, repetition: int) -> dict[str, Any]:
-    """A trial's artifact as a dict (as written); StoreError with one sentence when it is missing, not JSON, or not
-    shaped like a trial artifact (TrialArtifact) of this trial."""
+def read_trial(folder: Path, scenario_id: str, repetition: int) -> TrialArtifact:
+    """A trial's artifact; StoreError with one sentence when it is missing, not JSON, or not a trial artifact of
+    this trial."""
     key = trial_key(scenario_id, repetition)
     try:
-        data = read_trial(folder, scenario_id, repetition)
+        data = read_trial_data(folder, scenario_id, repetition)
     except StoreError as exc:
         raise StoreError(f"trial {key} of run {folder.name} is unreadable: {exc}") from None
     try:
-        TrialArtifact.model_validate(data)
+        artifact = TrialArtifact.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         place = ".".join(str(part) for part in first["loc"]) or "(top)"
         raise StoreError(f"trial {key} of run {folder.name} is unreadable: its artifact is not a trial artifact "
                          f"({place}: {first['msg']})") from None
-    if (data["scenario_id"], data["repetition"]) != (scenario_id, repetition):
-        raise StoreError(f"trial {key} of run {folder.name} is unreadable: its artifact holds trial "
-                         f"{trial_key(data['scenario_id'], data['repetition'])}")
-    return data
+    if artifact.key != key:
+        raise StoreError(f"trial {key} of run {folder.name} is unreadable: its artifact holds trial {artifact.key}")
+    return artifact
 
 
 def finished_trials(folder: Path) -> set[tuple[str, int]]:
@@ -73,21 +75,12 @@ def finished_trials(folder: Path) -> set[tuple[str, int]]:
     return done
 
 
-def iter_trials(folder: Path) -> Iterator[dict[str, Any]]:
-    """Every trial artifact that is a JSON object, sorted by scenario then repetition, without the shape check
-    (scan_trials checks each one and keeps the unreadable ones apart)."""
-    for scenario_id, repetition in sorted(finished_trials(folder)):
-        try:
-            yield read_trial(folder, scenario_id, repetition)
-        except StoreError:
-            continue
-
-
 @dataclass
 class TrialScan:
-    """The trial artifacts of a run: the readable ones, and one sentence for each unreadable one (by key)."""
+    """The trial artifacts of a run: the readable ones (sorted by scenario, then repetition), and one sentence for
+    each unreadable one (by (scenario, repetition))."""
 
-    artifacts: list[dict[str, Any]]
+    artifacts: list[TrialArtifact]
     unreadable: dict[tuple[str, int], str]
 
 
@@ -96,14 +89,15 @@ def scan_trials(folder: Path) -> TrialScan:
     scan = TrialScan([], {})
     for scenario_id, repetition in sorted(finished_trials(folder)):
         try:
-            scan.artifacts.append(read_valid_trial(folder, scenario_id, repetition))
+            scan.artifacts.append(read_trial(folder, scenario_id, repetition))
         except StoreError as exc:
             scan.unreadable[(scenario_id, repetition)] = str(exc)
     return scan
 
 
 def set_aside_trial(folder: Path, scenario_id: str, repetition: int) -> Path:
-    """Move an unreadable artifact to trials/<key>.json.corrupt (kept for a human; no longer counts as done)."""
+    """Move an unreadable artifact to trials/<key>.json.corrupt (kept for a human; no longer counts as done); the
+    new path. OSError when it cannot be moved."""
     source = trial_path(folder, scenario_id, repetition)
     target = source.with_name(source.name + CORRUPT_SUFFIX)
     os.replace(source, target)
