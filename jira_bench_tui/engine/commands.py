@@ -159,7 +159,7 @@ def attach_command(run_id: str, results: Path) -> int:
         while True:
             drain()
             status = run_folder.display_status(run_folder.read_state(folder))
-            if status not in ("queued", "running"):
+            if status not in run_folder.LIVE_STATUSES:
                 drain()
                 break
             time.sleep(ATTACH_POLL_S)

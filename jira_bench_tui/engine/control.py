@@ -21,7 +21,6 @@ from jira_bench_tui.errors import UserError
 
 TERM_GRACE_S = 5.0
 RESUMABLE = ("interrupted", "cancelled", "failed")
-DEFAULT_CLEAN = ("completed", "failed", "cancelled")
 
 
 def _wait(condition: Callable[[], bool], timeout_s: float, step_s: float = 0.05) -> bool:
@@ -151,7 +150,7 @@ def clean_candidates(results: Path, older_than_s: float | None, statuses: Iterab
                      now: float | None = None) -> list[run_folder.RunInfo]:
     """Runs that `clean` would remove: matching status (default completed/failed/cancelled), old enough, never live."""
     now = time.time() if now is None else now
-    wanted = set(statuses) or set(DEFAULT_CLEAN)
+    wanted = set(statuses) or set(run_folder.FINAL_STATUSES)
     chosen = []
     for info in run_folder.list_runs(results, now):
         if info.live or info.status not in wanted or worker_lock.worker_alive(info.path, info.state) is not None:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from jira_bench_tui.engine.formatting import clock
 from jira_bench_tui.engine.run_folder import (
     AgentMessageEvent,
     AnyEvent,
@@ -60,12 +61,6 @@ def _args(arguments: Any) -> str:
         return json.dumps(arguments, ensure_ascii=False, separators=(",", ":"), default=str)
     except (TypeError, ValueError):
         return str(arguments)
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(max(0.0, seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 @renders(RunStartedEvent)
@@ -144,7 +139,7 @@ def describe(event: AnyEvent) -> str:
 def event_line(event: AnyEvent, start: float) -> str:
     """`+MM:SS scenario#rep  what happened`, the time counted from the run's start (so it reads the same anywhere);
     an event without a time shows +00:00."""
-    stamp = _clock((event.t if event.t is not None else start) - start)
+    stamp = clock((event.t if event.t is not None else start) - start)
     scenario = scenario_of(event)
     who = f"{scenario}#{getattr(event, 'rep', '?')}" if scenario else "run"
     return f"+{stamp} {who:<28} {describe(event)}"

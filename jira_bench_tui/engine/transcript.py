@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.engine import run_folder
+from jira_bench_tui.engine.formatting import pretty_json_or_text
 from jira_bench_tui.engine.run_folder import (
     AnswerStep,
     ModelStep,
@@ -25,7 +26,7 @@ def choose_trial(folder: Path, trial: str | None) -> tuple[str, int]:
     if not done:
         raise UserError(f"run {folder.name} has no finished trial yet")
     if trial:
-        scenario, sep, rep = trial.rpartition("__")
+        scenario, sep, rep = trial.rpartition(run_folder.TRIAL_KEY_SEPARATOR)
         if sep and rep.isdigit():
             if (scenario, int(rep)) in done:
                 return scenario, int(rep)
@@ -53,10 +54,8 @@ def _indent(text: str, prefix: str = "    ") -> str:
 
 
 def _pretty(text: str, limit: int = 4000) -> str:
-    try:
-        shown = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except (json.JSONDecodeError, TypeError, ValueError):
-        shown = text or ""
+    """A tool result pretty-printed when it is JSON, cut to `limit` characters (saying how many more there are)."""
+    shown = pretty_json_or_text(text)
     return shown if len(shown) <= limit else shown[:limit] + f"\n... ({len(shown) - limit} more characters)"
 
 

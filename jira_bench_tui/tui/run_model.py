@@ -24,7 +24,6 @@ from jira_bench_tui.engine.run_folder import (
 Clock = Callable[[], float]
 CellStatus = Literal["pending", "running", "passed", "failed", "error"]
 LOG_LINES_KEPT = 10_000
-FINAL = ("completed", "failed", "cancelled")
 
 
 class LogLine(NamedTuple):
@@ -161,18 +160,6 @@ class RunView:
         if not self.live or done == 0 or done >= total:
             return None
         return self.elapsed(now) / done * (total - done)
-
-
-def duration_text(seconds: float | None) -> str:
-    """'1h02m', '3m05s', '42s', or '--' when unknown."""
-    if seconds is None:
-        return "--"
-    seconds = int(max(0.0, seconds))
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
-    if seconds >= 60:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds}s"
 
 
 def text_bar(done: int, total: int, width: int = 12) -> str:

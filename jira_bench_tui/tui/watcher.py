@@ -34,8 +34,8 @@ from jira_bench_tui.engine.run_folder import (
     read_state,
     state_path,
 )
+from jira_bench_tui.tui.run_model import Clock
 
-Clock = Callable[[], float]
 WATCH_STEP_MS = 5  # after a change, wait this long for more before handing the batch over
 WATCH_DEBOUNCE_MS = 100  # the most one batch waits while changes keep coming
 LIVENESS_EVERY_MS = 2000  # re-check live runs this often even when nothing changes (a killed worker is silent)

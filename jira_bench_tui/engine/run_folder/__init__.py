@@ -81,6 +81,7 @@ from jira_bench_tui.engine.run_folder.layout import (
     SPEC,
     STATE,
     SUMMARY,
+    TRIAL_KEY_SEPARATOR,
     TRIALS,
     WORKER_LOCK,
     WORKER_LOG,
@@ -101,6 +102,7 @@ from jira_bench_tui.engine.run_folder.layout import (
 from jira_bench_tui.engine.run_folder.listing import RunInfo, find_run, list_runs, load_run
 from jira_bench_tui.engine.run_folder.liveness import (
     HEARTBEAT_STALE_S,
+    LIVE_STATUSES,
     QUEUED_STALE_S,
     DisplayStatus,
     display_status,
@@ -126,8 +128,8 @@ from jira_bench_tui.engine.run_folder.trials import (
 )
 
 __all__ = [
-    "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS",
-    "QUEUED_STALE_S", "SPEC", "STATE", "SUMMARY", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
+    "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS", "LIVE_STATUSES",
+    "QUEUED_STALE_S", "SPEC", "STATE", "SUMMARY", "TRIAL_KEY_SEPARATOR", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
     "AgentMessageEvent", "AnswerStep", "AnyEvent", "CheckResult", "CheckResultEvent", "Counts", "DisplayStatus",
     "Distribution", "Event", "EventReader", "EventSink", "EventWriter", "FieldChange", "IssueChange", "LogEvent",
     "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",

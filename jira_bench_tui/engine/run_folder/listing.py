@@ -10,7 +10,7 @@ from pathlib import Path
 from jira_bench_tui.engine.run_folder.errors import StoreError, UnknownRunError
 from jira_bench_tui.engine.run_folder.formats import RunSpec, RunState
 from jira_bench_tui.engine.run_folder.layout import runs_dir
-from jira_bench_tui.engine.run_folder.liveness import DisplayStatus, display_status
+from jira_bench_tui.engine.run_folder.liveness import LIVE_STATUSES, DisplayStatus, display_status
 from jira_bench_tui.engine.run_folder.run_files import read_spec, read_state
 
 
@@ -28,7 +28,7 @@ class RunInfo:
     @property
     def live(self) -> bool:
         """Whether the run is queued or running (its worker is alive)."""
-        return self.status in ("queued", "running")
+        return self.status in LIVE_STATUSES
 
 
 def load_run(folder: Path, now: float | None = None) -> RunInfo:

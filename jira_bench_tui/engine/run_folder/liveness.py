@@ -15,6 +15,8 @@ QUEUED_STALE_S = 30.0
 """A queued run that no worker took over within this many seconds is interrupted."""
 
 DisplayStatus = Literal["queued", "running", "interrupted", "completed", "failed", "cancelled", "unreadable"]
+LIVE_STATUSES: tuple[DisplayStatus, ...] = ("queued", "running")
+"""The display statuses of a run whose worker is (or is about to be) at work."""
 
 
 def pid_alive(pid: int | None) -> bool:

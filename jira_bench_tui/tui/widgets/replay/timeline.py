@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from jira_bench_tui.engine import run_folder
+from jira_bench_tui.engine.formatting import pretty_json_or_text
 from jira_bench_tui.engine.run_folder import (
     AnswerStep,
     CheckResult,
@@ -44,17 +45,6 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def pretty_json_or_text(text: str) -> str:
-    """`text` pretty-printed when it is a JSON object or array, else as it is."""
-    stripped = text.strip()
-    if stripped[:1] in ("{", "["):
-        try:
-            return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
-        except (json.JSONDecodeError, RecursionError):
-            return text
-    return text
-
-
 def preview(text: str, max_lines: int = PREVIEW_LINES, max_chars: int = PREVIEW_CHARS) -> tuple[str, int]:
     """The first lines of `text` (at most `max_lines` lines and about `max_chars` characters) and how many
     lines were left out (0 when nothing was cut)."""
@@ -68,17 +58,6 @@ def preview(text: str, max_lines: int = PREVIEW_LINES, max_chars: int = PREVIEW_
         kept.append(line)
         size += len(line) + 1
     return "\n".join(kept), len(lines) - len(kept)
-
-
-def format_duration(seconds: float | None) -> str:
-    """'2 ms', '1.2 s', '3m 05s'; '' when unknown."""
-    if seconds is None:
-        return ""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
 
 
 def format_size(chars: int) -> str:
