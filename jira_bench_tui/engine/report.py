@@ -27,6 +27,7 @@ def run_summary(folder: Path) -> dict[str, Any]:
 
 
 def row(summary: dict[str, Any]) -> dict[str, Any]:
+    """One report row (the COLUMNS and `k`) from a `run_summary`; the highest k of pass^k, None when there is none."""
     hat = summary.get("pass_hat_k") or {}
     k = max((int(key) for key in hat), default=None)
     per_time = (summary.get("per_trial") or {}).get("duration_s") or {}

@@ -25,6 +25,7 @@ def run_score(counts: Counts) -> str:
 
 
 def started_at(info: RunInfo) -> float:
+    """When a run started (Unix seconds): its worker's start, else its creation, else 0 for an unreadable run."""
     if info.state and info.state.started_at:
         return info.state.started_at
     return info.spec.created_at if info.spec else 0.0

@@ -76,9 +76,11 @@ class TrialRunner:
         self._workdir = Path(tempfile.mkdtemp(prefix="jira-bench-trials-"))
 
     def close(self) -> None:
+        """Remove the trials' working folder (the template and trial databases)."""
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def limits_for(self, scenario: Scenario) -> Limits:
+        """The scenario's limits (the harness's, then the scenario's), with the run's max_turns and wall time."""
         limits = self.loaded.harness.limits_for(scenario)
         update: dict[str, Any] = {}
         if self.options.max_turns is not None:
@@ -88,6 +90,8 @@ class TrialRunner:
         return limits.model_copy(update=update) if update else limits
 
     def template_for(self, scenario: Scenario) -> Path:
+        """The prepared database of the scenario's fixture (built once a fixture: one for every scenario without
+        fixture additions). FixtureError when the fixture cannot be built."""
         from jira_bench_tui.jira.db import prepare_template
 
         key = scenario.id if scenario.fixture_additions else ""

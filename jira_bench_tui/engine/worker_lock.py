@@ -52,6 +52,7 @@ class WorkerLock:
 
 
 def read_worker_lock(folder: Path) -> WorkerLock | None:
+    """The run's worker.lock, or None when there is none or it cannot be read."""
     return _parse_lock(run_folder.worker_lock_path(folder))
 
 
