@@ -236,14 +236,14 @@ def _unreadable_sentence(run_id: str, count: int) -> str:
 
 
 def report_command(run_ids: list[str], results: Path, *, fmt: str = "table", output: Path | None = None) -> int:
-    from jira_bench_tui.engine.report import format_report, run_summary
+    from jira_bench_tui.engine.report import format_report, run_report
 
     folders = [run_folder.find_run(results, run_id) for run_id in run_ids]
-    summaries = [run_summary(folder) for folder in folders]
-    text = format_report(summaries, fmt)
-    for summary in summaries:
-        if summary.get("unreadable"):
-            click.echo(f"warning: {_unreadable_sentence(summary['run_id'], summary['unreadable'])} and left out of "
+    reports = [run_report(folder) for folder in folders]
+    text = format_report(reports, fmt)
+    for report in reports:
+        if report.unreadable:
+            click.echo(f"warning: {_unreadable_sentence(report.summary.run_id, report.unreadable)} and left out of "
                        "its scores", err=True)
     if output is None:
         click.echo(text, nl=False)

@@ -3,7 +3,8 @@ models (the artifact, its messages, its timeline steps, its check results and it
 
 Fields added later are kept (`extra="allow"`) so an older reader does not reject a newer artifact; a step of a kind
 this reader does not know is kept whole as an `OtherStep`. `parse_step`, `parse_check` and `parse_change` read one
-record on its own, for a reader that shows a damaged artifact as far as it can.
+record on its own, for a reader that shows a damaged artifact as far as it can (`parse_artifact` tells it whether
+the whole artifact is one).
 """
 
 from __future__ import annotations
@@ -153,6 +154,14 @@ class TrialArtifact(_Record):
     def key(self) -> str:
         """`<scenario>__<rep>`."""
         return trial_key(self.scenario_id, self.repetition)
+
+
+def parse_artifact(data: dict[str, Any]) -> TrialArtifact | None:
+    """A trial artifact from its JSON data; None when the data is not one (see `read_trial` for the reason)."""
+    try:
+        return TrialArtifact.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def parse_step(record: dict[str, Any]) -> Step:

@@ -12,8 +12,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.formatting import pretty_json_or_text
 from jira_bench_tui.engine.run_folder import (
@@ -283,10 +281,8 @@ def build_replay(key: str, scenario_id: str, repetition: int, data: dict[str, An
     """The timeline of one artifact as written: its `steps`, then one step per check, the Jira changes, and the
     error. It reads through TrialArtifact; a damaged artifact is read record by record (through the same step, check
     and change models), what cannot be read becoming a problem or a plainly shown step. Never raises."""
-    try:
-        parts = _typed_parts(TrialArtifact.model_validate(data))
-    except ValidationError:
-        parts = _salvaged_parts(data)
+    artifact = run_folder.parse_artifact(data)
+    parts = _typed_parts(artifact) if artifact is not None else _salvaged_parts(data)
     replay = TrialReplay(key, scenario_id, repetition, parts.outcome, parts.turns, parts.duration_s, parts.error)
     replay.problems += parts.problems
     if parts.steps is not None:
