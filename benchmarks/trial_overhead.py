@@ -63,8 +63,8 @@ async def median_trial_ms(loaded: LoadedHarness) -> float:
             artifact = await runner.run(scenario, rep + 1, lambda _event: None)
             if rep >= 5:  # the first trials warm caches (template database, imports)
                 timings.append(time.perf_counter() - started)
-            assert artifact["outcome"] == "passed", artifact["checks"] or artifact["error"]
-            assert artifact["tool_calls"] == 5
+            assert artifact.outcome == "passed", artifact.checks or artifact.error
+            assert artifact.tool_calls == 5
     finally:
         runner.close()
     return statistics.median(timings) * 1000

@@ -221,10 +221,15 @@ def parse_event(data: object) -> AnyEvent | None:
 
 
 def parse_event_line(line: bytes | str) -> AnyEvent | None:
-    """The event of one events.jsonl line; None when the line is not a JSON object (a cut line, garbage)."""
+    """The event of one events.jsonl line; None when the line is not a JSON object (a cut line, garbage). Never
+    raises (see `parse_event`)."""
+    try:
+        return _ANY_EVENT.validate_json(line)  # the common case in one pass, JSON parsed in pydantic-core
+    except ValidationError:
+        pass
     try:
         data = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return None
     return parse_event(data)
 
