@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from fake_worker import FakeWorker  # noqa: E402
 
+from jira_bench_tui.engine.run_folder import LogEvent  # noqa: E402
+
 EVENTS = 500
 WRITE_EVERY_S = 0.01
 RUNS = 16
@@ -53,7 +55,7 @@ async def latency(results: Path) -> list[float]:
 
         def apply_and_note(updates):  # type: ignore[no-untyped-def]
             apply(updates)
-            waiting.extend(e["t"] for u in updates for e in u.events if e.get("type") == "log")
+            waiting.extend(e.t for u in updates for e in u.events if isinstance(e, LogEvent))
 
         app.apply_updates = apply_and_note  # type: ignore[method-assign]
         screen = app.monitor_screen

@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, kill_run, launch
 
 
@@ -24,7 +24,7 @@ def main() -> None:
     deadline = time.monotonic() + 40
     try:
         while time.monotonic() < deadline:
-            info = store.load_run(folder)
+            info = run_folder.load_run(folder)
             if info.state is not None and info.state.status == "running":
                 worst = max(worst, time.time() - info.state.updated_at)
                 samples += 1
@@ -32,9 +32,9 @@ def main() -> None:
             if info.status in ("completed", "failed", "cancelled"):
                 break
             time.sleep(0.05)
-        state = store.read_state(folder)
+        state = run_folder.read_state(folder)
     finally:
-        if store.pid_alive(pid):
+        if run_folder.pid_alive(pid):
             kill_run(folder)
     print(f"heartbeat_under_load: max_age_s={worst:.2f} interrupted_samples={interrupted} samples={samples} "
           f"done={state.counts.done} status={state.status} concurrency=256")

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from tui_replay.replay_app import ReplayTestApp, opened, write_large_run  # noqa: E402
 
-from jira_bench_tui.engine import store  # noqa: E402
+from jira_bench_tui.engine import run_folder  # noqa: E402
 
 STEPS = 400
 MOVES = 40
@@ -108,9 +108,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         run = write_large_run(Path(folder), steps=STEPS, big_result_chars=100_000)
         figures = asyncio.run(measure(run))
-        artifact = store.read_trial(run, "long-trial", 1)
+        artifact = run_folder.read_trial(run, "long-trial", 1)
         for repetition in range(2, TRIALS + 1):
-            store.write_trial(run, "long-trial", repetition, artifact)
+            run_folder.write_trial(run, artifact.model_copy(update={"repetition": repetition}))
         figures[f"open_{TRIALS}_trials_ms"] = asyncio.run(measure_open(run))
     print(
         "replay_screen: "

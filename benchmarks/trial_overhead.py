@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.agents.oracle import OracleAgent
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, build_spec, resolve_server
 from jira_bench_tui.engine.trial import TrialOptions, TrialRunner
 from jira_bench_tui.engine.worker import run_worker
@@ -60,11 +60,11 @@ async def median_trial_ms(loaded: LoadedHarness) -> float:
     try:
         for rep in range(SEQUENTIAL_TRIALS + 5):
             started = time.perf_counter()
-            artifact = await runner.run(scenario, rep + 1, lambda *_a, **_f: None)
+            artifact = await runner.run(scenario, rep + 1, lambda _event: None)
             if rep >= 5:  # the first trials warm caches (template database, imports)
                 timings.append(time.perf_counter() - started)
-            assert artifact["outcome"] == "passed", artifact["checks"] or artifact["error"]
-            assert artifact["tool_calls"] == 5
+            assert artifact.outcome == "passed", artifact.checks or artifact.error
+            assert artifact.tool_calls == 5
     finally:
         runner.close()
     return statistics.median(timings) * 1000
@@ -73,7 +73,7 @@ async def median_trial_ms(loaded: LoadedHarness) -> float:
 def trials_per_second(loaded: LoadedHarness, results: Path, concurrency: int, trials: int) -> float:
     request = RunRequest(harness="bench", model="oracle", runs=trials, concurrency=concurrency)
     spec = build_spec(request, loaded, resolve_server(request, loaded))
-    folder = store.create_run(results, spec)
+    folder = run_folder.create_run(results, spec)
     started = time.perf_counter()
     state = asyncio.run(run_worker(folder))
     elapsed = time.perf_counter() - started

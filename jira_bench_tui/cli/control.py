@@ -27,11 +27,11 @@ ATTACH_POLL_S = 0.1
 @run_id_command
 def attach(run_id: str, results_dir: Path | None) -> None:
     """Stream a run's events as plain text until it ends; Ctrl+C detaches (the run goes on)."""
-    from jira_bench_tui.engine import store
+    from jira_bench_tui.engine import run_folder
 
-    folder = store.find_run(results_root(results_dir), run_id)
-    start = store.read_spec(folder).created_at
-    reader = store.EventReader.for_run(folder)
+    folder = run_folder.find_run(results_root(results_dir), run_id)
+    start = run_folder.read_spec(folder).created_at
+    reader = run_folder.EventReader.for_run(folder)
 
     def drain() -> None:
         for event in reader.read_new():
@@ -40,8 +40,8 @@ def attach(run_id: str, results_dir: Path | None) -> None:
     try:
         while True:
             drain()
-            status = store.display_status(store.read_state(folder))
-            if status not in ("queued", "running"):
+            status = run_folder.display_status(run_folder.read_state(folder))
+            if status not in run_folder.LIVE_STATUSES:
                 drain()
                 break
             time.sleep(ATTACH_POLL_S)
@@ -57,12 +57,12 @@ def attach(run_id: str, results_dir: Path | None) -> None:
 @run_id_command
 def kill(run_id: str, results_dir: Path | None) -> None:
     """Stop a run's worker; the run folder says cancelled."""
-    from jira_bench_tui.engine import control, store
+    from jira_bench_tui.engine import control, run_folder
 
-    folder = store.find_run(results_root(results_dir), run_id)
+    folder = run_folder.find_run(results_root(results_dir), run_id)
     control.kill_run(folder)
-    done = len(store.finished_trials(folder))
-    total = store.read_spec(folder).total_trials
+    done = len(run_folder.finished_trials(folder))
+    total = run_folder.read_spec(folder).total_trials
     click.echo(f"run {folder.name} cancelled with {done}/{total} trials done "
                f"(finish it with `jira-bench resume {folder.name}`)")
 

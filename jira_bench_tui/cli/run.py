@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,7 +23,7 @@ from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
 from jira_bench_tui.errors import UserError
 
 if TYPE_CHECKING:
-    from jira_bench_tui.engine.store import RunState
+    from jira_bench_tui.engine.run_folder import AnyEvent, RunState
 
 
 @click.command()
@@ -77,12 +77,12 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
 @run_id_command
 def resume(run_id: str, background: bool, results_dir: Path | None) -> None:
     """Finish an interrupted or cancelled run, redoing no finished trial."""
-    from jira_bench_tui.engine import control, store
+    from jira_bench_tui.engine import control, run_folder
     from jira_bench_tui.engine.spawn import spawn_worker
 
-    folder = store.find_run(results_root(results_dir), run_id)
+    folder = run_folder.find_run(results_root(results_dir), run_id)
     control.check_resumable(folder)
-    missing = store.read_spec(folder).total_trials - len(store.scan_trials(folder).artifacts)
+    missing = run_folder.read_spec(folder).total_trials - len(run_folder.scan_trials(folder).artifacts)
     if background:
         _print_background(folder, spawn_worker(folder, resume=True), verb=f"resumed ({missing} trials to do)")
         sys.exit(EXIT_OK)
@@ -104,10 +104,10 @@ def _run_in_foreground(folder: Path, *, resume: bool = False) -> int:
     scored trial, 1 when it failed or no trial could be scored (all errored), 130 when cancelled."""
     import asyncio
 
-    from jira_bench_tui.engine import store
+    from jira_bench_tui.engine import run_folder
     from jira_bench_tui.engine.worker import run_worker
 
-    spec = store.read_spec(folder)
+    spec = run_folder.read_spec(folder)
     state = asyncio.run(run_worker(folder, on_event=ProgressPrinter(spec.total_trials), resume=resume))
     _echo(score_table(folder))
     if state.status == "failed":
@@ -138,18 +138,19 @@ class ProgressPrinter:
         self.total = total
         self.done = 0
 
-    def __call__(self, event: dict[str, Any]) -> None:
+    def __call__(self, event: AnyEvent) -> None:
         """Print what `event` (one events.jsonl record) means for the display, if anything."""
-        kind = event.get("type")
+        from jira_bench_tui.engine.run_folder import LogEvent, RunStartedEvent, TrialFinishedEvent
+
         try:
-            if kind == "run_started":
-                self.done = int(event.get("total", 0)) - int(event.get("pending", 0))
-                click.echo(event_line(event, start=float(event.get("t", 0.0))))
-            elif kind == "trial_finished":
+            if isinstance(event, RunStartedEvent):
+                self.done = event.total - event.pending
+                click.echo(event_line(event, start=event.t))
+            elif isinstance(event, TrialFinishedEvent):
                 self.done += 1
                 click.echo(finished_trial_line(event, self.done, self.total))
-            elif kind == "log" and event.get("level") in ("warning", "error"):
-                click.echo(f"  {event.get('level')}: {event.get('message')}", err=True)
+            elif isinstance(event, LogEvent) and event.level in ("warning", "error"):
+                click.echo(f"  {event.level}: {event.message}", err=True)
         except BrokenPipeError:
             _silence_stdout()
             raise
@@ -157,20 +158,20 @@ class ProgressPrinter:
 
 def score_table(folder: Path) -> str:
     """Per-scenario results and the run's scores from summary.json, as printed at the end of a foreground run."""
-    from jira_bench_tui.engine import store
+    from jira_bench_tui.engine import run_folder
 
-    summary = store.read_summary(folder) or {}
+    summary = run_folder.read_summary(folder)
     lines = ["", f"{'scenario':<40} {'passed':>8} {'failed':>7} {'errors':>7}"]
-    for sid, counts in (summary.get("scenarios") or {}).items():
-        lines.append(f"{sid:<40} {counts['passed']:>4}/{counts['total']:<3} {counts['failed']:>7} {counts['errored']:>7}")
-    rate = summary.get("pass_rate")
+    for sid, counts in (summary.scenarios if summary else {}).items():
+        lines.append(f"{sid:<40} {counts.passed:>4}/{counts.total:<3} {counts.failed:>7} {counts.errored:>7}")
+    rate = summary.pass_rate if summary else None
     lines.append("")
-    lines.append(f"pass rate {rate:.1%}" if isinstance(rate, int | float) else "pass rate n/a (no scored trial)")
-    hat = summary.get("pass_hat_k") or {}
+    lines.append(f"pass rate {rate:.1%}" if rate is not None else "pass rate n/a (no scored trial)")
+    hat = summary.pass_hat_k if summary else {}
     if hat:
         lines.append("pass^k    " + "  ".join(f"k={k}: {v:.1%}" for k, v in hat.items()))
-    lines.append(f"errors {summary.get('errored', 0)}, tokens {summary.get('tokens', 0)}, "
-                 f"cost ${float(summary.get('cost_usd') or 0):.4f}")
+    lines.append(f"errors {summary.errored if summary else 0}, tokens {summary.tokens if summary else 0}, "
+                 f"cost ${summary.cost_usd if summary else 0:.4f}")
     return "\n".join(lines)
 
 

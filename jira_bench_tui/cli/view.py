@@ -25,8 +25,8 @@ def view(ctx: click.Context, results_dir: Path | None) -> None:
 @user_errors
 def view_list(results_dir: Path | None) -> None:
     """Print runs: IN PROGRESS (and interrupted), then COMPLETED; newest first."""
+    from jira_bench_tui.engine.run_folder import list_runs
     from jira_bench_tui.engine.runs_text import format_runs_list
-    from jira_bench_tui.engine.store import list_runs
 
     click.echo(format_runs_list(list_runs(results_root(results_dir)), now=time.time()), nl=False)
 
@@ -37,10 +37,10 @@ def view_list(results_dir: Path | None) -> None:
 @run_id_command
 def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None) -> None:
     """Replay a trial of a finished run step by step."""
-    from jira_bench_tui.engine import store
+    from jira_bench_tui.engine import run_folder
 
     results = results_root(results_dir)
-    folder = store.find_run(results, run_id)
+    folder = run_folder.find_run(results, run_id)
     if not plain:
         from jira_bench_tui.tui.app import run_app
 
@@ -49,8 +49,8 @@ def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None
     from jira_bench_tui.engine.transcript import choose_trial, format_transcript
 
     scenario_id, rep = choose_trial(folder, trial)
-    artifact = store.read_valid_trial(folder, scenario_id, rep)
-    unreadable = len(store.scan_trials(folder).unreadable)
+    artifact = run_folder.read_trial(folder, scenario_id, rep)
+    unreadable = len(run_folder.scan_trials(folder).unreadable)
     if unreadable:
         click.echo(f"note: {_unreadable_sentence(folder.name, unreadable)}", err=True)
     click.echo(format_transcript(artifact), nl=False)
@@ -65,16 +65,16 @@ def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None
 @user_errors
 def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, results_dir: Path | None) -> None:
     """Compare runs: pass rate, pass^k, errors, cost, tokens, time."""
-    from jira_bench_tui.engine import store
-    from jira_bench_tui.engine.report import format_report, run_summary
+    from jira_bench_tui.engine import run_folder
+    from jira_bench_tui.engine.report import format_report, run_report
 
     results = results_root(results_dir)
-    folders = [store.find_run(results, run_id) for run_id in run_ids]
-    summaries = [run_summary(folder) for folder in folders]
-    text = format_report(summaries, fmt)
-    for summary in summaries:
-        if summary.get("unreadable"):
-            click.echo(f"warning: {_unreadable_sentence(summary['run_id'], summary['unreadable'])} and left out of "
+    folders = [run_folder.find_run(results, run_id) for run_id in run_ids]
+    reports = [run_report(folder) for folder in folders]
+    text = format_report(reports, fmt)
+    for one in reports:
+        if one.unreadable:
+            click.echo(f"warning: {_unreadable_sentence(one.summary.run_id, one.unreadable)} and left out of "
                        "its scores", err=True)
     if output is None:
         click.echo(text, nl=False)

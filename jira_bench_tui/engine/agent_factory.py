@@ -9,7 +9,7 @@ from typing import Any
 from jira_bench_tui.agents.base import Agent
 from jira_bench_tui.agents.registry import KNOWN_MODELS, OFFLINE_HINT, REPLAY_PREFIX, is_claude, known_names
 from jira_bench_tui.config import anthropic_key_present
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.errors import UserError
 
 
@@ -22,14 +22,15 @@ class RunFolderTrials:
 
     def repetitions(self) -> dict[str, list[int]]:
         reps: dict[str, list[int]] = {}
-        for scenario_id, rep in sorted(store.finished_trials(self.folder)):
+        for scenario_id, rep in sorted(run_folder.finished_trials(self.folder)):
             reps.setdefault(scenario_id, []).append(rep)
         return reps
 
     def read(self, scenario_id: str, repetition: int) -> dict[str, Any]:
+        """One trial artifact (read through TrialArtifact), as JSON data; LookupError when it is unreadable."""
         try:
-            return store.read_trial(self.folder, scenario_id, repetition)
-        except store.StoreError as exc:
+            return run_folder.read_trial(self.folder, scenario_id, repetition).model_dump(mode="json")
+        except run_folder.StoreError as exc:
             raise LookupError(str(exc)) from None
 
 
@@ -60,8 +61,8 @@ def replay_folder(model: str, results: Path) -> Path:
     if not run_id:
         raise UserError("replay needs a run id: replay:RUN_ID (see `jira-bench view list`)", field="model")
     try:
-        return store.find_run(results, run_id)
-    except store.StoreError as exc:
+        return run_folder.find_run(results, run_id)
+    except run_folder.StoreError as exc:
         raise UserError(f"cannot replay: {exc}", field="model") from None
 
 

@@ -14,14 +14,13 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from jira_bench_tui.engine import store, worker_lock
+from jira_bench_tui.engine import run_folder, worker_lock
 from jira_bench_tui.engine.run_end import announce_end, close_state
 from jira_bench_tui.engine.spawn import spawn_worker
 from jira_bench_tui.errors import UserError
 
 TERM_GRACE_S = 5.0
 RESUMABLE = ("interrupted", "cancelled", "failed")
-DEFAULT_CLEAN = ("completed", "failed", "cancelled")
 
 
 def _wait(condition: Callable[[], bool], timeout_s: float, step_s: float = 0.05) -> bool:
@@ -59,26 +58,26 @@ def mark_cancelled(folder: Path, reason: str = "cancelled") -> None:
     if holder is not None:
         raise UserError(f"run {folder.name} has a worker again (pid {holder}); run `jira-bench kill` again")
     try:
-        state = store.read_state(folder)
-        if state.status in store.FINAL_STATUSES:
+        state = run_folder.read_state(folder)
+        if state.status in run_folder.FINAL_STATUSES:
             return
-        spec = store.read_spec(folder)
+        spec = run_folder.read_spec(folder)
         close_state(state, "cancelled", None)
-        writer = store.EventWriter(folder)
+        writer = run_folder.EventWriter(folder)
         try:
-            announce_end(folder, spec, state, writer.emit, note=reason)
+            announce_end(folder, spec, state, writer.write, note=reason)
         finally:
             writer.close()
-        store.write_state(folder, state)
+        run_folder.write_state(folder, state)
     finally:
         worker_lock.release_worker_lock(folder, me)
 
 
 def _stop(pid: int) -> None:
     _signal_worker(pid, signal.SIGTERM)
-    if not _wait(lambda: not store.pid_alive(pid), TERM_GRACE_S):
+    if not _wait(lambda: not run_folder.pid_alive(pid), TERM_GRACE_S):
         _signal_worker(pid, signal.SIGKILL)
-        _wait(lambda: not store.pid_alive(pid), TERM_GRACE_S)
+        _wait(lambda: not run_folder.pid_alive(pid), TERM_GRACE_S)
 
 
 def kill_run(folder: Path) -> None:
@@ -86,8 +85,8 @@ def kill_run(folder: Path) -> None:
 
     Only a process that is this run's worker is signalled (it holds the run's lock, or /proc shows it runs the worker
     module on this folder); a stale pid, now some other process, is left alone and the run is just marked cancelled."""
-    state = store.read_state(folder)
-    if state.status in store.FINAL_STATUSES and worker_lock.lock_holder(folder) is None:
+    state = run_folder.read_state(folder)
+    if state.status in run_folder.FINAL_STATUSES and worker_lock.lock_holder(folder) is None:
         raise UserError(f"run {folder.name} is not running (it is {state.status})")
     for _attempt in range(3):
         pid = worker_lock.worker_alive(folder)
@@ -97,11 +96,11 @@ def kill_run(folder: Path) -> None:
     mark_cancelled(folder, "killed by `jira-bench kill`")
 
 
-def check_resumable(folder: Path) -> store.RunSpec:
+def check_resumable(folder: Path) -> run_folder.RunSpec:
     """The run's spec when it can be resumed (interrupted, cancelled or failed); UserError otherwise."""
-    spec = store.read_spec(folder)
-    state = store.read_state(folder)
-    status = store.display_status(state)
+    spec = run_folder.read_spec(folder)
+    state = run_folder.read_state(folder)
+    status = run_folder.display_status(state)
     if status == "completed":
         raise UserError(f"run {folder.name} is completed; there is nothing to resume")
     holder = worker_lock.worker_alive(folder, state)
@@ -138,7 +137,7 @@ def parse_age(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def _last_activity(info: store.RunInfo) -> float:
+def _last_activity(info: run_folder.RunInfo) -> float:
     if info.state is not None:
         return info.state.finished_at or info.state.updated_at
     try:
@@ -148,12 +147,12 @@ def _last_activity(info: store.RunInfo) -> float:
 
 
 def clean_candidates(results: Path, older_than_s: float | None, statuses: Iterable[str],
-                     now: float | None = None) -> list[store.RunInfo]:
+                     now: float | None = None) -> list[run_folder.RunInfo]:
     """Runs that `clean` would remove: matching status (default completed/failed/cancelled), old enough, never live."""
     now = time.time() if now is None else now
-    wanted = set(statuses) or set(DEFAULT_CLEAN)
+    wanted = set(statuses) or set(run_folder.FINAL_STATUSES)
     chosen = []
-    for info in store.list_runs(results, now):
+    for info in run_folder.list_runs(results, now):
         if info.live or info.status not in wanted or worker_lock.worker_alive(info.path, info.state) is not None:
             continue
         if older_than_s is not None and now - _last_activity(info) < older_than_s:
@@ -165,13 +164,13 @@ def clean_candidates(results: Path, older_than_s: float | None, statuses: Iterab
 def delete_run(folder: Path) -> None:
     """Remove a run folder; UserError for a live run or one whose worker process is alive whatever its heartbeat
     says (kill it first), so no worker loses its folder."""
-    info = store.load_run(folder)
+    info = run_folder.load_run(folder)
     if info.live or worker_lock.worker_alive(folder, info.state) is not None:
         raise UserError(f"run {folder.name} is still running: kill it first")
     shutil.rmtree(folder)
 
 
-def remove_run(info: store.RunInfo) -> bool:
+def remove_run(info: run_folder.RunInfo) -> bool:
     """Delete a run folder unless it has come alive since it was listed. True when removed."""
     try:
         delete_run(info.path)

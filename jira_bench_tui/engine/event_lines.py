@@ -1,14 +1,48 @@
 """Run events as readable one-line plain text: for `attach`, the foreground progress display and the app's log pane.
 
-Plain text only: callers must never render these lines as markup (model text can hold `[INST]`-like tags).
+One renderer a known event type, in `RENDERERS` (keyed by the event model); any other event (an UnknownEvent: a
+newer writer's type, or fields that do not fit) is shown plainly as `type: {fields}`. Plain text only: callers must
+never render these lines as markup (model text can hold `[INST]`-like tags).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from jira_bench_tui.engine.formatting import clock
+from jira_bench_tui.engine.run_folder import (
+    AgentMessageEvent,
+    AnyEvent,
+    CheckResultEvent,
+    LogEvent,
+    RunFinishedEvent,
+    RunStartedEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+    TrialFinishedEvent,
+    TrialStartedEvent,
+    scenario_of,
+)
 
 CUT = 160
+E = TypeVar("E", bound=BaseModel)
+
+RENDERERS: dict[type[Any], Callable[[Any], str]] = {}
+"""What each known event model says, without time or trial (see `renders`)."""
+
+
+def renders(event_type: type[E]) -> Callable[[Callable[[E], str]], Callable[[E], str]]:
+    """Register the decorated function as the renderer of `event_type` in RENDERERS."""
+
+    def register(renderer: Callable[[E], str]) -> Callable[[E], str]:
+        RENDERERS[event_type] = renderer
+        return renderer
+
+    return register
 
 
 def flat(text: Any, limit: int = CUT) -> str:
@@ -29,71 +63,92 @@ def _args(arguments: Any) -> str:
         return str(arguments)
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(max(0.0, seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+@renders(RunStartedEvent)
+def _run_started(event: RunStartedEvent) -> str:
+    again = "resumed" if event.resumed else "started"
+    return (f"run {again}: {event.pending} of {event.total} trials to do, model {event.model}, "
+            f"concurrency {event.concurrency}")
 
 
-def describe(event: dict[str, Any]) -> str:
-    """What an event says, without time or trial."""
-    kind = event.get("type")
-    if kind == "run_started":
-        again = "resumed" if event.get("resumed") else "started"
-        return (f"run {again}: {event.get('pending', event.get('total', '?'))} of {event.get('total', '?')} trials to "
-                f"do, model {event.get('model', '?')}, concurrency {event.get('concurrency', '?')}")
-    if kind == "trial_started":
-        return "started"
-    if kind == "agent_message":
-        calls = int(event.get("tool_uses") or 0)
-        tail = f" ({plural(calls, 'tool call')})" if calls else ""
-        return f"turn {event.get('turn', '?')}: {flat(event.get('text')) or '(no text)'}{tail}"
-    if kind == "tool_call":
-        return f"→ {event.get('tool', '?')} {flat(_args(event.get('arguments')), 120)}"
-    if kind == "tool_result":
-        flag = "ERROR" if event.get("is_error") else "ok"
-        ms = event.get("duration_ms")
-        took = f" {ms:.0f}ms" if isinstance(ms, int | float) else ""
-        return f"← {event.get('tool', '?')} {flag}{took}: {flat(event.get('result'), 120)}"
-    if kind == "check_result":
-        verdict = "passed" if event.get("passed") else "FAILED"
-        reason = f": {flat(event.get('reason'))}" if event.get("reason") else ""
-        return f"check {event.get('index', '?')} {event.get('kind', '')} {verdict}{reason}"
-    if kind == "trial_finished":
-        parts = [plural(int(event.get("turns") or 0), "turn"), plural(int(event.get("tool_calls") or 0), "tool call")]
-        if event.get("tokens"):
-            parts.append(f"{event['tokens']:,} tokens")
-        if event.get("cost_usd"):
-            parts.append(f"${event['cost_usd']:.4f}")
-        seconds = event.get("duration_s")
-        took = f" in {seconds:.2f}s" if isinstance(seconds, int | float) else ""
-        error = f": {flat(event.get('error'))}" if event.get("error") else ""
-        return f"finished {str(event.get('outcome', '?')).upper()}{took} ({', '.join(parts)}){error}"
-    if kind == "log":
-        return f"{event.get('level', 'info')}: {flat(event.get('message'), 400)}"
-    if kind == "run_finished":
-        rate = event.get("pass_rate")
-        shown = f"{rate:.0%}" if isinstance(rate, int | float) else "n/a"
-        error = f": {flat(event.get('error'), 400)}" if event.get("error") else ""
-        return (f"run {event.get('status', '?')}: {event.get('passed', 0)} passed, {event.get('failed', 0)} failed, "
-                f"{event.get('errored', 0)} errors of {event.get('total', 0)} (pass rate {shown}){error}")
-    rest = {k: v for k, v in event.items() if k not in ("t", "type")}
-    return f"{kind}: {flat(_args(rest))}"
+@renders(TrialStartedEvent)
+def _trial_started(event: TrialStartedEvent) -> str:
+    return "started"
 
 
-def event_line(event: dict[str, Any], start: float) -> str:
-    """`+MM:SS scenario#rep  what happened`, the time counted from the run's start (so it reads the same anywhere)."""
-    stamp = _clock(float(event.get("t", start) or start) - start)
-    who = f"{event['scenario']}#{event.get('rep', '?')}" if event.get("scenario") else "run"
+@renders(AgentMessageEvent)
+def _agent_message(event: AgentMessageEvent) -> str:
+    tail = f" ({plural(event.tool_uses, 'tool call')})" if event.tool_uses else ""
+    return f"turn {event.turn}: {flat(event.text) or '(no text)'}{tail}"
+
+
+@renders(ToolCallEvent)
+def _tool_call(event: ToolCallEvent) -> str:
+    return f"→ {event.tool} {flat(_args(event.arguments), 120)}"
+
+
+@renders(ToolResultEvent)
+def _tool_result(event: ToolResultEvent) -> str:
+    flag = "ERROR" if event.is_error else "ok"
+    return f"← {event.tool} {flag} {event.duration_ms:.0f}ms: {flat(event.result, 120)}"
+
+
+@renders(CheckResultEvent)
+def _check_result(event: CheckResultEvent) -> str:
+    verdict = "passed" if event.passed else "FAILED"
+    reason = f": {flat(event.reason)}" if event.reason else ""
+    return f"check {event.index} {event.kind} {verdict}{reason}"
+
+
+@renders(TrialFinishedEvent)
+def _trial_finished(event: TrialFinishedEvent) -> str:
+    parts = [plural(event.turns, "turn"), plural(event.tool_calls, "tool call")]
+    if event.tokens:
+        parts.append(f"{event.tokens:,} tokens")
+    if event.cost_usd:
+        parts.append(f"${event.cost_usd:.4f}")
+    error = f": {flat(event.error)}" if event.error else ""
+    return f"finished {event.outcome.upper()} in {event.duration_s:.2f}s ({', '.join(parts)}){error}"
+
+
+@renders(LogEvent)
+def _log(event: LogEvent) -> str:
+    return f"{event.level}: {flat(event.message, 400)}"
+
+
+@renders(RunFinishedEvent)
+def _run_finished(event: RunFinishedEvent) -> str:
+    shown = f"{event.pass_rate:.0%}" if event.pass_rate is not None else "n/a"
+    error = f": {flat(event.error, 400)}" if event.error else ""
+    return (f"run {event.status}: {event.passed} passed, {event.failed} failed, {event.errored} errors of "
+            f"{event.total} (pass rate {shown}){error}")
+
+
+def plain(event: AnyEvent) -> str:
+    """Any event as `type: {fields}` (its fields but `t` and `type`, as one-line JSON): how an event without a
+    renderer (an UnknownEvent) is shown."""
+    rest = {key: value for key, value in event.to_record().items() if key not in ("t", "type")}
+    return f"{event.type}: {flat(_args(rest))}"
+
+
+def describe(event: AnyEvent) -> str:
+    """What an event says, without time or trial: its type's renderer, else `plain`."""
+    renderer = RENDERERS.get(type(event))
+    return renderer(event) if renderer is not None else plain(event)
+
+
+def event_line(event: AnyEvent, start: float) -> str:
+    """`+MM:SS scenario#rep  what happened`, the time counted from the run's start (so it reads the same anywhere);
+    an event without a time shows +00:00."""
+    stamp = clock((event.t if event.t is not None else start) - start)
+    scenario = scenario_of(event)
+    who = f"{scenario}#{getattr(event, 'rep', '?')}" if scenario else "run"
     return f"+{stamp} {who:<28} {describe(event)}"
 
 
-def finished_trial_line(event: dict[str, Any], done: int, total: int) -> str:
+def finished_trial_line(event: TrialFinishedEvent, done: int, total: int) -> str:
     """The foreground display's line for a finished trial: `[3/9] PASSED  scenario#1   0.05 s  2 turns, 1 tool call`."""
     width = len(str(total))
-    seconds = event.get("duration_s")
-    took = f"{seconds:6.2f} s" if isinstance(seconds, int | float) else ""
-    error = f"  {flat(event.get('error'), 200)}" if event.get("error") else ""
-    who = f"{event.get('scenario')}#{event.get('rep')}"
-    calls = f"{plural(int(event.get('turns') or 0), 'turn')}, {plural(int(event.get('tool_calls') or 0), 'tool call')}"
-    return f"[{done:>{width}}/{total}] {str(event.get('outcome')).upper():<6}  {who:<32} {took}  {calls}{error}"
+    error = f"  {flat(event.error, 200)}" if event.error else ""
+    who = f"{event.scenario}#{event.rep}"
+    calls = f"{plural(event.turns, 'turn')}, {plural(event.tool_calls, 'tool call')}"
+    return f"[{done:>{width}}/{total}] {event.outcome.upper():<6}  {who:<32} {event.duration_s:6.2f} s  {calls}{error}"

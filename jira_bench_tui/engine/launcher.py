@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.control import kill_run, resume_run
 from jira_bench_tui.engine.server_command import parse_server_command, probe_server_command
 from jira_bench_tui.engine.solution_tools import check_solution_tools, embedded_tool_names
@@ -78,13 +78,13 @@ def _load(req: RunRequest) -> LoadedHarness:
     return loaded
 
 
-def resolve_server(req: RunRequest, loaded: LoadedHarness) -> store.ServerChoice:
+def resolve_server(req: RunRequest, loaded: LoadedHarness) -> run_folder.ServerChoice:
     """The server a run uses: the embedded Jira, the --server command, or the harness's own command (needs trust)."""
     text = (req.server or "builtin").strip()
     if text not in ("builtin", "embedded"):
         if req.fixture:
             raise UserError("--fixture works only with the embedded Jira (--server builtin)", field="fixture")
-        return store.ServerChoice(kind="command", command=parse_server_command(text), trusted=True)
+        return run_folder.ServerChoice(kind="command", command=parse_server_command(text), trusted=True)
     spec = loaded.harness.server
     if spec.kind == "command":
         if not spec.command:
@@ -93,11 +93,11 @@ def resolve_server(req: RunRequest, loaded: LoadedHarness) -> store.ServerChoice
             shown = " ".join(spec.command)
             raise UserError(f"{loaded.source} wants to run its own server command {shown!r}; pass --trust to allow it",
                             field="server")
-        return store.ServerChoice(kind="command", command=list(spec.command), trusted=True)
+        return run_folder.ServerChoice(kind="command", command=list(spec.command), trusted=True)
     fixture = req.fixture
     if fixture and not fixture.startswith("builtin:"):
         fixture = str(Path(fixture).expanduser().resolve())  # the worker (and a later resume) may run elsewhere
-    return store.ServerChoice(kind="embedded", fixture=fixture)
+    return run_folder.ServerChoice(kind="embedded", fixture=fixture)
 
 
 def check_fixtures(loaded: LoadedHarness, scenario_ids: list[str]) -> None:
@@ -121,7 +121,7 @@ def check_request(req: RunRequest, results: Path) -> LoadedHarness:
     return _checked(req, results)[0]
 
 
-def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, store.ServerChoice]:
+def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, run_folder.ServerChoice]:
     """check_request's work: (the harness, the server it resolved)."""
     _check_numbers(req)
     loaded = _load(req)
@@ -140,11 +140,11 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, store.Serve
     return loaded, server
 
 
-def build_spec(req: RunRequest, loaded: LoadedHarness, server: store.ServerChoice) -> store.RunSpec:
+def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.ServerChoice) -> run_folder.RunSpec:
     scenario_ids = list(req.scenarios) or [s.id for s in loaded.harness.scenarios]
     now = time.time()
-    return store.RunSpec(
-        run_id=store.new_run_id(loaded.harness.name, req.model, now),
+    return run_folder.RunSpec(
+        run_id=run_folder.new_run_id(loaded.harness.name, req.model, now),
         created_at=now,
         harness_source=loaded.source,
         harness_name=loaded.harness.name,
@@ -166,7 +166,7 @@ def create_run(req: RunRequest, results: Path) -> Path:
     """check_request, then the run folder with spec.json (holding the harness and its fixture, so neither is read
     from disk again) and a queued state.json."""
     loaded, server = _checked(req, results)
-    return store.create_run(results, build_spec(req, loaded, server))
+    return run_folder.create_run(results, build_spec(req, loaded, server))
 
 
 def launch(req: RunRequest, results: Path) -> tuple[Path, int]:

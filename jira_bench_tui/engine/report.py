@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine import scoring, store
+from jira_bench_tui.engine import run_folder, scoring
+from jira_bench_tui.engine.run_folder import RunSummary
 
 COLUMNS = ["run_id", "harness", "model", "status", "trials", "pass_rate", "pass_hat_k", "errors", "unreadable",
            "cost_usd", "tokens", "median_time_s"]
@@ -17,24 +19,39 @@ HEADERS = ["run", "harness", "model", "status", "trials", "pass rate", "pass^k",
            "tokens", "median time"]
 
 
-def run_summary(folder: Path) -> dict[str, Any]:
-    """The run's scores now (summary.json's shape), with the status a reader shows."""
-    spec = store.read_spec(folder)
-    status = store.display_status(store.read_state(folder))
-    scan = store.scan_trials(folder)
-    return {**scoring.summarise(spec, scan.artifacts, status=status), "unreadable": len(scan.unreadable)}
+@dataclass
+class RunReport:
+    """One run in the report: its scores now (summary.json's shape, with the status a reader shows) and how many of
+    its trial artifacts are unreadable (left out of the scores)."""
+
+    summary: RunSummary
+    unreadable: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The scores as JSON data, with `unreadable`."""
+        return {**self.summary.model_dump(mode="json"), "unreadable": self.unreadable}
 
 
-def row(summary: dict[str, Any]) -> dict[str, Any]:
-    hat = summary.get("pass_hat_k") or {}
-    k = max((int(key) for key in hat), default=None)
-    per_time = (summary.get("per_trial") or {}).get("duration_s") or {}
+def run_report(folder: Path) -> RunReport:
+    """The run's scores now, from its spec, state and trial artifacts. StoreError when its spec or state is
+    unreadable."""
+    spec = run_folder.read_spec(folder)
+    status = run_folder.display_status(run_folder.read_state(folder))
+    scan = run_folder.scan_trials(folder)
+    return RunReport(scoring.summarise(spec, scan.artifacts, status=status), len(scan.unreadable))
+
+
+def row(report: RunReport) -> dict[str, Any]:
+    """One report row (the COLUMNS and `k`, the highest k of pass^k: None when there is none)."""
+    summary = report.summary
+    k = max((int(key) for key in summary.pass_hat_k), default=None)
+    per_time = summary.per_trial.duration_s
     return {
-        "run_id": summary["run_id"], "harness": summary["harness"], "model": summary["model"],
-        "status": summary["status"], "trials": f"{summary['done']}/{summary['total']}",
-        "pass_rate": summary["pass_rate"], "pass_hat_k": hat.get(str(k)) if k else None, "k": k,
-        "errors": summary["errored"], "unreadable": summary.get("unreadable", 0), "cost_usd": summary["cost_usd"], "tokens": summary["tokens"],
-        "median_time_s": per_time.get("median"),
+        "run_id": summary.run_id, "harness": summary.harness, "model": summary.model, "status": summary.status,
+        "trials": f"{summary.done}/{summary.total}", "pass_rate": summary.pass_rate,
+        "pass_hat_k": summary.pass_hat_k.get(str(k)) if k else None, "k": k, "errors": summary.errored,
+        "unreadable": report.unreadable, "cost_usd": summary.cost_usd, "tokens": summary.tokens,
+        "median_time_s": per_time.median if per_time else None,
     }
 
 
@@ -51,11 +68,12 @@ def _cell(name: str, value: Any, k: int | None) -> str:
     return str(value)
 
 
-def format_report(summaries: list[dict[str, Any]], fmt: str) -> str:
-    """The report in `fmt`: table, md, csv or json."""
-    rows = [row(s) for s in summaries]
+def format_report(reports: list[RunReport], fmt: str) -> str:
+    """The report in `fmt`: table, md, csv or json (each row with its run's whole `summary`)."""
+    rows = [row(report) for report in reports]
     if fmt == "json":
-        return json.dumps([{**r, "summary": s} for r, s in zip(rows, summaries, strict=True)], indent=2) + "\n"
+        records = [{**r, "summary": report.to_json()} for r, report in zip(rows, reports, strict=True)]
+        return json.dumps(records, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, "k"], lineterminator="\n")

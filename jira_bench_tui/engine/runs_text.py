@@ -5,19 +5,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from jira_bench_tui.engine.store import Counts, RunInfo
-
-
-def age(seconds: float) -> str:
-    """'12s ago', '5m ago', '3h ago', '2d ago'."""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return f"{int(seconds)}s ago"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h ago"
-    return f"{int(seconds // 86400)}d ago"
+from jira_bench_tui.engine.formatting import age
+from jira_bench_tui.engine.run_folder import Counts, RunInfo
 
 
 def score(passed: int, total: int, errored: int = 0) -> str:
@@ -36,6 +25,7 @@ def run_score(counts: Counts) -> str:
 
 
 def started_at(info: RunInfo) -> float:
+    """When a run started (Unix seconds): its worker's start, else its creation, else 0 for an unreadable run."""
     if info.state and info.state.started_at:
         return info.state.started_at
     return info.spec.created_at if info.spec else 0.0

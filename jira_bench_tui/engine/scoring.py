@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass, field
 
-from jira_bench_tui.engine.store import RunSpec
+from jira_bench_tui.engine.run_folder import (
+    Distribution,
+    PerTrial,
+    RunSpec,
+    RunSummary,
+    ScenarioScore,
+    ToolCallStep,
+    TrialArtifact,
+)
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -39,94 +47,97 @@ def percentile(values: list[float], fraction: float) -> float:
     return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
 
 
-def distribution(values: list[float]) -> dict[str, float] | None:
+def distribution(values: list[float]) -> Distribution | None:
     """median, p90 and total of a list (None when empty)."""
     if not values:
         return None
-    return {
-        "median": round(percentile(values, 0.5), 6),
-        "p90": round(percentile(values, 0.9), 6),
-        "total": round(float(sum(values)), 6),
-    }
+    return Distribution(
+        median=round(percentile(values, 0.5), 6),
+        p90=round(percentile(values, 0.9), 6),
+        total=round(float(sum(values)), 6),
+    )
 
 
 def _rate(passed: int, scored: int) -> float | None:
     return round(passed / scored, 6) if scored else None
 
 
-def _tool_calls(artifact: dict[str, Any]) -> int:
-    if isinstance(artifact.get("tool_calls"), int):
-        return int(artifact["tool_calls"])
-    return sum(1 for step in artifact.get("steps", []) if step.get("kind") == "tool_call")
+def _tool_calls(artifact: TrialArtifact) -> int:
+    """`tool_calls`, or the timeline's tool-call steps in an artifact written before that field was."""
+    if "tool_calls" in artifact.model_fields_set:
+        return artifact.tool_calls
+    return sum(1 for step in artifact.steps if isinstance(step, ToolCallStep))
 
 
-def summarise(spec: RunSpec, artifacts: Iterable[dict[str, Any]], *, status: str = "completed",
-              error: str | None = None) -> dict[str, Any]:
-    """summary.json: the run's scores, from the artifacts on disk (any order; unknown scenarios ignored)."""
-    per_scenario: dict[str, dict[str, int]] = {
-        sid: {"passed": 0, "failed": 0, "errored": 0, "total": spec.runs} for sid in spec.scenario_ids
-    }
-    tokens: list[float] = []
-    cost: list[float] = []
-    turns: list[float] = []
-    calls: list[float] = []
-    durations: list[float] = []
-    for artifact in artifacts:
-        counts = per_scenario.get(str(artifact.get("scenario_id")))
+@dataclass
+class _Tally:
+    """What summarise gathers from the artifacts: per-scenario counts and the per-trial figures."""
+
+    counts: dict[str, dict[str, int]]
+    tokens: list[float] = field(default_factory=list)
+    cost: list[float] = field(default_factory=list)
+    turns: list[float] = field(default_factory=list)
+    calls: list[float] = field(default_factory=list)
+    durations: list[float] = field(default_factory=list)
+
+    def add(self, artifact: TrialArtifact) -> None:
+        """Count one trial (a scenario not in the run is ignored)."""
+        counts = self.counts.get(artifact.scenario_id)
         if counts is None:
-            continue
-        outcome = artifact.get("outcome")
+            return
+        outcome = artifact.outcome
         counts["errored" if outcome == "error" else "passed" if outcome == "passed" else "failed"] += 1
-        usage = artifact.get("usage") or {}
-        tokens.append(float(usage.get("total_tokens", 0) or 0))
-        cost.append(float(usage.get("cost_usd", 0.0) or 0.0))
-        turns.append(float(artifact.get("turns", 0) or 0))
-        calls.append(float(_tool_calls(artifact)))
-        durations.append(float(artifact.get("duration_s", 0.0) or 0.0))
+        self.tokens.append(float(artifact.usage.total_tokens))
+        self.cost.append(artifact.usage.cost_usd)
+        self.turns.append(float(artifact.turns))
+        self.calls.append(float(_tool_calls(artifact)))
+        self.durations.append(artifact.duration_s)
 
-    passed = sum(c["passed"] for c in per_scenario.values())
-    failed = sum(c["failed"] for c in per_scenario.values())
-    errored = sum(c["errored"] for c in per_scenario.values())
-    scenarios_out: dict[str, Any] = {}
-    for sid, counts in per_scenario.items():
-        scored = counts["passed"] + counts["failed"]
-        scenarios_out[sid] = {**counts, "done": scored + counts["errored"], "pass_rate": _rate(counts["passed"], scored)}
+    def total(self, outcome: str) -> int:
+        """Trials with this outcome ("passed", "failed", "errored") over every scenario."""
+        return sum(c[outcome] for c in self.counts.values())
 
-    # pass@k and pass^k only for k where every scenario has at least k scored trials: a partial run (or one whose
-    # trials errored) must not report a k that only its luckier scenarios reach
-    scored_counts = [(c["passed"] + c["failed"], c["passed"]) for c in per_scenario.values()]
+    def per_trial(self) -> PerTrial:
+        """The per-trial distributions."""
+        return PerTrial(tokens=distribution(self.tokens), cost_usd=distribution(self.cost),
+                        turns=distribution(self.turns), tool_calls=distribution(self.calls),
+                        duration_s=distribution(self.durations))
+
+
+def _scenario_scores(counts: dict[str, dict[str, int]]) -> dict[str, ScenarioScore]:
+    scores: dict[str, ScenarioScore] = {}
+    for sid, c in counts.items():
+        scored = c["passed"] + c["failed"]
+        scores[sid] = ScenarioScore(**c, done=scored + c["errored"], pass_rate=_rate(c["passed"], scored))
+    return scores
+
+
+def _pass_k(counts: dict[str, dict[str, int]], runs: int) -> tuple[dict[str, float], dict[str, float]]:
+    """(pass@k, pass^k) by k, averaged over scenarios, only for k where every scenario has at least k scored
+    trials: a partial run (or one whose trials errored) must not report a k that only its luckier scenarios reach."""
+    scored_counts = [(c["passed"] + c["failed"], c["passed"]) for c in counts.values()]
     k_max = min((n for n, _ in scored_counts), default=0)
     at_k: dict[str, float] = {}
     hat_k: dict[str, float] = {}
-    for k in range(1, min(k_max, spec.runs) + 1):
+    for k in range(1, min(k_max, runs) + 1):
         at_k[str(k)] = round(sum(pass_at_k(n, c, k) for n, c in scored_counts) / len(scored_counts), 6)
         hat_k[str(k)] = round(sum(pass_hat_k(n, c, k) for n, c in scored_counts) / len(scored_counts), 6)
+    return at_k, hat_k
 
+
+def summarise(spec: RunSpec, artifacts: Iterable[TrialArtifact], *, status: str = "completed",
+              error: str | None = None) -> RunSummary:
+    """summary.json: the run's scores, from the artifacts on disk (any order; unknown scenarios ignored)."""
+    tally = _Tally({sid: {"passed": 0, "failed": 0, "errored": 0, "total": spec.runs} for sid in spec.scenario_ids})
+    for artifact in artifacts:
+        tally.add(artifact)
+    passed, failed, errored = tally.total("passed"), tally.total("failed"), tally.total("errored")
+    at_k, hat_k = _pass_k(tally.counts, spec.runs)
     done = passed + failed + errored
-    return {
-        "run_id": spec.run_id,
-        "status": status,
-        "error": error,
-        "model": spec.model,
-        "harness": spec.harness_name,
-        "runs": spec.runs,
-        "total": spec.total_trials,
-        "done": done,
-        "passed": passed,
-        "failed": failed,
-        "errored": errored,
-        "pass_rate": _rate(passed, passed + failed),
-        "error_rate": _rate(errored, done),
-        "pass_at_k": at_k,
-        "pass_hat_k": hat_k,
-        "tokens": int(sum(tokens)),
-        "cost_usd": round(sum(cost), 6),
-        "per_trial": {
-            "tokens": distribution(tokens),
-            "cost_usd": distribution(cost),
-            "turns": distribution(turns),
-            "tool_calls": distribution(calls),
-            "duration_s": distribution(durations),
-        },
-        "scenarios": scenarios_out,
-    }
+    return RunSummary(
+        run_id=spec.run_id, status=status, error=error, model=spec.model, harness=spec.harness_name,
+        runs=spec.runs, total=spec.total_trials, done=done, passed=passed, failed=failed, errored=errored,
+        pass_rate=_rate(passed, passed + failed), error_rate=_rate(errored, done), pass_at_k=at_k, pass_hat_k=hat_k,
+        tokens=int(sum(tally.tokens)), cost_usd=round(sum(tally.cost), 6), per_trial=tally.per_trial(),
+        scenarios=_scenario_scores(tally.counts),
+    )

@@ -37,6 +37,7 @@ def parse_server_command(text: str) -> list[str]:
 
 
 def stdio_params(argv: list[str], env: dict[str, str] | None = None) -> StdioServerParameters:
+    """The MCP stdio parameters of a server command `argv` (non-empty) with extra environment `env`."""
     return StdioServerParameters(command=argv[0], args=list(argv[1:]), env=env or None)
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jira_bench_tui.engine import store, worker_lock
+from jira_bench_tui.engine import run_folder, worker_lock
 from jira_bench_tui.errors import UserError
 
 
@@ -20,7 +20,7 @@ def spawn_worker(folder: Path, *, resume: bool = False) -> int:
     if holder is not None:
         raise UserError(f"run {folder.name} already has a worker (pid {holder})")
     argv = [sys.executable, "-m", worker_lock.WORKER_MODULE, str(folder)] + (["--resume"] if resume else [])
-    log_path = store.worker_log_path(folder)
+    log_path = run_folder.worker_log_path(folder)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             argv,

@@ -156,6 +156,7 @@ async def list_tool_specs(client: Client, timeout_s: float) -> list[ToolSpec]:
 
 
 def describe_server(server: MCPServer | StdioServerParameters | str) -> str:
+    """How a message names a server: its command line in backquotes, its URL, or "the embedded Jira"."""
     if isinstance(server, StdioServerParameters):
         return "`" + " ".join([server.command, *server.args]) + "`"
     if isinstance(server, str):

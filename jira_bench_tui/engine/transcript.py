@@ -6,18 +6,27 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
+from jira_bench_tui.engine.formatting import pretty_json_or_text
+from jira_bench_tui.engine.run_folder import (
+    AnswerStep,
+    ModelStep,
+    PromptStep,
+    Step,
+    ToolCallStep,
+    TrialArtifact,
+)
 from jira_bench_tui.errors import UserError
 
 
 def choose_trial(folder: Path, trial: str | None) -> tuple[str, int]:
     """The (scenario, repetition) that `--trial` names (SCENARIO or SCENARIO__REP); default: the first failure,
     else the first error, else the first readable trial."""
-    done = sorted(store.finished_trials(folder))
+    done = sorted(run_folder.finished_trials(folder))
     if not done:
         raise UserError(f"run {folder.name} has no finished trial yet")
     if trial:
-        scenario, sep, rep = trial.rpartition("__")
+        scenario, sep, rep = trial.rpartition(run_folder.TRIAL_KEY_SEPARATOR)
         if sep and rep.isdigit():
             if (scenario, int(rep)) in done:
                 return scenario, int(rep)
@@ -25,13 +34,13 @@ def choose_trial(folder: Path, trial: str | None) -> tuple[str, int]:
             for key in done:
                 if key[0] == trial:
                     return key
-        shown = ", ".join(store.trial_key(*key) for key in done[:6])
+        shown = ", ".join(run_folder.trial_key(*key) for key in done[:6])
         raise UserError(f"run {folder.name} has no finished trial {trial!r} (it has: {shown}{', ...' if len(done) > 6 else ''})")
-    outcomes: dict[tuple[str, int], object] = {}
+    outcomes: dict[tuple[str, int], str] = {}
     for key in done:
         try:
-            outcomes[key] = store.read_valid_trial(folder, *key).get("outcome")
-        except store.StoreError:
+            outcomes[key] = run_folder.read_trial(folder, *key).outcome
+        except run_folder.StoreError:
             continue
     for outcome in ("failed", "error"):
         for key in done:
@@ -45,58 +54,55 @@ def _indent(text: str, prefix: str = "    ") -> str:
 
 
 def _pretty(text: str, limit: int = 4000) -> str:
-    try:
-        shown = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except (json.JSONDecodeError, TypeError, ValueError):
-        shown = text or ""
+    """A tool result pretty-printed when it is JSON, cut to `limit` characters (saying how many more there are)."""
+    shown = pretty_json_or_text(text)
     return shown if len(shown) <= limit else shown[:limit] + f"\n... ({len(shown) - limit} more characters)"
 
 
-def format_transcript(artifact: dict[str, Any]) -> str:
+def _step_lines(step: Step) -> list[str]:
+    """The lines of one timeline step (none for a kind this reader does not know)."""
+    if isinstance(step, PromptStep):
+        return ["", "PROMPT", _indent(step.text)]
+    if isinstance(step, ModelStep):
+        took = f" ({step.duration_s:.2f} s)" if step.duration_s is not None else ""
+        return ["", f"TURN {step.turn}{took}", *([_indent(step.text)] if step.text else [])]
+    if isinstance(step, ToolCallStep):
+        flag = " ERROR" if step.is_error else ""
+        ms = f" {step.duration_s * 1000:.1f} ms" if step.duration_s is not None else ""
+        return [f"  tool {step.tool}{flag}{ms}",
+                _indent(json.dumps(step.arguments, ensure_ascii=False, indent=2), "    args "),
+                _indent(_pretty(step.result), "    | ")]
+    if isinstance(step, AnswerStep):
+        return ["", "FINAL ANSWER", _indent(step.text)]
+    return []
+
+
+def format_transcript(artifact: TrialArtifact) -> str:
     """The whole trial as text, in the order it happened."""
-    usage = artifact.get("usage") or {}
+    usage = artifact.usage
     lines = [
-        f"trial {artifact.get('scenario_id')}__{artifact.get('repetition')} of run {artifact.get('run_id')}"
-        f" (model {artifact.get('model')})",
-        f"outcome: {str(artifact.get('outcome')).upper()}  stop: {artifact.get('stop_reason')}  "
-        f"turns: {artifact.get('turns')}  time: {float(artifact.get('duration_s') or 0):.2f} s  "
-        f"tokens: {usage.get('total_tokens', 0)}  cost: ${float(usage.get('cost_usd') or 0):.4f}",
+        f"trial {artifact.key} of run {artifact.run_id} (model {artifact.model})",
+        f"outcome: {artifact.outcome.upper()}  stop: {artifact.stop_reason}  "
+        f"turns: {artifact.turns}  time: {artifact.duration_s:.2f} s  "
+        f"tokens: {usage.total_tokens}  cost: ${usage.cost_usd:.4f}",
     ]
-    if artifact.get("error"):
-        lines.append(f"error: {artifact['error']}")
-    lines += ["", "SYSTEM PROMPT", _indent(artifact.get("system_prompt") or "")]
-    for step in artifact.get("steps") or []:
-        kind = step.get("kind")
-        if kind == "prompt":
-            lines += ["", "PROMPT", _indent(step.get("text") or "")]
-        elif kind == "model":
-            took = step.get("duration_s")
-            lines += ["", f"TURN {step.get('turn')}" + (f" ({took:.2f} s)" if isinstance(took, int | float) else "")]
-            if step.get("text"):
-                lines.append(_indent(step["text"]))
-        elif kind == "tool_call":
-            flag = " ERROR" if step.get("is_error") else ""
-            took = step.get("duration_s")
-            ms = f" {took * 1000:.1f} ms" if isinstance(took, int | float) else ""
-            lines.append(f"  tool {step.get('tool')}{flag}{ms}")
-            lines.append(_indent(json.dumps(step.get("arguments") or {}, ensure_ascii=False, indent=2), "    args "))
-            lines.append(_indent(_pretty(str(step.get("result") or "")), "    | "))
-        elif kind == "answer":
-            lines += ["", "FINAL ANSWER", _indent(step.get("text") or "")]
+    if artifact.error:
+        lines.append(f"error: {artifact.error}")
+    lines += ["", "SYSTEM PROMPT", _indent(artifact.system_prompt)]
+    for step in artifact.steps:
+        lines += _step_lines(step)
     lines += ["", "CHECKS"]
-    for check in artifact.get("checks") or []:
-        verdict = "pass" if check.get("passed") else "FAIL"
-        lines.append(f"  [{verdict}] {check.get('index')} {check.get('kind')}: {check.get('description')}")
-        lines.append(f"         {check.get('reason')}")
-    if not artifact.get("checks"):
+    for check in artifact.checks:
+        verdict = "pass" if check.passed else "FAIL"
+        lines.append(f"  [{verdict}] {check.index} {check.kind}: {check.description}")
+        lines.append(f"         {check.reason}")
+    if not artifact.checks:
         lines.append("  (no checks ran)")
     lines += ["", "CHANGES"]
-    for change in artifact.get("changes") or []:
-        fields = change.get("fields") or {}
-        detail = "; ".join(f"{name}: {_short(v.get('before'))} -> {_short(v.get('after'))}"
-                           for name, v in fields.items() if isinstance(v, dict))
-        lines.append(f"  {change.get('key')} {change.get('change')}" + (f": {detail}" if detail else ""))
-    if not artifact.get("changes"):
+    for change in artifact.changes:
+        detail = "; ".join(f"{name}: {_short(v.before)} -> {_short(v.after)}" for name, v in change.fields.items())
+        lines.append(f"  {change.key} {change.change}" + (f": {detail}" if detail else ""))
+    if not artifact.changes:
         lines.append("  (none)")
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +19,31 @@ from typing import Any
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, FatalAgentError, Usage
 from jira_bench_tui.engine.reasons import exception_reason
+from jira_bench_tui.engine.run_folder import (
+    AgentMessageEvent,
+    AnyEvent,
+    CheckResult,
+    CheckResultEvent,
+    EventSink,
+    IssueChange,
+    LogEvent,
+    Message,
+    Outcome,
+    ToolCallEvent,
+    ToolCallStep,
+    ToolResultEvent,
+    TrialArtifact,
+    TrialFinishedEvent,
+    TrialStartedEvent,
+    UsageTotals,
+    event_of,
+    trial_key,
+)
 from jira_bench_tui.engine.system_prompt import build_system_prompt
 from jira_bench_tui.engine.timeline import Timeline
 from jira_bench_tui.engine.toolbox import McpToolBox, open_toolbox, tool_call_event, tool_result_event
 from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
-
-Emit = Callable[..., None]  # emit(type_, **fields)
 
 
 class EventSinkError(Exception):
@@ -58,9 +76,11 @@ class TrialRunner:
         self._workdir = Path(tempfile.mkdtemp(prefix="jira-bench-trials-"))
 
     def close(self) -> None:
+        """Remove the trials' working folder (the template and trial databases)."""
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def limits_for(self, scenario: Scenario) -> Limits:
+        """The scenario's limits (the harness's, then the scenario's), with the run's max_turns and wall time."""
         limits = self.loaded.harness.limits_for(scenario)
         update: dict[str, Any] = {}
         if self.options.max_turns is not None:
@@ -70,6 +90,8 @@ class TrialRunner:
         return limits.model_copy(update=update) if update else limits
 
     def template_for(self, scenario: Scenario) -> Path:
+        """The prepared database of the scenario's fixture (built once a fixture: one for every scenario without
+        fixture additions). FixtureError when the fixture cannot be built."""
         from jira_bench_tui.jira.db import prepare_template
 
         key = scenario.id if scenario.fixture_additions else ""
@@ -78,16 +100,16 @@ class TrialRunner:
         return self._templates[key]
 
     @asynccontextmanager
-    async def _session(self, scenario: Scenario, timeline: Timeline,
-                       emit_tool: Callable[[str, dict[str, Any]], None]) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
+    async def _session(self, scenario: Scenario, timeline: Timeline, trial_fields: dict[str, Any],
+                       send: EventSink) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
         """(tool box, reader, system prompt) over a fresh embedded Jira or the --server command."""
 
         def on_call(step: dict[str, Any]) -> None:
-            emit_tool("tool_call", tool_call_event(step))
+            send(ToolCallEvent(**trial_fields, **tool_call_event(step)))
 
         def on_result(step: dict[str, Any]) -> None:
             timeline.tool_step(step)
-            emit_tool("tool_result", tool_result_event(step))
+            send(ToolResultEvent(**trial_fields, **tool_result_event(step)))
 
         hooks: dict[str, Any] = {"on_call": on_call, "on_result": on_result,
                                  "call_timeout_s": self.options.call_timeout_s}
@@ -126,119 +148,157 @@ class TrialRunner:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
 
-    async def run(self, scenario: Scenario, repetition: int, emit: Emit, *, announce_end: bool = True) -> dict[str, Any]:
+    async def run(self, scenario: Scenario, repetition: int, emit: EventSink, *,
+                  announce_end: bool = True) -> TrialArtifact:
         """Run one trial and return its artifact. Emits trial_started ... check_result, and trial_finished unless
         `announce_end` is False (the worker announces it once the artifact is on disk). FatalAgentError propagates
-        (the run must stop); every other failure makes the trial `error`."""
-        trial_fields = {"trial": f"{scenario.id}__{repetition}", "scenario": scenario.id, "rep": repetition}
-
-        def emit_trial(type_: str, fields: dict[str, Any]) -> None:
-            try:
-                emit(type_, **trial_fields, **fields)
-            except Exception as exc:
-                raise EventSinkError(f"could not record the {type_} event: {exception_reason(exc)}") from exc
-
-        limits = self.limits_for(scenario)
-        timeline = Timeline(prompt=scenario.prompt)
-        started_at = time.time()
-        clock = time.perf_counter()
-        emit_trial("trial_started", {})
-        result: AgentResult | None = None
-        outcome, error, stop_reason = "error", None, "error"
-        system_prompt = ""
-        checks: list[dict[str, Any]] = []
-        changes: list[dict[str, Any]] = []
+        (the run must stop), EventSinkError when an event cannot be recorded; every other failure makes the trial
+        `error`."""
+        trial = _TrialState(scenario, repetition, self.limits_for(scenario), emit)
+        trial.send(TrialStartedEvent(**trial.fields))
         try:
-            async with asyncio.timeout(SETUP_TIMEOUT_S + limits.wall_time_s + EVALUATE_TIMEOUT_S):
-                async with self._session(scenario, timeline, emit_trial) as (toolbox, reader, system_prompt):
+            async with asyncio.timeout(SETUP_TIMEOUT_S + trial.limits.wall_time_s + EVALUATE_TIMEOUT_S):
+                async with self._session(scenario, trial.timeline, trial.fields, trial.send) as session:
+                    toolbox, reader, trial.system_prompt = session
                     before = await reader.snapshot()
-
-                    def agent_emit(type_: str, fields: dict[str, Any]) -> None:
-                        if type_ == "agent_message":
-                            timeline.model_turn(fields.get("turn"), fields.get("text"))
-                        emit_trial(type_, fields)
-
-                    context = AgentContext(scenario=scenario, repetition=repetition, system_prompt=system_prompt,
-                                           prompt=scenario.prompt, limits=limits, toolbox=toolbox,
-                                           emit=toolbox.track_turns(agent_emit))
-                    try:
-                        async with asyncio.timeout(limits.wall_time_s):
-                            result = await self.agent.run(context)
-                        stop_reason = result.stop_reason or "end_turn"
-                    except TimeoutError:
-                        stop_reason = "wall_time"
-                        emit_trial("log", {"level": "warning",
-                                           "message": f"wall time of {limits.wall_time_s:g} s reached"})
-                        if timeline.model_turns == 0:
-                            # the first model call never came back: the API's fault, not the model's
-                            error = f"the model did not answer within {limits.wall_time_s:g} s"
-                    except AgentError as exc:
-                        partial = getattr(exc, "partial", None)
-                        result = partial if isinstance(partial, AgentResult) else None
-                        error = str(exc) or type(exc).__name__
-                    if error is None:
-                        answer = result.final_answer if result else None
-                        async with asyncio.timeout(EVALUATE_TIMEOUT_S):
-                            evaluation = await _evaluate(scenario, reader, before, answer)
-                        checks = [_check_dict(c) for c in evaluation.checks]
-                        changes = list(evaluation.changes)
-                        if result is not None and result.error:
-                            error = result.error
-                        else:
-                            outcome = "passed" if checks and all(c["passed"] for c in checks) else "failed"
+                    await self._play(trial, toolbox)
+                    if trial.error is None:
+                        await _score(trial, reader, before)
         except (FatalAgentError, EventSinkError, asyncio.CancelledError):
             raise
         except TimeoutError:
-            error = "the trial's Jira setup or checks did not finish in time"
+            trial.error = "the trial's Jira setup or checks did not finish in time"
         except Exception as exc:  # noqa: BLE001 - any infrastructure failure is the trial's error, not the model's
-            error = exception_reason(exc)
-        if error is not None:
-            outcome = "error"
-            stop_reason = "error" if stop_reason != "wall_time" else stop_reason
-        for check in checks:
-            emit_trial("check_result", {"index": check["index"], "kind": check["kind"], "passed": check["passed"],
-                                        "reason": check["reason"]})
-        duration = time.perf_counter() - clock
+            trial.error = exception_reason(exc)
+        trial.settle()
+        artifact = self._artifact(trial)
+        if announce_end:
+            emit(trial_finished_event(artifact))
+        return artifact
+
+    async def _play(self, trial: _TrialState, toolbox: McpToolBox) -> None:
+        """The agent works the scenario under its wall time: the result, stop reason and (for a model that never
+        answered or an AgentError) the trial's error."""
+        limits = trial.limits
+        context = AgentContext(scenario=trial.scenario, repetition=trial.repetition,
+                               system_prompt=trial.system_prompt, prompt=trial.scenario.prompt, limits=limits,
+                               toolbox=toolbox, emit=toolbox.track_turns(trial.agent_emit))
+        try:
+            async with asyncio.timeout(limits.wall_time_s):
+                trial.result = await self.agent.run(context)
+            trial.stop_reason = trial.result.stop_reason or "end_turn"
+        except TimeoutError:
+            trial.stop_reason = "wall_time"
+            trial.send(LogEvent(level="warning", message=f"wall time of {limits.wall_time_s:g} s reached",
+                                **trial.fields))
+            if trial.timeline.model_turns == 0:
+                # the first model call never came back: the API's fault, not the model's
+                trial.error = f"the model did not answer within {limits.wall_time_s:g} s"
+        except AgentError as exc:
+            partial = getattr(exc, "partial", None)
+            trial.result = partial if isinstance(partial, AgentResult) else None
+            trial.error = str(exc) or type(exc).__name__
+
+    def _artifact(self, trial: _TrialState) -> TrialArtifact:
+        """The trial's artifact, from what it recorded (the prompt alone as its messages when the agent gave none)."""
+        duration = time.perf_counter() - trial.clock
+        result, scenario = trial.result, trial.scenario
         usage = result.usage if result else Usage()
         messages = result.messages if result and result.messages else [{"role": "user", "content": scenario.prompt}]
         final_answer = result.final_answer if result else None
-        steps = timeline.steps(messages, final_answer)
-        tool_calls = sum(1 for s in steps if s.get("kind") == "tool_call")
-        turns = result.turns if result else timeline.model_turns
-        artifact = {
-            "run_id": self.options.run_id, "scenario_id": scenario.id, "repetition": repetition,
-            "model": self.options.model, "outcome": outcome, "error": error,
-            "started_at": started_at, "finished_at": started_at + duration, "duration_s": round(duration, 6),
-            "system_prompt": system_prompt, "prompt": scenario.prompt, "final_answer": final_answer,
-            "stop_reason": stop_reason, "turns": turns, "tool_calls": tool_calls,
-            "limits": limits.model_dump(mode="json"), "usage": usage.to_dict(),
-            "messages": messages, "steps": steps, "checks": checks, "changes": changes,
-        }
-        if announce_end:
-            emit("trial_finished", **trial_finished_fields(artifact))
-        return artifact
+        steps = trial.timeline.steps(messages, final_answer)
+        return TrialArtifact(
+            run_id=self.options.run_id, scenario_id=scenario.id, repetition=trial.repetition,
+            model=self.options.model, outcome=trial.outcome, error=trial.error,
+            started_at=trial.started_at, finished_at=trial.started_at + duration, duration_s=round(duration, 6),
+            system_prompt=trial.system_prompt, prompt=scenario.prompt, final_answer=final_answer,
+            stop_reason=trial.stop_reason, turns=result.turns if result else trial.timeline.model_turns,
+            tool_calls=sum(1 for step in steps if isinstance(step, ToolCallStep)),
+            limits=trial.limits.model_dump(mode="json"), usage=UsageTotals(**usage.to_dict()),
+            messages=[Message.model_validate(m) for m in messages], steps=steps, checks=trial.checks,
+            changes=trial.changes,
+        )
 
 
-def trial_finished_fields(artifact: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a trial's `trial_finished` event (docs/run-folder.md), from its artifact."""
-    usage = artifact.get("usage") or {}
-    return {
-        "trial": f"{artifact['scenario_id']}__{artifact['repetition']}", "scenario": artifact["scenario_id"],
-        "rep": artifact["repetition"], "outcome": artifact["outcome"], "duration_s": artifact["duration_s"],
-        "turns": artifact["turns"], "tool_calls": artifact["tool_calls"], "tokens": usage.get("total_tokens", 0),
-        "cost_usd": usage.get("cost_usd", 0.0), "error": artifact["error"],
-    }
+@dataclass
+class _TrialState:
+    """What one trial has recorded so far, and how it sends its events (each carries the trial's fields)."""
+
+    scenario: Scenario
+    repetition: int
+    limits: Limits
+    emit: EventSink
+    timeline: Timeline = field(init=False)
+    fields: dict[str, Any] = field(init=False)
+    started_at: float = field(default_factory=time.time)
+    clock: float = field(default_factory=time.perf_counter)
+    result: AgentResult | None = None
+    outcome: Outcome = "error"
+    error: str | None = None
+    stop_reason: str = "error"
+    system_prompt: str = ""
+    checks: list[CheckResult] = field(default_factory=list)
+    changes: list[IssueChange] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.timeline = Timeline(prompt=self.scenario.prompt)
+        self.fields = {"trial": trial_key(self.scenario.id, self.repetition), "scenario": self.scenario.id,
+                       "rep": self.repetition}
+
+    def send(self, event: AnyEvent) -> None:
+        """Record an event; EventSinkError when it cannot be (the run folder broke)."""
+        try:
+            self.emit(event)
+        except Exception as exc:
+            raise EventSinkError(f"could not record the {event.type} event: {exception_reason(exc)}") from exc
+
+    def agent_emit(self, type_: str, fields: dict[str, Any]) -> None:
+        """The agent's `emit(type_, fields)`: an event of this trial; a model turn also goes on the timeline."""
+        event = event_of(type_, {**self.fields, **fields})
+        if isinstance(event, AgentMessageEvent):
+            self.timeline.model_turn(event.turn, event.text)
+        self.send(event)
+
+    def settle(self) -> None:
+        """Once the trial ended: an error makes it `error` (keeping a wall_time stop reason); then one
+        check_result event per check."""
+        if self.error is not None:
+            self.outcome = "error"
+            self.stop_reason = "error" if self.stop_reason != "wall_time" else self.stop_reason
+        for check in self.checks:
+            self.send(CheckResultEvent(**self.fields, index=check.index, kind=check.kind, passed=check.passed,
+                                       reason=check.reason))
 
 
-async def _evaluate(scenario: Scenario, reader: Any, before: Any, answer: str | None) -> Any:
+async def _score(trial: _TrialState, reader: Any, before: Any) -> None:
+    """Evaluate the checks on Jira as the trial left it: the check results, the changes and the outcome (or the
+    agent's own error)."""
     from jira_bench_tui.harness.checks import evaluate
 
-    return await evaluate(scenario, reader, before, answer)
+    result = trial.result
+    answer = result.final_answer if result else None
+    async with asyncio.timeout(EVALUATE_TIMEOUT_S):
+        evaluation = await evaluate(trial.scenario, reader, before, answer)
+    trial.checks = [_check_result(c) for c in evaluation.checks]
+    trial.changes = [IssueChange.model_validate(c) for c in evaluation.changes]
+    if result is not None and result.error:
+        trial.error = result.error
+    else:
+        trial.outcome = "passed" if trial.checks and all(c.passed for c in trial.checks) else "failed"
 
 
-def _check_dict(check: Any) -> dict[str, Any]:
-    return {"index": check.index, "kind": check.kind, "description": check.description, "passed": check.passed,
-            "reason": check.reason}
+def trial_finished_event(artifact: TrialArtifact) -> TrialFinishedEvent:
+    """A trial's `trial_finished` event (docs/run-folder.md), from its artifact."""
+    return TrialFinishedEvent(
+        trial=artifact.key, scenario=artifact.scenario_id, rep=artifact.repetition, outcome=artifact.outcome,
+        duration_s=artifact.duration_s, turns=artifact.turns, tool_calls=artifact.tool_calls,
+        tokens=artifact.usage.total_tokens, cost_usd=artifact.usage.cost_usd, error=artifact.error,
+    )
+
+
+def _check_result(check: Any) -> CheckResult:
+    return CheckResult(index=check.index, kind=check.kind, description=check.description, passed=check.passed,
+                       reason=check.reason)
 
 
 # ---- playing a solution without a run folder ----------------------------------------------------------------
@@ -249,10 +309,10 @@ class ScoredSolution:
     """What a solution achieves on a fresh Jira: the outcome, the check results and the changes it made."""
 
     outcome: str  # passed | failed | error
-    checks: list[dict[str, Any]]
-    changes: list[dict[str, Any]]
-    error: str | None = None
-    artifact: dict[str, Any] = field(default_factory=dict, repr=False)
+    checks: list[CheckResult]
+    changes: list[IssueChange]
+    error: str | None
+    artifact: TrialArtifact = field(repr=False)
 
 
 async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, solution: Solution | None = None,
@@ -263,7 +323,7 @@ async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, soluti
     played = scenario if solution is None else scenario.model_copy(update={"solution": solution})
     runner = TrialRunner(loaded, agent or OracleAgent(), TrialOptions(model=agent.name if agent else "oracle"))
     try:
-        artifact = await runner.run(played, 1, lambda *_args, **_fields: None)
+        artifact = await runner.run(played, 1, lambda _event: None)
     finally:
         runner.close()
-    return ScoredSolution(artifact["outcome"], artifact["checks"], artifact["changes"], artifact["error"], artifact)
+    return ScoredSolution(artifact.outcome, artifact.checks, artifact.changes, artifact.error, artifact)

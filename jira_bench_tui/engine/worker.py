@@ -17,19 +17,18 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from jira_bench_tui.agents.base import Agent, FatalAgentError
-from jira_bench_tui.engine import store, worker_lock
+from jira_bench_tui.engine import run_folder, worker_lock
 from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.run_end import announce_end, close_state
-from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_fields
+from jira_bench_tui.engine.run_folder import AnyEvent, EventSink, LogEvent, RunStartedEvent, TrialArtifact
+from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_event
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.loader import LoadedHarness, harness_from_spec
 
 HEARTBEAT_S = 1.0
 STATE_COALESCE_S = 0.02
-EventCallback = Callable[[dict[str, Any]], None]
 
 
 class _StateKeeper:
@@ -39,7 +38,7 @@ class _StateKeeper:
     When the run folder has been removed under the worker, it calls `on_gone` on the loop (the worker then cancels
     itself) instead of writing."""
 
-    def __init__(self, folder: Path, state: store.RunState, on_gone: Callable[[], None]) -> None:
+    def __init__(self, folder: Path, state: run_folder.RunState, on_gone: Callable[[], None]) -> None:
         self.folder = folder
         self.state = state
         self.on_gone = on_gone
@@ -65,7 +64,7 @@ class _StateKeeper:
         with self._write_lock:
             if self.gone:
                 return
-            if not store.spec_path(self.folder).exists():
+            if not run_folder.spec_path(self.folder).exists():
                 self.gone = True
                 if self._loop is not None:
                     self._loop.call_soon_threadsafe(self.on_gone)
@@ -74,7 +73,7 @@ class _StateKeeper:
                 return
             snapshot = dict(self._snapshot)
             snapshot["updated_at"] = time.time()
-            store.write_state_data(self.folder, snapshot)
+            run_folder.write_state_data(self.folder, snapshot)
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -104,33 +103,33 @@ def _bucket(outcome: str) -> str:
     return {"passed": "passed", "error": "errored"}.get(outcome, "failed")
 
 
-def count_artifact(state: store.RunState, artifact: dict[str, Any]) -> None:
-    """Add one finished trial to the run's and its scenario's counts and to the usage totals."""
-    per = state.scenarios.get(str(artifact.get("scenario_id")))
+def count_artifact(state: run_folder.RunState, artifact: TrialArtifact) -> None:
+    """Add one finished trial to the run's and its scenario's counts and to the usage totals (a scenario not in the
+    run is ignored)."""
+    per = state.scenarios.get(artifact.scenario_id)
     if per is None:
         return
-    bucket = _bucket(str(artifact.get("outcome")))
+    bucket = _bucket(artifact.outcome)
     for counts in (state.counts, per):
         counts.done += 1
         setattr(counts, bucket, getattr(counts, bucket) + 1)
-    usage = artifact.get("usage") or {}
-    totals = state.usage
+    usage, totals = artifact.usage, state.usage
     for name in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
                  "total_tokens"):
-        setattr(totals, name, getattr(totals, name) + int(usage.get(name, 0) or 0))
-    totals.cost_usd = round(totals.cost_usd + float(usage.get("cost_usd", 0.0) or 0.0), 6)
+        setattr(totals, name, getattr(totals, name) + getattr(usage, name))
+    totals.cost_usd = round(totals.cost_usd + usage.cost_usd, 6)
 
 
-def counts_from_artifacts(spec: store.RunSpec, artifacts: list[dict[str, Any]]) -> store.RunState:
+def counts_from_artifacts(spec: run_folder.RunSpec, artifacts: list[TrialArtifact]) -> run_folder.RunState:
     """A fresh running state whose counts and usage come from the artifacts already on disk."""
-    state = store.RunState(status="running", updated_at=time.time(), counts=store.Counts(total=spec.total_trials),
-                           scenarios={sid: store.Counts(total=spec.runs) for sid in spec.scenario_ids})
+    state = run_folder.RunState(status="running", updated_at=time.time(), counts=run_folder.Counts(total=spec.total_trials),
+                           scenarios={sid: run_folder.Counts(total=spec.runs) for sid in spec.scenario_ids})
     for artifact in artifacts:
         count_artifact(state, artifact)
     return state
 
 
-def load_spec_harness(spec: store.RunSpec) -> LoadedHarness:
+def load_spec_harness(spec: run_folder.RunSpec) -> LoadedHarness:
     """The run's harness and fixture from spec.json alone (runs made before the fixture was kept there read the
     fixture file again). HarnessError (a UserError) when the spec cannot be used."""
     return harness_from_spec(spec.harness, spec.harness_source, spec.harness_dir, spec.server.fixture, spec.fixture)
@@ -147,31 +146,32 @@ class RunWorker:
     raises (a closed terminal), the display stops and the run goes on. `resume` allows taking over a run that ended
     (cancelled or failed); without it, a run that ended before this worker started (killed while queued) is left."""
 
-    def __init__(self, folder: Path, on_event: EventCallback | None = None, *, resume: bool = False) -> None:
+    def __init__(self, folder: Path, on_event: EventSink | None = None, *, resume: bool = False) -> None:
         self.folder = folder
         self.on_event = on_event
         self.resume = resume
-        self.spec = store.read_spec(folder)
-        self._writer: store.EventWriter | None = None
+        self.spec = run_folder.read_spec(folder)
+        self._writer: run_folder.EventWriter | None = None
         self._fatal: str | None = None
 
-    def emit(self, type_: str, **fields: Any) -> None:
+    def emit(self, event: AnyEvent) -> None:
+        """Write an event to events.jsonl and show it on the display (`on_event`), if any."""
         assert self._writer is not None
-        event = self._writer.emit(type_, **fields)
+        self._writer.write(event)
         if self.on_event is not None:
             try:
                 self.on_event(event)
             except Exception as exc:  # noqa: BLE001 - a broken display must not hurt the run
                 self.on_event = None
-                self._writer.emit("log", level="warning",
-                                  message=f"the display stopped ({exception_reason(exc)}); the run goes on")
+                self._writer.write(LogEvent(level="warning",
+                                            message=f"the display stopped ({exception_reason(exc)}); the run goes on"))
 
     def _make_agent(self) -> Agent:
         from jira_bench_tui.engine.agent_factory import make_agent
 
         return make_agent(self.spec.model, self.folder.parent.parent)
 
-    async def run(self) -> store.RunState:
+    async def run(self) -> run_folder.RunState:
         """Claim the run, run every trial without an artifact, release it; returns the final state (completed,
         failed or cancelled). UserError when another worker holds the run or the run is not to be taken over."""
         me = os.getpid()
@@ -183,18 +183,18 @@ class RunWorker:
         finally:
             worker_lock.release_worker_lock(self.folder, me)
 
-    async def _take_over(self, me: int) -> store.RunState:
+    async def _take_over(self, me: int) -> run_folder.RunState:
         spec = self.spec
-        previous = store.read_state(self.folder)
-        if previous.status in store.FINAL_STATUSES and not self.resume:
+        previous = run_folder.read_state(self.folder)
+        if previous.status in run_folder.FINAL_STATUSES and not self.resume:
             raise UserError(f"run {spec.run_id} is already {previous.status}; not taking it over "
                             f"(`jira-bench resume {spec.run_id}` finishes it)")
         if (previous.status == "running" and previous.pid not in (None, me)
                 and worker_lock.is_run_worker(previous.pid, self.folder, previous)):
             raise UserError(f"run {spec.run_id} already has a worker (pid {previous.pid})")
-        scan = store.scan_trials(self.folder)
-        set_aside = [(key, reason, store.set_aside_trial(self.folder, *key)) for key, reason in scan.unreadable.items()]
-        done = {(a["scenario_id"], a["repetition"]) for a in scan.artifacts}
+        scan = run_folder.scan_trials(self.folder)
+        set_aside = [(key, reason, run_folder.set_aside_trial(self.folder, *key)) for key, reason in scan.unreadable.items()]
+        done = {(a.scenario_id, a.repetition) for a in scan.artifacts}
         state = counts_from_artifacts(spec, scan.artifacts)
         state.pid = me
         state.started_at = previous.started_at or time.time()
@@ -206,16 +206,16 @@ class RunWorker:
 
         keeper = _StateKeeper(self.folder, state, on_gone=cancel_run)
         keeper.write_now()
-        self._writer = store.EventWriter(self.folder)
+        self._writer = run_folder.EventWriter(self.folder)
         pending = [(sid, rep) for rep in range(1, spec.runs + 1) for sid in spec.scenario_ids if (sid, rep) not in done]
-        self.emit("run_started", run_id=spec.run_id, model=spec.model, harness=spec.harness_name,
-                  total=spec.total_trials, pending=len(pending), resumed=bool(done) or previous.status != "queued",
-                  concurrency=spec.concurrency)
+        self.emit(RunStartedEvent(run_id=spec.run_id, model=spec.model, harness=spec.harness_name,
+                                  total=spec.total_trials, pending=len(pending),
+                                  resumed=bool(done) or previous.status != "queued", concurrency=spec.concurrency))
         for (sid, rep), reason, moved in set_aside:
-            self.emit("log", level="warning", trial=store.trial_key(sid, rep), scenario=sid, rep=rep,
-                      message=f"{reason}; kept as {moved.name} and run again")
+            self.emit(LogEvent(level="warning", trial=run_folder.trial_key(sid, rep), scenario=sid, rep=rep,
+                               message=f"{reason}; kept as {moved.name} and run again"))
         keeper.start()
-        status: store.RunStatus = "failed"
+        status: run_folder.RunStatus = "failed"
         try:
             try:
                 runner = self._runner()
@@ -252,7 +252,7 @@ class RunWorker:
         return TrialRunner(loaded, self._make_agent(), options)
 
     async def _run_trials(self, runner: TrialRunner, pending: list[tuple[str, int]],
-                          keeper: _StateKeeper) -> store.RunStatus:
+                          keeper: _StateKeeper) -> run_folder.RunStatus:
         state = keeper.state
         semaphore = asyncio.Semaphore(self.spec.concurrency)
         scenarios = {s.id: s for s in runner.loaded.harness.scenarios}
@@ -270,10 +270,10 @@ class RunWorker:
                     per.running -= 1
             # outside the semaphore and in a thread: the fsync must stall neither the next trial nor the others
             if not keeper.gone:
-                await asyncio.to_thread(store.write_trial, self.folder, scenario_id, rep, artifact)
+                await asyncio.to_thread(run_folder.write_trial, self.folder, artifact)
             count_artifact(state, artifact)
             keeper.changed()
-            self.emit("trial_finished", **trial_finished_fields(artifact))
+            self.emit(trial_finished_event(artifact))
 
         tasks = [asyncio.create_task(one(sid, rep)) for sid, rep in pending]
         try:
@@ -289,7 +289,7 @@ class RunWorker:
         return "completed"
 
 
-async def run_worker(folder: Path, on_event: EventCallback | None = None, *, resume: bool = False) -> store.RunState:
+async def run_worker(folder: Path, on_event: EventSink | None = None, *, resume: bool = False) -> run_folder.RunState:
     """Run a run folder's pending trials in this process; SIGTERM and SIGINT cancel the run cleanly."""
     worker = RunWorker(folder, on_event, resume=resume)
     loop = asyncio.get_running_loop()
@@ -336,11 +336,11 @@ def _record_crash(folder: Path) -> None:
     if worker_lock.claim_worker_lock(folder, me) is not None:
         return
     try:
-        state = store.read_state(folder)
-        if state.status not in store.FINAL_STATUSES and state.pid in (None, me):
+        state = run_folder.read_state(folder)
+        if state.status not in run_folder.FINAL_STATUSES and state.pid in (None, me):
             close_state(state, "failed", "the worker crashed; see worker.log")
-            store.write_state(folder, state)
-    except store.StoreError:
+            run_folder.write_state(folder, state)
+    except run_folder.StoreError:
         pass
     finally:
         worker_lock.release_worker_lock(folder, me)

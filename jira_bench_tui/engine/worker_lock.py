@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
 WORKER_MODULE = "jira_bench_tui.engine.worker"
 
@@ -52,11 +52,12 @@ class WorkerLock:
 
 
 def read_worker_lock(folder: Path) -> WorkerLock | None:
-    return _parse_lock(store.worker_lock_path(folder))
+    """The run's worker.lock, or None when there is none or it cannot be read."""
+    return _parse_lock(run_folder.worker_lock_path(folder))
 
 
 def _lock_alive(lock: WorkerLock) -> bool:
-    if not store.pid_alive(lock.pid):
+    if not run_folder.pid_alive(lock.pid):
         return False
     return lock.start is None or process_start(lock.pid) in (None, lock.start)
 
@@ -71,7 +72,7 @@ def claim_worker_lock(folder: Path, pid: int) -> int | None:
     """Claim the right to write this run folder for process `pid`: None when it is now (or already was) `pid`'s,
     else the pid of the live process that holds it. The claim is atomic (the lock is linked into place whole, which
     fails if it exists); a lock whose process is gone, or whose pid now names another process, is stale and taken."""
-    path = store.worker_lock_path(folder)
+    path = run_folder.worker_lock_path(folder)
     start = process_start(pid) or "-"
     fd, tmp = tempfile.mkstemp(prefix=".worker.lock.", suffix=".tmp", dir=folder)
     try:
@@ -127,13 +128,13 @@ def release_worker_lock(folder: Path, pid: int) -> None:
     """Remove the run's worker.lock if `pid` holds it."""
     lock = read_worker_lock(folder)
     if lock is not None and lock.pid == pid:
-        store.worker_lock_path(folder).unlink(missing_ok=True)
+        run_folder.worker_lock_path(folder).unlink(missing_ok=True)
 
 
-def is_run_worker(pid: int | None, folder: Path, state: store.RunState | None = None) -> bool:
+def is_run_worker(pid: int | None, folder: Path, state: run_folder.RunState | None = None) -> bool:
     """Whether `pid` is alive and is this run's worker: it holds the run's worker.lock (same process start), or its
     command line runs the worker module on this folder. Where /proc is missing: a fresh heartbeat from that pid."""
-    if not pid or not store.pid_alive(pid):
+    if not pid or not run_folder.pid_alive(pid):
         return False
     lock = read_worker_lock(folder)
     if lock is not None and lock.pid == pid and lock.start is not None and process_start(pid) == lock.start:
@@ -142,21 +143,21 @@ def is_run_worker(pid: int | None, folder: Path, state: store.RunState | None = 
     if argv is None:
         if state is None:
             try:
-                state = store.read_state(folder)
-            except store.StoreError:
+                state = run_folder.read_state(folder)
+            except run_folder.StoreError:
                 return False
-        return state.status == "running" and state.pid == pid and time.time() - state.updated_at <= store.HEARTBEAT_STALE_S
+        return state.status == "running" and state.pid == pid and time.time() - state.updated_at <= run_folder.HEARTBEAT_STALE_S
     return WORKER_MODULE in argv and any(_same_folder(arg, folder) for arg in argv)
 
 
-def worker_alive(folder: Path, state: store.RunState | None = None) -> int | None:
+def worker_alive(folder: Path, state: run_folder.RunState | None = None) -> int | None:
     """The pid of a live process that is this run's worker (lock holder, or the state's pid when it checks out)."""
     holder = lock_holder(folder)
     if holder is not None and holder > 0:
         return holder
     if state is None:
         try:
-            state = store.read_state(folder)
-        except store.StoreError:
+            state = run_folder.read_state(folder)
+        except run_folder.StoreError:
             return None
     return state.pid if state.pid and is_run_worker(state.pid, folder, state) else None

@@ -18,13 +18,13 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
+from jira_bench_tui.engine.run_folder import FINAL_STATUSES, find_run, runs_dir
 from jira_bench_tui.engine.runs_text import score
-from jira_bench_tui.engine.store import find_run, runs_dir
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.commands import ScreenActionsProvider
 from jira_bench_tui.tui.messages import RunChanged, WatchStatus
-from jira_bench_tui.tui.run_model import FINAL, Clock, RunView
+from jira_bench_tui.tui.run_model import Clock, RunView
 from jira_bench_tui.tui.watcher import RunsWatcher, RunUpdate
 
 FULL_GC_EVERY = 100  # middle-generation collections between two full ones (Python's default: 10)
@@ -175,7 +175,7 @@ class JiraBenchApp(App[None]):
         scored = total - errored
         text = f"{view.info.spec.harness_name if view.info.spec else ''} / " \
                f"{view.info.spec.model if view.info.spec else ''}: {score(passed, scored)}"
-        severity: SeverityLevel = "information" if status == "completed" else "warning" if status in FINAL else "error"
+        severity: SeverityLevel = "information" if status == "completed" else "warning" if status in FINAL_STATUSES else "error"
         self.notify(text, title=f"Run {status}: {view.run_id}", severity=severity, timeout=8, markup=False)
         self.bell()
 

@@ -8,15 +8,22 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from jira_bench_tui.engine.event_lines import event_line
-from jira_bench_tui.engine.store import RunInfo, trial_key
+from jira_bench_tui.engine.run_folder import (
+    AnyEvent,
+    RunFinishedEvent,
+    RunInfo,
+    TrialFinishedEvent,
+    TrialStartedEvent,
+    scenario_of,
+    trial_key,
+)
 
 Clock = Callable[[], float]
 CellStatus = Literal["pending", "running", "passed", "failed", "error"]
 LOG_LINES_KEPT = 10_000
-FINAL = ("completed", "failed", "cancelled")
 
 
 class LogLine(NamedTuple):
@@ -49,7 +56,6 @@ class RunView:
     lines: deque[LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES_KEPT))
     tally: Tally = field(default_factory=Tally)
     run_start: float | None = None
-    finished_event: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         spec = self.info.spec
@@ -76,7 +82,7 @@ class RunView:
     def repetitions(self) -> int:
         return self.info.spec.runs if self.info.spec else 0
 
-    def apply(self, info: RunInfo, events: list[dict[str, Any]], counted: list[dict[str, Any]] | None = None,
+    def apply(self, info: RunInfo, events: list[AnyEvent], counted: list[AnyEvent] | None = None,
               skipped_lines: int = 0) -> list[LogLine]:
         """Take a new reading of the folder and the events appended since the last one; return the new log lines.
 
@@ -85,35 +91,29 @@ class RunView:
         self.info = info
         for event in [*(counted or []), *events]:
             self._count(event)
-        first = (counted or events or [{}])[0]
-        if self.run_start is None and "t" in first:
-            self.run_start = float(first["t"])
+        first = next(iter(counted or events), None)
+        if self.run_start is None and first is not None and first.t is not None:
+            self.run_start = first.t
         start = self.run_start or 0.0
         kept = events[-LOG_LINES_KEPT:]  # older lines would scroll out of the log at once: do not render them
-        new_lines = [LogLine(event.get("scenario"), event_line(event, start)) for event in kept]
+        new_lines = [LogLine(scenario_of(event), event_line(event, start)) for event in kept]
         if skipped_lines:
             new_lines.insert(0, LogLine(None, f"… {skipped_lines:,} earlier lines not shown "
                                               "(`jira-bench attach` or the replay has them all)"))
         self.lines.extend(new_lines)
         return new_lines
 
-    def _count(self, event: dict[str, Any]) -> None:
-        kind = event.get("type")
-        key = event.get("trial") or (
-            trial_key(event["scenario"], int(event.get("rep", 1))) if event.get("scenario") else None
-        )
-        if kind == "trial_started" and key:
-            self.cells[key] = "running"
-        elif kind == "trial_finished" and key:
-            outcome = event.get("outcome")
-            status: CellStatus = "passed" if outcome == "passed" else "failed" if outcome == "failed" else "error"
-            self.cells[key] = status
+    def _count(self, event: AnyEvent) -> None:
+        if isinstance(event, TrialStartedEvent):
+            self.cells[event.trial] = "running"
+        elif isinstance(event, TrialFinishedEvent):
+            status: CellStatus = event.outcome
+            self.cells[event.trial] = status
             counter = status if status in ("passed", "failed") else "errored"
             setattr(self.tally, counter, getattr(self.tally, counter) + 1)
-            self.tally.tokens += int(event.get("tokens") or 0)
-            self.tally.cost_usd += float(event.get("cost_usd") or 0.0)
-        elif kind == "run_finished":
-            self.finished_event = event
+            self.tally.tokens += event.tokens
+            self.tally.cost_usd += event.cost_usd
+        elif isinstance(event, RunFinishedEvent):
             for cell_key, cell in self.cells.items():
                 if cell == "running":  # a cancelled run leaves its running trials unfinished
                     self.cells[cell_key] = "pending"
@@ -160,18 +160,6 @@ class RunView:
         if not self.live or done == 0 or done >= total:
             return None
         return self.elapsed(now) / done * (total - done)
-
-
-def duration_text(seconds: float | None) -> str:
-    """'1h02m', '3m05s', '42s', or '--' when unknown."""
-    if seconds is None:
-        return "--"
-    seconds = int(max(0.0, seconds))
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
-    if seconds >= 60:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds}s"
 
 
 def text_bar(done: int, total: int, width: int = 12) -> str:

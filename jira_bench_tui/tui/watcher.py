@@ -9,7 +9,6 @@ falls back to polling and says so. No Textual here: the app runs `follow` inside
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import threading
 from collections.abc import Awaitable, Callable, Iterable
@@ -17,19 +16,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine.store import (
+from jira_bench_tui.engine.run_folder import (
+    WORKER_LOG,
+    AnyEvent,
     EventReader,
+    RunFinishedEvent,
     RunInfo,
     RunSpec,
+    RunStartedEvent,
     StoreError,
+    TrialFinishedEvent,
+    TrialStartedEvent,
     display_status,
     events_path,
+    parse_event_line,
     read_spec,
     read_state,
     state_path,
 )
+from jira_bench_tui.tui.run_model import Clock
 
-Clock = Callable[[], float]
 WATCH_STEP_MS = 5  # after a change, wait this long for more before handing the batch over
 WATCH_DEBOUNCE_MS = 100  # the most one batch waits while changes keep coming
 LIVENESS_EVERY_MS = 2000  # re-check live runs this often even when nothing changes (a killed worker is silent)
@@ -38,7 +44,7 @@ READ_CHUNK = 1024 * 1024  # at most this many bytes of events per run per read (
 TAIL_BYTES = 1024 * 1024  # a first read of a bigger log shows only its last ~5k lines (the rest is only counted)
 INLINE_READ_BYTES = 64 * 1024  # less than this to read: read on the event loop, not in a thread
 PROGRESS_MARKERS = (b"trial_started", b"trial_finished", b"run_started", b"run_finished")
-PROGRESS_TYPES = ("trial_started", "trial_finished", "run_started", "run_finished")
+PROGRESS_EVENTS = (TrialStartedEvent, TrialFinishedEvent, RunStartedEvent, RunFinishedEvent)
 
 
 @dataclass
@@ -49,10 +55,10 @@ class RunUpdate:
     run_id: str
     folder: Path
     info: RunInfo | None
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[AnyEvent] = field(default_factory=list)
     removed: bool = False
     first: bool = False
-    counted: list[dict[str, Any]] = field(default_factory=list)
+    counted: list[AnyEvent] = field(default_factory=list)
     """Progress events from the part of a big log that is skipped on the first read: counted, not shown."""
     skipped_lines: int = 0
 
@@ -115,11 +121,11 @@ class RunFolderTail:
         return RunUpdate(self.folder.name, self.folder, self.info, events, first=first, counted=counted,
                          skipped_lines=skipped)
 
-    def _skip_to_tail(self) -> tuple[list[dict[str, Any]], int]:
+    def _skip_to_tail(self) -> tuple[list[AnyEvent], int]:
         """On the first read of a big log, jump to its last TAIL_BYTES; of the part skipped keep only the
         progress events (trial started/finished), so the grid and counters are right without rendering it all.
         The skipped part is scanned a block at a time, so memory stays small whatever the log's size."""
-        counted: list[dict[str, Any]] = []
+        counted: list[AnyEvent] = []
         lines = 0
         try:
             with open(events_path(self.folder), "rb") as handle:
@@ -137,8 +143,8 @@ class RunFolderTail:
                     lines += len(pieces)
                     for line in pieces:
                         if any(marker in line for marker in PROGRESS_MARKERS):
-                            event = _parse(line)
-                            if event is not None and event.get("type") in PROGRESS_TYPES:
+                            event = parse_event_line(line)
+                            if isinstance(event, PROGRESS_EVENTS):
                                 counted.append(event)
         except OSError:
             return [], 0
@@ -224,7 +230,7 @@ class RunsWatcher:
     @staticmethod
     def _wanted(_change: Any, path: str) -> bool:
         name = os.path.basename(path)
-        return not name.startswith(".") and name != "worker.log"
+        return not name.startswith(".") and name != WORKER_LOG
 
     async def follow(
         self,
@@ -297,14 +303,6 @@ class RunsWatcher:
             await self._catch_up(deliver)
             if not self.runs_root.is_dir():
                 raise OSError(f"{self.runs_root} is gone")
-
-
-def _parse(line: bytes) -> dict[str, Any] | None:
-    try:
-        event = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return event if isinstance(event, dict) else None
 
 
 async def _call(deliver: Callable[[list[RunUpdate]], Awaitable[None] | None], updates: list[RunUpdate]) -> None:

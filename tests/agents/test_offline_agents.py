@@ -12,7 +12,7 @@ from jira_bench_tui.agents.base import AgentError
 from jira_bench_tui.agents.null import NullAgent
 from jira_bench_tui.agents.oracle import OracleAgent, PlaceholderError, fill, play_solution
 from jira_bench_tui.agents.replay import ReplayAgent
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.agent_factory import RunFolderTrials
 from jira_bench_tui.engine.toolbox import open_toolbox
 from jira_bench_tui.harness.schema import Solution
@@ -98,10 +98,14 @@ async def test_null_agent_calls_nothing_and_answers_done() -> None:
 
 def hand_made_run(results: Path, trials: dict[tuple[str, int], dict[str, Any]]) -> Path:
     """A run folder with only what the replay agent reads: trial artifacts."""
-    folder = store.run_dir(results, "20261124-101500-demo-sonnet-4-6-ab12")
-    store.trials_dir(folder).mkdir(parents=True)
-    for (scenario_id, rep), artifact in trials.items():
-        store.write_trial(folder, scenario_id, rep, {"scenario_id": scenario_id, "repetition": rep, **artifact})
+    folder = run_folder.run_dir(results, "20261124-101500-demo-sonnet-4-6-ab12")
+    run_folder.trials_dir(folder).mkdir(parents=True)
+    for (scenario_id, rep), transcript in trials.items():
+        run_folder.write_trial(folder, run_folder.TrialArtifact.model_validate({
+            "run_id": folder.name, "scenario_id": scenario_id, "repetition": rep, "model": "claude-sonnet-4-6",
+            "outcome": "passed", "started_at": 1.0, "finished_at": 2.0, "duration_s": 1.0,
+            "prompt": "Comment on T-1.", **transcript,
+        }))
     return folder
 
 
@@ -132,7 +136,7 @@ def earlier_transcript(body: str) -> dict[str, Any]:
 async def test_replay_reissues_the_tool_calls_and_gives_the_same_answer(tmp_path: Path) -> None:
     folder = hand_made_run(tmp_path, {("comment-login-bug", 1): earlier_transcript("rep one"),
                                       ("comment-login-bug", 3): earlier_transcript("rep three")})
-    before = {p.name: p.read_bytes() for p in store.trials_dir(folder).iterdir()}
+    before = {p.name: p.read_bytes() for p in run_folder.trials_dir(folder).iterdir()}
     agent = ReplayAgent(RunFolderTrials(folder))
     trial = await run_trial(agent, repetition=2)  # no rep 2: the nearest (the lower on a tie) is rep 1
     result = trial.result
@@ -146,7 +150,7 @@ async def test_replay_reissues_the_tool_calls_and_gives_the_same_answer(tmp_path
     assert json.loads(first_results[0]["content"])["key"] == "T-1"
     assert first_results[1]["is_error"] is True and "T-7 not found" in first_results[1]["content"]
     assert result.turns == 3 and len(result.messages) == 6
-    assert {p.name: p.read_bytes() for p in store.trials_dir(folder).iterdir()} == before  # read only
+    assert {p.name: p.read_bytes() for p in run_folder.trials_dir(folder).iterdir()} == before  # read only
 
     trial = await run_trial(agent, repetition=3)
     assert trial.result is not None and trial.result.final_answer == "Commented 'rep three'."
@@ -163,6 +167,6 @@ async def test_replay_of_a_scenario_the_earlier_run_did_not_have_is_an_agent_err
 
 async def test_replay_of_a_corrupt_artifact_is_an_agent_error(tmp_path: Path) -> None:
     folder = hand_made_run(tmp_path, {})
-    (store.trials_dir(folder) / "comment-login-bug__1.json").write_text("{not json", encoding="utf-8")
+    (run_folder.trials_dir(folder) / "comment-login-bug__1.json").write_text("{not json", encoding="utf-8")
     trial = await run_trial(ReplayAgent(RunFolderTrials(folder)), expect_error=AgentError)
     assert "cannot replay comment-login-bug from run" in str(trial.error) and "not valid JSON" in str(trial.error)

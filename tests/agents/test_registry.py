@@ -11,7 +11,7 @@ from jira_bench_tui.agents.null import NullAgent
 from jira_bench_tui.agents.oracle import OracleAgent
 from jira_bench_tui.agents.registry import KNOWN_MODELS
 from jira_bench_tui.agents.replay import ReplayAgent
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.agent_factory import check_model, make_agent
 from jira_bench_tui.errors import UserError
 
@@ -34,8 +34,8 @@ def test_any_claude_model_with_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_replay_of_an_existing_run(tmp_path: Path) -> None:
-    folder = store.run_dir(tmp_path, "20261124-101500-demo-oracle-ab12")
-    store.trials_dir(folder).mkdir(parents=True)
+    folder = run_folder.run_dir(tmp_path, "20261124-101500-demo-oracle-ab12")
+    run_folder.trials_dir(folder).mkdir(parents=True)
     agent = make_agent("replay:20261124-101500-demo", tmp_path)  # a unique prefix is enough
     assert isinstance(agent, ReplayAgent) and agent.trials.folder == folder
     assert agent.name == "replay:20261124-101500-demo-oracle-ab12"

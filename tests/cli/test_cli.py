@@ -12,8 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from jira_bench_tui.cli import main
-from jira_bench_tui.engine import store
-from jira_bench_tui.engine.store import Counts, RunSpec, RunState
+from jira_bench_tui.engine import run_folder
+from jira_bench_tui.engine.run_folder import Counts, RunSpec, RunState
 
 COMMANDS = ["run", "view", "attach", "kill", "resume", "clean", "replay", "report", "validate", "jira-server", "schema"]
 
@@ -75,10 +75,10 @@ def _run(results: Path, run_id: str, status: str, *, done: int, passed: int, tot
          updated: float | None = None, created: float = 0.0) -> Path:
     spec = RunSpec(run_id=run_id, created_at=created, harness_source="builtin:example", harness_name="example",
                    harness={}, model="oracle", runs=total, scenario_ids=["a"])
-    folder = store.create_run(results, spec)
+    folder = run_folder.create_run(results, spec)
     state = RunState(status=status, pid=pid, started_at=created, updated_at=updated or time.time(),
                      counts=Counts(total=total, done=done, passed=passed, failed=done - passed))
-    store.write_state(folder, state)
+    run_folder.write_state(folder, state)
     return folder
 
 
@@ -91,7 +91,7 @@ def test_view_list_sections_progress_completed_interrupted_and_unreadable(tmp_pa
     _run(tmp_path, "20261124-120000-example-oracle-0003", "running", done=1, passed=1, pid=os.getpid(),
          updated=now - 60, created=now - 120)
     broken = _run(tmp_path, "20261124-130000-example-oracle-0004", "running", done=0, passed=0)
-    store.state_path(broken).write_text("{\"status\": ")
+    run_folder.state_path(broken).write_text("{\"status\": ")
     code, out, _ = invoke("view", "list", "--results-dir", str(tmp_path))
     assert code == 0
     lines = out.splitlines()

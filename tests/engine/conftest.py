@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from jira_bench_tui.cli import main
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -54,8 +54,13 @@ def fingerprint(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def read_events(folder: Path) -> list[run_folder.AnyEvent]:
+    """Every whole event of a run so far, typed (the public reading path: an EventReader from the start)."""
+    return run_folder.EventReader.for_run(folder).read_new()
+
+
 def run_folders(results: Path) -> list[Path]:
-    root = store.runs_dir(results)
+    root = run_folder.runs_dir(results)
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
@@ -101,7 +106,7 @@ def pids_to_reap() -> Any:
     import signal
 
     for pid in pids:
-        if store.pid_alive(pid):
+        if run_folder.pid_alive(pid):
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
-from .conftest import fingerprint, invoke, only_run
+from .conftest import fingerprint, invoke, only_run, read_events
 
 SECRET_KEY = "sk-ant-engine-test-THIS-KEY-MUST-NOT-LEAK"
 MODEL = "claude-sonnet-4-6"
@@ -98,12 +98,12 @@ def test_overloaded_and_rate_limited_then_success_passes(results: Path, api: Scr
     assert code == 0, err
     assert api.requests == 3
     folder = only_run(results)
-    artifact = store.read_trial(folder, SCENARIO, 1)
-    assert artifact["outcome"] == "passed" and artifact["final_answer"] == GOOD_ANSWER
-    assert artifact["usage"]["input_tokens"] == 1000 and artifact["usage"]["cost_usd"] > 0
-    warnings = [e["message"] for e in store.read_events(folder) if e["type"] == "log"]
+    artifact = run_folder.read_trial(folder, SCENARIO, 1)
+    assert artifact.outcome == "passed" and artifact.final_answer == GOOD_ANSWER
+    assert artifact.usage.input_tokens == 1000 and artifact.usage.cost_usd > 0
+    warnings = [e.message for e in read_events(folder) if isinstance(e, run_folder.LogEvent)]
     assert any("HTTP 529" in m for m in warnings) and any("HTTP 429" in m for m in warnings)
-    assert store.read_state(folder).usage.input_tokens == 1000
+    assert run_folder.read_state(folder).usage.input_tokens == 1000
     assert_no_key_on_disk(results)
 
 
@@ -113,11 +113,11 @@ def test_retries_exhausted_is_an_error_trial_not_a_failure(results: Path, api: S
     # the run completed, but its one trial is an error: nothing could be scored, so the exit code says so
     assert code == 1 and "no trial could be scored" in err
     folder = only_run(results)
-    artifact = store.read_trial(folder, SCENARIO, 1)
-    assert artifact["outcome"] == "error" and "HTTP 500" in artifact["error"]
-    summary = store.read_summary(folder)
-    assert summary is not None and summary["errored"] == 1 and summary["failed"] == 0
-    assert summary["pass_rate"] is None  # nothing scored: errors are not failures
+    artifact = run_folder.read_trial(folder, SCENARIO, 1)
+    assert artifact.outcome == "error" and "HTTP 500" in (artifact.error or "")
+    summary = run_folder.read_summary(folder)
+    assert summary is not None and summary.errored == 1 and summary.failed == 0
+    assert summary.pass_rate is None  # nothing scored: errors are not failures
     assert "ERROR" in out
 
 
@@ -128,11 +128,11 @@ def test_refused_key_fails_the_run_at_once(results: Path, api: ScriptedApi) -> N
     assert "the Anthropic API rejected the key (401): check ANTHROPIC_API_KEY" in err
     assert api.requests == 1  # not retried, and no other trial started
     folder = only_run(results)
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "failed" and "rejected the key (401)" in (state.error or "")
-    assert store.finished_trials(folder) == set()  # nothing to count; `resume` can run them once the key is fixed
-    finished = store.read_events(folder)[-1]
-    assert finished["type"] == "run_finished" and finished["status"] == "failed"
+    assert run_folder.finished_trials(folder) == set()  # nothing to count; `resume` can run them once the key is fixed
+    finished = read_events(folder)[-1]
+    assert isinstance(finished, run_folder.RunFinishedEvent) and finished.status == "failed"
     assert_no_key_on_disk(results)
     before = fingerprint(results)
     code, _, err = invoke("view", "list")
@@ -144,12 +144,12 @@ def test_a_model_that_never_answers_is_an_error_not_a_failure(results: Path, api
     api.script = [answer(GOOD_ANSWER)]
     code, out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO, "--wall-time", "0.5")
     assert code == 1 and "no trial could be scored" in err
-    artifact = store.read_trial(only_run(results), SCENARIO, 1)
-    assert artifact["stop_reason"] == "wall_time" and artifact["outcome"] == "error"
-    assert artifact["error"] == "the model did not answer within 0.5 s" and artifact["turns"] == 0
-    assert artifact["duration_s"] < 5 and artifact["limits"]["wall_time_s"] == 0.5
-    summary = store.read_summary(only_run(results))
-    assert summary is not None and (summary["failed"], summary["errored"]) == (0, 1)
+    artifact = run_folder.read_trial(only_run(results), SCENARIO, 1)
+    assert artifact.stop_reason == "wall_time" and artifact.outcome == "error"
+    assert artifact.error == "the model did not answer within 0.5 s" and artifact.turns == 0
+    assert artifact.duration_s < 5 and artifact.limits["wall_time_s"] == 0.5
+    summary = run_folder.read_summary(only_run(results))
+    assert summary is not None and (summary.failed, summary.errored) == (0, 1)
 
 
 def tool_use(tool: str, arguments: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -167,7 +167,7 @@ def test_wall_time_after_some_turns_stays_a_failure(results: Path, api: Scripted
     api.delay_s, api.slow_from = 30.0, 2  # the first turn answers, the second hangs
     code, out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO, "--wall-time", "1")
     assert code == 0, err
-    artifact = store.read_trial(only_run(results), SCENARIO, 1)
-    assert artifact["stop_reason"] == "wall_time" and artifact["outcome"] == "failed" and artifact["error"] is None
-    assert artifact["turns"] >= 1 and artifact["tool_calls"] == 1
-    assert any(not c["passed"] and "no final answer" in c["reason"] for c in artifact["checks"])
+    artifact = run_folder.read_trial(only_run(results), SCENARIO, 1)
+    assert artifact.stop_reason == "wall_time" and artifact.outcome == "failed" and artifact.error is None
+    assert artifact.turns >= 1 and artifact.tool_calls == 1
+    assert any(not c.passed and "no final answer" in c.reason for c in artifact.checks)

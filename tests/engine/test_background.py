@@ -11,10 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, kill_run, launch, resume_run
 
-from .conftest import REPO, cli_subprocess, invoke, many_trials_harness, only_run, wait_for
+from .conftest import REPO, cli_subprocess, invoke, many_trials_harness, only_run, read_events, wait_for
 
 
 def _done_in_view_list(run_id: str) -> int | None:
@@ -37,7 +37,7 @@ def test_background_run_outlives_its_launcher_and_attach_streams_it(results: Pat
     pids_to_reap.append(pid)
     folder = only_run(results)
     # the `jira-bench run` process has exited; its worker goes on
-    assert store.pid_alive(pid)
+    assert run_folder.pid_alive(pid)
     seen = {wait_for(lambda: _done_in_view_list(folder.name), what="progress in view list")}
     wait_for(lambda: (_done_in_view_list(folder.name) or 0) > max(seen), what="progress moving")
 
@@ -49,7 +49,7 @@ def test_background_run_outlives_its_launcher_and_attach_streams_it(results: Pat
     assert any("check 0 answer passed" in line for line in lines)
     assert sum("finished PASSED in" in line for line in lines) == 30
     assert "run completed: 30 passed" in out and out.rstrip().endswith("is completed")
-    assert wait_for(lambda: not store.pid_alive(pid), what="worker exit")
+    assert wait_for(lambda: not run_folder.pid_alive(pid), what="worker exit")
     assert "interrupted" not in invoke("view", "list")[1]
 
 
@@ -57,34 +57,34 @@ def test_kill_then_resume_in_the_background(results: Path, tmp_path: Path, pids_
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=20, concurrency=1), results)
     pids_to_reap.append(pid)
-    wait_for(lambda: store.read_state(folder).counts.done >= 3, what="some trials done")
+    wait_for(lambda: run_folder.read_state(folder).counts.done >= 3, what="some trials done")
     kill_run(folder)
-    assert not store.pid_alive(pid)
-    state = store.read_state(folder)
+    assert not run_folder.pid_alive(pid)
+    state = run_folder.read_state(folder)
     assert state.status == "cancelled" and state.counts.running == 0
-    done_before = store.finished_trials(folder)
+    done_before = run_folder.finished_trials(folder)
     assert 3 <= len(done_before) < 20
-    assert store.read_events(folder)[-1]["type"] == "run_finished"
+    assert isinstance(read_events(folder)[-1], run_folder.RunFinishedEvent)
 
     new_pid = resume_run(folder)
     pids_to_reap.append(new_pid)
-    wait_for(lambda: store.read_state(folder).status == "completed", timeout=60, what="resumed run to complete")
-    state = store.read_state(folder)
+    wait_for(lambda: run_folder.read_state(folder).status == "completed", timeout=60, what="resumed run to complete")
+    state = run_folder.read_state(folder)
     assert state.counts.done == state.counts.passed == 20
-    starts = [e for e in store.read_events(folder) if e["type"] == "run_started"]
-    assert starts[-1]["resumed"] is True and starts[-1]["pending"] == 20 - len(done_before)
+    starts = [e for e in read_events(folder) if isinstance(e, run_folder.RunStartedEvent)]
+    assert starts[-1].resumed is True and starts[-1].pending == 20 - len(done_before)
 
 
 def test_kill_command_cancels_a_background_run(results: Path, tmp_path: Path, pids_to_reap: list[int]) -> None:
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=400, concurrency=2), results)
     pids_to_reap.append(pid)
-    wait_for(lambda: store.read_state(folder).status == "running", what="worker takeover")
+    wait_for(lambda: run_folder.read_state(folder).status == "running", what="worker takeover")
     code, out, err = invoke("kill", folder.name)
     assert code == 0, err
     assert f"run {folder.name} cancelled with" in out and "jira-bench resume" in out
-    assert store.read_state(folder).status == "cancelled" and not store.pid_alive(pid)
-    assert store.read_summary(folder) is not None
+    assert run_folder.read_state(folder).status == "cancelled" and not run_folder.pid_alive(pid)
+    assert run_folder.read_summary(folder) is not None
     _, listing, _ = invoke("view", "list")
     assert "cancelled" in listing
 
@@ -95,11 +95,11 @@ def test_ctrl_c_cancels_a_foreground_run_cleanly(results: Path, tmp_path: Path) 
                                 "--concurrency", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                cwd=REPO, env=os.environ.copy())
     try:
-        folder = wait_for(lambda: next(store.runs_dir(results).glob("*/state.json"), None), what="the run folder").parent
-        wait_for(lambda: store.load_run(folder).state and store.read_state(folder).counts.done >= 2,
+        folder = wait_for(lambda: next(run_folder.runs_dir(results).glob("*/state.json"), None), what="the run folder").parent
+        wait_for(lambda: run_folder.load_run(folder).state and run_folder.read_state(folder).counts.done >= 2,
                  what="some trials done")
-        heartbeat = store.read_state(folder).updated_at
-        wait_for(lambda: store.read_state(folder).updated_at > heartbeat, timeout=3, what="a heartbeat")
+        heartbeat = run_folder.read_state(folder).updated_at
+        wait_for(lambda: run_folder.read_state(folder).updated_at > heartbeat, timeout=3, what="a heartbeat")
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     finally:
@@ -107,10 +107,11 @@ def test_ctrl_c_cancels_a_foreground_run_cleanly(results: Path, tmp_path: Path) 
             process.kill()
     assert process.returncode == 130, err
     assert "cancelled; finish it with `jira-bench resume" in err and "Traceback" not in err
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "cancelled" and state.counts.running == 0 and state.finished_at
-    assert store.read_events(folder)[-1]["status"] == "cancelled"
-    assert all(json.loads(p.read_text()) for p in store.trials_dir(folder).glob("*.json"))
+    last = read_events(folder)[-1]
+    assert isinstance(last, run_folder.RunFinishedEvent) and last.status == "cancelled"
+    assert all(json.loads(p.read_text()) for p in run_folder.trials_dir(folder).glob("*.json"))
 
 
 def test_ctrl_c_detaches_attach_and_the_run_goes_on(results: Path, tmp_path: Path, pids_to_reap: list[int]) -> None:
@@ -130,7 +131,7 @@ def test_ctrl_c_detaches_attach_and_the_run_goes_on(results: Path, tmp_path: Pat
         if attach.poll() is None:
             attach.kill()
     assert attach.returncode == 0 and "detached; run" in err and "Traceback" not in err
-    assert store.pid_alive(pid) and store.load_run(folder).status == "running"
+    assert run_folder.pid_alive(pid) and run_folder.load_run(folder).status == "running"
     kill_run(folder)
 
 
@@ -138,11 +139,11 @@ def test_a_second_worker_for_a_running_run_refuses(results: Path, tmp_path: Path
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=400, concurrency=1), results)
     pids_to_reap.append(pid)
-    wait_for(lambda: store.read_state(folder).pid == pid, what="worker takeover")
+    wait_for(lambda: run_folder.read_state(folder).pid == pid, what="worker takeover")
     second = subprocess.run([sys.executable, "-m", "jira_bench_tui.engine.worker", str(folder)], capture_output=True,
                             text=True, timeout=60, cwd=REPO, env=os.environ.copy())
     assert second.returncode == 2 and f"already has a worker (pid {pid})" in second.stderr
-    assert store.read_state(folder).pid == pid
+    assert run_folder.read_state(folder).pid == pid
     code, _, err = invoke("resume", folder.name)
     assert code == 2 and f"already has a worker (pid {pid}); it is running" in err
     kill_run(folder)

@@ -18,16 +18,26 @@ from typing import Any
 
 import pytest
 
-from jira_bench_tui.engine import control, store, worker, worker_lock
+from jira_bench_tui.engine import control, run_folder, worker, worker_lock
 from jira_bench_tui.engine.launcher import RunRequest, create_run, kill_run, launch, resume_run
+from jira_bench_tui.engine.run_folder import run_files
 from jira_bench_tui.engine.runs_text import format_runs_list
 from jira_bench_tui.engine.spawn import spawn_worker
 
-from .conftest import REPO, fingerprint, invoke, many_trials_harness, only_run, wait_for, write_harness
+from .conftest import (
+    REPO,
+    fingerprint,
+    invoke,
+    many_trials_harness,
+    only_run,
+    read_events,
+    wait_for,
+    write_harness,
+)
 
 
-def events_of(folder: Path, type_: str) -> list[dict[str, Any]]:
-    return [e for e in store.read_events(folder) if e["type"] == type_]
+def events_of(folder: Path, type_: str) -> list[Any]:
+    return [e for e in read_events(folder) if e.type == type_]
 
 
 # ---- 1. a crash is `failed` (resumable), never `completed`; a closed display stops only the display ------------
@@ -38,23 +48,23 @@ def test_a_worker_crash_fails_the_run_and_resume_finishes_it(results: Path, tmp_
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=24, concurrency=4), results)
     pids_to_reap.append(pid)
-    wait_for(lambda: store.read_state(folder).status == "running", what="worker takeover")
-    shutil.rmtree(store.trials_dir(folder))
-    store.trials_dir(folder).touch()  # the next artifact cannot be written
-    wait_for(lambda: not store.pid_alive(pid), what="the worker to stop")
-    state = store.read_state(folder)
+    wait_for(lambda: run_folder.read_state(folder).status == "running", what="worker takeover")
+    shutil.rmtree(run_folder.trials_dir(folder))
+    run_folder.trials_dir(folder).touch()  # the next artifact cannot be written
+    wait_for(lambda: not run_folder.pid_alive(pid), what="the worker to stop")
+    state = run_folder.read_state(folder)
     assert state.status == "failed" and state.counts.running == 0
     assert "the run stopped on an unexpected error" in (state.error or "")
-    finished = store.read_events(folder)[-1]
-    assert finished["type"] == "run_finished" and finished["status"] == "failed"
-    assert "Traceback" in store.worker_log_path(folder).read_text()  # the details are in the worker's log
-    assert worker_lock.lock_holder(folder) is None and not store.worker_lock_path(folder).exists()
+    finished = read_events(folder)[-1]
+    assert isinstance(finished, run_folder.RunFinishedEvent) and finished.status == "failed"
+    assert "Traceback" in run_folder.worker_log_path(folder).read_text()  # the details are in the worker's log
+    assert worker_lock.lock_holder(folder) is None and not run_folder.worker_lock_path(folder).exists()
 
-    store.trials_dir(folder).unlink()
-    store.trials_dir(folder).mkdir()
+    run_folder.trials_dir(folder).unlink()
+    run_folder.trials_dir(folder).mkdir()
     code, out, err = invoke("resume", folder.name)
     assert code == 0, err
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "completed" and state.counts.done == state.counts.passed == 24
 
 
@@ -75,9 +85,9 @@ def test_foreground_run_piped_into_head_goes_on(results: Path, tmp_path: Path) -
     assert first_two[0].startswith("run ") and "run started" in first_two[1]
     assert "Traceback" not in err and process.returncode == 0, err
     folder = only_run(results)
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "completed" and state.counts.done == state.counts.passed == 60
-    assert any("the display stopped (BrokenPipeError" in e["message"] for e in events_of(folder, "log"))
+    assert any("the display stopped (BrokenPipeError" in e.message for e in events_of(folder, "log"))
 
 
 def test_a_display_that_raises_does_not_turn_trials_into_errors(results: Path, tmp_path: Path) -> None:
@@ -86,8 +96,8 @@ def test_a_display_that_raises_does_not_turn_trials_into_errors(results: Path, t
     harness = many_trials_harness(tmp_path / "many.json")
     folder = create_run(RunRequest(harness=str(harness), runs=5), results)
 
-    def broken_display(event: dict[str, Any]) -> None:
-        if event["type"] == "tool_call":
+    def broken_display(event: run_folder.AnyEvent) -> None:
+        if isinstance(event, run_folder.ToolCallEvent):
             raise RuntimeError("terminal gone")
 
     state = asyncio.run(worker.run_worker(folder, on_event=broken_display))
@@ -102,12 +112,12 @@ def test_kill_leaves_a_process_that_reuses_a_stale_pid_alone(results: Path, tmp_
     bystander = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE,
                                  start_new_session=True)
     try:
-        state = store.read_state(folder)
+        state = run_folder.read_state(folder)
         state.status, state.pid, state.updated_at = "running", bystander.pid, time.time()
-        store.write_state(folder, state)  # a worker that died, its pid since taken by another program
+        run_folder.write_state(folder, state)  # a worker that died, its pid since taken by another program
         kill_run(folder)
         assert bystander.poll() is None, "kill signalled a process that is not the run's worker"
-        assert store.read_state(folder).status == "cancelled"
+        assert run_folder.read_state(folder).status == "cancelled"
     finally:
         bystander.kill()
         bystander.wait()
@@ -122,8 +132,8 @@ def test_heartbeat_goes_on_while_the_event_loop_is_blocked(results: Path, tmp_pa
     folder = create_run(RunRequest(harness=str(many_trials_harness(tmp_path / "many.json")), runs=3), results)
     blocking, released = threading.Event(), threading.Event()
 
-    def slow_display(event: dict[str, Any]) -> None:
-        if event["type"] == "trial_finished" and not blocking.is_set():
+    def slow_display(event: run_folder.AnyEvent) -> None:
+        if isinstance(event, run_folder.TrialFinishedEvent) and not blocking.is_set():
             blocking.set()
             released.wait(10)  # the loop is stuck here (a heavy, non-yielding piece of work)
 
@@ -131,12 +141,12 @@ def test_heartbeat_goes_on_while_the_event_loop_is_blocked(results: Path, tmp_pa
     runner.start()
     try:
         blocking.wait(20)
-        beat = store.read_state(folder).updated_at
-        wait_for(lambda: store.read_state(folder).updated_at > beat + 0.5, timeout=5, what="heartbeats while blocked")
+        beat = run_folder.read_state(folder).updated_at
+        wait_for(lambda: run_folder.read_state(folder).updated_at > beat + 0.5, timeout=5, what="heartbeats while blocked")
     finally:
         released.set()
         runner.join(30)
-    assert store.read_state(folder).status == "completed"
+    assert run_folder.read_state(folder).status == "completed"
 
 
 def test_clean_never_removes_a_run_whose_worker_is_alive(results: Path, tmp_path: Path,
@@ -144,11 +154,11 @@ def test_clean_never_removes_a_run_whose_worker_is_alive(results: Path, tmp_path
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=400, concurrency=1), results)
     pids_to_reap.append(pid)
-    wait_for(lambda: store.read_state(folder).status == "running", what="worker takeover")
+    wait_for(lambda: run_folder.read_state(folder).status == "running", what="worker takeover")
     later = time.time() + 60  # as if the heartbeat were a minute old: the run shows interrupted
-    assert store.load_run(folder, now=later).status == "interrupted"
+    assert run_folder.load_run(folder, now=later).status == "interrupted"
     assert control.clean_candidates(results, None, ["interrupted"], now=later) == []
-    info = store.load_run(folder, now=later)
+    info = run_folder.load_run(folder, now=later)
     assert control.remove_run(info) is False and folder.exists()
     kill_run(folder)
     assert [i.run_id for i in control.clean_candidates(results, None, ["cancelled"])] == [folder.name]
@@ -164,10 +174,10 @@ def test_kill_right_after_launch_stops_the_worker_before_it_takes_over(results: 
     pids_to_reap.append(pid)
     assert worker_lock.lock_holder(folder) == pid  # recorded by the launcher before the worker even started
     kill_run(folder)
-    assert not store.pid_alive(pid)
-    state = store.read_state(folder)
+    assert not run_folder.pid_alive(pid)
+    state = run_folder.read_state(folder)
     assert state.status == "cancelled" and state.counts.done == 0
-    assert events_of(folder, "run_finished")[-1]["status"] == "cancelled"
+    assert events_of(folder, "run_finished")[-1].status == "cancelled"
 
 
 def test_a_worker_does_not_take_over_a_run_that_ended(results: Path, tmp_path: Path) -> None:
@@ -193,7 +203,7 @@ def test_two_resumes_at_once_only_one_wins(results: Path, tmp_path: Path, pids_t
     assert codes == [0, 2], outcomes
     loser = next(err for code, _, err in outcomes if code == 2)
     assert "already has a worker (pid" in loser and "Traceback" not in loser
-    wait_for(lambda: store.read_state(folder).status == "running", what="the winner's takeover")
+    wait_for(lambda: run_folder.read_state(folder).status == "running", what="the winner's takeover")
     kill_run(folder)
     assert len(events_of(folder, "run_started")) == 1  # only one worker ever ran the run
 
@@ -206,11 +216,11 @@ def run_with_bad_artifacts(results: Path) -> Path:
     code, _, err = invoke("run", "builtin:example", "--runs", "2")
     assert code == 0, err
     folder = only_run(results)
-    store.trial_path(folder, "start-password-bug", 2).write_text('{"outcome": "pass')  # cut JSON
-    store.trial_path(folder, "count-open-storefront-bugs", 1).write_text(json.dumps({"outcome": 5, "steps": "x"}))
-    state = store.read_state(folder)
+    run_folder.trial_path(folder, "start-password-bug", 2).write_text('{"outcome": "pass')  # cut JSON
+    run_folder.trial_path(folder, "count-open-storefront-bugs", 1).write_text(json.dumps({"outcome": 5, "steps": "x"}))
+    state = run_folder.read_state(folder)
     state.status = "cancelled"  # as if the run stopped with these two on disk
-    store.write_state(folder, state)
+    run_folder.write_state(folder, state)
     return folder
 
 
@@ -239,14 +249,14 @@ def test_resume_redoes_unreadable_artifacts_and_keeps_them_aside(run_with_bad_ar
     code, out, err = invoke("resume", folder.name)
     assert code == 0, err
     assert "resuming run" in out and "2 trials to do" in out
-    trials = store.trials_dir(folder)
+    trials = run_folder.trials_dir(folder)
     assert (trials / "start-password-bug__2.json.corrupt").read_text() == '{"outcome": "pass'
     assert (trials / "count-open-storefront-bugs__1.json.corrupt").exists()
-    warnings = [e["message"] for e in events_of(folder, "log")]
+    warnings = [e.message for e in events_of(folder, "log")]
     assert sum("kept as" in m and "run again" in m for m in warnings) == 2
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "completed" and state.counts.done == state.counts.passed == 6
-    assert len(store.scan_trials(folder).artifacts) == 6
+    assert len(run_folder.scan_trials(folder).artifacts) == 6
 
 
 # ---- 7. spec.json alone drives the run ------------------------------------------------------------------------
@@ -263,19 +273,19 @@ def _harness_with_fixture_file(tmp_path: Path) -> Path:
 def test_the_fixture_is_kept_in_the_spec(results: Path, tmp_path: Path) -> None:
     harness = _harness_with_fixture_file(tmp_path)
     folder = create_run(RunRequest(harness=str(harness), runs=1), results)
-    assert store.read_spec(folder).fixture is not None
+    assert run_folder.read_spec(folder).fixture is not None
     (tmp_path / "fixture.json").unlink()  # moved away after the launch
     assert worker.main([str(folder)]) == 0
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "completed" and state.counts.passed == 3
 
 
 def test_resume_with_an_unusable_spec_is_bad_input_and_changes_nothing(results: Path, tmp_path: Path) -> None:
     folder = create_run(RunRequest(harness=str(_harness_with_fixture_file(tmp_path)), runs=1), results)
     kill_run(folder)
-    spec = json.loads(store.spec_path(folder).read_text())
+    spec = json.loads(run_folder.spec_path(folder).read_text())
     spec["fixture"]["issues"] = "not a list"
-    store.spec_path(folder).write_text(json.dumps(spec))
+    run_folder.spec_path(folder).write_text(json.dumps(spec))
     before = fingerprint(results)
     code, out, err = invoke("resume", folder.name)
     assert code == 2 and err.startswith("error: ") and "fixture" in err and "Traceback" not in err
@@ -287,14 +297,14 @@ def test_resume_with_an_unusable_spec_is_bad_input_and_changes_nothing(results: 
 
 def test_view_list_scores_a_partial_run_over_what_was_scored(results: Path, tmp_path: Path) -> None:
     folder = create_run(RunRequest(harness=str(many_trials_harness(tmp_path / "many.json")), runs=255), results)
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     state.status = "cancelled"
-    state.counts = store.Counts(total=255, done=44, passed=44)
-    store.write_state(folder, state)
-    listing = format_runs_list(store.list_runs(results))
+    state.counts = run_folder.Counts(total=255, done=44, passed=44)
+    run_folder.write_state(folder, state)
+    listing = format_runs_list(run_folder.list_runs(results))
     assert "44/44 (100%) of 255" in listing and "cancelled" in listing
     live = create_run(RunRequest(harness=str(many_trials_harness(tmp_path / "many.json")), runs=2), results)
-    listing = format_runs_list(store.list_runs(results), now=store.read_spec(live).created_at + 20)
+    listing = format_runs_list(run_folder.list_runs(results), now=run_folder.read_spec(live).created_at + 20)
     assert "0/2 | started 20s ago" in listing
 
 
@@ -322,17 +332,17 @@ def test_running_never_exceeds_the_concurrency(results: Path, tmp_path: Path,
 def test_a_new_run_folder_appears_whole(results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     harness = many_trials_harness(tmp_path / "many.json")
     seen_while_building: list[list[str]] = []
-    original = store.write_state
+    original = run_folder.write_state
 
-    def watching(folder: Path, state: store.RunState) -> None:
-        seen_while_building.append([info.status for info in store.list_runs(results)])
+    def watching(folder: Path, state: run_folder.RunState) -> None:
+        seen_while_building.append([info.status for info in run_folder.list_runs(results)])
         original(folder, state)
 
-    monkeypatch.setattr(store, "write_state", watching)
+    monkeypatch.setattr(run_files, "write_state", watching)
     folder = create_run(RunRequest(harness=str(harness)), results)
     assert seen_while_building == [[]]  # nothing listed (not even `unreadable`) until it is complete
-    assert store.load_run(folder).status == "queued"
-    assert [p.name for p in store.runs_dir(results).iterdir()] == [folder.name]
+    assert run_folder.load_run(folder).status == "queued"
+    assert [p.name for p in run_folder.runs_dir(results).iterdir()] == [folder.name]
 
 
 def test_clean_wording_for_one_run(results: Path) -> None:
@@ -348,17 +358,17 @@ def test_resume_background_then_kill_leaves_no_lock(results: Path, tmp_path: Pat
     kill_run(folder)
     pid = resume_run(folder)
     pids_to_reap.append(pid)
-    wait_for(lambda: store.read_state(folder).status == "running", what="takeover by the resumed worker")
+    wait_for(lambda: run_folder.read_state(folder).status == "running", what="takeover by the resumed worker")
     with pytest.raises(Exception, match="already has a worker"):
         spawn_worker(folder, resume=True)
     os.kill(pid, signal.SIGKILL)  # a stale lock is left behind
-    wait_for(lambda: not store.pid_alive(pid), what="worker death")
+    wait_for(lambda: not run_folder.pid_alive(pid), what="worker death")
     assert worker_lock.lock_holder(folder) is None  # the stale lock does not block a resume
     new_pid = resume_run(folder)
     pids_to_reap.append(new_pid)
     assert worker_lock.lock_holder(folder) == new_pid
     kill_run(folder)
-    assert not store.worker_lock_path(folder).exists() and store.read_state(folder).status == "cancelled"
+    assert not run_folder.worker_lock_path(folder).exists() and run_folder.read_state(folder).status == "cancelled"
 
 
 def test_kill_stops_a_foreground_run_that_holds_the_lock(results: Path, tmp_path: Path) -> None:
@@ -367,7 +377,7 @@ def test_kill_stops_a_foreground_run_that_holds_the_lock(results: Path, tmp_path
                                 "--concurrency", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                cwd=REPO, env=os.environ.copy())
     try:
-        folder = wait_for(lambda: next(store.runs_dir(results).glob("*/state.json"), None), what="the run").parent
+        folder = wait_for(lambda: next(run_folder.runs_dir(results).glob("*/state.json"), None), what="the run").parent
         wait_for(lambda: worker_lock.lock_holder(folder) == process.pid, what="the foreground run to hold the lock")
         code, out, err = invoke("kill", folder.name)
         assert code == 0, err
@@ -376,4 +386,4 @@ def test_kill_stops_a_foreground_run_that_holds_the_lock(results: Path, tmp_path
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130 and "Traceback" not in err
-    assert store.read_state(folder).status == "cancelled" and not store.worker_lock_path(folder).exists()
+    assert run_folder.read_state(folder).status == "cancelled" and not run_folder.worker_lock_path(folder).exists()

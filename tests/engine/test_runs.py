@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
-from .conftest import invoke, only_run
+from .conftest import invoke, only_run, read_events
 
 ARTIFACT_KEYS = {
     "run_id", "scenario_id", "repetition", "model", "outcome", "error", "started_at", "finished_at", "duration_s",
@@ -26,50 +26,52 @@ def test_oracle_passes_everything_with_complete_artifacts(results: Path) -> None
     assert "pass rate 100.0%" in out and "k=3: 100.0%" in out
     assert out.count("PASSED") == 9
 
-    state = store.read_state(folder)
+    state = run_folder.read_state(folder)
     assert state.status == "completed" and state.pid is not None and state.finished_at
     assert (state.counts.done, state.counts.passed, state.counts.running) == (9, 9, 0)
     assert all(c.passed == 3 and c.running == 0 for c in state.scenarios.values())
-    summary = store.read_summary(folder)
-    assert summary is not None and summary["pass_rate"] == 1.0 and summary["pass_hat_k"]["3"] == 1.0
+    summary = run_folder.read_summary(folder)
+    assert summary is not None and summary.pass_rate == 1.0 and summary.pass_hat_k["3"] == 1.0
 
-    artifacts = list(store.iter_trials(folder))
-    assert len(artifacts) == 9
-    for artifact in artifacts:
-        assert ARTIFACT_KEYS <= set(artifact)
-        assert artifact["outcome"] == "passed" and artifact["error"] is None
-        assert "Today is" in artifact["system_prompt"] and "Jira tools" in artifact["system_prompt"]
-        assert artifact["messages"][0] == {"role": "user", "content": artifact["prompt"]}
-        kinds = [step["kind"] for step in artifact["steps"]]
+    scan = run_folder.scan_trials(folder)
+    assert len(scan.artifacts) == 9 and not scan.unreadable
+    for artifact in scan.artifacts:
+        path = run_folder.trial_path(folder, artifact.scenario_id, artifact.repetition)
+        assert ARTIFACT_KEYS <= set(json.loads(path.read_text()))
+        assert artifact.outcome == "passed" and artifact.error is None
+        assert "Today is" in artifact.system_prompt and "Jira tools" in artifact.system_prompt
+        assert artifact.messages[0].model_dump() == {"role": "user", "content": artifact.prompt}
+        kinds = [step.kind for step in artifact.steps]
         assert kinds[0] == "prompt" and kinds[-1] == "answer" and "tool_call" in kinds and "model" in kinds
-        for step in artifact["steps"]:
-            if step["kind"] == "tool_call":
-                assert step["tool"].startswith("jira_") and not step["is_error"] and step["result"]
-                assert step["duration_s"] >= 0 and step["turn"] >= 1
-        assert artifact["checks"] and all(c["passed"] and c["reason"] for c in artifact["checks"])
+        for step in artifact.steps:
+            if isinstance(step, run_folder.ToolCallStep):
+                assert (step.tool or "").startswith("jira_") and not step.is_error and step.result
+                assert (step.duration_s or 0) >= 0 and step.turn >= 1
+        assert artifact.checks and all(c.passed and c.reason for c in artifact.checks)
 
-    started = store.read_trial(folder, "start-password-bug", 1)
-    assert started["changes"][0]["key"] == "WEB-3"
-    assert started["changes"][0]["fields"]["status"] == {"before": "To Do", "after": "In Progress"}
+    started = run_folder.read_trial(folder, "start-password-bug", 1)
+    assert started.changes[0].key == "WEB-3"
+    assert started.changes[0].fields["status"].model_dump() == {"before": "To Do", "after": "In Progress"}
 
-    events = store.read_events(folder)
-    assert EVENT_TYPES <= {e["type"] for e in events}
-    assert events[0]["type"] == "run_started" and events[-1]["type"] == "run_finished"
-    assert sum(e["type"] == "trial_finished" for e in events) == 9
-    call = next(e for e in events if e["type"] == "tool_call")
-    assert {"trial", "scenario", "rep", "turn", "call_id", "tool", "arguments"} <= set(call)
+    events = read_events(folder)
+    assert EVENT_TYPES <= {e.type for e in events}
+    assert not any(isinstance(e, run_folder.UnknownEvent) for e in events)  # every line fits its model
+    assert events[0].type == "run_started" and events[-1].type == "run_finished"
+    assert sum(e.type == "trial_finished" for e in events) == 9
+    call = next(e for e in events if e.type == "tool_call")
+    assert {"trial", "scenario", "rep", "turn", "call_id", "tool", "arguments"} <= set(call.to_record())
 
 
 def test_null_agent_fails_everything(results: Path) -> None:
     code, out, err = invoke("run", "builtin:example", "--model", "null", "--runs", "2", "--concurrency", "2")
     assert code == 0, err  # a run that completed exits 0 whatever its pass rate
     folder = only_run(results)
-    summary = store.read_summary(folder)
+    summary = run_folder.read_summary(folder)
     assert summary is not None
-    assert (summary["passed"], summary["failed"], summary["errored"], summary["pass_rate"]) == (0, 6, 0, 0.0)
-    for artifact in store.iter_trials(folder):
-        assert artifact["outcome"] == "failed" and artifact["final_answer"] == "done"
-        assert any(not c["passed"] for c in artifact["checks"])
+    assert (summary.passed, summary.failed, summary.errored, summary.pass_rate) == (0, 6, 0, 0.0)
+    for artifact in run_folder.scan_trials(folder).artifacts:
+        assert artifact.outcome == "failed" and artifact.final_answer == "done"
+        assert any(not c.passed for c in artifact.checks)
 
 
 def test_replay_plain_shows_the_trial(results: Path) -> None:

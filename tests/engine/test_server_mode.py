@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
 from .conftest import invoke, only_run, write_harness
 
@@ -20,18 +20,18 @@ def test_run_against_a_stdio_server_command(results: Path) -> None:
     code, out, err = invoke("run", "builtin:example", "--server", SERVER, "--scenario", SCENARIO)
     assert code == 0, err
     folder = only_run(results)
-    spec = store.read_spec(folder)
+    spec = run_folder.read_spec(folder)
     assert spec.server.kind == "command" and spec.server.command == shlex.split(SERVER)
-    artifact = store.read_trial(folder, SCENARIO, 1)
-    assert artifact["outcome"] == "passed", artifact["checks"]
-    assert "the user whose account the Jira tools use" in artifact["system_prompt"]
-    assert artifact["changes"][0]["key"] == "WEB-3"  # read back through McpReader over the same session
+    artifact = run_folder.read_trial(folder, SCENARIO, 1)
+    assert artifact.outcome == "passed", artifact.checks
+    assert "the user whose account the Jira tools use" in artifact.system_prompt
+    assert artifact.changes[0].key == "WEB-3"  # read back through McpReader over the same session
 
 
 def test_fixture_is_refused_with_a_server_command(results: Path) -> None:
     code, _, err = invoke("run", "builtin:example", "--server", SERVER, "--fixture", "builtin:example")
     assert code == 2 and "--fixture works only with the embedded Jira" in err
-    assert not store.runs_dir(results).exists()
+    assert not run_folder.runs_dir(results).exists()
 
 
 def test_a_harness_server_command_runs_with_trust(results: Path, tmp_path: Path) -> None:
@@ -40,7 +40,7 @@ def test_a_harness_server_command_runs_with_trust(results: Path, tmp_path: Path)
     data["scenarios"] = [s for s in data["scenarios"] if s["id"] == SCENARIO]
     harness = write_harness(tmp_path / "own-server.json", data)
     code, _, err = invoke("run", str(harness))
-    assert code == 2 and "--trust" in err and not store.runs_dir(results).exists()
+    assert code == 2 and "--trust" in err and not run_folder.runs_dir(results).exists()
     code, out, err = invoke("run", str(harness), "--trust")
     assert code == 0, err
-    assert store.read_trial(only_run(results), SCENARIO, 1)["outcome"] == "passed"
+    assert run_folder.read_trial(only_run(results), SCENARIO, 1).outcome == "passed"

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from jira_bench_tui.agents.null import NullAgent
 from jira_bench_tui.cli import main
+from jira_bench_tui.engine.run_folder import CheckResult, ToolCallStep
 from jira_bench_tui.engine.trial import score_solution_async
 from jira_bench_tui.harness.loader import LoadedHarness, builtin_harness_dir, load_harness
 from jira_bench_tui.harness.schema import AnswerCheck, Solution, UnchangedCheck
@@ -35,8 +36,8 @@ def _solution(entry: dict[str, Any]) -> Solution:
     return Solution.model_validate({k: v for k, v in entry.items() if k != "why"})
 
 
-def _failed_checks(checks: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{c['kind']}: {c['reason']}" for c in checks if not c["passed"]) or "no check failed"
+def _failed_checks(checks: list[CheckResult]) -> str:
+    return "; ".join(f"{c.kind}: {c.reason}" for c in checks if not c.passed) or "no check failed"
 
 
 def test_three_tiers_with_enough_scenarios(core: LoadedHarness) -> None:
@@ -85,7 +86,7 @@ async def test_the_oracle_passes_and_the_null_agent_fails(core: LoadedHarness, s
     scenario = core.harness.scenario(scenario_id)
     oracle = await score_solution_async(core, scenario)
     assert oracle.outcome == "passed", _failed_checks(oracle.checks) + (f" ({oracle.error})" if oracle.error else "")
-    tool_errors = [s["result"] for s in oracle.artifact["steps"] if s.get("kind") == "tool_call" and s.get("is_error")]
+    tool_errors = [s.result for s in oracle.artifact.steps if isinstance(s, ToolCallStep) and s.is_error]
     assert not tool_errors, tool_errors
     null = await score_solution_async(core, scenario, agent=NullAgent())
     assert null.outcome == "failed", null.error

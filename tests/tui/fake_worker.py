@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
 
 class FakeWorker:
@@ -19,16 +19,16 @@ class FakeWorker:
                  harness_name: str = "example", clock: Callable[[], float] = time.time, pid: int | None = None,
                  concurrency: int = 2) -> None:
         self.clock = clock
-        self.spec = store.RunSpec(
+        self.spec = run_folder.RunSpec(
             run_id=run_id, created_at=clock(), harness_source=f"builtin:{harness_name}", harness_name=harness_name,
             harness={"name": harness_name}, model=model, runs=runs, concurrency=concurrency, scenario_ids=scenarios,
         )
-        self.folder = store.create_run(results, self.spec)
+        self.folder = run_folder.create_run(results, self.spec)
         self.pid = os.getpid() if pid is None else pid
-        self.state = store.read_state(self.folder)
+        self.state = run_folder.read_state(self.folder)
         self.state.updated_at = clock()
-        store.write_state(self.folder, self.state)
-        self.events = store.events_path(self.folder).open("a", encoding="utf-8")
+        run_folder.write_state(self.folder, self.state)
+        self.events = run_folder.events_path(self.folder).open("a", encoding="utf-8")
 
     def emit(self, type_: str, **fields: Any) -> None:
         self.events.write(json.dumps({"t": self.clock(), "type": type_, **fields}) + "\n")
@@ -36,7 +36,7 @@ class FakeWorker:
 
     def save_state(self) -> None:
         self.state.updated_at = self.clock()
-        store.write_state(self.folder, self.state)
+        run_folder.write_state(self.folder, self.state)
 
     def start(self) -> FakeWorker:
         self.state.status, self.state.pid, self.state.started_at = "running", self.pid, self.clock()
@@ -47,15 +47,15 @@ class FakeWorker:
         return self
 
     def begin_trial(self, scenario: str, rep: int) -> None:
-        trial = store.trial_key(scenario, rep)
+        trial = run_folder.trial_key(scenario, rep)
         self.emit("trial_started", trial=trial, scenario=scenario, rep=rep)
         self.state.counts.running += 1
         self.save_state()
 
-    def trial(self, scenario: str, rep: int = 1, outcome: str = "passed", tokens: int = 1200,
+    def trial(self, scenario: str, rep: int = 1, outcome: run_folder.Outcome = "passed", tokens: int = 1200,
               cost: float = 0.0, text: str = "Looking up the issue.") -> None:
         """A whole trial: started, one turn with one tool call, one check, finished, artifact and state."""
-        trial = store.trial_key(scenario, rep)
+        trial = run_folder.trial_key(scenario, rep)
         fields = {"trial": trial, "scenario": scenario, "rep": rep}
         self.begin_trial(scenario, rep)
         self.emit("agent_message", **fields, turn=1, text=text, tool_uses=1, usage={"output_tokens": 40})
@@ -70,18 +70,19 @@ class FakeWorker:
         error = "MCP server did not answer" if outcome == "error" else None
         self.emit("trial_finished", **fields, outcome=outcome, duration_s=1.5, turns=1, tool_calls=1, tokens=tokens,
                   cost_usd=cost, error=error)
-        store.write_trial(self.folder, scenario, rep, {
-            "run_id": self.spec.run_id, "scenario_id": scenario, "repetition": rep, "model": self.spec.model,
-            "outcome": outcome, "error": error, "prompt": f"Do {scenario}", "steps": [], "checks": [],
-            "messages": [], "changes": [],
-        })
+        now = self.clock()
+        run_folder.write_trial(self.folder, run_folder.TrialArtifact(
+            run_id=self.spec.run_id, scenario_id=scenario, repetition=rep, model=self.spec.model,
+            outcome=outcome, error=error, started_at=now - 1.5, finished_at=now, duration_s=1.5,
+            prompt=f"Do {scenario}",
+        ))
         counts = self.state.counts
         counts.running = max(0, counts.running - 1)
         counts.done += 1
         counts.passed += outcome == "passed"
         counts.failed += outcome == "failed"
         counts.errored += outcome == "error"
-        per = self.state.scenarios.setdefault(scenario, store.Counts(total=self.spec.runs))
+        per = self.state.scenarios.setdefault(scenario, run_folder.Counts(total=self.spec.runs))
         per.done += 1
         self.state.usage.total_tokens += tokens
         self.state.usage.cost_usd += cost

@@ -9,7 +9,7 @@ import pytest
 from pilot_helpers import wait_until
 from textual.widgets import Input, ProgressBar, TabbedContent
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
@@ -40,7 +40,7 @@ async def launch_from_form(app, pilot, runs: str = "1", concurrency: str = "4") 
 def stop_leftover_runs(results: Path):
     """Kill any run a test leaves going (a real detached worker outlives the test otherwise)."""
     yield
-    for info in store.list_runs(results):
+    for info in run_folder.list_runs(results):
         if info.live:
             run_control.kill(info.path)
 
@@ -104,7 +104,7 @@ async def test_kill_resume_and_kill_a_slow_run(results: Path, stop_leftover_runs
         await wait_until(pilot, lambda: not app.views[run_id].live, timeout=RUN_TIMEOUT, what="the run to stop")
         assert app.views[run_id].info.status in ("cancelled", "interrupted")
         # the worker writes "cancelled" just before it exits: wait for the process itself to be gone
-        await wait_until(pilot, lambda: not store.pid_alive(pid), timeout=RUN_TIMEOUT, what="the worker to exit")
+        await wait_until(pilot, lambda: not run_folder.pid_alive(pid), timeout=RUN_TIMEOUT, what="the worker to exit")
         done = app.views[run_id].counts()[0]
         assert 1 <= done < 3000
 

@@ -56,9 +56,9 @@ async def opened(pilot: Pilot[None]) -> ReplayScreen:
 def write_large_run(folder: Path, steps: int = 400, big_result_chars: int = 100_000) -> Path:
     """A run folder with one long trial ("long-trial__1"): `steps` tool calls, the 3rd with a JSON result of about
     `big_result_chars` characters, and a failed check at the end. Returns the run folder."""
-    from jira_bench_tui.engine import store
+    from jira_bench_tui.engine import run_folder
 
-    spec = store.RunSpec(
+    spec = run_folder.RunSpec(
         run_id="20261124-120000-long-oracle-1111",
         created_at=1795860900.0,
         harness_source="builtin:long",
@@ -68,9 +68,9 @@ def write_large_run(folder: Path, steps: int = 400, big_result_chars: int = 100_
         runs=1,
         scenario_ids=["long-trial"],
     )
-    run = store.create_run(folder, spec)
-    counts = store.Counts(total=1, done=1, failed=1)
-    store.write_state(run, store.RunState(status="completed", updated_at=1795860912.5, counts=counts))
+    run = run_folder.create_run(folder, spec)
+    counts = run_folder.Counts(total=1, done=1, failed=1)
+    run_folder.write_state(run, run_folder.RunState(status="completed", updated_at=1795860912.5, counts=counts))
     issues = [
         {"key": f"WEB-{n}", "summary": f"Issue number {n} about the login page", "status": {"name": "To Do"}}
         for n in range(big_result_chars // 80)
@@ -109,5 +109,5 @@ def write_large_run(folder: Path, steps: int = 400, big_result_chars: int = 100_
         "checks": [{"index": 0, "kind": "jql", "description": "count", "passed": False, "reason": "0 != 1"}],
         "changes": [],
     }
-    store.write_trial(run, "long-trial", 1, artifact)
+    run_folder.write_trial(run, run_folder.TrialArtifact.model_validate(artifact))
     return run

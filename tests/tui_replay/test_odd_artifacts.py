@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pilot_helpers import wait_until
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.tui.screens.replay import ReplayScreen
 from jira_bench_tui.tui.widgets.replay import TrialBanner
 from jira_bench_tui.tui.widgets.replay.timeline import build_replay
@@ -67,7 +67,7 @@ def at_step(screen: ReplayScreen, position: int) -> bool:
 async def test_screen_shows_odd_artifacts_with_a_message(runs: Path) -> None:
     folder = runs / COMPLETE_RUN
     for name, artifact in ODD_ARTIFACTS.items():
-        (store.trials_dir(folder) / f"aaa-{name}__1.json").write_text(json.dumps(artifact))
+        (run_folder.trials_dir(folder) / f"aaa-{name}__1.json").write_text(json.dumps(artifact))
     before = folder_digest(folder)
     async with ReplayTestApp(folder, trial="aaa-empty__1").run_test(size=(120, 40)) as pilot:
         screen = await opened(pilot)

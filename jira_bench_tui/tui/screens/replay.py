@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 from jira_bench_tui.tui.widgets.replay import (
     ReplayStatus,
     RunHeader,
@@ -212,8 +212,8 @@ class ReplayScreen(Screen[None]):
         trial_list.focus()
         self.loaded = True
 
-    def _read_run(self) -> tuple[store.RunInfo, list[TrialSummary]]:
-        info = store.load_run(self.run_folder)
+    def _read_run(self) -> tuple[run_folder.RunInfo, list[TrialSummary]]:
+        info = run_folder.load_run(self.run_folder)
         return info, load_summaries(self.run_folder) if self.run_folder.is_dir() else []
 
     async def _open_trial(self, index: int | None, notice: str | None = None) -> None:

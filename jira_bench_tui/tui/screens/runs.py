@@ -14,8 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from jira_bench_tui.engine.event_lines import flat
-from jira_bench_tui.engine.runs_text import age, run_score
-from jira_bench_tui.engine.store import Counts
+from jira_bench_tui.engine.formatting import age
+from jira_bench_tui.engine.run_folder import Counts
+from jira_bench_tui.engine.runs_text import run_score
 from jira_bench_tui.tui.run_model import RunView, text_bar
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.runs_table import Row, RunsTable
@@ -215,7 +216,7 @@ def _row(view: RunView, now: float) -> tuple[str, tuple[str | Text, ...]]:
         problem = flat((info.problem or "").replace(f" in {info.path}", ""), 64)
         return "unreadable", (view.run_id, Text(f"unreadable: {problem}", style="italic"))
     done, total, passed, failed, errored = view.counts()
-    if info.status in ("queued", "running"):
+    if info.live:
         bar = Text(text_bar(done, total), style="bold")
         status = "queued" if info.status == "queued" else f"{done}/{total}"
         return "live", (view.run_id, spec.harness_name, spec.model, bar, status, str(passed), str(failed),

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ProgressBar, Select, Static
 
-from jira_bench_tui.tui.run_model import LogLine, RunView, duration_text
+from jira_bench_tui.engine.formatting import short_duration
+from jira_bench_tui.tui.run_model import LogLine, RunView
 from jira_bench_tui.tui.widgets.run_log import RunLog
 from jira_bench_tui.tui.widgets.trial_grid import TrialGrid
 
@@ -65,9 +66,9 @@ class RunTab(Vertical):
         harness = spec.harness_name if spec else "?"
         model = spec.model if spec else "?"
         eta = view.eta(now)
-        eta_text = f"  ETA {duration_text(eta)}" if eta is not None else ""
+        eta_text = f"  ETA {short_duration(eta)}" if eta is not None else ""
         status = (f"{view.info.status.upper()}  {harness} · {model} · x{view.repetitions}  "
-                  f"elapsed {duration_text(view.elapsed(now))}{eta_text}")
+                  f"elapsed {short_duration(view.elapsed(now))}{eta_text}")
         if self._changed("status", status):
             self.query_one(".run-status", Static).update(status, layout=False)  # one line, fixed size
         if self._changed("progress", (total, done)):

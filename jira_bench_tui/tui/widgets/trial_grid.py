@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from jira_bench_tui.engine.store import trial_key
+from jira_bench_tui.engine.run_folder import trial_key
 from jira_bench_tui.tui.run_model import RunView
 
 CELL = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from jira_bench_tui.engine.run_folder import RunInfo
 from jira_bench_tui.engine.runs_text import score
-from jira_bench_tui.engine.store import RunInfo
 from jira_bench_tui.tui.widgets.replay.timeline import TrialSummary
 
 STATUS_STYLES = {

@@ -10,7 +10,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Log, Static
 
-from jira_bench_tui.tui.widgets.replay.timeline import ReplayStep, format_duration, format_size
+from jira_bench_tui.engine.formatting import step_duration
+from jira_bench_tui.tui.widgets.replay.timeline import ReplayStep, format_size
 
 EXPANDED_RESULT_LINES = 15
 """A tool result of at most this many lines starts expanded; longer ones start collapsed."""
@@ -42,7 +43,7 @@ def step_title(step: ReplayStep, number: int, total: int) -> Content:
     if step.tool:
         parts += [" · ", Content(step.tool)]
     if step.duration_s is not None:
-        parts += [" · ", (format_duration(step.duration_s), "dim")]
+        parts += [" · ", (step_duration(step.duration_s), "dim")]
     if step.is_error:
         parts += ["  ", (" tool error ", "bold $text-error on $error-muted")]
     return Content.assemble(*parts)

@@ -1,6 +1,7 @@
 """The replay model (no Textual): a trial artifact turned into a timeline of steps, and the run's trial summaries.
 
-Never raises on a malformed artifact: what cannot be read becomes a `problem` the screen shows.
+Artifacts are read through the run folder's models (TrialArtifact and its steps, checks and changes). Never raises
+on a malformed artifact: what cannot be read becomes a `problem` the screen shows, or a step shown plainly.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
+from jira_bench_tui.engine.formatting import pretty_json_or_text
+from jira_bench_tui.engine.run_folder import (
+    AnswerStep,
+    CheckResult,
+    IssueChange,
+    ModelStep,
+    PromptStep,
+    Step,
+    ToolCallStep,
+    TrialArtifact,
+)
 
 StepKind = Literal["prompt", "model", "tool_call", "answer", "check", "changes", "error", "other"]
 
@@ -31,17 +43,6 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def pretty_json_or_text(text: str) -> str:
-    """`text` pretty-printed when it is a JSON object or array, else as it is."""
-    stripped = text.strip()
-    if stripped[:1] in ("{", "["):
-        try:
-            return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
-        except (json.JSONDecodeError, RecursionError):
-            return text
-    return text
-
-
 def preview(text: str, max_lines: int = PREVIEW_LINES, max_chars: int = PREVIEW_CHARS) -> tuple[str, int]:
     """The first lines of `text` (at most `max_lines` lines and about `max_chars` characters) and how many
     lines were left out (0 when nothing was cut)."""
@@ -55,17 +56,6 @@ def preview(text: str, max_lines: int = PREVIEW_LINES, max_chars: int = PREVIEW_
         kept.append(line)
         size += len(line) + 1
     return "\n".join(kept), len(lines) - len(kept)
-
-
-def format_duration(seconds: float | None) -> str:
-    """'2 ms', '1.2 s', '3m 05s'; '' when unknown."""
-    if seconds is None:
-        return ""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
 
 
 def format_size(chars: int) -> str:
@@ -147,6 +137,7 @@ class TrialSummary:
 
 
 def _summary_fields(artifact: dict[str, Any]) -> tuple[str, int | None, float | None]:
+    """(outcome, turns, seconds) of an artifact as written, whatever its shape ("unknown" outcome when invalid)."""
     outcome = artifact.get("outcome")
     outcome = outcome if outcome in ("passed", "failed", "error") else "unknown"
     turns = artifact.get("turns")
@@ -154,20 +145,20 @@ def _summary_fields(artifact: dict[str, Any]) -> tuple[str, int | None, float | 
     return outcome, turns, _number(artifact.get("duration_s"))
 
 
-def _short(error: store.StoreError, folder: Path) -> str:
+def _short(error: run_folder.StoreError, folder: Path) -> str:
     """The store's message without the trials folder's path (the screen already says which run it is)."""
-    return str(error).replace(f" in {store.trials_dir(folder)}", "").replace(f" in {folder}", "")
+    return str(error).replace(f" in {run_folder.trials_dir(folder)}", "").replace(f" in {folder}", "")
 
 
 def load_summaries(folder: Path) -> list[TrialSummary]:
     """A summary of every finished trial in `folder` (sorted by scenario then repetition), unreadable ones
-    included with their problem."""
+    included with their problem. Only the header facts are read (leniently, so a damaged artifact still lists)."""
     summaries: list[TrialSummary] = []
-    for scenario_id, repetition in sorted(store.finished_trials(folder)):
-        key = store.trial_key(scenario_id, repetition)
+    for scenario_id, repetition in sorted(run_folder.finished_trials(folder)):
+        key = run_folder.trial_key(scenario_id, repetition)
         try:
-            artifact = store.read_trial(folder, scenario_id, repetition)
-        except store.StoreError as exc:
+            artifact = run_folder.read_trial_data(folder, scenario_id, repetition)
+        except run_folder.StoreError as exc:
             summaries.append(
                 TrialSummary(key, scenario_id, repetition, "unreadable", problem=_short(exc, folder))
             )
@@ -180,8 +171,8 @@ def load_summaries(folder: Path) -> list[TrialSummary]:
 def load_trial(folder: Path, summary: TrialSummary) -> TrialReplay:
     """Read and convert one trial; an unreadable artifact gives a replay with no steps and the reason."""
     try:
-        artifact = store.read_trial(folder, summary.scenario_id, summary.repetition)
-    except store.StoreError as exc:
+        artifact = run_folder.read_trial_data(folder, summary.scenario_id, summary.repetition)
+    except run_folder.StoreError as exc:
         problem = _short(exc, folder)
         return TrialReplay(
             summary.key, summary.scenario_id, summary.repetition, "unreadable", problems=[problem]
@@ -189,68 +180,95 @@ def load_trial(folder: Path, summary: TrialSummary) -> TrialReplay:
     return build_replay(summary.key, summary.scenario_id, summary.repetition, artifact)
 
 
-def _step_from_record(record: dict[str, Any]) -> ReplayStep:
-    kind = record.get("kind")
-    turn = record.get("turn") if isinstance(record.get("turn"), int) else None
-    duration = _number(record.get("duration_s"))
-    if kind == "prompt":
-        return ReplayStep("prompt", "Prompt", _text(record.get("text")))
-    if kind == "model":
-        return ReplayStep("model", "Model", _text(record.get("text")), turn=turn, duration_s=duration)
-    if kind == "tool_call":
-        is_error = record.get("is_error") is True
-        tool = _text(record.get("tool")) or "(unnamed tool)"
+# ---- an artifact's parts, typed: from a TrialArtifact, or salvaged record by record from a damaged one ----------
+
+
+@dataclass
+class _Parts:
+    """What the replay shows of one artifact. `steps`, `checks` and `changes` are None when the artifact has no
+    list of them; a check or change record that fits no model is kept as it was (shown plainly)."""
+
+    outcome: str
+    turns: int | None
+    duration_s: float | None
+    error: str | None
+    prompt: str | None
+    steps: list[Step] | None
+    checks: list[CheckResult | dict[str, Any]] | None
+    changes: list[IssueChange | Any] | None
+    problems: list[str] = field(default_factory=list)
+
+
+def _typed_parts(artifact: TrialArtifact) -> _Parts:
+    return _Parts(artifact.outcome, artifact.turns, artifact.duration_s, artifact.error, artifact.prompt,
+                  list(artifact.steps), list(artifact.checks), list(artifact.changes))
+
+
+def _salvaged_parts(data: dict[str, Any]) -> _Parts:
+    """A damaged artifact (not a TrialArtifact) read as far as it goes: each record through its model on its own."""
+    outcome, turns, duration = _summary_fields(data)
+    prompt = data.get("prompt")
+    parts = _Parts(outcome, turns, duration, _text(data.get("error")) or None,
+                   prompt if isinstance(prompt, str) else None, None, None, None)
+    raw_steps, raw_checks, raw_changes = data.get("steps"), data.get("checks"), data.get("changes")
+    if isinstance(raw_steps, list):
+        parts.steps = [run_folder.parse_step(record) for record in raw_steps if isinstance(record, dict)]
+        skipped = len(raw_steps) - len(parts.steps)
+        if skipped:
+            parts.problems.append(f"{skipped} step(s) in this artifact are not objects and were skipped")
+    if isinstance(raw_checks, list):
+        parts.checks = [run_folder.parse_check(record) or record for record in raw_checks
+                        if isinstance(record, dict)]
+    if isinstance(raw_changes, list):
+        parts.changes = [run_folder.parse_change(record) or record if isinstance(record, dict) else record
+                         for record in raw_changes]
+    return parts
+
+
+def _step(step: Step) -> ReplayStep:
+    if isinstance(step, PromptStep):
+        return ReplayStep("prompt", "Prompt", step.text)
+    if isinstance(step, ModelStep):
+        return ReplayStep("model", "Model", step.text, turn=step.turn, duration_s=step.duration_s)
+    if isinstance(step, ToolCallStep):
         return ReplayStep(
             "tool_call",
             "Tool call",
-            turn=turn,
-            duration_s=duration,
-            tool=tool,
-            arguments=record.get("arguments"),
-            result=_text(record.get("result")),
-            is_error=is_error,
-            failure=is_error,
+            turn=step.turn,
+            duration_s=step.duration_s,
+            tool=step.tool or "(unnamed tool)",
+            arguments=step.arguments,
+            result=step.result,
+            is_error=step.is_error,
+            failure=step.is_error,
         )
-    if kind == "answer":
-        return ReplayStep("answer", "Final answer", _text(record.get("text")))
-    body = json.dumps(record, indent=2, ensure_ascii=False, default=str)
-    return ReplayStep("other", f"Step ({_text(kind) or 'no kind'})", body)
+    if isinstance(step, AnswerStep):
+        return ReplayStep("answer", "Final answer", step.text)
+    body = json.dumps(step.model_dump(exclude_unset=True), indent=2, ensure_ascii=False, default=str)
+    return ReplayStep("other", f"Step ({step.kind or 'no kind'})", body)
 
 
-def _check_step(position: int, record: dict[str, Any]) -> ReplayStep:
-    raw_index = record.get("index")
-    index = raw_index if isinstance(raw_index, int) and not isinstance(raw_index, bool) else position
-    kind = _text(record.get("kind"))
-    description = _text(record.get("description"))
-    label = " · ".join(part for part in (kind, description) if part)
-    passed = record.get("passed")
-    passed = passed if isinstance(passed, bool) else None
-    reason = _text(record.get("reason"))
+def _check_step(position: int, check: CheckResult | dict[str, Any]) -> ReplayStep:
+    if not isinstance(check, CheckResult):
+        body = json.dumps(check, indent=2, ensure_ascii=False, default=str)
+        return ReplayStep("other", f"Check {position + 1} (not a check result)", body)
+    label = " · ".join(part for part in (check.kind, check.description) if part)
     return ReplayStep(
         "check",
-        f"Check {index + 1}" + (f" · {label}" if label else ""),
-        reason,
-        passed=passed,
-        failure=passed is False,
+        f"Check {check.index + 1}" + (f" · {label}" if label else ""),
+        check.reason,
+        passed=check.passed,
+        failure=not check.passed,
     )
 
 
-def _change_line(record: Any) -> str:
-    if not isinstance(record, dict):
-        return f"(unreadable change: {_text(record)})"
-    key = _text(record.get("key")) or "?"
-    change = _text(record.get("change")) or "changed"
-    fields = record.get("fields")
-    if not isinstance(fields, dict) or not fields:
-        return f"{key} {change}"
-    parts = []
-    for name, values in fields.items():
-        if isinstance(values, dict):
-            before, after = values.get("before"), values.get("after")
-            parts.append(f"  {name}: {_value(before)} -> {_value(after)}")
-        else:
-            parts.append(f"  {name}: {_value(values)}")
-    return f"{key} {change}\n" + "\n".join(parts)
+def _change_line(change: IssueChange | Any) -> str:
+    if not isinstance(change, IssueChange):
+        return f"(unreadable change: {_text(change)})"
+    if not change.fields:
+        return f"{change.key or '?'} {change.change}"
+    parts = [f"  {name}: {_value(values.before)} -> {_value(values.after)}" for name, values in change.fields.items()]
+    return f"{change.key or '?'} {change.change}\n" + "\n".join(parts)
 
 
 def _value(value: Any) -> str:
@@ -259,38 +277,29 @@ def _value(value: Any) -> str:
     return repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def build_replay(key: str, scenario_id: str, repetition: int, artifact: dict[str, Any]) -> TrialReplay:
-    """The timeline of one artifact: its `steps`, then one step per check, the Jira changes, and the error."""
-    outcome, turns, duration = _summary_fields(artifact)
-    error = _text(artifact.get("error")) or None
-    replay = TrialReplay(key, scenario_id, repetition, outcome, turns, duration, error)
-    raw_steps = artifact.get("steps")
-    if isinstance(raw_steps, list):
-        skipped = 0
-        for record in raw_steps:
-            if isinstance(record, dict):
-                replay.steps.append(_step_from_record(record))
-            else:
-                skipped += 1
-        if skipped:
-            replay.problems.append(f"{skipped} step(s) in this artifact are not objects and were skipped")
+def build_replay(key: str, scenario_id: str, repetition: int, data: dict[str, Any]) -> TrialReplay:
+    """The timeline of one artifact as written: its `steps`, then one step per check, the Jira changes, and the
+    error. It reads through TrialArtifact; a damaged artifact is read record by record (through the same step, check
+    and change models), what cannot be read becoming a problem or a plainly shown step. Never raises."""
+    artifact = run_folder.parse_artifact(data)
+    parts = _typed_parts(artifact) if artifact is not None else _salvaged_parts(data)
+    replay = TrialReplay(key, scenario_id, repetition, parts.outcome, parts.turns, parts.duration_s, parts.error)
+    replay.problems += parts.problems
+    if parts.steps is not None:
+        replay.steps += [_step(step) for step in parts.steps]
     else:
         replay.problems.append("this artifact has no steps list: the transcript cannot be replayed")
-        if isinstance(artifact.get("prompt"), str):
-            replay.steps.append(ReplayStep("prompt", "Prompt", artifact["prompt"]))
-    checks = artifact.get("checks")
-    if isinstance(checks, list):
-        for position, record in enumerate(checks):
-            if isinstance(record, dict):
-                replay.steps.append(_check_step(position, record))
-    elif outcome != "error":
+        if parts.prompt is not None:
+            replay.steps.append(ReplayStep("prompt", "Prompt", parts.prompt))
+    if parts.checks is not None:
+        replay.steps += [_check_step(position, check) for position, check in enumerate(parts.checks)]
+    elif parts.outcome != "error":
         replay.problems.append("this artifact has no checks list")
-    changes = artifact.get("changes")
-    if isinstance(changes, list):
-        text = "\n".join(_change_line(record) for record in changes) or "(no changes)"
-        replay.steps.append(ReplayStep("changes", f"Jira changes ({len(changes)})", text))
-    if outcome == "error" or error:
-        replay.steps.append(ReplayStep("error", "Trial error", error or "(no error text)", failure=True))
-    if outcome == "unknown":
+    if parts.changes is not None:
+        text = "\n".join(_change_line(change) for change in parts.changes) or "(no changes)"
+        replay.steps.append(ReplayStep("changes", f"Jira changes ({len(parts.changes)})", text))
+    if parts.outcome == "error" or parts.error:
+        replay.steps.append(ReplayStep("error", "Trial error", parts.error or "(no error text)", failure=True))
+    if parts.outcome == "unknown":
         replay.problems.append("this artifact has no valid outcome (passed, failed or error)")
     return replay

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from jira_bench_tui.tui.widgets.replay.timeline import TrialReplay, format_duration
+from jira_bench_tui.engine.formatting import step_duration
+from jira_bench_tui.tui.widgets.replay.timeline import TrialReplay
 from jira_bench_tui.tui.widgets.replay.trial_list import OUTCOME_MARKS
 
 
@@ -32,7 +33,7 @@ class TrialBanner(Static):
         if replay.turns is not None:
             parts += [" · ", f"{replay.turns} turn{'s' if replay.turns != 1 else ''}"]
         if replay.duration_s is not None:
-            parts += [" · ", format_duration(replay.duration_s)]
+            parts += [" · ", step_duration(replay.duration_s)]
         lines.append(Content.assemble(*parts))
         for problem in replay.problems:
             lines.append(Content.assemble(("⚠ ", "bold $error"), Content(problem)))

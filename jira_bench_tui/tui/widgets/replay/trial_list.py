@@ -7,7 +7,8 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from jira_bench_tui.tui.widgets.replay.timeline import TrialSummary, format_duration
+from jira_bench_tui.engine.formatting import step_duration
+from jira_bench_tui.tui.widgets.replay.timeline import TrialSummary
 
 OUTCOME_MARKS = {
     "passed": ("✔", "$success"),
@@ -26,7 +27,7 @@ def trial_row(summary: TrialSummary) -> Content:
     if len(scenario) > SCENARIO_WIDTH:
         scenario = scenario[: SCENARIO_WIDTH - 1] + "…"
     turns = f"{summary.turns:>3}" if summary.turns is not None else "  -"
-    duration = format_duration(summary.duration_s) or "-"
+    duration = step_duration(summary.duration_s) or "-"
     return Content.assemble(
         (f"{symbol} {summary.outcome:<11.11}", style),
         Content(f"{scenario:<{SCENARIO_WIDTH}} "),

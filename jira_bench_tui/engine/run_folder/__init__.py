@@ -1,0 +1,146 @@
+"""The run folder contract (docs/run-folder.md, DESIGN.md 3.1): the only code that knows the files of a run folder.
+
+<results>/runs/<run_id>/ holds spec.json, state.json, events.jsonl, trials/<scenario>__<rep>.json, worker.log,
+worker.lock and summary.json. One writer per folder (the worker; the launcher only creates spec.json and the first
+state.json). JSON files are replaced atomically; events.jsonl is append-only and read by byte offset, whole lines
+only. One job a module:
+
+- `layout`: file names, paths, run ids, trial keys
+- `json_files`: atomic JSON writes and reads
+- `formats`: spec.json, state.json and summary.json (pydantic models)
+- `artifact`: the trial artifact and its parts (pydantic models)
+- `run_files`: create a run folder; read and write its spec, state and summary
+- `trials`: trial artifacts on disk
+- `events`: the event models (one a type) and the parser of a line
+- `event_log`: events.jsonl writer and reader
+- `liveness`: pid liveness and the status a reader shows
+- `listing`: RunInfo, load_run, list_runs, find_run
+
+Callers import from this package (`from jira_bench_tui.engine import run_folder`), not from its modules.
+"""
+
+from jira_bench_tui.engine.run_folder.artifact import (
+    KNOWN_STEPS,
+    AnswerStep,
+    CheckResult,
+    FieldChange,
+    IssueChange,
+    Message,
+    ModelStep,
+    OtherStep,
+    Outcome,
+    PromptStep,
+    Step,
+    ToolCallStep,
+    TrialArtifact,
+    parse_artifact,
+    parse_change,
+    parse_check,
+    parse_step,
+)
+from jira_bench_tui.engine.run_folder.errors import StoreError, UnknownRunError
+from jira_bench_tui.engine.run_folder.event_log import EventReader, EventWriter
+from jira_bench_tui.engine.run_folder.events import (
+    EVENT_TYPES,
+    KNOWN_EVENTS,
+    AgentMessageEvent,
+    AnyEvent,
+    CheckResultEvent,
+    Event,
+    EventSink,
+    LogEvent,
+    RunFinishedEvent,
+    RunStartedEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+    TrialEvent,
+    TrialFinishedEvent,
+    TrialStartedEvent,
+    UnknownEvent,
+    event_of,
+    parse_event,
+    parse_event_line,
+    scenario_of,
+)
+from jira_bench_tui.engine.run_folder.formats import (
+    FINAL_STATUSES,
+    Counts,
+    Distribution,
+    PerTrial,
+    RunSpec,
+    RunState,
+    RunStatus,
+    RunSummary,
+    ScenarioScore,
+    ServerChoice,
+    UsageTotals,
+)
+from jira_bench_tui.engine.run_folder.json_files import read_json, write_json_atomic
+from jira_bench_tui.engine.run_folder.layout import (
+    CORRUPT_SUFFIX,
+    EVENTS,
+    SPEC,
+    STATE,
+    SUMMARY,
+    TRIAL_KEY_SEPARATOR,
+    TRIALS,
+    WORKER_LOCK,
+    WORKER_LOG,
+    events_path,
+    new_run_id,
+    parse_trial_key,
+    run_dir,
+    runs_dir,
+    spec_path,
+    state_path,
+    summary_path,
+    trial_key,
+    trial_path,
+    trials_dir,
+    worker_lock_path,
+    worker_log_path,
+)
+from jira_bench_tui.engine.run_folder.listing import RunInfo, find_run, list_runs, load_run
+from jira_bench_tui.engine.run_folder.liveness import (
+    HEARTBEAT_STALE_S,
+    LIVE_STATUSES,
+    QUEUED_STALE_S,
+    DisplayStatus,
+    display_status,
+    pid_alive,
+)
+from jira_bench_tui.engine.run_folder.run_files import (
+    create_run,
+    read_spec,
+    read_state,
+    read_summary,
+    write_state,
+    write_state_data,
+    write_summary,
+)
+from jira_bench_tui.engine.run_folder.trials import (
+    TrialScan,
+    finished_trials,
+    read_trial,
+    read_trial_data,
+    scan_trials,
+    set_aside_trial,
+    write_trial,
+)
+
+__all__ = [
+    "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS", "LIVE_STATUSES",
+    "QUEUED_STALE_S", "SPEC", "STATE", "SUMMARY", "TRIAL_KEY_SEPARATOR", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
+    "AgentMessageEvent", "AnswerStep", "AnyEvent", "CheckResult", "CheckResultEvent", "Counts", "DisplayStatus",
+    "Distribution", "Event", "EventReader", "EventSink", "EventWriter", "FieldChange", "IssueChange", "LogEvent",
+    "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",
+    "RunStartedEvent", "RunState", "RunStatus", "RunSummary", "ScenarioScore", "ServerChoice", "Step", "StoreError",
+    "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
+    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals",
+    "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",
+    "load_run", "new_run_id", "parse_artifact", "parse_change", "parse_check", "parse_event", "parse_event_line", "parse_step",
+    "parse_trial_key", "pid_alive", "read_json", "read_spec", "read_state", "read_summary", "read_trial",
+    "read_trial_data", "run_dir", "runs_dir", "scan_trials", "scenario_of", "set_aside_trial", "spec_path",
+    "state_path", "summary_path", "trial_key", "trial_path", "trials_dir", "worker_lock_path", "worker_log_path",
+    "write_json_atomic", "write_state", "write_state_data", "write_summary", "write_trial",
+]

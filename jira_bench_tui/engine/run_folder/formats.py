@@ -1,0 +1,154 @@
+"""The formats of a run folder's JSON files: spec.json (RunSpec), state.json (RunState), summary.json (RunSummary)
+and their parts.
+
+Trial artifacts are in `artifact.py`, events in `events.py`. docs/run-folder.md describes every field.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+RunStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
+FINAL_STATUSES: tuple[RunStatus, ...] = ("completed", "failed", "cancelled")
+
+
+class ServerChoice(BaseModel):
+    """The MCP server a run benchmarks: the embedded Jira (with an optional fixture) or a stdio command."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["embedded", "command"] = "embedded"
+    fixture: str | None = None  # embedded: override of the harness fixture (path or builtin:NAME)
+    command: list[str] | None = None  # command: argv of a stdio MCP server
+    trusted: bool = False  # the user consented to run a command that came from a harness file
+
+
+class RunSpec(BaseModel):
+    """spec.json: everything the worker needs, written once before it starts.
+
+    Holds the harness itself, so a resumed run scores the same scenarios even if the file changed since. Times are
+    Unix seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+    run_id: str
+    created_at: float
+    harness_source: str  # as the user gave it: builtin:example or a path (made absolute)
+    harness_name: str
+    harness_version: str = "1"
+    harness: dict[str, Any]  # the validated harness, as JSON
+    harness_dir: str | None = None  # where relative fixture paths resolve; None for builtins
+    fixture: dict[str, Any] | None = None  # the starting Jira as resolved at launch (None in runs made before it)
+    model: str
+    runs: int = Field(ge=1)
+    concurrency: int = Field(default=4, ge=1)
+    scenario_ids: list[str]  # the scenarios in this run, in order
+    max_turns: int | None = Field(default=None, ge=1, le=500)  # overrides of the harness limits
+    wall_time_s: float | None = None
+    server: ServerChoice = Field(default_factory=ServerChoice)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("wall_time_s")
+    @classmethod
+    def _finite_wall_time(cls, value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError("wall_time_s must be a finite positive number of seconds")
+        return value
+
+    @property
+    def total_trials(self) -> int:
+        """How many trials the run has: scenarios times repetitions."""
+        return len(self.scenario_ids) * self.runs
+
+
+class Counts(BaseModel):
+    """Trial counts of a run or of one scenario: `done` = passed + failed + errored; `running` now."""
+
+    total: int = 0
+    done: int = 0
+    passed: int = 0
+    failed: int = 0
+    errored: int = 0
+    running: int = 0
+
+
+class UsageTotals(BaseModel):
+    """Tokens and cost (USD) of a model turn, a trial or a whole run."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    total_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class RunState(BaseModel):
+    """state.json: the worker's snapshot, replaced atomically, with a heartbeat in `updated_at` (Unix seconds)."""
+
+    status: RunStatus = "queued"
+    pid: int | None = None
+    started_at: float | None = None
+    updated_at: float
+    finished_at: float | None = None
+    counts: Counts = Field(default_factory=Counts)
+    scenarios: dict[str, Counts] = Field(default_factory=dict)
+    usage: UsageTotals = Field(default_factory=UsageTotals)
+    error: str | None = None
+
+
+class Distribution(BaseModel):
+    """median, p90 and total of a per-trial figure over the run's trials."""
+
+    median: float
+    p90: float
+    total: float
+
+
+class PerTrial(BaseModel):
+    """Per-trial statistics of a run (None when no trial counted): tokens, cost (USD), turns, tool calls, seconds."""
+
+    tokens: Distribution | None = None
+    cost_usd: Distribution | None = None
+    turns: Distribution | None = None
+    tool_calls: Distribution | None = None
+    duration_s: Distribution | None = None
+
+
+class ScenarioScore(BaseModel):
+    """One scenario's results: `done` = passed + failed + errored; `pass_rate` over passed + failed (None when
+    nothing was scored)."""
+
+    passed: int = 0
+    failed: int = 0
+    errored: int = 0
+    total: int = 0
+    done: int = 0
+    pass_rate: float | None = None
+
+
+class RunSummary(BaseModel):
+    """summary.json: the run's scores when it ended (engine/scoring.py). Errored trials are out of every rate's
+    denominator; `pass_at_k`/`pass_hat_k` are keyed by k as a string; cost in USD. Fields added later are kept."""
+
+    model_config = ConfigDict(extra="allow")
+    run_id: str
+    status: str
+    error: str | None = None
+    model: str
+    harness: str
+    runs: int
+    total: int
+    done: int
+    passed: int
+    failed: int
+    errored: int
+    pass_rate: float | None
+    error_rate: float | None
+    pass_at_k: dict[str, float] = Field(default_factory=dict)
+    pass_hat_k: dict[str, float] = Field(default_factory=dict)
+    tokens: int = 0
+    cost_usd: float = 0.0
+    per_trial: PerTrial = Field(default_factory=PerTrial)
+    scenarios: dict[str, ScenarioScore] = Field(default_factory=dict)

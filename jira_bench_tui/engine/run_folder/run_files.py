@@ -1,0 +1,93 @@
+"""A run folder's own files: create the folder (spec.json, the first state.json, events.jsonl), then read and
+write spec.json, state.json and summary.json. One writer per folder: the worker (the launcher only creates it)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from jira_bench_tui.engine.run_folder.errors import StoreError
+from jira_bench_tui.engine.run_folder.formats import Counts, RunSpec, RunState, RunSummary
+from jira_bench_tui.engine.run_folder.json_files import read_json, write_json_atomic
+from jira_bench_tui.engine.run_folder.layout import (
+    events_path,
+    run_dir,
+    spec_path,
+    state_path,
+    summary_path,
+    trials_dir,
+)
+
+
+def create_run(results: Path, spec: RunSpec) -> Path:
+    """Create `<results>/runs/<run_id>` with spec.json, a queued state.json and an empty events.jsonl; its path.
+
+    The folder is built hidden and renamed into place, so a reader never sees a run folder without its spec.
+    FileExistsError when the folder exists."""
+    folder = run_dir(results, spec.run_id)
+    if folder.exists():
+        raise FileExistsError(errno.EEXIST, "the run folder exists", str(folder))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{spec.run_id}.", suffix=".new", dir=folder.parent))
+    try:
+        trials_dir(building).mkdir()
+        write_json_atomic(spec_path(building), spec.model_dump(mode="json"))
+        counts = Counts(total=spec.total_trials)
+        per_scenario = {sid: Counts(total=spec.runs) for sid in spec.scenario_ids}
+        write_state(building, RunState(status="queued", updated_at=time.time(), counts=counts,
+                                       scenarios=per_scenario))
+        events_path(building).touch()
+        os.rename(building, folder)  # fails if a folder of this name appeared meanwhile (non-empty)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return folder
+
+
+def read_spec(folder: Path) -> RunSpec:
+    """The run's spec.json; StoreError when it is missing, not JSON or not a run spec."""
+    try:
+        return RunSpec.model_validate(read_json(spec_path(folder)))
+    except ValidationError as exc:
+        raise StoreError(f"spec.json in {folder} is not a run spec ({exc.error_count()} errors)") from None
+
+
+def write_state(folder: Path, state: RunState) -> None:
+    """Replace state.json (not fsynced: the worker rewrites it every second; a crash leaves the previous whole file)."""
+    write_json_atomic(state_path(folder), state.model_dump(mode="json"), durable=False)
+
+
+def write_state_data(folder: Path, data: dict[str, Any]) -> None:
+    """Replace state.json with a RunState already dumped to JSON data (the worker's heartbeat thread)."""
+    write_json_atomic(state_path(folder), data, durable=False)
+
+
+def read_state(folder: Path) -> RunState:
+    """The run's state.json; StoreError when it is missing, not JSON or not a run state."""
+    try:
+        return RunState.model_validate(read_json(state_path(folder)))
+    except ValidationError as exc:
+        raise StoreError(f"state.json in {folder} is not a run state ({exc.error_count()} errors)") from None
+
+
+def write_summary(folder: Path, summary: RunSummary) -> None:
+    """Replace summary.json (fsynced)."""
+    write_json_atomic(summary_path(folder), summary.model_dump(mode="json"))
+
+
+def read_summary(folder: Path) -> RunSummary | None:
+    """The run's summary.json, or None when there is none yet; StoreError when it is not JSON or not a summary."""
+    path = summary_path(folder)
+    if not path.exists():
+        return None
+    try:
+        return RunSummary.model_validate(read_json(path))
+    except ValidationError as exc:
+        raise StoreError(f"summary.json in {folder} is not a run summary ({exc.error_count()} errors)") from None
