@@ -39,6 +39,7 @@ class JiraRestApp:
         self.registry = registry
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """The ASGI entry point: lifespan events, then each HTTP request routed by its host to one site."""
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return

@@ -69,10 +69,12 @@ class RestCall:
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """The site's open SQLite connection (inside the request's savepoint)."""
         return self.ctx.conn
 
     @property
     def v3(self) -> bool:
+        """The request came through /rest/api/3 (rich text as ADF), not /rest/api/2 (wiki markup)."""
         return self.version == "3"
 
     def arg(self, name: str, default: str | None = None) -> str | None:
@@ -95,6 +97,7 @@ class RestCall:
             raise bad_request(f"The value '{text}' is invalid for the parameter '{name}'.") from None
 
     def bool_arg(self, name: str, default: bool) -> bool:
+        """A query parameter read as Jira reads booleans: "true" (any case) is True, anything else False."""
         text = self.arg(name)
         return default if text is None or text == "" else text.strip().lower() == "true"
 

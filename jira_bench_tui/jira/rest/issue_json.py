@@ -35,6 +35,7 @@ class FieldChoice:
 
     @classmethod
     def parse(cls, values: list[str] | str | None, default: str = "*all") -> FieldChoice:
+        """Read a `fields` parameter (comma-separated or repeated): `*all`, `*navigable`, names, `-name` exclusions."""
         if isinstance(values, str):
             values = values.split(",")
         parts = [v.strip() for v in (values or []) if v and v.strip()] or [default]
@@ -45,6 +46,7 @@ class FieldChoice:
         return cls("*all" in parts, "*navigable" in parts, frozenset(names), frozenset(excluded))
 
     def wants(self, field_id: str) -> bool:
+        """Whether the issue JSON should carry `field_id`."""
         if field_id in self.excluded:
             return False
         if self.all_fields or field_id in self.names:
