@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
 from tests.conformance.report import kind_counts, summary_line, write_report  # noqa: E402
@@ -25,7 +27,7 @@ from tests.real_server import HOW_TO_INSTALL, find_mcp_atlassian  # noqa: E402
 def main() -> int:
     """Run the corpus, write the report, print the summary line last; 2 when mcp-atlassian is not installed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--report", type=Path, default=ROOT / "benchmarks" / "out" / "conformance-report.md",
+    parser.add_argument("--report", type=Path, default=OUT / "conformance-report.md",
                         help="where the markdown report goes (the JSON report goes next to it)")
     parser.add_argument("--only", action="append", default=[], help="run only this tool's calls (repeatable)")
     parser.add_argument("--show", action="store_true", help="print the first difference of every differing call")
@@ -35,7 +37,11 @@ def main() -> int:
         print(HOW_TO_INSTALL, file=sys.stderr)
         return 2
     calls = [call for call in load_corpus() if not options.only or call.tool in options.only]
+    logging.getLogger("jira_bench.rest").setLevel(logging.ERROR)  # unserved endpoints are in the report
     run = asyncio.run(run_corpus(binary, calls))
+    if options.report.parent == OUT:
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / ".gitignore").write_text("# benchmark output, never committed\n*\n")
     json_path, md_path = write_report(run, options.report.parent)
     if options.report.name != md_path.name:
         md_path = md_path.replace(options.report)

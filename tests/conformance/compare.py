@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 SITE = "https://SITE"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
 RICH_TEXT_KEYS = {"description", "body", "comment", "environment", "rendered_description", "text"}
 PAGING_KEYS = {"total", "start_at", "max_results", "next_page_token", "is_last", "startAt", "maxResults", "isLast"}
 
@@ -31,6 +32,7 @@ KINDS: dict[str, str] = {
     "paging": "paging values or page length (total, start_at, max_results, next_page_token, number of items)",
     "order": "the same items in another order",
     "rich_text": "rich text after a round trip (ADF on v3, wiki markup on v2) differs from the stored Markdown",
+    "date_format": "the same date or time written another way (`.000Z` vs `.000+0000`, `UTC` vs `+00:00`)",
     "self_link": "a URL to a REST resource (`self`, `url`) differs (REST v2 vs v3, path)",
     "url": "another URL differs (avatars, browse links)",
     "value": "another value differs",
@@ -177,6 +179,8 @@ def _value_kind(real: Any, ours: Any, path: str) -> str:
     if key in PAGING_KEYS:
         return "paging"
     if isinstance(real, str) and isinstance(ours, str):
+        if _DATE.match(real) and _DATE.match(ours):
+            return "date_format"
         if "/rest/" in real or "/rest/" in ours:
             return "self_link"
         if real.startswith(("http", SITE)) or ours.startswith(("http", SITE)):

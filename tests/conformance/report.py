@@ -23,7 +23,8 @@ def summary_line(run: Run) -> str:
     return (f"conformance: identical={run.identical}/{len(run.outcomes)} tools_real={len(run.tools_real)} "
             f"tools_ours={len(run.tools_ours)} tools_compared={len(_tools(run))} "
             + " ".join(f"{name}={by_outcome[name]}" for name in OUTCOMES[1:])
-            + f" {groups} endpoints_called={len(run.called)}/{len(run.served)} seconds={run.seconds:.1f}")
+            + f" {groups} same_db_after_writes={_same_db(run)}/{len(run.writes)}"
+            + f" endpoints_called={len(run.called)}/{len(run.served)} seconds={run.seconds:.1f}")
 
 
 def write_report(run: Run, folder: Path) -> tuple[Path, Path]:
@@ -56,6 +57,7 @@ def _call_json(outcome: Outcome) -> dict[str, Any]:
             "setup": [{"tool": s.tool, "arguments": s.arguments, "real": r.as_json(), "ours": o.as_json()}
                       for s, (r, o) in zip(call.setup, outcome.setup, strict=True)],
             "identical": verdict.identical, "outcome": verdict.outcome, "kinds": list(verdict.kinds),
+            "tables_differing": outcome.tables,
             "diffs": list(verdict.diffs), "real": outcome.real.as_json(), "ours": outcome.ours.as_json(),
             "endpoints": outcome.endpoints}
 
@@ -65,7 +67,8 @@ def report_markdown(run: Run) -> str:
     lines = ["# Conformance: the real mcp-atlassian 0.23.1 (over the REST face) vs our in-process tools", "",
              f"`{summary_line(run)}`", "",
              "Normalised before comparing: the site's base URL and host only. Identical = same text, same is_error, "
-             "same structured content.", ""]
+             "same structured content. After each entry that writes, the two databases are compared too (every "
+             "table's rows; `same DB` below).", ""]
     lines += per_tool_table(run) + [""] + _kinds_table(run) + [""] + _groups_table(run) + [""]
     lines += coverage_lines(run) + [""] + _calls_tables(run)
     return "\n".join(lines) + "\n"
@@ -73,15 +76,17 @@ def report_markdown(run: Run) -> str:
 
 def per_tool_table(run: Run) -> list[str]:
     """A markdown table, a line per tool: identical/total, each outcome's count and the main kinds of difference."""
-    lines = ["| tool | identical | differs | only real errors | only ours errors | main kinds of difference |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| tool | identical | differs | only real errors | only ours errors | same DB after writes | main kinds "
+             "of difference |", "|---|---|---|---|---|---|---|"]
     for tool in _tools(run):
         mine = [o for o in run.outcomes if o.call.tool == tool]
         counts = Counter(o.verdict.outcome for o in mine)
         kinds = Counter(o.verdict.main_kind for o in mine if not o.verdict.identical)
         main = ", ".join(f"{kind} {n}" for kind, n in kinds.most_common(3))
+        writes = [o for o in mine if o.tables is not None]
+        same = f"{sum(not o.tables for o in writes)}/{len(writes)}" if writes else "-"
         lines.append(f"| `{tool}` | {counts['identical']}/{len(mine)} | {counts['differs']} | "
-                     f"{counts['only_real_error']} | {counts['only_ours_error']} | {main or '-'} |")
+                     f"{counts['only_real_error']} | {counts['only_ours_error']} | {same} | {main or '-'} |")
     return lines
 
 
@@ -121,13 +126,19 @@ def coverage_lines(run: Run) -> list[str]:
 def _calls_tables(run: Run) -> list[str]:
     lines = ["## Every call", ""]
     for tool in _tools(run):
-        lines += [f"### {tool}", "", "| label | group | outcome | kinds | first difference |", "|---|---|---|---|---|"]
+        lines += [f"### {tool}", "", "| label | group | outcome | kinds | tables differing | first difference |",
+                  "|---|---|---|---|---|---|"]
         for o in (o for o in run.outcomes if o.call.tool == tool):
             first = o.verdict.diffs[0] if o.verdict.diffs else ""
+            tables = "-" if o.tables is None else (", ".join(o.tables) or "none")
             lines.append(f"| {_cell(o.call.label)} | {o.call.group} | {o.verdict.outcome} | "
-                         f"{', '.join(o.verdict.kinds)} | {_cell(first)} |")
+                         f"{', '.join(o.verdict.kinds)} | {tables} | {_cell(first)} |")
         lines.append("")
     return lines
+
+
+def _same_db(run: Run) -> int:
+    return sum(not outcome.tables for outcome in run.writes)
 
 
 def _per_group(run: Run) -> dict[str, tuple[int, int]]:

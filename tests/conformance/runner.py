@@ -11,6 +11,7 @@ per call, give the face's coverage."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -28,6 +29,7 @@ from jira_bench_tui.jira import db
 from jira_bench_tui.jira.fixture_files import load_fixture_file
 from jira_bench_tui.jira.rest import RequestRecord, RestServer, mcp_atlassian_env, served_endpoints
 from jira_bench_tui.jira.server import build_server, close_server
+from jira_bench_tui.jira.tools import TOOLS_BY_NAME
 
 from .compare import Answer, Verdict, compare, site_pattern
 
@@ -62,8 +64,9 @@ class Call:
 
 @dataclass
 class Outcome:
-    """One call's result: both answers, the verdict, the endpoints the real server called (in order) and the
-    answers of the setup steps (real, ours)."""
+    """One call's result: both answers, the verdict, the endpoints the real server called (in order), the
+    answers of the setup steps (real, ours) and, when the entry writes, the tables whose rows differ between the two
+    databases afterwards (None for read-only entries)."""
 
     call: Call
     real: Answer
@@ -71,12 +74,14 @@ class Outcome:
     verdict: Verdict
     endpoints: list[str]
     setup: list[tuple[Answer, Answer]] = field(default_factory=list)
+    tables: list[str] | None = None  # after a write: the tables whose rows differ between the two databases
 
 
 @dataclass
 class Run:
     """A whole corpus run: the outcomes, the tools each server lists, the endpoints the face serves and those the
-    real server called (counts; `unserved` are requests no route matched, as `METHOD path`), and the time taken."""
+    real server called, setup steps included (counts; `unserved` are requests no route matched, as `METHOD path`),
+    and the time taken."""
 
     outcomes: list[Outcome]
     tools_real: list[str]
@@ -89,6 +94,11 @@ class Run:
     @property
     def identical(self) -> int:
         return sum(outcome.verdict.identical for outcome in self.outcomes)
+
+    @property
+    def writes(self) -> list[Outcome]:
+        """The outcomes of entries that write (their databases were compared)."""
+        return [outcome for outcome in self.outcomes if outcome.tables is not None]
 
 
 def load_corpus(path: Path = CORPUS) -> list[Call]:
@@ -138,7 +148,8 @@ class RealSide:
 
     async def __aenter__(self) -> RealSide:
         self.server = self._stack.enter_context(RestServer())
-        self.server.registry.add(HOST, self.workdir / "real.sqlite", template=self.template)
+        self.path = self.workdir / "real.sqlite"
+        self.server.registry.add(HOST, self.path, template=self.template)
         self._stack.callback(self.server.app.add_listener(self.records.append))
         params = StdioServerParameters(command=self.binary, env=mcp_atlassian_env(self.server.url, HOST),
                                        cwd=str(self.workdir))
@@ -151,13 +162,15 @@ class RealSide:
     async def __aexit__(self, *exc: object) -> None:
         await self._stack.aclose()
 
-    async def answer(self, call: Call) -> tuple[Answer, list[tuple[Answer, str]], list[RequestRecord]]:
-        """(the call's answer, the setup steps' answers, the requests the face received for the call itself)."""
+    async def answer(self, call: Call) -> tuple[Answer, list[Answer], list[RequestRecord], int]:
+        """(the call's answer, the setup steps' answers, every request the face received for the entry, and the
+        index of the first request of the compared call itself)."""
         self.server.registry.reset(HOST)
-        setup = [(await call_tool(self.client, step), step.tool) for step in call.setup]
         del self.records[:]
+        setup = [await call_tool(self.client, step) for step in call.setup]
+        first = len(self.records)
         answer = await call_tool(self.client, call.step)
-        return answer, setup, list(self.records)
+        return answer, setup, list(self.records), first
 
 
 class OursSide:
@@ -200,14 +213,38 @@ async def run_corpus(binary: str, calls: list[Call] | None = None, fixture: str 
         unserved: Counter[str] = Counter()
         async with RealSide(binary, template, folder) as real:
             for call in chosen:
-                real_answer, real_setup, records = await real.answer(call)
+                real_answer, real_setup, records, first = await real.answer(call)
                 ours_answer, ours_setup = await ours.answer(call)
                 _count(records, called, unserved)
+                tables = differing_tables(real.path, ours.path) if _writes(call) else None
                 outcomes.append(Outcome(call, real_answer, ours_answer, compare(real_answer, ours_answer, sites),
-                                        [r.endpoint or f"{r.method} {r.path} (unserved)" for r in records],
-                                        [(r, o) for (r, _), o in zip(real_setup, ours_setup, strict=True)]))
+                                        [r.endpoint or f"{r.method} {r.path} (unserved)" for r in records[first:]],
+                                        list(zip(real_setup, ours_setup, strict=True)), tables))
             tools_real = real.tools
     return Run(outcomes, tools_real, ours.tools, served_endpoints(), called, unserved, time.monotonic() - start)
+
+
+def _writes(call: Call) -> bool:
+    """Whether the entry calls a tool that writes (its databases are then compared)."""
+    return any(not TOOLS_BY_NAME[step.tool].read_only for step in (*call.setup, call.step)
+               if step.tool in TOOLS_BY_NAME)
+
+
+def differing_tables(left: Path, right: Path) -> list[str]:
+    """The tables whose rows differ between two Jira databases (full-text index tables left out: they follow the
+    issues and comments tables)."""
+    first, second = _table_rows(left), _table_rows(right)
+    return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
+
+
+def _table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                                            "'sqlite_%' AND name NOT LIKE '%_text%'")]
+        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in names}
+    finally:
+        conn.close()
 
 
 def _count(records: list[RequestRecord], called: Counter[str], unserved: Counter[str]) -> None:

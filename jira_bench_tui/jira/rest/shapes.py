@@ -228,6 +228,18 @@ def sprint_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
     return out
 
 
+def sprint_field_value(row: sqlite3.Row) -> dict[str, Any]:
+    """One sprint as the Sprint custom field shows it on an issue in Jira Cloud (`customfield_10020`: `{id, name,
+    state, boardId, goal, startDate, endDate, completeDate}`, dates with `Z`): not the agile API's sprint (no
+    `self`, `originBoardId` or `activatedDate`)."""
+    out: dict[str, Any] = {"id": row["id"], "name": row["name"], "state": row["state"], "boardId": row["board_id"],
+                           "goal": row["goal"] or ""}
+    for key, column in (("startDate", "start_date"), ("endDate", "end_date"), ("completeDate", "complete_date")):
+        if row[column]:
+            out[key] = _agile_time(row[column])
+    return out
+
+
 def _agile_time(stored: str) -> str:
     """Agile dates are ISO with a `Z`: 2026-11-20T09:30:00.000Z."""
     text = raw_time(stored) or ""
