@@ -11,6 +11,7 @@ per call, give the face's coverage."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import tempfile
 import time
@@ -253,5 +254,6 @@ def _count(records: list[RequestRecord], called: Counter[str], unserved: Counter
         if record.endpoint is not None:
             called[record.endpoint] += 1
         else:
-            path = "/".join("{id}" if part.isdigit() else part for part in record.path.split("/"))
+            path = "/".join("{id}" if part.isdigit() else "{key}" if re.fullmatch(r"[A-Z][A-Z0-9_]+-\d+", part)
+                            else part for part in record.path.split("/"))
             unserved[f"{record.method} {path}"] += 1
