@@ -2,7 +2,8 @@
 normalise only what must differ, decide identical or not, and name the kinds of difference.
 
 What must differ, and is normalised: the site's base URL and host (the real server sees `http://t-<id>.atlassian.net`
-through the face, our tools print the fixture's `base_url`). Generated ids and timestamps need no normalising: both
+through the face, our tools print the fixture's `base_url`) and the run's temporary working folder (in the real
+server's file errors). Generated ids and timestamps need no normalising: both
 sides start from the same fresh database with the fixture's fixed clock, so the model gives both the same ids and
 times. Nothing else is touched: key order, indentation, error texts all count.
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 SITE = "https://SITE"
+WORKDIR = "WORKDIR"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
 RICH_TEXT_KEYS = {"description", "body", "comment", "environment", "rendered_description", "text"}
 PAGING_KEYS = {"total", "start_at", "max_results", "next_page_token", "is_last", "startAt", "maxResults", "isLast"}
@@ -75,17 +77,20 @@ class Verdict:
         return self.kinds[0] if self.kinds else ""
 
 
-def site_pattern(hosts: list[str]) -> re.Pattern[str]:
+def site_pattern(hosts: list[str], folders: list[str] | None = None) -> re.Pattern[str]:
     """A regex matching the site's base URL or bare host, for each of `hosts` (e.g. `t-conformance.atlassian.net`
-    and the fixture's `acme.atlassian.net`)."""
+    and the fixture's `acme.atlassian.net`), and each of the run's working `folders` (the real server names files
+    below its working folder: `File not found: /tmp/.../missing-file.txt`)."""
     names = "|".join(re.escape(host) for host in sorted(hosts, key=len, reverse=True))
-    return re.compile(rf"(?:https?://)?(?:{names})")
+    paths = "|".join(re.escape(folder) for folder in sorted(folders or [], key=len, reverse=True))
+    return re.compile(rf"(?P<site>(?:https?://)?(?:{names}))" + (rf"|(?P<dir>{paths})" if paths else ""))
 
 
 def normalise(value: Any, sites: re.Pattern[str]) -> Any:
-    """`value` with every site URL or host replaced by `https://SITE` (strings inside lists and dicts too)."""
+    """`value` with every site URL or host replaced by `https://SITE` and every working folder by `WORKDIR`
+    (strings inside lists and dicts too)."""
     if isinstance(value, str):
-        return sites.sub(SITE, value)
+        return sites.sub(lambda found: SITE if found.group("site") else WORKDIR, value)
     if isinstance(value, list):
         return [normalise(item, sites) for item in value]
     if isinstance(value, dict):

@@ -66,7 +66,7 @@ def report_markdown(run: Run) -> str:
     """The readable report: summary, per-tool table, kinds, groups, endpoint coverage, every call."""
     lines = ["# Conformance: the real mcp-atlassian 0.23.1 (over the REST face) vs our in-process tools", "",
              f"`{summary_line(run)}`", "",
-             "Normalised before comparing: the site's base URL and host only. Identical = same text, same is_error, "
+             "Normalised before comparing: the site's base URL and host, and the run's working folder, only. Identical = same text, same is_error, "
              "same structured content. After each entry that writes, the two databases are compared too (every "
              "table's rows; `same DB` below).", ""]
     lines += per_tool_table(run) + [""] + _kinds_table(run) + [""] + _groups_table(run) + [""]

@@ -205,7 +205,8 @@ async def run_corpus(binary: str, calls: list[Call] | None = None, fixture: str 
         template = db.prepare_template(load_fixture_file(fixture), folder)
         conn = db.connect(template)
         try:
-            sites = site_pattern([HOST, db.read_meta(conn).base_url.split("://")[-1].strip("/")])
+            sites = site_pattern([HOST, db.read_meta(conn).base_url.split("://")[-1].strip("/")],
+                                 [str(folder), str(folder.resolve())])
         finally:
             conn.close()
         ours = OursSide(template, folder)

@@ -25,7 +25,7 @@ from .runner import Run, load_corpus, run_corpus
 
 FLOOR = Path(__file__).with_name("floor.json")
 REPORT_GROUPS = {"ordinary", "optional", "bad_input", "report"}
-SITES = site_pattern(["t-conformance.atlassian.net", "acme.atlassian.net"])
+SITES = site_pattern(["t-conformance.atlassian.net", "acme.atlassian.net"], ["/tmp/run-1"])
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,8 @@ def test_only_the_site_is_normalised() -> None:
     real = _answer({"browse_url": "http://t-conformance.atlassian.net/browse/WEB-1", "id": "10000"})
     ours = _answer({"browse_url": "https://acme.atlassian.net/browse/WEB-1", "id": "10000"})
     assert compare(real, ours, SITES).identical
-    assert normalise({"a": ["see acme.atlassian.net"]}, SITES) == {"a": ["see https://SITE"]}
+    assert normalise({"a": ["see acme.atlassian.net", "/tmp/run-1/x.txt"]}, SITES) == {
+        "a": ["see https://SITE", "WORKDIR/x.txt"]}
     other_id = _answer({"browse_url": "https://acme.atlassian.net/browse/WEB-1", "id": "10001"})
     assert compare(real, other_id, SITES).kinds == ("value",)
     reordered = _answer('{"id": "10000", "browse_url": "https://acme.atlassian.net/browse/WEB-1"}')
