@@ -60,6 +60,7 @@ class Call:
 
     @property
     def tool(self) -> str:
+        """The name of the tool compared."""
         return self.step.tool
 
 
@@ -75,7 +76,7 @@ class Outcome:
     verdict: Verdict
     endpoints: list[str]
     setup: list[tuple[Answer, Answer]] = field(default_factory=list)
-    tables: list[str] | None = None  # after a write: the tables whose rows differ between the two databases
+    tables: list[str] | None = None
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Run:
 
     @property
     def identical(self) -> int:
+        """How many calls got identical answers from both sides."""
         return sum(outcome.verdict.identical for outcome in self.outcomes)
 
     @property
@@ -148,6 +150,14 @@ class RealSide:
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> RealSide:
+        try:
+            return await self._start()
+        except BaseException:
+            await self._stack.aclose()
+            raise
+
+    async def _start(self) -> RealSide:
+        """Start the face, add the site, start mcp-atlassian and list its tools (each step undone by the stack)."""
         self.server = self._stack.enter_context(RestServer())
         self.path = self.workdir / "real.sqlite"
         self.server.registry.add(HOST, self.path, template=self.template)
