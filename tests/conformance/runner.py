@@ -10,6 +10,7 @@ per call, give the face's coverage."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -212,7 +213,7 @@ async def run_corpus(binary: str, calls: list[Call] | None = None, fixture: str 
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="jira-bench-conformance-") as tmp:
         folder = Path(workdir or tmp)
-        template = db.prepare_template(load_fixture_file(fixture), folder)
+        template = db.prepare_template(load_fixture_file(fixture))  # the shared cache: built once per fixture
         conn = db.connect(template)
         try:
             sites = site_pattern([HOST, db.read_meta(conn).base_url.split("://")[-1].strip("/")],
@@ -224,9 +225,9 @@ async def run_corpus(binary: str, calls: list[Call] | None = None, fixture: str 
         called: Counter[str] = Counter()
         unserved: Counter[str] = Counter()
         async with RealSide(binary, template, folder) as real:
-            for call in chosen:
-                real_answer, real_setup, records, first = await real.answer(call)
-                ours_answer, ours_setup = await ours.answer(call)
+            for call in chosen:  # both sides at once: the real server works in its own process meanwhile
+                (real_answer, real_setup, records, first), (ours_answer, ours_setup) = await asyncio.gather(
+                    real.answer(call), ours.answer(call))
                 _count(records, called, unserved)
                 tables = differing_tables(real.path, ours.path) if _writes(call) else None
                 outcomes.append(Outcome(call, real_answer, ours_answer, compare(real_answer, ours_answer, sites),
@@ -243,18 +244,16 @@ def _writes(call: Call) -> bool:
 
 
 def differing_tables(left: Path, right: Path) -> list[str]:
-    """The tables whose rows differ between two Jira databases (full-text index tables left out: they follow the
-    issues and comments tables)."""
-    first, second = _table_rows(left), _table_rows(right)
-    return sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
-
-
-def _table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """The tables whose rows differ between two Jira databases, compared inside SQLite (`EXCEPT` both ways on the
+    attached second file); full-text index tables are left out (they follow the issues and comments tables)."""
+    conn = sqlite3.connect(f"file:{left}?mode=ro", uri=True)
     try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
-                                            "'sqlite_%' AND name NOT LIKE '%_text%'")]
-        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in names}
+        conn.execute("ATTACH DATABASE ? AS other", (f"file:{right}?mode=ro",))
+        names = [r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT "
+                                            "LIKE 'sqlite_%' AND name NOT LIKE '%_text%'")]
+        return sorted(name for name in names if conn.execute(
+            f'SELECT EXISTS (SELECT * FROM main."{name}" EXCEPT SELECT * FROM other."{name}") OR EXISTS '
+            f'(SELECT * FROM other."{name}" EXCEPT SELECT * FROM main."{name}")').fetchone()[0])
     finally:
         conn.close()
 
