@@ -115,8 +115,8 @@ def coverage_lines(run: Run) -> list[str]:
     its count, and requests no route matched."""
     lines = ["## REST endpoint coverage", "",
              f"The face serves {len(run.served)} endpoints (method + path, v2 and v3 counted apart); the real server "
-             f"called {len(run.called)} of them during the corpus ({sum(run.called.values())} requests), and "
-             f"{sum(run.unserved.values())} requests matched no route.", "",
+             f"called {len(run.called)} of them during the corpus ({sum(run.called.values())} requests, setup steps "
+             f"included); requests that matched no route: {sum(run.unserved.values())}.", "",
              "| endpoint | requests |", "|---|---|"]
     lines += [f"| `{endpoint}` | {count} |" for endpoint, count in sorted(run.called.items())]
     lines += [f"| `{endpoint}` (not served) | {count} |" for endpoint, count in sorted(run.unserved.items())]
