@@ -30,17 +30,19 @@ def attach(run_id: str, results_dir: Path | None) -> None:
     from jira_bench_tui.engine import run_folder
 
     folder = run_folder.find_run(results_root(results_dir), run_id)
-    start = run_folder.read_spec(folder).created_at
+    start = run_folder.read_run(folder)[0].created_at
     reader = run_folder.EventReader.for_run(folder)
 
     def drain() -> None:
         for event in reader.read_new():
             click.echo(event_line(event, start))
+        if reader.problem:
+            raise UserError(reader.problem)
 
     try:
         while True:
             drain()
-            status = run_folder.display_status(run_folder.read_state(folder))
+            status = run_folder.folder_status(folder, run_folder.read_state(folder))
             if status not in run_folder.LIVE_STATUSES:
                 drain()
                 break

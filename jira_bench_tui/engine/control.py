@@ -85,7 +85,7 @@ def kill_run(folder: Path) -> None:
 
     Only a process that is this run's worker is signalled (it holds the run's lock, or /proc shows it runs the worker
     module on this folder); a stale pid, now some other process, is left alone and the run is just marked cancelled."""
-    state = run_folder.read_state(folder)
+    _spec, state, _status = run_folder.read_run(folder)
     if state.status in run_folder.FINAL_STATUSES and worker_lock.lock_holder(folder) is None:
         raise UserError(f"run {folder.name} is not running (it is {state.status})")
     for _attempt in range(3):
@@ -98,9 +98,7 @@ def kill_run(folder: Path) -> None:
 
 def check_resumable(folder: Path) -> run_folder.RunSpec:
     """The run's spec when it can be resumed (interrupted, cancelled or failed); UserError otherwise."""
-    spec = run_folder.read_spec(folder)
-    state = run_folder.read_state(folder)
-    status = run_folder.display_status(state)
+    spec, state, status = run_folder.read_run(folder)
     if status == "completed":
         raise UserError(f"run {folder.name} is completed; there is nothing to resume")
     holder = worker_lock.worker_alive(folder, state)

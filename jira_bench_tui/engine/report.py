@@ -33,10 +33,9 @@ class RunReport:
 
 
 def run_report(folder: Path) -> RunReport:
-    """The run's scores now, from its spec, state and trial artifacts. StoreError when its spec or state is
-    unreadable."""
-    spec = run_folder.read_spec(folder)
-    status = run_folder.display_status(run_folder.read_state(folder))
+    """The run's scores now, from its spec, state and trial artifacts. StoreError when any part of the run folder is
+    unreadable (`run_folder.read_run`)."""
+    spec, _state, status = run_folder.read_run(folder)
     scan = run_folder.scan_trials(folder)
     return RunReport(scoring.summarise(spec, scan.artifacts, status=status), len(scan.unreadable))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from jira_bench_tui.engine import run_folder
@@ -15,15 +15,8 @@ from jira_bench_tui.engine import run_folder
 WORKER_MODULE = "jira_bench_tui.engine.worker"
 
 
-def process_start(pid: int) -> str | None:
-    """When a process started (clock ticks since boot, /proc/PID/stat field 22). With the pid it names one process,
-    so a recycled pid is told apart. None without /proc or when the process is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            fields_after_name = handle.read().rsplit(")", 1)[-1].split()
-    except OSError:
-        return None
-    return fields_after_name[19] if len(fields_after_name) > 19 else None
+process_start = run_folder.process_start
+WorkerLock = run_folder.WorkerLock
 
 
 def process_cmdline(pid: int) -> list[str] | None:
@@ -43,23 +36,16 @@ def _same_folder(arg: str, folder: Path) -> bool:
         return False
 
 
-@dataclass
-class WorkerLock:
-    """worker.lock: the process that holds the right to write a run folder ("PID START" on one line)."""
-
-    pid: int
-    start: str | None
-
-
 def read_worker_lock(folder: Path) -> WorkerLock | None:
-    """The run's worker.lock, or None when there is none or it cannot be read."""
-    return _parse_lock(run_folder.worker_lock_path(folder))
+    """The run's worker.lock, or None when there is none, it names no process (junk) or it is not a regular file."""
+    try:
+        return run_folder.read_worker_lock(folder)
+    except run_folder.StoreError:
+        return None
 
 
 def _lock_alive(lock: WorkerLock) -> bool:
-    if not run_folder.pid_alive(lock.pid):
-        return False
-    return lock.start is None or process_start(lock.pid) in (None, lock.start)
+    return run_folder.lock_alive(lock)
 
 
 def lock_holder(folder: Path) -> int | None:
@@ -86,9 +72,11 @@ def claim_worker_lock(folder: Path, pid: int) -> int | None:
                 pass
             lock = read_worker_lock(folder)
             if lock is None:
-                if path.exists():
-                    return -1  # unreadable lock: leave it alone
-                continue  # released meanwhile
+                if not os.path.lexists(path):
+                    continue  # released meanwhile
+                if not _is_regular(path):
+                    raise run_folder.StoreError(f"worker.lock in {folder} is not a file; remove it if no worker runs")
+                lock = WorkerLock(0, None)  # junk in a regular file: no process holds it, a stale lock
             if lock.pid == pid:
                 return None
             if _lock_alive(lock):
@@ -100,6 +88,13 @@ def claim_worker_lock(folder: Path, pid: int) -> int | None:
         os.unlink(tmp)
 
 
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _remove_stale_lock(path: Path, stale: WorkerLock) -> None:
     """Remove a stale lock, unless another process replaced it since we read it (then it is put back)."""
     aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.stale")
@@ -107,8 +102,8 @@ def _remove_stale_lock(path: Path, stale: WorkerLock) -> None:
         os.rename(path, aside)
     except FileNotFoundError:
         return
-    moved = _parse_lock(aside)
-    if moved is not None and moved != stale:
+    moved = _parse_lock(aside) or WorkerLock(0, None)
+    if moved != stale:
         try:
             os.link(aside, path)  # a fresh lock: put it back (fails only if yet another claim won meanwhile)
         except FileExistsError:
@@ -118,9 +113,8 @@ def _remove_stale_lock(path: Path, stale: WorkerLock) -> None:
 
 def _parse_lock(path: Path) -> WorkerLock | None:
     try:
-        text = path.read_text(encoding="ascii", errors="replace").split()
-        return WorkerLock(int(text[0]), text[1] if len(text) > 1 and text[1] != "-" else None)
-    except (OSError, ValueError, IndexError):
+        return run_folder.read_lock_file(path)
+    except (run_folder.StoreError, OSError):
         return None
 
 

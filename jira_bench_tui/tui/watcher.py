@@ -27,8 +27,9 @@ from jira_bench_tui.engine.run_folder import (
     StoreError,
     TrialFinishedEvent,
     TrialStartedEvent,
-    display_status,
+    check_run_files,
     events_path,
+    folder_status,
     parse_event_line,
     read_spec,
     read_state,
@@ -115,7 +116,13 @@ class RunFolderTail:
                 return RunUpdate(self.folder.name, self.folder, self.info, first=first)
         else:
             state = self.info.state
-        self.info = RunInfo(self.folder.name, self.folder, self._spec, state, display_status(state, now))
+        try:
+            check_run_files(self.folder)
+            status = folder_status(self.folder, state, now)  # a dead worker.lock holder: interrupted at once
+        except StoreError as exc:
+            self.info = RunInfo(self.folder.name, self.folder, None, None, "unreadable", str(exc))
+            return RunUpdate(self.folder.name, self.folder, self.info, first=first)
+        self.info = RunInfo(self.folder.name, self.folder, self._spec, state, status)
         counted, skipped = self._skip_to_tail() if first else ([], 0)
         events = self.reader.read_new(max_bytes)
         return RunUpdate(self.folder.name, self.folder, self.info, events, first=first, counted=counted,

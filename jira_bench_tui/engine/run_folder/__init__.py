@@ -13,8 +13,8 @@ only. One job a module:
 - `trials`: trial artifacts on disk
 - `events`: the event models (one a type) and the parser of a line
 - `event_log`: events.jsonl writer and reader
-- `liveness`: pid liveness and the status a reader shows
-- `listing`: RunInfo, load_run, list_runs, find_run
+- `liveness`: pid liveness, the worker.lock record and the status a reader shows
+- `listing`: RunInfo, read_run, load_run, list_runs, find_run (the one check of a run id)
 
 Callers import from this package (`from jira_bench_tui.engine import run_folder`), not from its modules.
 """
@@ -75,10 +75,11 @@ from jira_bench_tui.engine.run_folder.formats import (
     ServerChoice,
     UsageTotals,
 )
-from jira_bench_tui.engine.run_folder.json_files import read_json, write_json_atomic
+from jira_bench_tui.engine.run_folder.json_files import read_json, read_small_bytes, write_json_atomic
 from jira_bench_tui.engine.run_folder.layout import (
     CORRUPT_SUFFIX,
     EVENTS,
+    RUN_ID_PATTERN,
     SPEC,
     STATE,
     SUMMARY,
@@ -87,6 +88,7 @@ from jira_bench_tui.engine.run_folder.layout import (
     WORKER_LOCK,
     WORKER_LOG,
     events_path,
+    is_run_id,
     new_run_id,
     parse_trial_key,
     run_dir,
@@ -100,14 +102,29 @@ from jira_bench_tui.engine.run_folder.layout import (
     worker_lock_path,
     worker_log_path,
 )
-from jira_bench_tui.engine.run_folder.listing import RunInfo, find_run, list_runs, load_run
+from jira_bench_tui.engine.run_folder.listing import (
+    RunInfo,
+    check_run_files,
+    find_run,
+    list_runs,
+    load_run,
+    read_run,
+)
 from jira_bench_tui.engine.run_folder.liveness import (
     HEARTBEAT_STALE_S,
     LIVE_STATUSES,
     QUEUED_STALE_S,
     DisplayStatus,
+    WorkerLock,
     display_status,
+    folder_status,
+    lock_alive,
+    lock_state,
+    parse_worker_lock,
     pid_alive,
+    process_start,
+    read_lock_file,
+    read_worker_lock,
 )
 from jira_bench_tui.engine.run_folder.run_files import (
     create_run,
@@ -130,13 +147,15 @@ from jira_bench_tui.engine.run_folder.trials import (
 
 __all__ = [
     "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS", "LIVE_STATUSES",
-    "QUEUED_STALE_S", "SPEC", "STATE", "SUMMARY", "TRIAL_KEY_SEPARATOR", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
+    "QUEUED_STALE_S", "RUN_ID_PATTERN", "SPEC", "STATE", "SUMMARY", "TRIAL_KEY_SEPARATOR", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
     "AgentMessageEvent", "AnswerStep", "AnyEvent", "CheckResult", "CheckResultEvent", "Counts", "DisplayStatus",
     "Distribution", "Event", "EventReader", "EventSink", "EventWriter", "FieldChange", "IssueChange", "LogEvent",
     "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",
     "RunStartedEvent", "RunState", "RunStatus", "RunSummary", "ScenarioScore", "ServerChoice", "Step", "StoreError",
     "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
-    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals",
+    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLock",
+    "check_run_files", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
+    "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",
     "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",
     "load_run", "new_run_id", "parse_artifact", "parse_change", "parse_check", "parse_event", "parse_event_line", "parse_step",
     "parse_trial_key", "pid_alive", "read_json", "read_spec", "read_state", "read_summary", "read_trial",

@@ -5,45 +5,53 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jira_bench_tui.engine.run_folder.errors import StoreError
 from jira_bench_tui.engine.run_folder.events import AnyEvent, parse_event_line
 from jira_bench_tui.engine.run_folder.layout import events_path
 
 
 class EventWriter:
     """Appends events to a run's events.jsonl, one JSON object a line (`event.to_record()`), each with `t` and
-    `type`. OSError when the file cannot be opened or written."""
+    `type`, each line in one `write` to an O_APPEND file (never buffered: a killed worker leaves whole lines, at
+    most the last one cut). A line cut by a failed write (a full disk) is sealed before the next one. OSError when
+    the file cannot be opened or written; StoreError when events.jsonl is not a regular file."""
 
     def __init__(self, folder: Path) -> None:
         self.path = events_path(folder)
-        self._seal_partial_line()
-        self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
-
-    def _seal_partial_line(self) -> None:
-        """A worker killed mid-write may leave a cut last line: end it, so the next event starts on its own line."""
+        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
         try:
-            with open(self.path, "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                if handle.tell() == 0:
-                    return
-                handle.seek(-1, os.SEEK_END)
-                last = handle.read(1)
-        except FileNotFoundError:
-            return
-        if last != b"\n":
-            with open(self.path, "ab") as handle:
-                handle.write(b"\n")
+            if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+                raise StoreError(f"{self.path.name} in {folder} is not a regular file")
+            self._cut = self._ends_cut()
+        except BaseException:
+            os.close(self._fd)
+            raise
+
+    def _ends_cut(self) -> bool:
+        """Whether the file ends in a cut line (a worker killed mid-write): the next event then starts a new line."""
+        size = os.fstat(self._fd).st_size
+        return size > 0 and os.pread(self._fd, 1, size - 1) != b"\n"
 
     def write(self, event: AnyEvent) -> None:
-        """Append one event (values JSON cannot hold are written as their str()) and flush it."""
-        self._handle.write(json.dumps(event.to_record(), ensure_ascii=False, default=str) + "\n")
-        self._handle.flush()
+        """Append one event (values JSON cannot hold are written as their str()). OSError when it cannot be written
+        (the line may then be cut; the next write seals it)."""
+        line = json.dumps(event.to_record(), ensure_ascii=False, default=str) + "\n"
+        data = memoryview((b"\n" if self._cut else b"") + line.encode("utf-8"))
+        self._cut = True
+        while data:
+            written = os.write(self._fd, data)
+            data = data[written:]
+        self._cut = False
 
     def close(self) -> None:
-        """Close the file."""
-        self._handle.close()
+        """Close the file (once; later calls do nothing)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 @dataclass
@@ -58,6 +66,7 @@ class EventReader:
     path: Path
     offset: int = 0
     skipped: int = 0
+    problem: str | None = None
     _partial: bytes = field(default=b"", repr=False)
 
     @classmethod
@@ -66,16 +75,25 @@ class EventReader:
         return cls(events_path(folder))
 
     def read_new(self, max_bytes: int | None = None) -> list[AnyEvent]:
-        """Events appended since the last call (at most about `max_bytes` read per call)."""
+        """Events appended since the last call (at most about `max_bytes` read per call). Never blocks nor raises: a
+        missing file, or one that is not a regular file (`problem` then says so), gives no events."""
         try:
-            with open(self.path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if size < self.offset:  # truncated or replaced: start again
-                    self.offset, self._partial = 0, b""
-                handle.seek(self.offset)
-                chunk = handle.read(max_bytes if max_bytes is not None else -1)
-        except FileNotFoundError:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
             return []
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                self.problem = f"{self.path.name} in {self.path.parent} is not a regular file"
+                return []
+            if info.st_size < self.offset:  # truncated or replaced: start again
+                self.offset, self._partial = 0, b""
+            chunk = _read_at(fd, self.offset, info.st_size - self.offset if max_bytes is None
+                             else min(max_bytes, info.st_size - self.offset))
+        except OSError:
+            return []
+        finally:
+            os.close(fd)
         if not chunk:
             return []
         self.offset += len(chunk)
@@ -93,3 +111,15 @@ class EventReader:
                 events.append(event)
         return events
 
+
+def _read_at(fd: int, offset: int, size: int) -> bytes:
+    """`size` bytes of `fd` from `offset` (fewer if the file is shorter)."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.pread(fd, min(size, 8 * 1024 * 1024), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)

@@ -7,12 +7,22 @@ Trial artifacts are in `artifact.py`, events in `events.py`. docs/run-folder.md 
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 RunStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 FINAL_STATUSES: tuple[RunStatus, ...] = ("completed", "failed", "cancelled")
+
+MAX_PID = 2**31 - 1
+"""No pid is above this (pid_t is a signed 32-bit int); a bigger one in a file is corrupt."""
+MAX_COUNT = 10**12
+MAX_TIME = 1e11
+"""The latest Unix time (seconds) a run folder may hold (year 5138): bigger ones are corrupt."""
+Pid = Annotated[int, Field(ge=0, le=MAX_PID)]  # 0: no process (never alive)
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Stamp = Annotated[float, Field(ge=0, le=MAX_TIME, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 
 
 class ServerChoice(BaseModel):
@@ -33,7 +43,7 @@ class RunSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     run_id: str
-    created_at: float
+    created_at: Stamp
     harness_source: str  # as the user gave it: builtin:example or a path (made absolute)
     harness_name: str
     harness_version: str = "1"
@@ -41,8 +51,8 @@ class RunSpec(BaseModel):
     harness_dir: str | None = None  # where relative fixture paths resolve; None for builtins
     fixture: dict[str, Any] | None = None  # the starting Jira as resolved at launch (None in runs made before it)
     model: str
-    runs: int = Field(ge=1)
-    concurrency: int = Field(default=4, ge=1)
+    runs: int = Field(ge=1, le=1_000_000)
+    concurrency: int = Field(default=4, ge=1, le=100_000)
     scenario_ids: list[str]  # the scenarios in this run, in order
     max_turns: int | None = Field(default=None, ge=1, le=500)  # overrides of the harness limits
     wall_time_s: float | None = None
@@ -63,35 +73,39 @@ class RunSpec(BaseModel):
 
 
 class Counts(BaseModel):
-    """Trial counts of a run or of one scenario: `done` = passed + failed + errored; `running` now."""
+    """Trial counts of a run or of one scenario: `done` = passed + failed + errored; `running` now (each 0 to
+    MAX_COUNT)."""
 
-    total: int = 0
-    done: int = 0
-    passed: int = 0
-    failed: int = 0
-    errored: int = 0
-    running: int = 0
+    total: Count = 0
+    done: Count = 0
+    passed: Count = 0
+    failed: Count = 0
+    errored: Count = 0
+    running: Count = 0
 
 
 class UsageTotals(BaseModel):
     """Tokens and cost (USD) of a model turn, a trial or a whole run."""
 
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_creation_input_tokens: int = 0
-    cache_read_input_tokens: int = 0
-    total_tokens: int = 0
-    cost_usd: float = 0.0
+    input_tokens: Count = 0
+    output_tokens: Count = 0
+    cache_creation_input_tokens: Count = 0
+    cache_read_input_tokens: Count = 0
+    total_tokens: Count = 0
+    cost_usd: Money = 0.0
 
 
 class RunState(BaseModel):
-    """state.json: the worker's snapshot, replaced atomically, with a heartbeat in `updated_at` (Unix seconds)."""
+    """state.json: the worker's snapshot, replaced atomically, with a heartbeat in `updated_at` (Unix seconds).
+
+    Every number is bounded (a pid is 0 to MAX_PID, times 0 to MAX_TIME, no inf/nan): a state outside them is
+    corrupt, read as a StoreError, never an OverflowError in a reader."""
 
     status: RunStatus = "queued"
-    pid: int | None = None
-    started_at: float | None = None
-    updated_at: float
-    finished_at: float | None = None
+    pid: Pid | None = None
+    started_at: Stamp | None = None
+    updated_at: Stamp
+    finished_at: Stamp | None = None
     counts: Counts = Field(default_factory=Counts)
     scenarios: dict[str, Counts] = Field(default_factory=dict)
     usage: UsageTotals = Field(default_factory=UsageTotals)
@@ -138,17 +152,17 @@ class RunSummary(BaseModel):
     error: str | None = None
     model: str
     harness: str
-    runs: int
-    total: int
-    done: int
-    passed: int
-    failed: int
-    errored: int
-    pass_rate: float | None
-    error_rate: float | None
+    runs: Count
+    total: Count
+    done: Count
+    passed: Count
+    failed: Count
+    errored: Count
+    pass_rate: float | None = Field(ge=0, le=1, allow_inf_nan=False)
+    error_rate: float | None = Field(ge=0, le=1, allow_inf_nan=False)
     pass_at_k: dict[str, float] = Field(default_factory=dict)
     pass_hat_k: dict[str, float] = Field(default_factory=dict)
-    tokens: int = 0
-    cost_usd: float = 0.0
+    tokens: Count = 0
+    cost_usd: Money = 0.0
     per_trial: PerTrial = Field(default_factory=PerTrial)
     scenarios: dict[str, ScenarioScore] = Field(default_factory=dict)

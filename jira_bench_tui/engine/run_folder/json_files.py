@@ -1,10 +1,14 @@
 """JSON files of a run folder: written atomically (readers see the old file or the new one, never a part), read
-with a one-sentence StoreError when missing or not JSON."""
+with a one-sentence StoreError when missing, not a regular file, too big or not JSON.
+
+Reading never blocks and never trusts the file's kind: a FIFO, a device or a folder where a file should be is
+refused after opening with O_NONBLOCK (a FIFO without a writer would block a plain `open` for ever)."""
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -38,12 +42,67 @@ def write_json_atomic(path: Path, data: Any, *, durable: bool = True, indent: in
         raise
 
 
-def read_json(path: Path) -> Any:
-    """The parsed JSON of `path`; StoreError with a one-sentence reason when it is missing or not JSON."""
+MAX_JSON_BYTES = 256 * 1024 * 1024
+"""The biggest JSON file of a run folder a reader accepts (a spec holds the harness and fixture; artifacts can be
+big); state.json, summary.json and worker.lock are read with smaller limits."""
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_small_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file `path`, at most `max_bytes`; never blocks (O_NONBLOCK: a FIFO is refused, not
+    waited on). FileNotFoundError when it is missing; StoreError (one sentence) when it is another kind of file, too
+    big or cannot be read."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise StoreError(f"{path.name} in {path.parent} cannot be read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"{path.name} in {path.parent} is {_kind(info.st_mode)}, not a file")
+        if info.st_size > max_bytes:
+            raise StoreError(f"{path.name} in {path.parent} is too big ({info.st_size} bytes; at most {max_bytes})")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1024 * 1024, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise StoreError(f"{path.name} in {path.parent} is too big (more than {max_bytes} bytes)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise StoreError(f"{path.name} in {path.parent} cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def parse_json_bytes(data: bytes, path: Path) -> Any:
+    """JSON data of a file's bytes; StoreError naming `path` when they are not UTF-8 JSON (also: nesting too deep for
+    the parser, an integer too long to read)."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise StoreError(f"{path.name} in {path.parent} is not valid JSON ({reason})") from None
+
+
+def read_json(path: Path, max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """The parsed JSON of `path`; StoreError with a one-sentence reason when it is missing, not a regular file (a
+    folder, a FIFO: never blocks), bigger than `max_bytes` or not JSON."""
+    try:
+        data = read_small_bytes(path, max_bytes)
     except FileNotFoundError:
         raise StoreError(f"{path.name} is missing in {path.parent}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{path.name} in {path.parent} is not valid JSON ({exc})") from None
+    return parse_json_bytes(data, path)

@@ -23,6 +23,9 @@ SUMMARY = "summary.json"
 WORKER_LOCK = "worker.lock"
 CORRUPT_SUFFIX = ".corrupt"
 TRIAL_KEY_SEPARATOR = "__"
+RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+"""What a run id (or a prefix of one) may be: one file name in `<results>/runs/`, never a path (no `/`, no `..`, not
+hidden), at most 200 characters. Ids made by `new_run_id` always match."""
 
 
 def _slug(text: str, limit: int = 24) -> str:
@@ -43,6 +46,11 @@ def new_run_id(harness_name: str, model: str, now: float | None = None) -> str:
 def runs_dir(results: Path) -> Path:
     """`<results>/runs`: the folder that holds every run folder."""
     return results / "runs"
+
+
+def is_run_id(text: object) -> bool:
+    """Whether `text` can be a run id (or a prefix of one): a str matching RUN_ID_PATTERN."""
+    return isinstance(text, str) and RUN_ID_PATTERN.fullmatch(text) is not None
 
 
 def run_dir(results: Path, run_id: str) -> Path:

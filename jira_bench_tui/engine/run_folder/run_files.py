@@ -25,6 +25,9 @@ from jira_bench_tui.engine.run_folder.layout import (
     trials_dir,
 )
 
+STATE_MAX_BYTES = 64 * 1024 * 1024
+"""The biggest state.json or summary.json a reader accepts (both grow with the number of scenarios only)."""
+
 
 def create_run(results: Path, spec: RunSpec) -> Path:
     """Create `<results>/runs/<run_id>` with spec.json, a queued state.json and an empty events.jsonl; its path.
@@ -54,7 +57,10 @@ def create_run(results: Path, spec: RunSpec) -> Path:
 def read_spec(folder: Path) -> RunSpec:
     """The run's spec.json; StoreError when it is missing, not JSON or not a run spec."""
     try:
-        return RunSpec.model_validate(read_json(spec_path(folder)))
+        data = read_json(spec_path(folder))
+        if not isinstance(data, dict):
+            raise StoreError(f"spec.json in {folder} is not a run spec (not a JSON object)")
+        return RunSpec.model_validate(data)
     except ValidationError as exc:
         raise StoreError(f"spec.json in {folder} is not a run spec ({exc.error_count()} errors)") from None
 
@@ -72,7 +78,10 @@ def write_state_data(folder: Path, data: dict[str, Any]) -> None:
 def read_state(folder: Path) -> RunState:
     """The run's state.json; StoreError when it is missing, not JSON or not a run state."""
     try:
-        return RunState.model_validate(read_json(state_path(folder)))
+        data = read_json(state_path(folder), STATE_MAX_BYTES)
+        if not isinstance(data, dict):
+            raise StoreError(f"state.json in {folder} is not a run state (not a JSON object)")
+        return RunState.model_validate(data)
     except ValidationError as exc:
         raise StoreError(f"state.json in {folder} is not a run state ({exc.error_count()} errors)") from None
 
@@ -85,9 +94,12 @@ def write_summary(folder: Path, summary: RunSummary) -> None:
 def read_summary(folder: Path) -> RunSummary | None:
     """The run's summary.json, or None when there is none yet; StoreError when it is not JSON or not a summary."""
     path = summary_path(folder)
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
     try:
-        return RunSummary.model_validate(read_json(path))
+        data = read_json(path, STATE_MAX_BYTES)
+        if not isinstance(data, dict):
+            raise StoreError(f"summary.json in {folder} is not a run summary (not a JSON object)")
+        return RunSummary.model_validate(data)
     except ValidationError as exc:
         raise StoreError(f"summary.json in {folder} is not a run summary ({exc.error_count()} errors)") from None
