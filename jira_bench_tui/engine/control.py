@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from jira_bench_tui.engine import run_folder, worker_lock
-from jira_bench_tui.engine.run_end import announce_end, close_state
+from jira_bench_tui.engine.run_end import record_end
 from jira_bench_tui.engine.spawn import spawn_worker
 from jira_bench_tui.errors import UserError
 
@@ -51,24 +51,15 @@ def _signal_worker(pid: int, signum: int) -> None:
 
 
 def mark_cancelled(folder: Path, reason: str = "cancelled") -> None:
-    """Record the end of a run whose worker is gone: state cancelled, summary.json and a run_finished event.
-    Done under the run's worker.lock, so a worker starting meanwhile cannot take the run over (it finds it ended)."""
+    """Record the end of a run whose worker is gone: state cancelled, reconciled with the artifacts on disk (counts,
+    missing trial_finished events), summary.json and a run_finished event. Done under the run's worker.lock, so a
+    worker starting meanwhile cannot take the run over (it finds it ended)."""
     me = os.getpid()
     holder = worker_lock.claim_worker_lock(folder, me)
     if holder is not None:
         raise UserError(f"run {folder.name} has a worker again (pid {holder}); run `jira-bench kill` again")
     try:
-        state = run_folder.read_state(folder)
-        if state.status in run_folder.FINAL_STATUSES:
-            return
-        spec = run_folder.read_spec(folder)
-        close_state(state, "cancelled", None)
-        writer = run_folder.EventWriter(folder)
-        try:
-            announce_end(folder, spec, state, writer.write, note=reason)
-        finally:
-            writer.close()
-        run_folder.write_state(folder, state)
+        record_end(folder, "cancelled", None, note=reason)
     finally:
         worker_lock.release_worker_lock(folder, me)
 

@@ -21,7 +21,14 @@ from pathlib import Path
 from jira_bench_tui.agents.base import Agent, FatalAgentError
 from jira_bench_tui.engine import run_folder, worker_lock
 from jira_bench_tui.engine.reasons import exception_reason
-from jira_bench_tui.engine.run_end import announce_end, close_state
+from jira_bench_tui.engine.run_end import (
+    announce_end,
+    close_state,
+    count_artifact,
+    counts_from_artifacts,
+    reconcile,
+    record_end,
+)
 from jira_bench_tui.engine.run_folder import AnyEvent, EventSink, LogEvent, RunStartedEvent, TrialArtifact
 from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_event
 from jira_bench_tui.errors import UserError
@@ -99,40 +106,14 @@ class _StateKeeper:
             await asyncio.to_thread(self._thread.join)
 
 
-def _bucket(outcome: str) -> str:
-    return {"passed": "passed", "error": "errored"}.get(outcome, "failed")
-
-
-def count_artifact(state: run_folder.RunState, artifact: TrialArtifact) -> None:
-    """Add one finished trial to the run's and its scenario's counts and to the usage totals (a scenario not in the
-    run is ignored)."""
-    per = state.scenarios.get(artifact.scenario_id)
-    if per is None:
-        return
-    bucket = _bucket(artifact.outcome)
-    for counts in (state.counts, per):
-        counts.done += 1
-        setattr(counts, bucket, getattr(counts, bucket) + 1)
-    usage, totals = artifact.usage, state.usage
-    for name in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
-                 "total_tokens"):
-        setattr(totals, name, getattr(totals, name) + getattr(usage, name))
-    totals.cost_usd = round(totals.cost_usd + usage.cost_usd, 6)
-
-
-def counts_from_artifacts(spec: run_folder.RunSpec, artifacts: list[TrialArtifact]) -> run_folder.RunState:
-    """A fresh running state whose counts and usage come from the artifacts already on disk."""
-    state = run_folder.RunState(status="running", updated_at=time.time(), counts=run_folder.Counts(total=spec.total_trials),
-                           scenarios={sid: run_folder.Counts(total=spec.runs) for sid in spec.scenario_ids})
-    for artifact in artifacts:
-        count_artifact(state, artifact)
-    return state
-
-
 def load_spec_harness(spec: run_folder.RunSpec) -> LoadedHarness:
     """The run's harness and fixture from spec.json alone (runs made before the fixture was kept there read the
     fixture file again). HarnessError (a UserError) when the spec cannot be used."""
     return harness_from_spec(spec.harness, spec.harness_source, spec.harness_dir, spec.server.fixture, spec.fixture)
+
+
+def _cancel(task: asyncio.Task[object]) -> None:
+    task.cancel()
 
 
 async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
@@ -153,6 +134,8 @@ class RunWorker:
         self.spec = run_folder.read_spec(folder)
         self._writer: run_folder.EventWriter | None = None
         self._fatal: str | None = None
+        self._announced: dict[str, str] = {}  # trial key: outcome of its trial_finished event
+        self._writes: set[asyncio.Future[None]] = set()  # artifact writes under way
 
     def emit(self, event: AnyEvent) -> None:
         """Write an event to events.jsonl and show it on the display (`on_event`), if any."""
@@ -192,6 +175,7 @@ class RunWorker:
         if (previous.status == "running" and previous.pid not in (None, me)
                 and worker_lock.is_run_worker(previous.pid, self.folder, previous)):
             raise UserError(f"run {spec.run_id} already has a worker (pid {previous.pid})")
+        run_folder.remove_temp_files(self.folder)  # left by a worker killed mid-write
         scan = run_folder.scan_trials(self.folder)
         set_aside = [(key, reason, run_folder.set_aside_trial(self.folder, *key)) for key, reason in scan.unreadable.items()]
         done = {(a.scenario_id, a.repetition) for a in scan.artifacts}
@@ -200,21 +184,26 @@ class RunWorker:
         state.started_at = previous.started_at or time.time()
         this_task = asyncio.current_task()
         assert this_task is not None
-
-        def cancel_run() -> None:
-            this_task.cancel()
-
-        keeper = _StateKeeper(self.folder, state, on_gone=cancel_run)
+        keeper = _StateKeeper(self.folder, state, on_gone=lambda: _cancel(this_task))
         keeper.write_now()
+        self._announced = run_folder.finished_in_events(self.folder)
         self._writer = run_folder.EventWriter(self.folder)
         pending = [(sid, rep) for rep in range(1, spec.runs + 1) for sid in spec.scenario_ids if (sid, rep) not in done]
         self.emit(RunStartedEvent(run_id=spec.run_id, model=spec.model, harness=spec.harness_name,
                                   total=spec.total_trials, pending=len(pending),
                                   resumed=bool(done) or previous.status != "queued", concurrency=spec.concurrency))
         for (sid, rep), reason, moved in set_aside:
-            self.emit(LogEvent(level="warning", trial=run_folder.trial_key(sid, rep), scenario=sid, rep=rep,
-                               message=f"{reason}; kept as {moved.name} and run again"))
+            self.emit(LogEvent.model_validate({
+                "level": "warning", "trial": run_folder.trial_key(sid, rep), "scenario": sid, "rep": rep,
+                "message": f"{reason}; kept as {moved.name} and run again", run_folder.SET_ASIDE_FIELD: True}))
+            self._announced.pop(run_folder.trial_key(sid, rep), None)
+        reconcile(self.folder, spec, state, self.emit, self._announced)  # events a killed worker did not write
         keeper.start()
+        return await self._work(pending, keeper)
+
+    async def _work(self, pending: list[tuple[str, int]], keeper: _StateKeeper) -> run_folder.RunState:
+        """Run the pending trials, then record the end whatever happens (reconciled with the artifacts on disk)."""
+        state = keeper.state
         status: run_folder.RunStatus = "failed"
         try:
             try:
@@ -232,15 +221,32 @@ class RunWorker:
         except Exception as exc:  # noqa: BLE001 - recorded as a failed (resumable) run, never as completed
             if self.on_event is None:
                 traceback.print_exc()  # the worker's log
-            self._fatal = f"the run stopped on an unexpected error: {exception_reason(exc)}"
+            self._fatal = self._fatal or f"the run stopped on an unexpected error: {exception_reason(exc)}"
             status = "failed"
         finally:
             await keeper.stop()
+            await self._settle_writes()
+            artifacts = None if keeper.gone else reconcile(self.folder, self.spec, state, self.emit, self._announced)
             close_state(state, status, self._fatal)
-            announce_end(self.folder, spec, state, self.emit, write_summary=not keeper.gone)
+            announce_end(self.folder, self.spec, state, self.emit, write_summary=not keeper.gone, artifacts=artifacts)
             keeper.write_now()
+            assert self._writer is not None
             self._writer.close()
         return state
+
+    async def _settle_writes(self) -> None:
+        """Wait for artifact writes still under way (a cancelled trial's write goes on in its thread): the end is
+        recorded from what is on disk."""
+        while self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
+
+    async def _write_artifact(self, artifact: TrialArtifact) -> None:
+        """Write a trial's artifact in a thread, shielded: a cancel while it is written lets the write finish (the end
+        then counts it), so an artifact is never half counted."""
+        write = asyncio.ensure_future(asyncio.to_thread(run_folder.write_trial, self.folder, artifact))
+        self._writes.add(write)
+        write.add_done_callback(self._writes.discard)
+        await asyncio.shield(write)
 
     def _runner(self) -> TrialRunner:
         spec = self.spec
@@ -270,10 +276,11 @@ class RunWorker:
                     per.running -= 1
             # outside the semaphore and in a thread: the fsync must stall neither the next trial nor the others
             if not keeper.gone:
-                await asyncio.to_thread(run_folder.write_trial, self.folder, artifact)
+                await self._write_artifact(artifact)
             count_artifact(state, artifact)
             keeper.changed()
             self.emit(trial_finished_event(artifact))
+            self._announced[artifact.key] = artifact.outcome
 
         tasks = [asyncio.create_task(one(sid, rep)) for sid, rep in pending]
         try:
@@ -331,17 +338,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _record_crash(folder: Path) -> None:
-    """A worker that crashed before it could record its end: the run is failed (resumable), if no one else runs it."""
+    """A worker that crashed before it could record its end: the run is failed (resumable), reconciled with its
+    artifacts, if no one else runs it."""
     me = os.getpid()
-    if worker_lock.claim_worker_lock(folder, me) is not None:
+    try:
+        if worker_lock.claim_worker_lock(folder, me) is not None:
+            return
+    except (OSError, UserError):
         return
     try:
         state = run_folder.read_state(folder)
-        if state.status not in run_folder.FINAL_STATUSES and state.pid in (None, me):
-            close_state(state, "failed", "the worker crashed; see worker.log")
-            run_folder.write_state(folder, state)
-    except run_folder.StoreError:
-        pass
+        if state.pid in (None, me):
+            record_end(folder, "failed", "the worker crashed; see worker.log")
+    except (UserError, OSError) as exc:
+        print(f"the crash could not be recorded: {exc}", file=sys.stderr)
     finally:
         worker_lock.release_worker_lock(folder, me)
 

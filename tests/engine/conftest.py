@@ -112,3 +112,32 @@ def pids_to_reap() -> Any:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+def assert_consistent(folder: Path) -> None:
+    """After any end of a run: every JSON file parses, no hidden temp file is left, and state = summary = events =
+    artifacts (counts, per-scenario counts, and the last `trial_finished` of each trial, less those set aside)."""
+    for path in [*folder.glob("*.json"), *run_folder.trials_dir(folder).glob("*.json")]:
+        json.loads(path.read_text(encoding="utf-8"))
+    state = run_folder.read_state(folder)
+    assert state.status in run_folder.FINAL_STATUSES, state.status
+    artifacts = {a.key: a.outcome for a in run_folder.scan_trials(folder).artifacts}
+    buckets = {"passed": 0, "failed": 0, "error": 0}
+    for outcome in artifacts.values():
+        buckets[outcome] += 1
+    counts = state.counts
+    assert (counts.done, counts.passed, counts.failed, counts.errored, counts.running) == (
+        len(artifacts), buckets["passed"], buckets["failed"], buckets["error"], 0), (counts, buckets)
+    per_scenario = {sid: c.done for sid, c in state.scenarios.items()}
+    assert sum(per_scenario.values()) == len(artifacts)
+    summary = run_folder.read_summary(folder)
+    assert summary is not None and summary.status == state.status
+    assert (summary.done, summary.passed, summary.failed, summary.errored) == (
+        counts.done, counts.passed, counts.failed, counts.errored)
+    assert run_folder.finished_in_events(folder) == artifacts
+    last = [e for e in read_events(folder) if isinstance(e, run_folder.RunFinishedEvent)][-1]
+    assert (last.status, last.passed, last.failed, last.errored) == (
+        state.status, counts.passed, counts.failed, counts.errored)
+    hidden = [p.name for p in [*folder.iterdir(), *run_folder.trials_dir(folder).iterdir()]
+              if p.name.startswith(".") and p.name.endswith(".tmp")]
+    assert not hidden, hidden

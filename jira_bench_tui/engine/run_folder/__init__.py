@@ -10,7 +10,7 @@ only. One job a module:
 - `formats`: spec.json, state.json and summary.json (pydantic models)
 - `artifact`: the trial artifact and its parts (pydantic models)
 - `run_files`: create a run folder; read and write its spec, state and summary
-- `trials`: trial artifacts on disk
+- `trials`: trial artifacts on disk; hidden temp files a killed writer left
 - `events`: the event models (one a type) and the parser of a line
 - `event_log`: events.jsonl writer and reader
 - `liveness`: pid liveness, the worker.lock record and the status a reader shows
@@ -39,7 +39,12 @@ from jira_bench_tui.engine.run_folder.artifact import (
     parse_step,
 )
 from jira_bench_tui.engine.run_folder.errors import StoreError, UnknownRunError
-from jira_bench_tui.engine.run_folder.event_log import EventReader, EventWriter
+from jira_bench_tui.engine.run_folder.event_log import (
+    SET_ASIDE_FIELD,
+    EventReader,
+    EventWriter,
+    finished_in_events,
+)
 from jira_bench_tui.engine.run_folder.events import (
     EVENT_TYPES,
     KNOWN_EVENTS,
@@ -140,6 +145,7 @@ from jira_bench_tui.engine.run_folder.trials import (
     finished_trials,
     read_trial,
     read_trial_data,
+    remove_temp_files,
     scan_trials,
     set_aside_trial,
     write_trial,
@@ -147,19 +153,19 @@ from jira_bench_tui.engine.run_folder.trials import (
 
 __all__ = [
     "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS", "LIVE_STATUSES",
-    "QUEUED_STALE_S", "RUN_ID_PATTERN", "SPEC", "STATE", "SUMMARY", "TRIAL_KEY_SEPARATOR", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
+    "QUEUED_STALE_S", "RUN_ID_PATTERN", "SET_ASIDE_FIELD", "SPEC", "STATE", "SUMMARY", "TRIAL_KEY_SEPARATOR", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
     "AgentMessageEvent", "AnswerStep", "AnyEvent", "CheckResult", "CheckResultEvent", "Counts", "DisplayStatus",
     "Distribution", "Event", "EventReader", "EventSink", "EventWriter", "FieldChange", "IssueChange", "LogEvent",
     "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",
     "RunStartedEvent", "RunState", "RunStatus", "RunSummary", "ScenarioScore", "ServerChoice", "Step", "StoreError",
     "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
     "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLock",
-    "check_run_files", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
+    "check_run_files", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
     "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",
     "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",
     "load_run", "new_run_id", "parse_artifact", "parse_change", "parse_check", "parse_event", "parse_event_line", "parse_step",
     "parse_trial_key", "pid_alive", "read_json", "read_spec", "read_state", "read_summary", "read_trial",
-    "read_trial_data", "run_dir", "runs_dir", "scan_trials", "scenario_of", "set_aside_trial", "spec_path",
+    "read_trial_data", "remove_temp_files", "run_dir", "runs_dir", "scan_trials", "scenario_of", "set_aside_trial", "spec_path",
     "state_path", "summary_path", "trial_key", "trial_path", "trials_dir", "worker_lock_path", "worker_log_path",
     "write_json_atomic", "write_state", "write_state_data", "write_summary", "write_trial",
 ]

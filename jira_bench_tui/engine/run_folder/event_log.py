@@ -123,3 +123,45 @@ def _read_at(fd: int, offset: int, size: int) -> bytes:
         offset += len(chunk)
         size -= len(chunk)
     return b"".join(chunks)
+
+
+SET_ASIDE_FIELD = "set_aside"
+"""The extra field (true) of the `log` event that says a trial's artifact was set aside as unreadable: it retracts
+that trial's earlier `trial_finished` event (the trial is run again)."""
+
+
+def finished_in_events(folder: Path) -> dict[str, str]:
+    """What events.jsonl says is finished: {trial key: outcome of its last `trial_finished`}, less the trials whose
+    artifact a later `log` event set aside (`set_aside`). Reads the file once, a block at a time, parsing only the
+    lines that can matter; a missing or odd file says nothing is finished."""
+    finished: dict[str, str] = {}
+    try:
+        fd = os.open(events_path(folder), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return finished
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return finished
+        offset, partial = 0, b""
+        while block := os.pread(fd, 8 * 1024 * 1024, offset):
+            offset += len(block)
+            lines = (partial + block).split(b"\n")
+            partial = lines.pop()
+            for line in lines:
+                if b'"trial_finished"' in line or SET_ASIDE_FIELD.encode() in line:
+                    _note_finished(finished, parse_event_line(line))
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return finished
+
+
+def _note_finished(finished: dict[str, str], event: AnyEvent | None) -> None:
+    if event is None:
+        return
+    trial = getattr(event, "trial", None)
+    if event.type == "trial_finished" and isinstance(trial, str):
+        finished[trial] = str(getattr(event, "outcome", ""))
+    elif event.type == "log" and isinstance(trial, str) and getattr(event, SET_ASIDE_FIELD, False) is True:
+        finished.pop(trial, None)

@@ -5,6 +5,7 @@ done (the unit of resume)."""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from jira_bench_tui.engine.run_folder.errors import StoreError
 from jira_bench_tui.engine.run_folder.json_files import read_json, write_json_atomic
 from jira_bench_tui.engine.run_folder.layout import (
     CORRUPT_SUFFIX,
+    WORKER_LOCK,
     parse_trial_key,
     trial_key,
     trial_path,
@@ -102,3 +104,34 @@ def set_aside_trial(folder: Path, scenario_id: str, repetition: int) -> Path:
     target = source.with_name(source.name + CORRUPT_SUFFIX)
     os.replace(source, target)
     return target
+
+
+LOCK_TEMP_GRACE_S = 60.0
+"""A hidden temp file of a worker.lock claim younger than this may belong to a claim under way (another process)."""
+
+
+def remove_temp_files(folder: Path, now: float | None = None) -> list[str]:
+    """Remove the hidden temp files a killed writer left in a run folder and its trials/ (`.NAME.XXXX.tmp` of an
+    atomic JSON write: the caller holds the run's lock, so none is in use), and those of worker.lock claims
+    (`.worker.lock.*.tmp`, `.stale`) older than LOCK_TEMP_GRACE_S; the names removed. Files it cannot remove stay."""
+    now = time.time() if now is None else now
+    removed: list[str] = []
+    for directory in (folder, trials_dir(folder)):
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if not name.startswith(".") or not name.endswith((".tmp", ".stale")):
+                continue
+            try:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                if name.startswith(f".{WORKER_LOCK}.") and now - entry.stat().st_mtime < LOCK_TEMP_GRACE_S:
+                    continue
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(name)
+    return removed
