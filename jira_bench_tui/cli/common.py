@@ -40,6 +40,10 @@ def user_errors(func: F) -> F:
             fail(f"permission denied: {exc.filename}")
         except (NotADirectoryError, FileNotFoundError, IsADirectoryError) as exc:
             fail(f"{exc.strerror.lower() if exc.strerror else 'cannot use the path'}: {exc.filename}")
+        except OSError as exc:  # a full or read-only disk, say: one sentence, never a traceback
+            from jira_bench_tui.engine.run_folder.errors import disk_sentence
+
+            fail(disk_sentence(exc, "use"))
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(EXIT_CANCELLED)

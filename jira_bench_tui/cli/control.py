@@ -96,11 +96,19 @@ def clean(older_than: str | None, statuses: tuple[str, ...], yes: bool, results_
                              default=False):
             click.echo("nothing removed")
             return
-    removed = 0
+    removed, problems = 0, []
     for info in chosen:
-        if control.remove_run(info):
+        try:
+            kept = not control.remove_run(info)
+        except UserError as exc:
+            problems.append(str(exc))
+            continue
+        if kept:
+            click.echo(f"kept {info.run_id}: it is running again", err=True)
+        else:
             removed += 1
             click.echo(f"removed {info.run_id} ({info.status})")
-        else:
-            click.echo(f"kept {info.run_id}: it is running again", err=True)
     click.echo(f"{runs_phrase(removed)} removed")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(f"{problems[0]}{more}")

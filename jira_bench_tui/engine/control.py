@@ -55,11 +55,18 @@ def mark_cancelled(folder: Path, reason: str = "cancelled") -> None:
     missing trial_finished events), summary.json and a run_finished event. Done under the run's worker.lock, so a
     worker starting meanwhile cannot take the run over (it finds it ended)."""
     me = os.getpid()
-    holder = worker_lock.claim_worker_lock(folder, me)
+    try:
+        holder = worker_lock.claim_worker_lock(folder, me)
+    except OSError as exc:
+        raise run_folder.StoreError(f"the end of run {folder.name} could not be recorded: "
+                                    f"{run_folder.disk_sentence(exc)}") from None
     if holder is not None:
         raise UserError(f"run {folder.name} has a worker again (pid {holder}); run `jira-bench kill` again")
     try:
         record_end(folder, "cancelled", None, note=reason)
+    except OSError as exc:
+        raise run_folder.StoreError(f"the end of run {folder.name} could not be recorded: "
+                                    f"{run_folder.disk_sentence(exc)}") from None
     finally:
         worker_lock.release_worker_lock(folder, me)
 
@@ -88,7 +95,8 @@ def kill_run(folder: Path) -> None:
 
 
 def check_resumable(folder: Path) -> run_folder.RunSpec:
-    """The run's spec when it can be resumed (interrupted, cancelled or failed); UserError otherwise."""
+    """The run's spec when it can be resumed (interrupted, cancelled or failed) and its folder can be written;
+    UserError (StoreError for a full or read-only disk) otherwise."""
     spec, state, status = run_folder.read_run(folder)
     if status == "completed":
         raise UserError(f"run {folder.name} is completed; there is nothing to resume")
@@ -103,6 +111,7 @@ def check_resumable(folder: Path) -> run_folder.RunSpec:
     from jira_bench_tui.engine.worker import load_spec_harness
 
     load_spec_harness(spec)  # the harness and fixture it holds must still load (UserError otherwise)
+    run_folder.check_writable(folder, f"cannot resume run {folder.name}")  # a full or read-only disk
     return spec
 
 
@@ -152,17 +161,23 @@ def clean_candidates(results: Path, older_than_s: float | None, statuses: Iterab
 
 def delete_run(folder: Path) -> None:
     """Remove a run folder; UserError for a live run or one whose worker process is alive whatever its heartbeat
-    says (kill it first), so no worker loses its folder."""
+    says (kill it first), so no worker loses its folder; StoreError when it cannot be removed."""
     info = run_folder.load_run(folder)
     if info.live or worker_lock.worker_alive(folder, info.state) is not None:
         raise UserError(f"run {folder.name} is still running: kill it first")
-    shutil.rmtree(folder)
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise run_folder.StoreError(f"cannot remove run {folder.name}: {run_folder.disk_sentence(exc, 'remove')}") from None
 
 
 def remove_run(info: run_folder.RunInfo) -> bool:
-    """Delete a run folder unless it has come alive since it was listed. True when removed."""
+    """Delete a run folder unless it has come alive since it was listed. True when removed, False when it is
+    running again; StoreError when it cannot be removed (a read-only disk, no permission)."""
     try:
         delete_run(info.path)
+    except run_folder.StoreError:
+        raise
     except UserError:
         return False
     return True

@@ -129,6 +129,7 @@ def record_end(folder: Path, status: run_folder.RunStatus, error: str | None, no
     if state.status in run_folder.FINAL_STATUSES:
         return False
     spec = run_folder.read_spec(folder)
+    run_folder.remove_temp_files(folder)  # left by the worker that is gone (its space reserve too)
     writer = run_folder.EventWriter(folder)
     try:
         artifacts = reconcile(folder, spec, state, writer.write)

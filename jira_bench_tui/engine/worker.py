@@ -56,6 +56,7 @@ class _StateKeeper:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._last_error: str | None = None
 
     def changed(self) -> None:
         """The state changed (call on the loop): the thread writes it within a few ms."""
@@ -96,8 +97,12 @@ class _StateKeeper:
             self._dirty.clear()
             try:
                 self._write()
+                self._last_error = None
             except OSError as exc:  # a full disk must not kill the heartbeat thread; the next beat tries again
-                print(f"state.json not written: {exc}", file=sys.stderr)
+                reason = run_folder.disk_sentence(exc)
+                if reason != self._last_error:  # once, not every second
+                    print(f"state.json not written: {reason}", file=sys.stderr)
+                self._last_error = reason
 
     async def stop(self) -> None:
         self._stopping.set()
@@ -110,6 +115,17 @@ def load_spec_harness(spec: run_folder.RunSpec) -> LoadedHarness:
     """The run's harness and fixture from spec.json alone (runs made before the fixture was kept there read the
     fixture file again). HarnessError (a UserError) when the spec cannot be used."""
     return harness_from_spec(spec.harness, spec.harness_source, spec.harness_dir, spec.server.fixture, spec.fixture)
+
+
+def _failure_sentence(exc: BaseException, *, print_traceback: bool) -> str:
+    """Why the run failed, in one sentence: a run folder that cannot be written (full or read-only disk) says so;
+    anything else is an unexpected error (its traceback goes to the worker's log when `print_traceback`)."""
+    disk = run_folder.disk_error(exc)
+    if disk is not None and not isinstance(exc, (FatalAgentError, UserError)):
+        return f"the run stopped: {run_folder.disk_sentence(disk)}"
+    if print_traceback:
+        traceback.print_exc()  # the worker's log
+    return f"the run stopped on an unexpected error: {exception_reason(exc)}"
 
 
 def _cancel(task: asyncio.Task[object]) -> None:
@@ -136,6 +152,7 @@ class RunWorker:
         self._fatal: str | None = None
         self._announced: dict[str, str] = {}  # trial key: outcome of its trial_finished event
         self._writes: set[asyncio.Future[None]] = set()  # artifact writes under way
+        self._reserve: run_folder.SpaceReserve | None = None  # made at takeover
 
     def emit(self, event: AnyEvent) -> None:
         """Write an event to events.jsonl and show it on the display (`on_event`), if any."""
@@ -176,6 +193,7 @@ class RunWorker:
                 and worker_lock.is_run_worker(previous.pid, self.folder, previous)):
             raise UserError(f"run {spec.run_id} already has a worker (pid {previous.pid})")
         run_folder.remove_temp_files(self.folder)  # left by a worker killed mid-write
+        self._reserve = run_folder.SpaceReserve(self.folder)  # room to record the end on a full disk
         scan = run_folder.scan_trials(self.folder)
         set_aside = [(key, reason, run_folder.set_aside_trial(self.folder, *key)) for key, reason in scan.unreadable.items()]
         done = {(a.scenario_id, a.repetition) for a in scan.artifacts}
@@ -219,20 +237,38 @@ class RunWorker:
         except asyncio.CancelledError:
             status = "cancelled"
         except Exception as exc:  # noqa: BLE001 - recorded as a failed (resumable) run, never as completed
-            if self.on_event is None:
-                traceback.print_exc()  # the worker's log
-            self._fatal = self._fatal or f"the run stopped on an unexpected error: {exception_reason(exc)}"
+            self._fatal = self._fatal or _failure_sentence(exc, print_traceback=self.on_event is None)
             status = "failed"
         finally:
             await keeper.stop()
             await self._settle_writes()
-            artifacts = None if keeper.gone else reconcile(self.folder, self.spec, state, self.emit, self._announced)
-            close_state(state, status, self._fatal)
-            announce_end(self.folder, self.spec, state, self.emit, write_summary=not keeper.gone, artifacts=artifacts)
+            if self._reserve is not None:
+                self._reserve.release()
+            self._record_end(keeper, status)
+        return state
+
+    def _record_end(self, keeper: _StateKeeper, status: run_folder.RunStatus) -> None:
+        """The end, reconciled with the artifacts on disk: events, summary.json, then the final state. A folder that
+        cannot be written (a full or read-only disk) leaves the run failed in memory and one line in the log."""
+        state = keeper.state
+        close_state(state, status, self._fatal)
+        try:
+            artifacts = None
+            if not keeper.gone:
+                artifacts = reconcile(self.folder, self.spec, state, self.emit, self._announced)
+                close_state(state, status, self._fatal)
+            announce_end(self.folder, self.spec, state, self.emit, write_summary=not keeper.gone,
+                         artifacts=artifacts)
+        except OSError as exc:
+            close_state(state, "failed", self._fatal or f"the run stopped: {run_folder.disk_sentence(exc)}")
+            print(f"the end of the run was not fully recorded: {run_folder.disk_sentence(exc)}", file=sys.stderr)
+        try:
             keeper.write_now()
+        except OSError as exc:
+            print(f"state.json not written: {run_folder.disk_sentence(exc)}", file=sys.stderr)
+        finally:
             assert self._writer is not None
             self._writer.close()
-        return state
 
     async def _settle_writes(self) -> None:
         """Wait for artifact writes still under way (a cancelled trial's write goes on in its thread): the end is
@@ -245,8 +281,15 @@ class RunWorker:
         then counts it), so an artifact is never half counted."""
         write = asyncio.ensure_future(asyncio.to_thread(run_folder.write_trial, self.folder, artifact))
         self._writes.add(write)
-        write.add_done_callback(self._writes.discard)
+        write.add_done_callback(self._write_done)
         await asyncio.shield(write)
+
+    def _write_done(self, write: asyncio.Future[None]) -> None:
+        """A write ended: forget it (its error, if any, was raised to the trial that waited for it, or is seen by
+        the run's end through the artifacts on disk: never a 'never retrieved' warning)."""
+        self._writes.discard(write)
+        if not write.cancelled():
+            write.exception()
 
     def _runner(self) -> TrialRunner:
         spec = self.spec

@@ -38,7 +38,7 @@ from jira_bench_tui.engine.run_folder.artifact import (
     parse_check,
     parse_step,
 )
-from jira_bench_tui.engine.run_folder.errors import StoreError, UnknownRunError
+from jira_bench_tui.engine.run_folder.errors import StoreError, UnknownRunError, disk_error, disk_sentence
 from jira_bench_tui.engine.run_folder.event_log import (
     SET_ASIDE_FIELD,
     EventReader,
@@ -132,6 +132,8 @@ from jira_bench_tui.engine.run_folder.liveness import (
     read_worker_lock,
 )
 from jira_bench_tui.engine.run_folder.run_files import (
+    SpaceReserve,
+    check_writable,
     create_run,
     read_spec,
     read_state,
@@ -159,8 +161,8 @@ __all__ = [
     "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",
     "RunStartedEvent", "RunState", "RunStatus", "RunSummary", "ScenarioScore", "ServerChoice", "Step", "StoreError",
     "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
-    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLock",
-    "check_run_files", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
+    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLock", "SpaceReserve", "check_writable",
+    "check_run_files", "disk_error", "disk_sentence", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
     "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",
     "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",
     "load_run", "new_run_id", "parse_artifact", "parse_change", "parse_check", "parse_event", "parse_event_line", "parse_step",

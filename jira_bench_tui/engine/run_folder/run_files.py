@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from jira_bench_tui.engine.run_folder.errors import StoreError
+from jira_bench_tui.engine.run_folder.errors import StoreError, disk_sentence
 from jira_bench_tui.engine.run_folder.formats import Counts, RunSpec, RunState, RunSummary
 from jira_bench_tui.engine.run_folder.json_files import read_json, write_json_atomic
 from jira_bench_tui.engine.run_folder.layout import (
@@ -32,11 +32,19 @@ STATE_MAX_BYTES = 64 * 1024 * 1024
 def create_run(results: Path, spec: RunSpec) -> Path:
     """Create `<results>/runs/<run_id>` with spec.json, a queued state.json and an empty events.jsonl; its path.
 
-    The folder is built hidden and renamed into place, so a reader never sees a run folder without its spec.
-    FileExistsError when the folder exists."""
+    The folder is built hidden and renamed into place, so a reader never sees a run folder without its spec (and a
+    failed build leaves nothing). FileExistsError when the folder exists; StoreError (one sentence) when it cannot
+    be written (a full or read-only disk, no permission)."""
     folder = run_dir(results, spec.run_id)
     if folder.exists():
         raise FileExistsError(errno.EEXIST, "the run folder exists", str(folder))
+    try:
+        return _build_run(folder, spec)
+    except OSError as exc:
+        raise StoreError(f"cannot create run {spec.run_id} in {folder.parent}: {disk_sentence(exc)}") from None
+
+
+def _build_run(folder: Path, spec: RunSpec) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{spec.run_id}.", suffix=".new", dir=folder.parent))
     try:
@@ -103,3 +111,47 @@ def read_summary(folder: Path) -> RunSummary | None:
         return RunSummary.model_validate(data)
     except ValidationError as exc:
         raise StoreError(f"summary.json in {folder} is not a run summary ({exc.error_count()} errors)") from None
+
+
+RESERVE = ".worker.reserve.tmp"
+RESERVE_BYTES = 1024 * 1024
+
+
+def check_writable(folder: Path, what: str) -> None:
+    """StoreError (one sentence naming `what`, e.g. "cannot resume run X") unless a small file can be written in the
+    run folder and in its trials/ (a full or read-only disk, no permission): checked before a run starts."""
+    for directory in (folder, trials_dir(folder)):
+        try:
+            fd, name = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=directory)
+            try:
+                os.write(fd, b"x" * 4096)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                os.unlink(name)
+        except OSError as exc:
+            raise StoreError(f"{what}: {disk_sentence(exc)}") from None
+
+
+class SpaceReserve:
+    """A hidden file of RESERVE_BYTES the worker keeps in its run folder while it runs, and gives back when the
+    disk is full, so the run's end (state, summary, run_finished) can still be written. Best effort: no reserve
+    when the disk is already full."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / RESERVE
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+            try:
+                os.posix_fallocate(fd, 0, RESERVE_BYTES)
+            finally:
+                os.close(fd)
+        except (OSError, AttributeError):
+            self.release()
+
+    def release(self) -> None:
+        """Give the space back (remove the file); safe to call more than once."""
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
