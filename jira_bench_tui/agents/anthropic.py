@@ -70,6 +70,23 @@ def usage_of(model: str, api_usage: ApiUsage) -> tuple[Usage, bool]:
     return usage, cost is not None
 
 
+def response_problem(response: object) -> str | None:
+    """Why a Messages API response cannot be used, or None when it is a whole `Message`: the SDK hands back the
+    body as text when it is not JSON (an HTML error page from a proxy), and builds a Message without checking it when
+    the JSON has another shape. The phrase quotes the start of what came back (the key is never in it)."""
+    if isinstance(response, str):
+        shown = " ".join(response.split())[:120]
+        return f"a body that is not JSON ({len(response)} characters: {shown!r})" if shown else "an empty body"
+    if not isinstance(response, Message):
+        return f"a {type(response).__name__} instead of a message"
+    try:
+        Message.model_validate(response.model_dump(mode="python", warnings=False))
+    except (ValueError, TypeError, AttributeError) as exc:  # pydantic's ValidationError is a ValueError
+        fields = ", ".join(sorted({str(e["loc"][0]) for e in getattr(exc, "errors", list)() if e.get("loc")}))
+        return f"JSON that is not a message ({'bad or missing: ' + fields if fields else type(exc).__name__})"
+    return None
+
+
 def block_param(block: ContentBlock) -> dict[str, Any]:
     """A response content block as a request content block (Messages format): text and tool_use as the API's
     request shapes, any other block (thinking, server tools) as its own JSON without null fields."""
@@ -183,7 +200,7 @@ class AnthropicAgent(Agent):
                           result: AgentResult, remaining_s: float) -> Message | None:
         """The model's next turn, or None when the wall time ran out first. Failures end the trial (see `run`)."""
         try:
-            return await asyncio.wait_for(self._create(ctx, messages, tools), remaining_s)
+            response = await asyncio.wait_for(self._create(ctx, messages, tools), remaining_s)
         except TimeoutError:
             return None
         except RetriesExhausted as exc:
@@ -192,6 +209,10 @@ class AnthropicAgent(Agent):
             raise self._status_error(exc, result) from None
         except anthropic.AnthropicError as exc:
             raise self._failed(result, f"the Anthropic API call failed: {describe_failure(exc)}") from None
+        problem = response_problem(response)
+        if problem is not None:
+            raise self._failed(result, f"the Anthropic API returned {problem}")
+        return response
 
     def _record_turn(self, ctx: AgentContext, result: AgentResult, response: Message,
                      started: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -4,6 +4,7 @@ jitter, or the server's retry-after), and the loop that does it within a budget 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -20,20 +21,24 @@ RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
 @dataclass(frozen=True)
 class RetryPolicy:
     """At most `max_attempts` calls; waits grow as base * 2^(attempt-1), with +-`jitter` of it at random, capped at
-    `max_delay_s`. A server's retry-after is honoured (also capped)."""
+    `max_delay_s`. A server's retry-after is honoured as a lower bound, but never below `min_delay_s` (a
+    `retry-after: 0` must not make retries back-to-back), plus up to `jitter`/2 of it at random (so many trials told
+    the same wait do not all come back at once); capped at `max_delay_s`. Seconds throughout."""
 
     max_attempts: int = 6
     base_delay_s: float = 1.0
     max_delay_s: float = 30.0
     jitter: float = 0.5
+    min_delay_s: float = 0.5
 
     def backoff_s(self, attempt: int, retry_after_s: float | None = None) -> float:
-        """How long to wait after failed attempt number `attempt` (1-based)."""
-        if retry_after_s is not None:
-            return min(max(retry_after_s, 0.0), self.max_delay_s)
+        """How long to wait after failed attempt number `attempt` (1-based); `retry_after_s` is the server's ask."""
+        if retry_after_s is not None and math.isfinite(retry_after_s):
+            floor = max(retry_after_s, self.min_delay_s)
+            return min(floor + random.uniform(0.0, floor * self.jitter / 2), self.max_delay_s)
         raw = self.base_delay_s * 2.0 ** (attempt - 1)
         spread = raw * self.jitter
-        return min(max(raw + random.uniform(-spread, spread), 0.0), self.max_delay_s)
+        return min(max(raw + random.uniform(-spread, spread), self.min_delay_s, 0.0), self.max_delay_s)
 
 
 def retry_after_s(headers: Mapping[str, str] | None) -> float | None:

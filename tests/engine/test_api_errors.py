@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,7 +23,7 @@ SCENARIO = "count-open-storefront-bugs"
 GOOD_ANSWER = "There are 3 open bugs in the storefront project: WEB-3, WEB-4 and WEB-6."
 
 
-def answer(text: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+def answer(text: str) -> tuple[int, Any, dict[str, str]]:
     return 200, {
         "id": "msg_1", "type": "message", "role": "assistant", "model": MODEL,
         "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
@@ -31,7 +32,7 @@ def answer(text: str) -> tuple[int, dict[str, Any], dict[str, str]]:
     }, {}
 
 
-def error(status: int, kind: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+def error(status: int, kind: str) -> tuple[int, Any, dict[str, str]]:
     return status, {"type": "error", "error": {"type": kind, "message": "scripted"}}, {"retry-after-ms": "10"}
 
 
@@ -39,8 +40,9 @@ class ScriptedApi:
     """Answers POST /v1/messages from a script, in order; counts requests."""
 
     def __init__(self) -> None:
-        self.script: list[tuple[int, dict[str, Any], dict[str, str]]] = []
+        self.script: list[tuple[int, Any, dict[str, str]]] = []  # (status, JSON data or raw text, headers)
         self.requests = 0
+        self.times: list[float] = []  # when each request came (time.monotonic)
         self.delay_s = 0.0
         self.slow_from = 1  # the delay applies from this request on (1: every request)
         self.closing = threading.Event()
@@ -53,12 +55,14 @@ class ScriptedApi:
             def do_POST(self) -> None:  # noqa: N802
                 self.rfile.read(int(self.headers.get("content-length", "0")))
                 api.requests += 1
+                api.times.append(time.monotonic())
                 status, body, headers = api.script.pop(0) if api.script else error(400, "invalid_request_error")
                 if api.delay_s and api.requests >= api.slow_from:
                     api.closing.wait(api.delay_s)
-                payload = json.dumps(body).encode()
+                payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("content-type", "application/json")
+                if "content-type" not in headers:
+                    self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(payload)))
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -171,3 +175,34 @@ def test_wall_time_after_some_turns_stays_a_failure(results: Path, api: Scripted
     assert artifact.stop_reason == "wall_time" and artifact.outcome == "failed" and artifact.error is None
     assert artifact.turns >= 1 and artifact.tool_calls == 1
     assert any(not c.passed and "no final answer" in c.reason for c in artifact.checks)
+
+
+# ---- issue 13, item 9: retry-after 0 keeps a floor and jitter; a malformed or HTML answer says what came back ----
+
+
+def test_retry_after_zero_does_not_make_retries_back_to_back(results: Path, api: ScriptedApi) -> None:
+    zero = [(429, {"type": "error", "error": {"type": "rate_limit_error", "message": "slow"}}, {"retry-after": "0"})]
+    api.script = zero * 3 + [answer(GOOD_ANSWER)]
+    code, _out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO)
+    assert code == 0, err
+    gaps = [later - earlier for earlier, later in zip(api.times, api.times[1:], strict=False)]
+    assert len(gaps) == 3 and min(gaps) >= 0.5, gaps  # the floor
+    assert len({round(gap, 3) for gap in gaps}) > 1, gaps  # jitter: not all the same
+
+
+@pytest.mark.parametrize(("body", "headers", "phrase"), [
+    ("<html><body><h1>502 Bad Gateway</h1></body></html>", {"content-type": "text/html"},
+     "a body that is not JSON (50 characters: '<html><body><h1>502 Bad Gateway</h1></body></html>')"),
+    ("", {"content-type": "text/plain"}, "an empty body"),
+    ({"hello": "world"}, {}, "JSON that is not a message (bad or missing: "),
+    ({"id": "m", "type": "message", "role": "assistant", "model": MODEL, "content": "text, not blocks",
+      "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}, {}, "content"),
+])
+def test_a_malformed_api_answer_is_a_trial_error_that_says_what_came_back(
+        results: Path, api: ScriptedApi, body: Any, headers: dict[str, str], phrase: str) -> None:
+    api.script = [(200, body, headers)]
+    code, _out, err = invoke("run", "builtin:example", "--model", MODEL, "--scenario", SCENARIO)
+    assert code == 1 and "Traceback" not in err
+    artifact = run_folder.read_trial(only_run(results), SCENARIO, 1)
+    assert artifact.outcome == "error" and (artifact.error or "").startswith("the Anthropic API returned "), artifact
+    assert phrase in (artifact.error or "") and "AttributeError" not in (artifact.error or "")
