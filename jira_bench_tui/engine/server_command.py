@@ -17,6 +17,7 @@ from typing import Any
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
+from jira_bench_tui.engine import server_noise
 from jira_bench_tui.engine.blocking import run_blocking
 from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.errors import UserError
@@ -65,11 +66,14 @@ def _executable_exists(program: str) -> bool:
     return shutil.which(program) is not None
 
 
-async def _list_tool_names(params: StdioServerParameters, timeout_s: float) -> list[str]:
-    with open(os.devnull, "w", encoding="utf-8") as errlog:
-        async with asyncio.timeout(timeout_s), Client(stdio_client(params, errlog=errlog)) as client:
-            result = await client.list_tools()
-            return [tool.name for tool in result.tools]
+async def _list_tool_names(params: StdioServerParameters, timeout_s: float, noise: list[str]) -> list[str]:
+    with server_noise.listen() as heard, open(os.devnull, "w", encoding="utf-8") as errlog:
+        try:
+            async with asyncio.timeout(timeout_s), Client(stdio_client(params, errlog=errlog)) as client:
+                result = await client.list_tools()
+                return [tool.name for tool in result.tools]
+        finally:
+            noise.append(heard.sentence() or "")
 
 
 def probe_server_command(argv: list[str], env: dict[str, str] | None = None,
@@ -79,12 +83,14 @@ def probe_server_command(argv: list[str], env: dict[str, str] | None = None,
     if not _executable_exists(argv[0]):
         raise UserError(f"the server command {shown!r} cannot start: {argv[0]!r} is not an executable on PATH",
                         field="server")
+    noise: list[str] = []
     try:
-        return run_blocking(lambda: _list_tool_names(stdio_params(argv, env), timeout_s))
+        return run_blocking(lambda: _list_tool_names(stdio_params(argv, env), timeout_s, noise))
     except TimeoutError:
-        raise UserError(f"the server command {shown!r} did not answer the MCP handshake within {timeout_s:g} s",
-                        field="server") from None
+        heard = f"; {noise[0]}" if noise and noise[0] else ""
+        raise UserError(f"the server command {shown!r} did not answer the MCP handshake within {timeout_s:g} s"
+                        f"{heard}", field="server") from None
     except Exception as exc:  # noqa: BLE001 - any failure to talk MCP means the command is unusable
-        reason = exception_reason(exc)
+        reason = noise[0] if noise and noise[0] else exception_reason(exc)
         raise UserError(f"the server command {shown!r} exited or failed before answering MCP ({reason})",
                         field="server") from None

@@ -368,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m jira_bench_tui.engine.worker RUN_DIR [--resume]", file=sys.stderr)
         return 2
     folder = Path(args[0])
+    run_folder.keep_worker_log_small(folder)  # a detached worker: its log (and its servers') rotates at a size
     try:
         state = asyncio.run(run_worker(folder, resume=resume))
     except UserError as exc:

@@ -14,6 +14,7 @@ only. One job a module:
 - `events`: the event models (one a type) and the parser of a line
 - `event_log`: events.jsonl writer and reader
 - `liveness`: pid liveness, the worker.lock record and the status a reader shows
+- `worker_log`: worker.log rotated at a size, so no run fills a disk with logs
 - `listing`: RunInfo, read_run, load_run, list_runs, find_run (the one check of a run id)
 
 Callers import from this package (`from jira_bench_tui.engine import run_folder`), not from its modules.
@@ -152,6 +153,12 @@ from jira_bench_tui.engine.run_folder.trials import (
     set_aside_trial,
     write_trial,
 )
+from jira_bench_tui.engine.run_folder.worker_log import (
+    WORKER_LOG_MAX_BYTES,
+    keep_worker_log_small,
+    rotated_log_path,
+    worker_log_cap,
+)
 
 __all__ = [
     "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS", "LIVE_STATUSES",
@@ -161,7 +168,8 @@ __all__ = [
     "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",
     "RunStartedEvent", "RunState", "RunStatus", "RunSummary", "ScenarioScore", "ServerChoice", "Step", "StoreError",
     "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
-    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLock", "SpaceReserve", "check_writable",
+    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLock", "SpaceReserve", "check_writable", "WORKER_LOG_MAX_BYTES",
+    "keep_worker_log_small", "rotated_log_path", "worker_log_cap",
     "check_run_files", "disk_error", "disk_sentence", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
     "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",
     "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",
