@@ -12,7 +12,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,13 @@ from jira_bench_tui.engine.run_folder import (
 )
 from jira_bench_tui.engine.system_prompt import build_system_prompt
 from jira_bench_tui.engine.timeline import Timeline
-from jira_bench_tui.engine.toolbox import McpToolBox, open_toolbox, tool_call_event, tool_result_event
+from jira_bench_tui.engine.toolbox import (
+    McpToolBox,
+    ToolBoxError,
+    open_toolbox,
+    tool_call_event,
+    tool_result_event,
+)
 from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 
@@ -101,8 +107,9 @@ class TrialRunner:
 
     @asynccontextmanager
     async def _session(self, scenario: Scenario, timeline: Timeline, trial_fields: dict[str, Any],
-                       send: EventSink) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
-        """(tool box, reader, system prompt) over a fresh embedded Jira or the --server command."""
+                       send: EventSink, wall_time_s: float) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
+        """(tool box, reader, system prompt) over a fresh embedded Jira or the --server command (whose start and
+        handshake must fit in the trial's wall time)."""
 
         def on_call(step: dict[str, Any]) -> None:
             send(ToolCallEvent(**trial_fields, **tool_call_event(step)))
@@ -114,12 +121,20 @@ class TrialRunner:
         hooks: dict[str, Any] = {"on_call": on_call, "on_result": on_result,
                                  "call_timeout_s": self.options.call_timeout_s}
         if self.options.server_command:
+            from jira_bench_tui.engine import server_noise
             from jira_bench_tui.engine.server_command import stdio_server
             from jira_bench_tui.jira.reader import McpReader
 
             server = stdio_server(self.options.server_command, self.options.server_env)
-            async with open_toolbox(server, **hooks) as toolbox:
-                yield toolbox, McpReader(toolbox.call_tool_raw), build_system_prompt()
+            with server_noise.listen() as noise:  # garbage on the server's stdout: one line a trial, not a log flood
+                try:
+                    async with AsyncExitStack() as stack:
+                        toolbox = await _connect(stack, open_toolbox(server, **hooks, connect_timeout_s=wall_time_s + 5),
+                                                 wall_time_s)
+                        yield toolbox, McpReader(toolbox.call_tool_raw), build_system_prompt()
+                finally:
+                    if noise.lines:
+                        send(LogEvent(level="warning", message=str(noise.sentence()), **trial_fields))
             return
 
         from jira_bench_tui.jira.db import connect, copy_database, read_meta, resolve_user
@@ -158,7 +173,8 @@ class TrialRunner:
         trial.send(TrialStartedEvent(**trial.fields))
         try:
             async with asyncio.timeout(SETUP_TIMEOUT_S + trial.limits.wall_time_s + EVALUATE_TIMEOUT_S):
-                async with self._session(scenario, trial.timeline, trial.fields, trial.send) as session:
+                async with self._session(scenario, trial.timeline, trial.fields, trial.send,
+                                         trial.limits.wall_time_s) as session:
                     toolbox, reader, trial.system_prompt = session
                     before = await reader.snapshot()
                     await self._play(trial, toolbox)
@@ -183,8 +199,11 @@ class TrialRunner:
         context = AgentContext(scenario=trial.scenario, repetition=trial.repetition,
                                system_prompt=trial.system_prompt, prompt=trial.scenario.prompt, limits=limits,
                                toolbox=toolbox, emit=toolbox.track_turns(trial.agent_emit))
+        budget = limits.wall_time_s
+        if self.options.server_command:  # a --server's start and handshake count in the wall time
+            budget -= time.perf_counter() - trial.clock
         try:
-            async with asyncio.timeout(limits.wall_time_s):
+            async with asyncio.timeout(max(budget, 0.0)):
                 trial.result = await self.agent.run(context)
             trial.stop_reason = trial.result.stop_reason or "end_turn"
         except TimeoutError:
@@ -285,6 +304,15 @@ async def _score(trial: _TrialState, reader: Any, before: Any) -> None:
         trial.error = result.error
     else:
         trial.outcome = "passed" if trial.checks and all(c.passed for c in trial.checks) else "failed"
+
+
+async def _connect(stack: AsyncExitStack, toolbox: Any, wall_time_s: float) -> McpToolBox:
+    """Enter a --server's tool box on `stack` within the trial's wall time; ToolBoxError when it does not answer."""
+    try:
+        async with asyncio.timeout(wall_time_s):
+            return await stack.enter_async_context(toolbox)
+    except TimeoutError:
+        raise ToolBoxError(f"the server command did not answer within {wall_time_s:g} s (the trial's wall time)") from None
 
 
 def trial_finished_event(artifact: TrialArtifact) -> TrialFinishedEvent:
