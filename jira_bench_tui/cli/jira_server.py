@@ -26,8 +26,29 @@ def jira_server(fixture: str | None, empty: bool, transport: str, host: str, por
     """Serve the embedded Jira as an MCP server (mcp-atlassian's Jira tools)."""
     from jira_bench_tui.jira.server import serve
 
+    if transport == "http" and not is_loopback(host):
+        click.echo(unauthenticated_warning(host, port), err=True)
+
     serve(fixture=fixture, empty=empty, transport=transport, host=host, port=port, db_path=db_path,
           quirks=parse_quirks(quirks))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names only this machine (localhost, 127.0.0.0/8, ::1): nobody else can reach a server there."""
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", "localhost.", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def unauthenticated_warning(host: str, port: int) -> str:
+    """The warning for an HTTP server bound beyond this machine: it has no authentication."""
+    return (f"warning: jira-server has no authentication: anyone who can reach {host}:{port} can read and change "
+            "this Jira; bind --host 127.0.0.1 (the default) unless every machine on that network may")
 
 
 def parse_quirks(items: tuple[str, ...]) -> dict[str, str]:

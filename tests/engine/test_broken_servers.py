@@ -118,3 +118,33 @@ def test_a_hung_server_connect_counts_in_the_wall_time(results: Path, tmp_path: 
     artifact = run_folder.read_trial(only_run(results), "start-password-bug", 1)
     assert artifact.outcome == "error" and "did not answer within 3 s" in (artifact.error or ""), artifact.error
     assert artifact.duration_s < 6 and took < 30, (artifact.duration_s, took)
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("::", True), ("192.168.1.7", True),  # noqa: S104
+                                              ("127.0.0.1", False), ("localhost", False), ("::1", False)])
+def test_jira_server_over_http_warns_when_it_listens_beyond_this_machine(host: str, warned: bool) -> None:
+    from jira_bench_tui.cli.jira_server import is_loopback, unauthenticated_warning
+
+    assert is_loopback(host) is not warned
+    assert "no authentication" in unauthenticated_warning(host, 8765)
+
+
+def test_jira_server_on_all_addresses_prints_the_warning_first() -> None:
+    import socket
+    import subprocess
+
+    from .conftest import REPO
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "jira_bench_tui", "jira-server", "--transport", "http",
+                                "--host", "0.0.0.0", "--port", str(port)],  # noqa: S104
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert first.startswith("warning: jira-server has no authentication: anyone who can reach 0.0.0.0:")
