@@ -80,6 +80,7 @@ from jira_bench_tui.engine.run_folder.formats import (
     ScenarioScore,
     ServerChoice,
     UsageTotals,
+    WorkerLimits,
 )
 from jira_bench_tui.engine.run_folder.json_files import read_json, read_small_bytes, write_json_atomic
 from jira_bench_tui.engine.run_folder.layout import (
@@ -168,7 +169,7 @@ __all__ = [
     "Message", "ModelStep", "OtherStep", "Outcome", "PerTrial", "PromptStep", "RunFinishedEvent", "RunInfo", "RunSpec",
     "RunStartedEvent", "RunState", "RunStatus", "RunSummary", "ScenarioScore", "ServerChoice", "Step", "StoreError",
     "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
-    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLock", "SpaceReserve", "check_writable", "WORKER_LOG_MAX_BYTES",
+    "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLimits", "WorkerLock", "SpaceReserve", "check_writable", "WORKER_LOG_MAX_BYTES",
     "keep_worker_log_small", "rotated_log_path", "worker_log_cap",
     "check_run_files", "disk_error", "disk_sentence", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
     "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",

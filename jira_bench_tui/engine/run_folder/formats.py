@@ -35,6 +35,21 @@ class ServerChoice(BaseModel):
     trusted: bool = False  # the user consented to run a command that came from a harness file
 
 
+class WorkerLimits(BaseModel):
+    """Resource limits of the run's worker, applied by the worker to itself (engine/limits.py); None: no limit.
+    Memory in bytes (address space), CPU time in seconds, nice 0-19."""
+
+    model_config = ConfigDict(extra="forbid")
+    max_memory_bytes: int | None = Field(default=None, ge=1, le=2**62)
+    max_cpu_time_s: float | None = Field(default=None, gt=0, le=1e7, allow_inf_nan=False)
+    nice: int | None = Field(default=None, ge=0, le=19)
+
+    @property
+    def any(self) -> bool:
+        """Whether any limit is set."""
+        return any(value is not None for value in (self.max_memory_bytes, self.max_cpu_time_s, self.nice))
+
+
 class RunSpec(BaseModel):
     """spec.json: everything the worker needs, written once before it starts.
 
@@ -58,6 +73,7 @@ class RunSpec(BaseModel):
     wall_time_s: float | None = None
     server: ServerChoice = Field(default_factory=ServerChoice)
     tags: dict[str, str] = Field(default_factory=dict)
+    limits: WorkerLimits = Field(default_factory=WorkerLimits)  # absent in specs made before it: no limits
 
     @field_validator("wall_time_s")
     @classmethod
