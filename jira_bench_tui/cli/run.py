@@ -40,12 +40,16 @@ if TYPE_CHECKING:
 @click.option("--max-turns", type=int, default=None, help="Override the harness's turn limit.")
 @click.option("--wall-time", type=float, default=None, help="Override the per-trial time limit, in seconds.")
 @click.option("--trust", is_flag=True, help="Allow a server command that comes from the harness file.")
+@click.option("--max-memory", default=None, metavar="SIZE", help="Worker memory limit (address space), e.g. 2G.")
+@click.option("--max-cpu-time", default=None, metavar="DURATION", help="Worker CPU time limit, e.g. 30m.")
+@click.option("--nice", default=None, metavar="N", help="Worker niceness, 0-19.")
 @click.option("--background", "-b", is_flag=True, help="Fork a detached worker and return at once.")
 @results_option
 @user_errors
 def run(harness: str | None, harness_file: str | None, results_dir: Path | None, model: str, runs: int,
         concurrency: int, server: str, fixture: str | None, scenarios: tuple[str, ...], max_turns: int | None,
-        wall_time: float | None, trust: bool, background: bool) -> None:
+        wall_time: float | None, trust: bool, background: bool, max_memory: str | None = None,
+        max_cpu_time: str | None = None, nice: str | None = None) -> None:
     """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each.
 
     \b
@@ -63,7 +67,7 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
 
     request = RunRequest(harness=source, model=model, runs=runs, concurrency=concurrency, server=server,
                          fixture=fixture, scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
-                         trust=trust)
+                         trust=trust, max_memory=max_memory, max_cpu_time=max_cpu_time, nice=nice)
     folder = create_run(request, results_root(results_dir))
     if background:
         _print_background(folder, spawn_worker(folder))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.control import kill_run, resume_run
+from jira_bench_tui.engine.limits import parse_limits
 from jira_bench_tui.engine.server_command import parse_server_command, probe_server_command
 from jira_bench_tui.engine.solution_tools import check_solution_tools, embedded_tool_names
 from jira_bench_tui.engine.spawn import spawn_worker
@@ -41,6 +42,9 @@ class RunRequest:
     max_turns: int | None = None
     wall_time_s: float | None = None
     trust: bool = False
+    max_memory: str | int | None = None  # the worker's limits (engine/limits.py): '2G', '30m', 10
+    max_cpu_time: str | float | None = None
+    nice: str | int | None = None
 
 
 def _check_numbers(req: RunRequest) -> None:
@@ -57,6 +61,7 @@ def _check_numbers(req: RunRequest) -> None:
                                  and 0 < wall <= MAX_WALL_TIME_S):
         raise UserError(f"wall time must be a number of seconds above 0 and at most {MAX_WALL_TIME_S:g} "
                         f"(a day), got {wall!r}", field="wall_time")
+    parse_limits(req.max_memory, req.max_cpu_time, req.nice)
 
 
 def _whole(value: object) -> bool:
@@ -159,6 +164,7 @@ def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.Server
         max_turns=req.max_turns,
         wall_time_s=float(req.wall_time_s) if req.wall_time_s is not None else None,
         server=server,
+        limits=parse_limits(req.max_memory, req.max_cpu_time, req.nice),
     )
 
 
