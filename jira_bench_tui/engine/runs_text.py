@@ -70,9 +70,10 @@ def format_runs_list(runs: list[RunInfo], now: float | None = None) -> str:
             c = r.state.counts
             when = datetime.fromtimestamp(started_at(r)).strftime("%Y-%m-%d %H:%M")
             status = "" if r.status == "completed" else r.status
+            why = (r.state.error or "") if r.status == "failed" else ""  # e.g. the worker's CPU time limit
             rows.append([
                 when, r.spec.harness_name, r.spec.model, f"x{r.spec.runs}", run_score(c),
-                status, r.run_id,
+                status, r.run_id, why[:160],
             ])
         lines += _table(rows)
     else:

@@ -180,8 +180,8 @@ class TrialRunner:
                     await self._play(trial, toolbox)
                     if trial.error is None:
                         await _score(trial, reader, before)
-        except (FatalAgentError, EventSinkError, asyncio.CancelledError):
-            raise
+        except (FatalAgentError, EventSinkError, asyncio.CancelledError, MemoryError):
+            raise  # MemoryError: the worker's memory limit ends the run, not just this trial
         except TimeoutError:
             trial.error = "the trial's Jira setup or checks did not finish in time"
         except Exception as exc:  # noqa: BLE001 - any infrastructure failure is the trial's error, not the model's

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from jira_bench_tui.agents.base import Agent, FatalAgentError
 from jira_bench_tui.engine import run_folder, worker_lock
+from jira_bench_tui.engine.limits import apply_limits, cpu_sentence, memory_sentence
 from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.run_end import (
     announce_end,
@@ -117,9 +118,12 @@ def load_spec_harness(spec: run_folder.RunSpec) -> LoadedHarness:
     return harness_from_spec(spec.harness, spec.harness_source, spec.harness_dir, spec.server.fixture, spec.fixture)
 
 
-def _failure_sentence(exc: BaseException, *, print_traceback: bool) -> str:
-    """Why the run failed, in one sentence: a run folder that cannot be written (full or read-only disk) says so;
-    anything else is an unexpected error (its traceback goes to the worker's log when `print_traceback`)."""
+def _failure_sentence(exc: BaseException, limits: run_folder.WorkerLimits, *, print_traceback: bool) -> str:
+    """Why the run failed, in one sentence: out of memory (naming the --max-memory limit), a run folder that cannot be
+    written (full or read-only disk); anything else is an unexpected error (its traceback goes to the worker's log
+    when `print_traceback`)."""
+    if isinstance(exc, MemoryError) or (limits.max_memory_bytes and "can't start new thread" in str(exc)):
+        return memory_sentence(limits)
     disk = run_folder.disk_error(exc)
     if disk is not None and not isinstance(exc, (FatalAgentError, UserError)):
         return f"the run stopped: {run_folder.disk_sentence(disk)}"
@@ -153,6 +157,8 @@ class RunWorker:
         self._announced: dict[str, str] = {}  # trial key: outcome of its trial_finished event
         self._writes: set[asyncio.Future[None]] = set()  # artifact writes under way
         self._reserve: run_folder.SpaceReserve | None = None  # made at takeover
+        self._limit_hit = False
+        self._keeper: _StateKeeper | None = None
 
     def emit(self, event: AnyEvent) -> None:
         """Write an event to events.jsonl and show it on the display (`on_event`), if any."""
@@ -165,6 +171,26 @@ class RunWorker:
                 self.on_event = None
                 self._writer.write(LogEvent(level="warning",
                                             message=f"the display stopped ({exception_reason(exc)}); the run goes on"))
+
+    def watch_cpu_limit(self, loop: asyncio.AbstractEventLoop, task: asyncio.Task[run_folder.RunState]) -> None:
+        """When the run has a CPU time limit: at SIGXCPU (the soft limit) say why in state.json at once (a reader
+        of a worker that the hard limit then kills shows it failed, with the sentence) and end the run `failed`. The
+        handler is a plain signal handler: it runs even while the event loop is busy."""
+        if not self.spec.limits.max_cpu_time_s or not hasattr(signal, "SIGXCPU"):
+            return
+        sentence = cpu_sentence(self.spec.limits)
+
+        def on_limit(_signum: int, _frame: object) -> None:
+            if self._limit_hit:
+                return
+            self._limit_hit = True
+            self._fatal = sentence
+            if self._keeper is not None:
+                self._keeper.state.error = sentence
+                self._keeper.changed()
+            loop.call_soon_threadsafe(task.cancel)
+
+        signal.signal(signal.SIGXCPU, on_limit)
 
     def _make_agent(self) -> Agent:
         from jira_bench_tui.engine.agent_factory import make_agent
@@ -179,6 +205,11 @@ class RunWorker:
         if holder is not None:
             raise UserError(f"run {self.spec.run_id} already has a worker (pid {holder})")
         try:
+            if self.spec.limits.any:
+                try:
+                    apply_limits(self.spec.limits)  # inherited by the --server processes it starts
+                except (OSError, ValueError) as exc:
+                    raise UserError(f"cannot apply the worker's limits: {exc}") from None
             return await self._take_over(me)
         finally:
             worker_lock.release_worker_lock(self.folder, me)
@@ -202,7 +233,7 @@ class RunWorker:
         state.started_at = previous.started_at or time.time()
         this_task = asyncio.current_task()
         assert this_task is not None
-        keeper = _StateKeeper(self.folder, state, on_gone=lambda: _cancel(this_task))
+        keeper = self._keeper = _StateKeeper(self.folder, state, on_gone=lambda: _cancel(this_task))
         keeper.write_now()
         self._announced = run_folder.finished_in_events(self.folder)
         self._writer = run_folder.EventWriter(self.folder)
@@ -235,9 +266,9 @@ class RunWorker:
                     runner.close()
                     await runner.agent.aclose()
         except asyncio.CancelledError:
-            status = "cancelled"
+            status = "failed" if self._limit_hit else "cancelled"
         except Exception as exc:  # noqa: BLE001 - recorded as a failed (resumable) run, never as completed
-            self._fatal = self._fatal or _failure_sentence(exc, print_traceback=self.on_event is None)
+            self._fatal = self._fatal or _failure_sentence(exc, self.spec.limits, print_traceback=self.on_event is None)
             status = "failed"
         finally:
             await keeper.stop()
@@ -344,6 +375,7 @@ async def run_worker(folder: Path, on_event: EventSink | None = None, *, resume:
     worker = RunWorker(folder, on_event, resume=resume)
     loop = asyncio.get_running_loop()
     inner = asyncio.create_task(worker.run())
+    worker.watch_cpu_limit(loop, inner)
     handled: list[signal.Signals] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         try:
@@ -374,14 +406,24 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (Exception, asyncio.CancelledError):  # noqa: BLE001 - the worker's log is the place for a traceback
+    except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - the worker's log is the place for a traceback
         traceback.print_exc()
-        _record_crash(folder)
+        _record_crash(folder, _crash_sentence(folder, exc))
         return 1
     return 0 if state.status == "completed" else 1
 
 
-def _record_crash(folder: Path) -> None:
+def _crash_sentence(folder: Path, exc: BaseException) -> str:
+    """Why the worker crashed: its memory limit (or memory) for a MemoryError, else see worker.log."""
+    if isinstance(exc, MemoryError):
+        try:
+            return memory_sentence(run_folder.read_spec(folder).limits)
+        except UserError:
+            return memory_sentence(run_folder.WorkerLimits())
+    return "the worker crashed; see worker.log"
+
+
+def _record_crash(folder: Path, reason: str = "the worker crashed; see worker.log") -> None:
     """A worker that crashed before it could record its end: the run is failed (resumable), reconciled with its
     artifacts, if no one else runs it."""
     me = os.getpid()
@@ -393,7 +435,7 @@ def _record_crash(folder: Path) -> None:
     try:
         state = run_folder.read_state(folder)
         if state.pid in (None, me):
-            record_end(folder, "failed", "the worker crashed; see worker.log")
+            record_end(folder, "failed", reason)
     except (UserError, OSError) as exc:
         print(f"the crash could not be recorded: {exc}", file=sys.stderr)
     finally:

@@ -110,10 +110,14 @@ def display_status(state: RunState, now: float | None = None, holder_alive: bool
     """The status a reader shows: `interrupted` when the state says running but the worker is gone or silent, or a
     queued run was never taken over. `now` is a Unix time in seconds (default: the current time). `holder_alive` is
     what the run's worker.lock says (`lock_state`): False (the lock's process is gone) means interrupted at once, True
-    keeps a queued run queued however long its worker takes to start; None (no lock) falls back to the state alone."""
+    keeps a queued run queued however long its worker takes to start; None (no lock) falls back to the state alone.
+    A running state with an `error` whose worker is gone is `failed`: a worker that a resource limit stopped writes
+    why before the kernel kills it."""
     now = time.time() if now is None else now
     if state.status in FINAL_STATUSES:
         return state.status
+    if state.status == "running" and state.error and (holder_alive is False or not pid_alive(state.pid)):
+        return "failed"  # a worker that a resource limit stopped: it said why before it was killed
     if holder_alive is False:
         return "interrupted"
     if state.status == "running":
