@@ -134,3 +134,43 @@ async def test_the_app_shows_why_a_limited_run_failed(results: Path, tmp_path: P
         assert table.run_ids == [folder.name]
         assert any("the worker reached its CPU time limit (--max-cpu-time 1s)" in str(cell)
                    for cell in table.get_row(folder.name))
+
+
+async def _submit_form(results: Path, fill: dict[str, str]) -> tuple[dict[str, str], str]:
+    from textual.widgets import Input
+
+    from jira_bench_tui.tui.app import make_app
+
+    app = make_app(results, start="new", watch="off")
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        for field_id, value in fill.items():
+            screen.query_one(f"#{field_id}", Input).value = value
+        await pilot.press("ctrl+s")
+        for _ in range(1000):
+            await pilot.pause(0.02)
+            if not screen.launching:  # type: ignore[attr-defined]
+                break
+        errors = {w.id.removeprefix("error-"): str(w.render()).strip() for w in screen.query(".field-error")
+                  if w.id and str(w.render()).strip()}
+        return errors, app.current_mode
+
+
+async def test_the_form_shows_a_bad_limit_on_its_field(results: Path) -> None:
+    errors, mode = await _submit_form(results, {"max_cpu_time": "soon"})
+    assert mode == "new" and list(errors) == ["max_cpu_time"] and "max CPU time wants a duration" in errors["max_cpu_time"]
+
+
+async def test_the_form_launches_a_run_with_its_limits(results: Path, tmp_path: Path,
+                                                       pids_to_reap: list[int]) -> None:
+    harness = str(many_trials_harness(tmp_path / "h.json"))
+    errors, _mode = await _submit_form(results, {"harness": harness, "max_memory": "3G", "max_cpu_time": "90",
+                                                 "nice": "4"})
+    assert errors == {}
+    folder = wait_for(lambda: next(run_folder.runs_dir(results).iterdir(), None), what="the run folder")
+    limits = run_folder.read_spec(folder).limits
+    assert (limits.max_memory_bytes, limits.max_cpu_time_s, limits.nice) == (3 * 1024**3, 90.0, 4)
+    lock = wait_for(lambda: run_folder.read_worker_lock(folder) or run_folder.load_run(folder).status == "completed",
+                    what="the worker")
+    if isinstance(lock, run_folder.WorkerLock):
+        pids_to_reap.append(lock.pid)

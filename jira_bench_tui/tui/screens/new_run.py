@@ -35,7 +35,10 @@ from jira_bench_tui.harness.loader import builtin_fixture_names, builtin_harness
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
 
-FIELDS = ("harness", "model", "runs", "concurrency", "max_turns", "wall_time", "server", "fixture")
+FIELDS = ("harness", "model", "runs", "concurrency", "max_turns", "wall_time", "server", "fixture", "max_memory",
+          "max_cpu_time", "nice")
+LIMIT_FIELDS = (("max_memory", "Worker max memory", "no limit, e.g. 2G"),
+                ("max_cpu_time", "Worker max CPU time", "no limit, e.g. 30m"), ("nice", "Worker nice", "0-19"))
 
 
 def known_models() -> list[tuple[str, str, bool]]:
@@ -131,11 +134,22 @@ class NewRunScreen(Screen[None]):
             yield Static("", classes="field-error", id="error-fixture", markup=False)
             yield Input("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
             yield Static("", classes="field-error", id="error-server", markup=False)
+            yield from self._limit_fields()
 
             with Horizontal(id="launch-row"):
                 yield Button("Launch (ctrl+s)", variant="primary", id="launch")
                 yield Static("", id="launch-status", markup=False)
         yield Footer()
+
+    @staticmethod
+    def _limit_fields() -> ComposeResult:
+        """The worker's resource limits (engine/limits.py): memory, CPU time, nice; empty means no limit."""
+        with Horizontal(classes="field-grid", id="limits-grid"):
+            for field_id, label, placeholder in LIMIT_FIELDS:
+                with Vertical(classes="field-cell"):
+                    yield Label(label, classes="field-label")
+                    yield Input("", placeholder=placeholder, id=field_id)
+                    yield Static("", classes="field-error", id=f"error-{field_id}", markup=False)
 
     @staticmethod
     def _model_hint(models: list[tuple[str, str, bool]]) -> str:
@@ -206,6 +220,7 @@ class NewRunScreen(Screen[None]):
             "concurrency": parse_whole(self.value("concurrency"), "concurrency", "concurrency"),
             "max_turns": parse_whole(self.value("max_turns"), "max turns", "max_turns", optional=True),
             "wall_time_s": parse_seconds(self.value("wall_time")),
+            **{field_id: self.value(field_id).strip() or None for field_id, _label, _hint in LIMIT_FIELDS},
         }
         if not fields["harness"]:
             raise UserError("which harness? pick a built-in one or give a harness file", field="harness")

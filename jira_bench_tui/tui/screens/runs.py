@@ -226,5 +226,7 @@ def _row(view: RunView, now: float) -> tuple[str, tuple[str | Text, ...]]:
                                str(failed), age(now - _started(view)))
     when = datetime.fromtimestamp(_started(view)).strftime("%Y-%m-%d %H:%M")
     status = "" if info.status == "completed" else info.status
+    if info.status == "failed" and info.state is not None and info.state.error:
+        status = f"failed: {flat(info.state.error, 72)}"  # e.g. the worker's CPU time limit
     return "ended", (when, spec.harness_name, spec.model, f"x{spec.runs}", run_score(Counts(total=total, done=done, passed=passed, failed=failed, errored=errored)),
                      status, view.run_id)
