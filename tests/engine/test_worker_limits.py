@@ -174,3 +174,18 @@ async def test_the_form_launches_a_run_with_its_limits(results: Path, tmp_path: 
                     what="the worker")
     if isinstance(lock, run_folder.WorkerLock):
         pids_to_reap.append(lock.pid)
+
+
+def test_a_worker_killed_by_the_hard_limit_after_saying_why_shows_failed(results: Path, tmp_path: Path) -> None:
+    from jira_bench_tui.engine.launcher import RunRequest, create_run
+
+    folder = create_run(RunRequest(harness=str(many_trials_harness(tmp_path / "h.json"))), results)
+    state = run_folder.read_state(folder)
+    state.status, state.pid = "running", 2**22 + 7  # a pid no process has: the kernel killed the worker
+    state.error = "the worker reached its CPU time limit (--max-cpu-time 2s)"  # what its SIGXCPU handler wrote
+    run_folder.write_state(folder, state)
+    _code, listing, _err = invoke("view", "list")
+    assert "failed" in listing and state.error in listing
+    code, _out, err = invoke("resume", folder.name)  # a failed run: resumable
+    assert code == 0, err
+    assert run_folder.read_state(folder).status == "completed"
