@@ -50,7 +50,7 @@ class JiraBenchApp(App[None]):
     """Views run folders under `<results>/runs`: a runs list, a form to start runs, a tab per live run."""
 
     TITLE = "jira-bench"
-    CSS_PATH = [STYLES / "app.tcss", *([STYLES / "replay.tcss"] if (STYLES / "replay.tcss").exists() else [])]
+    CSS_PATH = STYLES / "app.tcss"  # the replay screen brings its own (styles/replay.tcss)
     COMMANDS = App.COMMANDS | {ScreenActionsProvider}
     BINDINGS = [
         Binding("l", "show_runs", "Runs", tooltip="Show the runs list", id="show-runs"),
@@ -214,11 +214,10 @@ class JiraBenchApp(App[None]):
             self.open_replay(view.info.path, None)
 
     def open_replay(self, folder: Path, trial: str | None) -> None:
-        try:
-            from jira_bench_tui.tui.screens.replay import ReplayScreen
-        except ImportError:
-            self.notify("the replay screen is not available in this build", severity="warning")
-            return
+        """Push the replay screen over the run folder `folder`, opening `trial` ("SCENARIO__REP" or "SCENARIO";
+        None: the first failed trial)."""
+        from jira_bench_tui.tui.screens.replay import ReplayScreen
+
         self.push_screen(ReplayScreen(folder, trial))
 
     def run_launched(self, folder: Path) -> None:

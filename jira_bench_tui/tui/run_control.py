@@ -10,20 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jira_bench_tui.engine.launcher import RunRequest
-    from jira_bench_tui.harness.loader import LoadedHarness
 
 
 def make_request(**fields: Any) -> RunRequest:
     from jira_bench_tui.engine.launcher import RunRequest
 
     return RunRequest(**fields)
-
-
-def check(request: RunRequest, results: Path) -> LoadedHarness:
-    """Validate a request without launching (UserError with `.field` on bad input)."""
-    from jira_bench_tui.engine import launcher
-
-    return launcher.check_request(request, results)
 
 
 def launch(request: RunRequest, results: Path) -> Path:
