@@ -21,6 +21,7 @@ class RunFolderTrials:
         self.run_id = folder.name
 
     def repetitions(self) -> dict[str, list[int]]:
+        """The finished repetitions of each scenario, in order: {scenario_id: [rep, ...]}."""
         reps: dict[str, list[int]] = {}
         for scenario_id, rep in sorted(run_folder.finished_trials(self.folder)):
             reps.setdefault(scenario_id, []).append(rep)

@@ -3,8 +3,8 @@ plainly, and never stop the app from following the run."""
 
 from __future__ import annotations
 
-from pilot_helpers import wait_until
 from fake_worker import FakeWorker
+from pilot_helpers import wait_until
 from textual.widgets import Log
 
 from jira_bench_tui.tui.app import make_app

@@ -35,6 +35,7 @@ class FieldChoice:
 
     @classmethod
     def parse(cls, values: list[str] | str | None, default: str = "*all") -> FieldChoice:
+        """Read a `fields` parameter (comma-separated or repeated): `*all`, `*navigable`, names, `-name` exclusions."""
         if isinstance(values, str):
             values = values.split(",")
         parts = [v.strip() for v in (values or []) if v and v.strip()] or [default]
@@ -45,6 +46,7 @@ class FieldChoice:
         return cls("*all" in parts, "*navigable" in parts, frozenset(names), frozenset(excluded))
 
     def wants(self, field_id: str) -> bool:
+        """Whether the issue JSON should carry `field_id`."""
         if field_id in self.excluded:
             return False
         if self.all_fields or field_id in self.names:
@@ -260,8 +262,7 @@ def _custom(call: RestCall, row: sqlite3.Row, field_id: str) -> Any:
                                     "WHERE si.issue_id = ? ORDER BY s.id", (row["id"],)).fetchall()
         if not sprints:
             return None
-        return [{k: v for k, v in {**shapes.sprint_json(call, s), "boardId": s["board_id"]}.items() if k != "self"}
-                for s in sprints]
+        return [shapes.sprint_field_value(s) for s in sprints]
     values = json.loads(row["custom_fields"] or "{}")
     if name == "epic link":
         parent = call.conn.execute("SELECT i.key, t.hierarchy_level FROM issues i JOIN issue_types t "

@@ -40,6 +40,7 @@ class JiraSite:
         return self._conn
 
     def close(self) -> None:
+        """Close the site's connection (it reopens on next use)."""
         with self.lock:
             if self._conn is not None:
                 self._conn.close()
@@ -104,6 +105,7 @@ class HostRegistry:
         return site
 
     def hosts(self) -> list[str]:
+        """The host names served, sorted."""
         with self._lock:
             return sorted(self._sites)
 

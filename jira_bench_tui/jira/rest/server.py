@@ -70,6 +70,7 @@ class RestServer:
 
     @property
     def url(self) -> str:
+        """The base URL clients (or an HTTP proxy setting) point at: http://HOST:PORT."""
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 10.0) -> RestServer:
