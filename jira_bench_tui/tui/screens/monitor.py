@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from jira_bench_tui.tui.run_model import LogLine, RunView
-from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.run_tab import RunTab
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
@@ -203,34 +202,27 @@ class MonitorScreen(Screen[None]):
         if tab := self.current_tab():
             tab.focus_filter()
 
-    def action_close_tab(self) -> None:
+    def _ended_tab(self, refusal: str) -> RunTab | None:
+        """The tab in view if its run has ended; else None, with `refusal` as a warning when the run is live."""
         tab = self.current_tab()
-        if tab is None:
-            return
-        if tab.view.live:
-            self.notify("this run is still going: kill it first, or leave its tab open", severity="warning")
-            return
-        self.app.open_tabs.remove(tab.view.run_id)  # type: ignore[attr-defined]
-        self.sync_tabs()
+        if tab is not None and tab.view.live:
+            self.notify(refusal, severity="warning")
+            return None
+        return tab
+
+    def action_close_tab(self) -> None:
+        """Close the tab in view (refused while its run is live: the tab is how the run is watched)."""
+        if tab := self._ended_tab("this run is still going: kill it first, or leave its tab open"):
+            self.app.open_tabs.remove(tab.view.run_id)  # type: ignore[attr-defined]
+            self.sync_tabs()
 
     def action_open_replay(self) -> None:
-        tab = self.current_tab()
-        if tab is None:
-            return
-        if tab.view.live:
-            self.notify("replay opens once the run has ended", severity="warning")
-            return
-        self.app.open_replay(tab.view.info.path, None)  # type: ignore[attr-defined]
+        """Replay the run of the tab in view, once it has ended."""
+        if tab := self._ended_tab("replay opens once the run has ended"):
+            self.app.open_replay(tab.view.info.path, None)  # type: ignore[attr-defined]
 
     def action_kill_run(self) -> None:
+        """Kill the run of the tab in view, after a confirmation (nothing when it has ended)."""
         tab = self.current_tab()
-        if tab is None or not tab.view.live:
-            return
-        folder = tab.view.info.path
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.control_run("kill", folder)  # type: ignore[attr-defined]
-
-        self.app.push_screen(ConfirmScreen(f"Kill run {tab.view.run_id}? Finished trials are kept; "
-                                           "you can resume it later.", "Kill"), answered)
+        if tab is not None and tab.view.live:
+            self.app.confirm_control("kill", tab.view)  # type: ignore[attr-defined]

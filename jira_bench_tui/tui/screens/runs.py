@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -13,12 +12,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from jira_bench_tui.engine.control import RESUMABLE
 from jira_bench_tui.engine.event_lines import flat
 from jira_bench_tui.engine.formatting import age
 from jira_bench_tui.engine.run_folder import Counts
 from jira_bench_tui.engine.runs_text import run_score
 from jira_bench_tui.tui.run_model import RunView, text_bar
-from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.runs_table import Row, RunsTable
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
@@ -135,46 +134,35 @@ class RunsScreen(Screen[None]):
             self.app.open_run(view.run_id)  # type: ignore[attr-defined]
 
     def action_kill_run(self) -> None:
+        """Kill the selected run after a confirmation (a warning toast when it is not running)."""
         view = self.selected_view()
         if view is None:
             return
         if not view.live:
             self.notify(f"{view.run_id} is not running", severity="warning", markup=False)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._control("kill", view.info.path)
-
-        self.app.push_screen(ConfirmScreen(f"Kill run {view.run_id}? Finished trials are kept; "
-                                           "you can resume it later.", "Kill"), answered)
+        self.app.confirm_control("kill", view)  # type: ignore[attr-defined]
 
     def action_resume_run(self) -> None:
+        """Resume the selected run in a new worker (a warning toast unless it is interrupted, cancelled or failed)."""
         view = self.selected_view()
         if view is None:
             return
-        if view.info.status not in ("interrupted", "cancelled", "failed"):
+        if view.info.status not in RESUMABLE:
             self.notify(f"{view.run_id} is {view.info.status}: only an interrupted, cancelled or failed run resumes",
                         severity="warning", markup=False)
             return
-        self._control("resume", view.info.path)
+        self.app.control_run("resume", view.info.path)  # type: ignore[attr-defined]
 
     def action_delete_run(self) -> None:
+        """Delete the selected run's folder after a confirmation (a warning toast while it runs)."""
         view = self.selected_view()
         if view is None:
             return
         if view.live:
             self.notify(f"{view.run_id} is still running: kill it first", severity="warning", markup=False)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._control("delete", view.info.path)
-
-        self.app.push_screen(ConfirmScreen(f"Delete run {view.run_id} and all its files?", "Delete"), answered)
-
-    def _control(self, what: str, folder: Path) -> None:
-        self.app.control_run(what, folder)  # type: ignore[attr-defined]
+        self.app.confirm_control("delete", view)  # type: ignore[attr-defined]
 
     def action_filter(self) -> None:
         box = self.query_one("#runs-filter", Input)
