@@ -24,6 +24,7 @@ from jira_bench_tui.engine.run_folder import (
 Clock = Callable[[], float]
 CellStatus = Literal["pending", "running", "passed", "failed", "error"]
 LOG_LINES_KEPT = 10_000
+"""Log lines a run keeps (and a monitor tab shows, at most): older ones drop off the top."""
 
 
 class LogLine(NamedTuple):

@@ -104,8 +104,9 @@ class ReplayStep:
 
 
 @dataclass
-class TrialReplay:
-    """A trial ready to replay: its header facts, its steps, and problems met while reading it."""
+class TrialFacts:
+    """What a trial's header says: its key ("SCENARIO__REP"), scenario, repetition (from 1), outcome ("passed",
+    "failed", "error", "unreadable" or "unknown"), turns and seconds (None when the artifact does not say)."""
 
     key: str
     scenario_id: str
@@ -113,6 +114,12 @@ class TrialReplay:
     outcome: str = "unknown"
     turns: int | None = None
     duration_s: float | None = None
+
+
+@dataclass
+class TrialReplay(TrialFacts):
+    """A trial ready to replay: its header facts, its steps, and problems met while reading it."""
+
     error: str | None = None
     steps: list[ReplayStep] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -124,15 +131,9 @@ class TrialReplay:
 
 
 @dataclass
-class TrialSummary:
+class TrialSummary(TrialFacts):
     """One line of the trial list. `problem` is set when the artifact could not be read."""
 
-    key: str
-    scenario_id: str
-    repetition: int
-    outcome: str = "unknown"
-    turns: int | None = None
-    duration_s: float | None = None
     problem: str | None = None
 
 

@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from jira_bench_tui.engine.event_lines import plural
 from jira_bench_tui.tui.widgets.replay.step_card import StepCard
 from jira_bench_tui.tui.widgets.replay.timeline import TrialReplay
 
@@ -214,5 +215,5 @@ class TranscriptView(VerticalScroll, can_focus=False):
         marker.display = hidden > 0
         if hidden:
             marker.update(
-                f"⋯ {hidden} earlier step{'s' if hidden != 1 else ''} not shown (p or home to go back)"
+                f"⋯ {plural(hidden, 'earlier step')} not shown (p or home to go back)"
             )
