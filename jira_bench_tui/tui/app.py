@@ -1,5 +1,5 @@
-"""The Textual app: runs list, new-run form and live monitor over the run folders; `make_app` builds it, `run_app`
-runs it. The app only views run folders: quitting it never stops a run.
+"""The Textual app over the run folders: runs list, new-run form, live monitor, and the replay of ended runs;
+`make_app` builds it, `run_app` runs it. The app only views run folders: quitting it never stops a run.
 
 Contributors: `textual run --dev jira_bench_tui.tui.dev_app:app` (see docs/app.md).
 """
@@ -59,7 +59,12 @@ CONFIRM_QUESTIONS = {
 
 
 class JiraBenchApp(App[None]):
-    """Views run folders under `<results>/runs`: a runs list, a form to start runs, a tab per live run."""
+    """Views run folders under `<results>/runs`: a runs list, a form to start runs, a tab per live run, replays.
+
+    `start` is the first screen ("auto": the runs list, or the form when there is no run yet; "replay" opens
+    `run_id`'s replay at `trial`); `clock` gives Unix seconds; `watch` follows the folder with file-system
+    notices, by polling, or not at all ("off": one read at start, for tests and stable pictures).
+    """
 
     TITLE = "jira-bench"
     CSS_PATH = STYLES / "app.tcss"  # the replay screen brings its own (styles/replay.tcss)
@@ -116,6 +121,8 @@ class JiraBenchApp(App[None]):
         return "runs" if self.watcher.run_folders() else "new"
 
     async def on_mount(self) -> None:
+        """Read the runs (at once when not watching), show the first screen (the runs list, or the form when there
+        is no run yet; with `start="replay"` the replay over the runs list), then start the watcher."""
         if self.watch_mode == "off":
             self.apply_updates(self.watcher.scan())
         await self.switch_mode(self._first_mode())
@@ -192,12 +199,15 @@ class JiraBenchApp(App[None]):
     # ---- navigation ---------------------------------------------------------------------------------------
 
     def action_show_runs(self) -> None:
+        """Switch to the runs list (key l)."""
         self.switch_mode("runs")
 
     def action_new_run(self) -> None:
+        """Switch to the new-run form (key n)."""
         self.switch_mode("new")
 
     def action_show_monitor(self) -> None:
+        """Switch to the live monitor (key m)."""
         self.switch_mode("monitor")
 
     def open_monitor(self, run_id: str) -> None:

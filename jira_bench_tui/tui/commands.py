@@ -1,4 +1,5 @@
-"""The command palette: every key-bound action of the current screen (and the app) as a searchable command."""
+"""The command palette: every key-bound action of the current screen (and the app) as a searchable command, and
+the base the replay screen's own palette entries build on."""
 
 from __future__ import annotations
 

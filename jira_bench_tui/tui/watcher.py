@@ -224,9 +224,11 @@ class RunsWatcher:
         return self.read_runs(wanted)
 
     def live_run_ids(self) -> list[str]:
+        """The runs whose last reading says queued or running."""
         return [run_id for run_id, tail in self.tails.items() if tail.info is not None and tail.info.live]
 
     def behind_run_ids(self) -> list[str]:
+        """The runs whose events.jsonl holds bytes their last read did not take (it hit READ_CHUNK)."""
         return [run_id for run_id, tail in self.tails.items() if tail.behind]
 
     @staticmethod

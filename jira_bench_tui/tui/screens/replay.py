@@ -178,6 +178,7 @@ class ReplayScreen(Screen[None]):
     # ---- layout and loading ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """Lay out the sidebar (run header, trial list) beside the main column (trial banner, transcript, status)."""
         with Horizontal(id="replay-body"):
             with Vertical(id="replay-sidebar"):
                 yield RunHeader(id="run-header")
@@ -190,6 +191,8 @@ class ReplayScreen(Screen[None]):
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
+        """Read the run and its trials' summaries (in a thread), fill the header and the list, then open the trial
+        asked for (else the first failed one) and focus the list."""
         info, self.summaries = await asyncio.to_thread(self._read_run)  # every artifact: off the event loop
         self.query_one(RunHeader).show_run(info, self.summaries)
         trial_list = self.query_one(TrialList)

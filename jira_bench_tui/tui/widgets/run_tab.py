@@ -28,6 +28,8 @@ class RunTab(Vertical):
         """Lines that arrived while the tab was out of view: written in one go when it comes into view."""
 
     def compose(self) -> ComposeResult:
+        """Lay out the status line, the progress bar and counters, the trial grid, the log's controls (follow state,
+        scenario filter) and the log."""
         yield Static("", classes="run-status", markup=False)
         with Horizontal(classes="run-progress-row"):
             yield ProgressBar(total=max(1, len(self.view.cells)), show_eta=False, classes="run-progress")
@@ -41,6 +43,7 @@ class RunTab(Vertical):
         yield RunLog(max_lines=LOG_LINES_KEPT, classes="run-log")
 
     def on_mount(self) -> None:
+        """Write the lines the run already has, show the follow state and draw the figures."""
         self.query_one(RunLog).write_lines([line.text for line in self.view.lines])
         self._show_follow()
         self.refresh_view()
@@ -102,6 +105,7 @@ class RunTab(Vertical):
             self.query_one(RunLog).write_lines(held)
 
     def toggle_follow(self) -> None:
+        """Follow the log (scroll to its end as lines arrive), or pause it where it is."""
         self.following = not self.following
         log = self.query_one(RunLog)
         log.auto_scroll = self.following
@@ -114,6 +118,7 @@ class RunTab(Vertical):
                                                      layout=False)
 
     def focus_filter(self) -> None:
+        """Focus the scenario filter."""
         self.query_one(Select).focus()
 
     @on(Select.Changed)

@@ -116,6 +116,8 @@ class StepCard(Vertical):
         return self.has_class("-collapsed")
 
     def compose(self) -> ComposeResult:
+        """Lay out the title and the body; for a tool call, the title with its arguments, the result's toggle line,
+        its first lines and, when they are cut, the "show all" hint."""
         step = self.step
         title = step_title(step, self.number, self.total)
         if step.kind != "tool_call":

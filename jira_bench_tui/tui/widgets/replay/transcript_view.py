@@ -54,6 +54,7 @@ class TranscriptView(VerticalScroll, can_focus=False):
         self._lock = asyncio.Lock()  # keys and auto-play may move the replay at the same time
 
     def compose(self) -> ComposeResult:
+        """Lay out the "earlier steps not shown" line; step cards are mounted after it as the replay moves."""
         yield Static("", id="earlier-steps", markup=False)
 
     @property
