@@ -21,7 +21,7 @@ STATUS_STYLES = {
 }
 
 
-def run_score(summaries: list[TrialSummary]) -> str:
+def trials_score(summaries: list[TrialSummary]) -> str:
     """'2/3 (67%)' over the finished trials that count (errors do not), then the errors and unreadable trials."""
     passed = sum(1 for s in summaries if s.outcome == "passed")
     failed = sum(1 for s in summaries if s.outcome == "failed")
@@ -60,7 +60,7 @@ class RunHeader(Static):
             (info.status, f"bold {style}"),
             " · ",
             ("score ", "dim"),
-            run_score(summaries),
+            trials_score(summaries),
         ]
         if finished < spec.total_trials:
             parts += [" · ", (f"{finished} of {spec.total_trials} trials finished", "dim")]

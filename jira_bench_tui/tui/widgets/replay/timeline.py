@@ -39,6 +39,11 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _indented(value: Any) -> str:
+    """`value` as indented JSON (what JSON cannot hold, as its str)."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -84,7 +89,7 @@ class ReplayStep:
         """The tool call's arguments as indented JSON."""
         if self.arguments is None or self.arguments == {}:
             return "(no arguments)"
-        return json.dumps(self.arguments, indent=2, ensure_ascii=False, default=str)
+        return _indented(self.arguments)
 
     @cached_property
     def result_text(self) -> str:
@@ -245,14 +250,12 @@ def _step(step: Step) -> ReplayStep:
         )
     if isinstance(step, AnswerStep):
         return ReplayStep("answer", "Final answer", step.text)
-    body = json.dumps(step.model_dump(exclude_unset=True), indent=2, ensure_ascii=False, default=str)
-    return ReplayStep("other", f"Step ({step.kind or 'no kind'})", body)
+    return ReplayStep("other", f"Step ({step.kind or 'no kind'})", _indented(step.model_dump(exclude_unset=True)))
 
 
 def _check_step(position: int, check: CheckResult | dict[str, Any]) -> ReplayStep:
     if not isinstance(check, CheckResult):
-        body = json.dumps(check, indent=2, ensure_ascii=False, default=str)
-        return ReplayStep("other", f"Check {position + 1} (not a check result)", body)
+        return ReplayStep("other", f"Check {position + 1} (not a check result)", _indented(check))
     label = " · ".join(part for part in (check.kind, check.description) if part)
     return ReplayStep(
         "check",
