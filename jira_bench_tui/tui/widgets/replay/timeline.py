@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jira_bench_tui.engine import run_folder
-from jira_bench_tui.engine.formatting import pretty_json_or_text
+from jira_bench_tui.engine.formatting import pretty_json, pretty_json_or_text
 from jira_bench_tui.engine.run_folder import (
     AnswerStep,
     CheckResult,
@@ -37,11 +37,6 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _indented(value: Any) -> str:
-    """`value` as indented JSON (what JSON cannot hold, as its str)."""
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
 def _number(value: Any) -> float | None:
@@ -89,7 +84,7 @@ class ReplayStep:
         """The tool call's arguments as indented JSON."""
         if self.arguments is None or self.arguments == {}:
             return "(no arguments)"
-        return _indented(self.arguments)
+        return pretty_json(self.arguments)
 
     @cached_property
     def result_text(self) -> str:
@@ -250,12 +245,12 @@ def _step(step: Step) -> ReplayStep:
         )
     if isinstance(step, AnswerStep):
         return ReplayStep("answer", "Final answer", step.text)
-    return ReplayStep("other", f"Step ({step.kind or 'no kind'})", _indented(step.model_dump(exclude_unset=True)))
+    return ReplayStep("other", f"Step ({step.kind or 'no kind'})", pretty_json(step.model_dump(exclude_unset=True)))
 
 
 def _check_step(position: int, check: CheckResult | dict[str, Any]) -> ReplayStep:
     if not isinstance(check, CheckResult):
-        return ReplayStep("other", f"Check {position + 1} (not a check result)", _indented(check))
+        return ReplayStep("other", f"Check {position + 1} (not a check result)", pretty_json(check))
     label = " · ".join(part for part in (check.kind, check.description) if part)
     return ReplayStep(
         "check",
