@@ -15,7 +15,8 @@ from jira_bench_tui.cli import main
 from jira_bench_tui.engine import store
 from jira_bench_tui.engine.store import Counts, RunSpec, RunState
 
-COMMANDS = ["run", "view", "attach", "kill", "resume", "clean", "replay", "report", "validate", "jira-server", "schema"]
+COMMANDS = ["run", "view", "attach", "kill", "resume", "clean", "replay", "report", "validate", "jira-server", "schema",
+            "jira-rest", "servers"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
