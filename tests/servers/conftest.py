@@ -79,3 +79,9 @@ def use_only_index(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.setenv("PIP_FIND_LINKS", "")
     monkeypatch.setenv("PIP_RETRIES", "1")  # one retry: pip says why it could not connect
     monkeypatch.setenv("PIP_TIMEOUT", "3")
+
+
+@pytest.fixture
+def results() -> Path:
+    """The results folder of this test (the root conftest points JIRA_BENCH_RESULTS at a fresh one)."""
+    return Path(os.environ["JIRA_BENCH_RESULTS"])
