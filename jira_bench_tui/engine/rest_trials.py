@@ -31,6 +31,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from jira_bench_tui.engine import server_envs
 from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.system_prompt import build_system_prompt
+from jira_bench_tui.engine.toolbox import ToolBoxError
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira.rest import RestServer, mcp_atlassian_env, site_host
 
@@ -169,7 +170,7 @@ async def rest_trial(server: RestTrialServer, template: Path, name: str) -> Asyn
     exit; the server's stderr goes to `server.log` in that folder."""
     rest = await asyncio.to_thread(shared_rest_server)
     folder = Path(tempfile.mkdtemp(prefix="jira-bench-rest-trial-"))
-    host = site_host(f"{name}-{uuid.uuid4().hex[:12]}")
+    host = site_host(f"{uuid.uuid4().hex[:12]}-{name}")  # the random part first: site_host cuts long names
     db_path = folder / "jira.sqlite"
     work = folder / "work"
     work.mkdir()
@@ -178,7 +179,10 @@ async def rest_trial(server: RestTrialServer, template: Path, name: str) -> Asyn
         try:
             with open(folder / "server.log", "w", encoding="utf-8") as errlog:
                 transport = stdio_client(_params(server, host, work), errlog=errlog)
-                yield RestTrialJira(transport, db_path, host, _system_prompt(db_path), _client_mode(server))
+                try:
+                    yield RestTrialJira(transport, db_path, host, _system_prompt(db_path), _client_mode(server))
+                except ToolBoxError as exc:
+                    raise ToolBoxError(f"{exc}{_log_tail(folder / 'server.log')}") from exc
         finally:
             rest.registry.remove(host)
     finally:
@@ -188,6 +192,16 @@ async def rest_trial(server: RestTrialServer, template: Path, name: str) -> Asyn
 def _client_mode(server: RestTrialServer) -> str:
     """mcp-atlassian speaks mcp 1.x: "legacy" skips the `server/discover` probe it would log as an error."""
     return "legacy" if server.kind == "mcp-atlassian" else "auto"
+
+
+def _log_tail(path: Path) -> str:
+    """'; its log ends: LINE' with the server's last log line (when it wrote one), to explain a broken server."""
+    try:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    except OSError:
+        return ""
+    last = next((line for line in reversed(lines) if line), "")
+    return f"; its log ends: {last[:300]}" if last else ""
 
 
 async def _list_tools(params: StdioServerParameters, mode: str, timeout_s: float) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,22 @@ def test_an_old_spec_without_a_server_version_still_loads() -> None:
     old = {"kind": "command", "command": ["uvx", "mcp-atlassian"], "trusted": True}
     choice = store.ServerChoice.model_validate(old)
     assert choice.kind == "command" and choice.version is None
+
+
+def test_a_server_that_dies_in_a_trial_makes_it_an_error_with_its_last_log_line(real_mcp_atlassian: Path,
+                                                                                 results: Path,
+                                                                                 tmp_path: Path) -> None:
+    # the real server for the check at launch (its site is t-probe-...), a crash in every trial
+    script = tmp_path / "flaky_server.py"
+    script.write_text(
+        "import os, sys\n"
+        "if '//t-probe-' in os.environ['JIRA_URL']:\n"
+        f"    os.environ['TOOLSETS'] = 'all'\n    os.execv({str(real_mcp_atlassian)!r}, ['mcp-atlassian'])\n"
+        "print('boom: this server cannot start here', file=sys.stderr)\n"
+        "sys.exit(3)\n")
+    command = shlex.join([sys.executable, str(script)])
+    code, _, err = invoke("run", "builtin:example", "--server", f"rest:{command}", "--scenario", "start-password-bug")
+    assert code == 1, err  # no trial could be scored
+    artifact = store.read_trial(only_run(results), "start-password-bug", 1)
+    assert artifact["outcome"] == "error"
+    assert artifact["error"].endswith("; its log ends: boom: this server cannot start here"), artifact["error"]
