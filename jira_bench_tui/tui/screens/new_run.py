@@ -45,6 +45,18 @@ def known_models() -> list[tuple[str, str, bool]]:
     return model_choices()
 
 
+def real_server_hint() -> str:
+    """Whether the pinned mcp-atlassian is installed: where, or the command that installs it."""
+    from jira_bench_tui.engine import server_envs
+
+    version = server_envs.DEFAULT_VERSIONS[server_envs.MCP_ATLASSIAN]
+    found = server_envs.find(server_envs.MCP_ATLASSIAN)
+    if found is None:
+        return (f"mcp-atlassian {version} is not installed: run `jira-bench servers install mcp-atlassian` "
+                "first. Each trial starts it over its own fresh Jira.")
+    return f"mcp-atlassian {version} ({found}); each trial starts it over its own fresh Jira."
+
+
 def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int | None:
     """A whole number >= 1 from a form field, or UserError(field=...) naming what is wrong."""
     text = text.strip()
@@ -129,10 +141,12 @@ class NewRunScreen(Screen[None]):
             with RadioSet(id="server-kind"):
                 yield RadioButton("Embedded Jira", value=True, id="server-embedded")
                 yield RadioButton("MCP server command (stdio)", id="server-command-choice")
+                yield RadioButton("Real mcp-atlassian over the embedded Jira", id="server-mcp-atlassian")
             yield Select([("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()],
                          value="", allow_blank=False, id="fixture")
             yield Static("", classes="field-error", id="error-fixture", markup=False)
             yield Input("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
+            yield Static("", classes="field-hint -hidden", id="server-hint", markup=False)
             yield Static("", classes="field-error", id="error-server", markup=False)
 
             with Horizontal(id="launch-row"):
@@ -162,7 +176,7 @@ class NewRunScreen(Screen[None]):
         error = self.query_one(f"#error-{target}", Static)
         error.update(message)
         error.add_class("-shown")
-        widget_id = {"server": "server-command"}.get(target, target)
+        widget_id = {"server": "server-command" if self.command_chosen else "server-kind"}.get(target, target)
         widget = self.query_one(f"#{widget_id}")
         widget.add_class("-invalid-field")
         if target != "server" or self.command_chosen:
@@ -183,11 +197,20 @@ class NewRunScreen(Screen[None]):
         """Whether the server is an MCP command (rather than the embedded Jira)."""
         return self.query_one("#server-command-choice", RadioButton).value
 
+    @property
+    def real_server_chosen(self) -> bool:
+        """The real mcp-atlassian (over a fresh embedded Jira per trial) is the chosen server."""
+        return self.query_one("#server-mcp-atlassian", RadioButton).value
+
     @on(RadioSet.Changed, "#server-kind")
     def _server_kind(self) -> None:
         command = self.command_chosen
         self.query_one("#server-command").set_class(not command, "-hidden")
         self.query_one("#fixture").set_class(command, "-hidden")
+        hint = self.query_one("#server-hint", Static)
+        hint.set_class(not self.real_server_chosen, "-hidden")
+        if self.real_server_chosen:
+            hint.update(real_server_hint())
 
     @on(OptionList.OptionSelected, "#builtin-harnesses")
     def _builtin_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -228,6 +251,8 @@ class NewRunScreen(Screen[None]):
                 raise UserError(f"cannot read the server command: {exc}", field="server") from None
             fields["server"] = command
         else:
+            if self.real_server_chosen:
+                fields["server"] = "mcp-atlassian"
             fixture = self.query_one("#fixture", Select).value
             fields["fixture"] = str(fixture) if fixture not in (Select.NULL, "") else None
         return fields
