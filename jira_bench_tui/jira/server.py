@@ -16,7 +16,7 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools.base import Tool
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, TextContent
 
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira import db
@@ -25,12 +25,20 @@ from jira_bench_tui.jira.quirks import Quirks
 from jira_bench_tui.jira.render import to_json
 from jira_bench_tui.jira.tools import ALL_TOOLS, JiraContext, ToolDef, ToolFailure
 from jira_bench_tui.jira.tools.common import RollbackWithResult
+from jira_bench_tui.jira.tools.surface import (
+    SERVER_INFO_NAME,
+    SERVER_INFO_VERSION,
+    Blocks,
+    advertise_like_mcp_atlassian,
+    listing_fields,
+    output_schema,
+)
 
 log = logging.getLogger("jira_bench.jira")
-SERVER_NAME = "jira-bench-jira"
+SERVER_NAME = SERVER_INFO_NAME  # as mcp-atlassian 0.23.1 answers initialize
 RESULT_SCHEMA = {"properties": {"result": {"type": "string"}}, "required": ["result"], "type": "object",
                  "x-fastmcp-wrap-result": True}
-_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,)}
+_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,), "array": (list,)}
 
 
 def check_arguments(tool: ToolDef, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +75,7 @@ def check_arguments(tool: ToolDef, arguments: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str, bool]:
+def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str | Blocks, bool]:
     """Run one call in its own transaction: (JSON text, False), or (the error text, True) with nothing written."""
     conn = ctx.conn
     savepoint = not tool.read_only
@@ -89,7 +97,7 @@ def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tupl
         return f"Error calling tool '{tool.short_name}': {message}", True
     if savepoint:
         conn.execute("RELEASE tool_call")
-    return to_json(result), False
+    return (result if isinstance(result, Blocks) else to_json(result)), False
 
 
 class JiraTool(Tool):
@@ -99,12 +107,14 @@ class JiraTool(Tool):
     def output_schema(self) -> dict[str, Any] | None:
         """{"result": string}, the wrapped-result schema FastMCP gives mcp-atlassian's tools (they return JSON
         text)."""
-        return RESULT_SCHEMA
+        return output_schema(self.name)
 
     async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
         """Call the bound handler: an error result (is_error) with the error text, or the JSON text both as content
         and as {"result": text}, as mcp-atlassian's tools answer."""
         text, is_error = self.fn(arguments)
+        if isinstance(text, Blocks):
+            return CallToolResult(content=list(text.items))
         if is_error:
             return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content={"result": text})
@@ -121,9 +131,7 @@ def _prototype(tool: ToolDef) -> JiraTool:
     fields.update(
         fn=_placeholder,
         parameters=tool.input_schema,
-        annotations=ToolAnnotations(title=tool.name.removeprefix("jira_").replace("_", " ").capitalize(),
-                                    read_only_hint=tool.read_only, destructive_hint=tool.destructive),
-        meta={"tags": ["jira", "read" if tool.read_only else "write"]},
+        **listing_fields(tool.name),
     )
     return JiraTool(**fields)
 
@@ -153,10 +161,11 @@ def build_server(db_path: Path, quirks: Quirks | None = None) -> MCPServer:
     ctx = context_for(conn, quirks)
     server: MCPServer = MCPServer(
         name=SERVER_NAME,
-        instructions="An embedded Jira Cloud site with mcp-atlassian's Jira tools.",
+        version=SERVER_INFO_VERSION,
         tools=[make_tool(tool, ctx) for tool in ALL_TOOLS],
         log_level="WARNING",
     )
+    advertise_like_mcp_atlassian(server._lowlevel_server)
     server.jira_connection = conn  # type: ignore[attr-defined]
     return server
 
