@@ -26,9 +26,20 @@ def text_out(call: RestCall, markdown: str | None) -> Any:
     return markdown_to_adf(markdown) if call.v3 else markdown_to_wiki(markdown)
 
 
+_PROJECT_AVATAR_SIZE = {"24x24": "small", "16x16": "xsmall", "32x32": "medium"}
+
+
 def avatars(base: str, kind: str, ident: Any) -> dict[str, str]:
-    """Jira's `avatarUrls` map (48x48, 24x24, 16x16, 32x32) for a user or project."""
-    return {size: f"{base}/secure/{kind}avatar?size={size.split('x')[0]}&id={ident}" for size in AVATAR_SIZES}
+    """Jira's `avatarUrls` map (48x48, 24x24, 16x16, 32x32) for a user or project. The 48x48 URL (the one
+    mcp-atlassian shows) is the model's own, as the MCP tools print it (`render.user_dict`: `<base>/avatar/<id>.png`;
+    projects `<base>/secure/projectavatar?pid=<id>`, Jira's project avatar path); Jira Cloud serves user avatars from
+    its avatar CDN, which no trial can reach, so one invented URL per user serves both faces."""
+    if kind == "user":
+        return {size: f"{base}/avatar/{ident}.png" + ("" if size == "48x48" else f"?size={size.split('x')[0]}")
+                for size in AVATAR_SIZES}
+    return {size: f"{base}/secure/projectavatar?" + (f"size={_PROJECT_AVATAR_SIZE[size]}&" if size in
+                                                      _PROJECT_AVATAR_SIZE else "") + f"pid={ident}"
+            for size in AVATAR_SIZES}
 
 
 def user_json(call: RestCall, row: sqlite3.Row | None) -> dict[str, Any] | None:
@@ -214,6 +225,18 @@ def sprint_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
         out["activatedDate"] = _agile_time(row["start_date"])
     out["originBoardId"] = row["board_id"]
     out["goal"] = row["goal"] or ""
+    return out
+
+
+def sprint_field_value(row: sqlite3.Row) -> dict[str, Any]:
+    """One sprint as the Sprint custom field shows it on an issue in Jira Cloud (`customfield_10020`: `{id, name,
+    state, boardId, goal, startDate, endDate, completeDate}`, dates with `Z`): not the agile API's sprint (no
+    `self`, `originBoardId` or `activatedDate`)."""
+    out: dict[str, Any] = {"id": row["id"], "name": row["name"], "state": row["state"], "boardId": row["board_id"],
+                           "goal": row["goal"] or ""}
+    for key, column in (("startDate", "start_date"), ("endDate", "end_date"), ("completeDate", "complete_date")):
+        if row[column]:
+            out[key] = _agile_time(row[column])
     return out
 
 
