@@ -7,21 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from jira_bench_tui.jira.avatars import avatars
 from jira_bench_tui.jira.create_meta import create_screen
 from jira_bench_tui.jira.tools.catalog import field_entries
 from jira_bench_tui.jira.tools.common import PROJECT_KEY_PATTERN, JiraContext, ToolDef, csv_arg, param
 from jira_bench_tui.jira.tools.rest_like import project_row, rest_v3
 
-AVATAR_SIZES = ("48x48", "24x24", "16x16", "32x32")
-
 
 def project_json(ctx: JiraContext, row: Any) -> dict[str, Any]:
     """A project as Jira Cloud's REST v3 lists it (`self`, `id`, `key`, `name`, `projectTypeKey`, `simplified`,
     `avatarUrls`)."""
-    avatars = {size: f"{ctx.base_url}/secure/projectavatar?size={size.split('x')[0]}&id={row['id']}"
-               for size in AVATAR_SIZES}
     return {"self": rest_v3(ctx, f"project/{row['id']}"), "id": str(row["id"]), "key": row["key"],
-            "name": row["name"], "projectTypeKey": row["project_type"], "simplified": False, "avatarUrls": avatars}
+            "name": row["name"], "projectTypeKey": row["project_type"], "simplified": False,
+            "avatarUrls": avatars(ctx.base_url, "project", row["id"])}
 
 
 def search_projects(ctx: JiraContext, args: dict[str, Any]) -> Any:
