@@ -140,7 +140,8 @@ def _metric(ctx: JiraContext, dates: _Dates, name: str) -> dict[str, Any]:
     if name == "resolution_time":
         return _resolution_time(ctx, dates)
     first = dates.stays[1].entered_at if len(dates.stays) > 1 else None
-    return _timed(minutes_between(dates.created, first)) if first else {"calculated": False}
+    return _timed(minutes_between(dates.created, first), response_type="transition") if first else \
+        {"calculated": False}
 
 
 def issue_sla(ctx: JiraContext, args: dict[str, Any]) -> Any:
