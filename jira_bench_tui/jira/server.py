@@ -4,7 +4,6 @@ the body of `jira-bench jira-server`."""
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import sqlite3
 import sys
@@ -24,7 +23,7 @@ from jira_bench_tui.jira.fixture_files import default_fixture_ref, keep_only_set
 from jira_bench_tui.jira.quirks import Quirks
 from jira_bench_tui.jira.render import to_json
 from jira_bench_tui.jira.tools import ALL_TOOLS, JiraContext, ToolDef, ToolFailure
-from jira_bench_tui.jira.tools.common import RollbackWithResult
+from jira_bench_tui.jira.tools.common import ArgumentError, JiraError, RollbackWithResult, validate_arguments
 from jira_bench_tui.jira.tools.surface import (
     SERVER_INFO_NAME,
     SERVER_INFO_VERSION,
@@ -38,51 +37,44 @@ log = logging.getLogger("jira_bench.jira")
 SERVER_NAME = SERVER_INFO_NAME  # as mcp-atlassian 0.23.1 answers initialize
 RESULT_SCHEMA = {"properties": {"result": {"type": "string"}}, "required": ["result"], "type": "object",
                  "x-fastmcp-wrap-result": True}
-_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,), "array": (list,)}
+
+# How each tool words a refusal by Jira (mcp-atlassian 0.23.1: the except clauses of jira/issues.py, comments.py,
+# worklog.py and servers/jira.py; the tools not listed pass Jira's message on as it is).
+JIRA_ERROR_FORMATS: dict[str, str] = {
+    "update_issue": "Failed to update issue {issue_key}: Failed to update issue {issue_key}: {error}",
+    "assign_issue": "Failed to assign issue {issue_key}: Failed to assign issue {issue_key}: {error}",
+    "delete_issue": "Error deleting issue {issue_key}: {error}",
+    "add_comment": "Error adding comment: {error}",
+    "edit_comment": "Error editing comment: {error}",
+    "add_worklog": "Error adding worklog: {error}",
+    "get_worklog": "Error getting worklogs: {error}",
+}
 
 
-def check_arguments(tool: ToolDef, arguments: dict[str, Any]) -> dict[str, Any]:
-    """The arguments with defaults filled in, or ToolFailure naming what is wrong (the schema, enforced)."""
-    properties = {**tool.properties, **tool.hidden_properties}
-    unknown = sorted(set(arguments) - set(properties))
-    if unknown:
-        raise ToolFailure(f"Unexpected argument(s) {', '.join(unknown)}; this tool takes: {', '.join(tool.properties)}.")
-    values: dict[str, Any] = {}
-    for name, spec in properties.items():
-        if name not in arguments:
-            if "default" not in spec:
-                raise ToolFailure(f"Missing required argument '{name}' ({spec.get('description', '')}).")
-            values[name] = spec["default"]
-            continue
-        value = arguments[name]
-        if value is None and "default" in spec:
-            values[name] = spec["default"] if spec["default"] is not None else None
-            continue
-        kind = spec["type"]
-        if kind == "integer" and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) and kind != "boolean" or not isinstance(value, _TYPES[kind]):
-            raise ToolFailure(f"Argument '{name}' must be a {kind}, got {type(value).__name__} {value!r}.")
-        if "pattern" in spec and not re.search(spec["pattern"], str(value)):
-            example = "PROJ-123" if "-" in spec["pattern"] else "PROJ"
-            raise ToolFailure(f"Invalid {name} '{value}': expected a key like {example} (upper-case letters, "
-                              f"pattern {spec['pattern']}).")
-        if "minimum" in spec and value < spec["minimum"]:
-            raise ToolFailure(f"Argument '{name}' must be at least {spec['minimum']}, got {value}.")
-        if "maximum" in spec and value > spec["maximum"]:
-            raise ToolFailure(f"Argument '{name}' must be at most {spec['maximum']}, got {value}.")
-        values[name] = value
-    return values
+def failure_text(tool: ToolDef, values: dict[str, Any], exc: ToolFailure) -> str:
+    """The text of a failed call: "Error calling tool '<name>': <detail>" (mcp-atlassian's `handle_tool_errors`),
+    a refusal by Jira (JiraError) in the tool's own words (JIRA_ERROR_FORMATS)."""
+    detail = str(exc)
+    if isinstance(exc, JiraError):
+        detail = JIRA_ERROR_FORMATS.get(tool.short_name, "{error}").format_map({**values, "error": detail})
+    return f"Error calling tool '{tool.short_name}': {detail}"
 
 
 def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str | Blocks, bool]:
-    """Run one call in its own transaction: (JSON text, False), or (the error text, True) with nothing written."""
+    """Run one call in its own transaction: (JSON text, False), or (the error text, True) with nothing written.
+    Arguments are checked first, as mcp-atlassian 0.23.1's FastMCP does (`validate_arguments`): a refusal is
+    pydantic's text alone; a failure of the tool is "Error calling tool '<name>': <detail>" (its
+    `handle_tool_errors`)."""
+    try:
+        values = validate_arguments(tool, arguments)
+    except ArgumentError as exc:
+        return str(exc), True
     conn = ctx.conn
     savepoint = not tool.read_only
     if savepoint:
         conn.execute("SAVEPOINT tool_call")
     try:
-        result = tool.handler(ctx, check_arguments(tool, arguments))
+        result = tool.handler(ctx, values)
     except Exception as exc:  # every failure rolls back; unexpected ones are also logged
         if savepoint:
             conn.execute("ROLLBACK TO tool_call")
@@ -90,10 +82,9 @@ def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tupl
         if isinstance(exc, RollbackWithResult):
             return to_json(exc.result), False
         if isinstance(exc, ToolFailure):
-            message = str(exc)
-        else:
-            log.exception("tool %s failed unexpectedly", tool.name)
-            message = f"Internal error in the embedded Jira ({type(exc).__name__}: {exc}); nothing was changed."
+            return failure_text(tool, values, exc), True
+        log.exception("tool %s failed unexpectedly", tool.name)
+        message = f"Internal error in the embedded Jira ({type(exc).__name__}: {exc}); nothing was changed."
         return f"Error calling tool '{tool.short_name}': {message}", True
     if savepoint:
         conn.execute("RELEASE tool_call")

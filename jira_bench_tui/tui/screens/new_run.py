@@ -60,6 +60,7 @@ def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int
 
 
 def parse_seconds(text: str) -> float | None:
+    """A wall time in seconds (more than 0) from the form, None when empty; UserError(field="wall_time") else."""
     text = text.strip()
     if not text:
         return None
@@ -86,6 +87,8 @@ class NewRunScreen(Screen[None]):
         self.launching = False
 
     def compose(self) -> ComposeResult:
+        """Lay out the form: harness (built-ins, Browse), model and its API-key hint, repetitions, concurrency,
+        max turns and wall time side by side, the server choice, then the Launch row."""
         builtins = [f"builtin:{name}" for name in builtin_harness_names()]
         models = known_models()
         yield Header()
@@ -147,6 +150,7 @@ class NewRunScreen(Screen[None]):
     # ---- field helpers ---------------------------------------------------------------------------------------
 
     def value(self, field_id: str) -> str:
+        """The text of the Input whose id is `field_id`."""
         return self.query_one(f"#{field_id}", Input).value
 
     def show_error(self, field: str | None, message: str) -> None:
@@ -165,6 +169,7 @@ class NewRunScreen(Screen[None]):
             widget.focus()
 
     def clear_errors(self) -> None:
+        """Empty every field's error, unmark the invalid fields and clear the launch status."""
         for field in FIELDS:
             error = self.query_one(f"#error-{field}", Static)
             error.update("")
@@ -175,6 +180,7 @@ class NewRunScreen(Screen[None]):
 
     @property
     def command_chosen(self) -> bool:
+        """Whether the server is an MCP command (rather than the embedded Jira)."""
         return self.query_one("#server-command-choice", RadioButton).value
 
     @on(RadioSet.Changed, "#server-kind")
@@ -189,6 +195,7 @@ class NewRunScreen(Screen[None]):
 
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
+        """Open the harness file picker (ctrl+o or Browse); the chosen path goes into the harness field."""
         def picked(path: Path | None) -> None:
             if path is not None:
                 self.query_one("#harness", Input).value = str(path)
@@ -227,6 +234,7 @@ class NewRunScreen(Screen[None]):
 
     @on(Button.Pressed, "#launch")
     def action_launch(self) -> None:
+        """Check the form and launch the run in a worker (ctrl+s or Launch); what is wrong shows under its field."""
         if self.launching:
             return
         self.clear_errors()
