@@ -15,7 +15,7 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools.base import Tool
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, TextContent
 
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira import db
@@ -24,9 +24,17 @@ from jira_bench_tui.jira.quirks import Quirks
 from jira_bench_tui.jira.render import to_json
 from jira_bench_tui.jira.tools import ALL_TOOLS, JiraContext, ToolDef, ToolFailure
 from jira_bench_tui.jira.tools.common import ArgumentError, JiraError, RollbackWithResult, validate_arguments
+from jira_bench_tui.jira.tools.surface import (
+    SERVER_INFO_NAME,
+    SERVER_INFO_VERSION,
+    Blocks,
+    advertise_like_mcp_atlassian,
+    listing_fields,
+    output_schema,
+)
 
 log = logging.getLogger("jira_bench.jira")
-SERVER_NAME = "jira-bench-jira"
+SERVER_NAME = SERVER_INFO_NAME  # as mcp-atlassian 0.23.1 answers initialize
 RESULT_SCHEMA = {"properties": {"result": {"type": "string"}}, "required": ["result"], "type": "object",
                  "x-fastmcp-wrap-result": True}
 
@@ -52,7 +60,7 @@ def failure_text(tool: ToolDef, values: dict[str, Any], exc: ToolFailure) -> str
     return f"Error calling tool '{tool.short_name}': {detail}"
 
 
-def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str, bool]:
+def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str | Blocks, bool]:
     """Run one call in its own transaction: (JSON text, False), or (the error text, True) with nothing written.
     Arguments are checked first, as mcp-atlassian 0.23.1's FastMCP does (`validate_arguments`): a refusal is
     pydantic's text alone; a failure of the tool is "Error calling tool '<name>': <detail>" (its
@@ -80,7 +88,7 @@ def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tupl
         return f"Error calling tool '{tool.short_name}': {message}", True
     if savepoint:
         conn.execute("RELEASE tool_call")
-    return to_json(result), False
+    return (result if isinstance(result, Blocks) else to_json(result)), False
 
 
 class JiraTool(Tool):
@@ -90,12 +98,14 @@ class JiraTool(Tool):
     def output_schema(self) -> dict[str, Any] | None:
         """{"result": string}, the wrapped-result schema FastMCP gives mcp-atlassian's tools (they return JSON
         text)."""
-        return RESULT_SCHEMA
+        return output_schema(self.name)
 
     async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
         """Call the bound handler: an error result (is_error) with the error text, or the JSON text both as content
         and as {"result": text}, as mcp-atlassian's tools answer."""
         text, is_error = self.fn(arguments)
+        if isinstance(text, Blocks):
+            return CallToolResult(content=list(text.items))
         if is_error:
             return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content={"result": text})
@@ -112,9 +122,7 @@ def _prototype(tool: ToolDef) -> JiraTool:
     fields.update(
         fn=_placeholder,
         parameters=tool.input_schema,
-        annotations=ToolAnnotations(title=tool.name.removeprefix("jira_").replace("_", " ").capitalize(),
-                                    read_only_hint=tool.read_only, destructive_hint=tool.destructive),
-        meta={"tags": ["jira", "read" if tool.read_only else "write"]},
+        **listing_fields(tool.name),
     )
     return JiraTool(**fields)
 
@@ -144,10 +152,11 @@ def build_server(db_path: Path, quirks: Quirks | None = None) -> MCPServer:
     ctx = context_for(conn, quirks)
     server: MCPServer = MCPServer(
         name=SERVER_NAME,
-        instructions="An embedded Jira Cloud site with mcp-atlassian's Jira tools.",
+        version=SERVER_INFO_VERSION,
         tools=[make_tool(tool, ctx) for tool in ALL_TOOLS],
         log_level="WARNING",
     )
+    advertise_like_mcp_atlassian(server._lowlevel_server)
     server.jira_connection = conn  # type: ignore[attr-defined]
     return server
 

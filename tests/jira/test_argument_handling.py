@@ -24,7 +24,7 @@ def required_arguments(tool: ToolDef) -> dict[str, Any]:
         if "default" in spec:
             continue
         pattern = spec.get("pattern", "")
-        values[name] = "PROJ-1" if "\\d" in pattern else "PROJ" if pattern else "1"
+        values[name] = [] if spec["type"] == "array" else "PROJ-1" if "\\d" in pattern else "PROJ" if pattern else "1"
     return values
 
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 from engine.conftest import invoke, only_run
 
-from jira_bench_tui.engine import store
+from jira_bench_tui.engine import run_folder
 
 
 def test_every_core_solution_passes_through_the_real_server(real_mcp_atlassian: Path, results: Path) -> None:
     code, _, err = invoke("run", "builtin:core", "--model", "oracle", "--server", "mcp-atlassian", "--concurrency", "4")
     assert code == 0, err
     folder = only_run(results)
-    artifacts = store.scan_trials(folder).artifacts
-    failed = {a["scenario_id"]: a["error"] or [c["reason"] for c in a["checks"] if not c["passed"]]
-              for a in artifacts if a["outcome"] != "passed"}
+    artifacts = run_folder.scan_trials(folder).artifacts
+    failed = {a.scenario_id: a.error or [c.reason for c in a.checks if not c.passed]
+              for a in artifacts if a.outcome != "passed"}
     assert len(artifacts) == 51 and failed == {}

@@ -431,12 +431,12 @@ TOOLS = [
              "issue_type": param("string", "Issue type name: Task, Bug, Story, Epic, Sub-task... "
                                            "(jira_get_project_issue_types lists them)."),
              "assignee": param("string", "Assignee as an account id, an email address or a display name.", None),
+             "description": param("string", "Description in Markdown.", None),
              "components": param("string", "Comma-separated component names, e.g. 'API,Frontend'.", None),
              "additional_fields": param("string", "More fields as a JSON object string: priority, labels, parent, "
                                                   "duedate, fixVersions, custom fields by id; the description "
                                                   "(Markdown) too: '{\"description\": \"Steps: ...\"}'.", None)},
-            create_issue, read_only=False,
-            hidden_properties={"description": param("string", "Description in Markdown.", None)}),
+            create_issue, read_only=False),
     ToolDef("jira_batch_create_issues",
             "Create several issues in one call; if one is invalid none is created. Example: issues='[{\"project_key\": "
             "\"PROJ\", \"summary\": \"Write docs\", \"issue_type\": \"Task\", \"assignee\": \"bob@example.com\"}, "
