@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, FatalAgentError, Usage
 from jira_bench_tui.engine.reasons import exception_reason
@@ -51,6 +51,9 @@ from jira_bench_tui.engine.toolbox import (
 from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 
+if TYPE_CHECKING:
+    from jira_bench_tui.engine.rest_trials import RestTrialServer
+
 
 class EventSinkError(Exception):
     """The run's events could not be written (the run folder broke): the run must stop, not the trial be `error`."""
@@ -69,6 +72,7 @@ class TrialOptions:
     server_command: list[str] | None = None  # None: the embedded Jira
     server_env: dict[str, str] = field(default_factory=dict)
     call_timeout_s: float = 60.0
+    rest_server: RestTrialServer | None = None  # a real server over the REST face (engine/rest_trials.py)
 
 
 class TrialRunner:
@@ -106,6 +110,27 @@ class TrialRunner:
         return self._templates[key]
 
     @asynccontextmanager
+    async def _command_session(self, hooks: dict[str, Any], trial_fields: dict[str, Any], send: EventSink,
+                               wall_time_s: float) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
+        """The --server command's session: connected within the trial's wall time; what it prints on stdout that
+        is not MCP is said in one `log` line at the end, not logged line by line."""
+        from jira_bench_tui.engine import server_noise
+        from jira_bench_tui.engine.server_command import stdio_server
+        from jira_bench_tui.jira.reader import McpReader
+
+        assert self.options.server_command is not None
+        server = stdio_server(self.options.server_command, self.options.server_env)
+        with server_noise.listen() as noise:
+            try:
+                async with AsyncExitStack() as stack:
+                    toolbox = await _connect(stack, open_toolbox(server, **hooks, connect_timeout_s=wall_time_s + 5),
+                                             wall_time_s)
+                    yield toolbox, McpReader(toolbox.call_tool_raw), build_system_prompt()
+            finally:
+                if noise.lines:
+                    send(LogEvent(level="warning", message=str(noise.sentence()), **trial_fields))
+
+    @asynccontextmanager
     async def _session(self, scenario: Scenario, timeline: Timeline, trial_fields: dict[str, Any],
                        send: EventSink, wall_time_s: float) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
         """(tool box, reader, system prompt) over a fresh embedded Jira or the --server command (whose start and
@@ -121,24 +146,24 @@ class TrialRunner:
         hooks: dict[str, Any] = {"on_call": on_call, "on_result": on_result,
                                  "call_timeout_s": self.options.call_timeout_s}
         if self.options.server_command:
-            from jira_bench_tui.engine import server_noise
-            from jira_bench_tui.engine.server_command import stdio_server
-            from jira_bench_tui.jira.reader import McpReader
-
-            server = stdio_server(self.options.server_command, self.options.server_env)
-            with server_noise.listen() as noise:  # garbage on the server's stdout: one line a trial, not a log flood
-                try:
-                    async with AsyncExitStack() as stack:
-                        toolbox = await _connect(stack, open_toolbox(server, **hooks, connect_timeout_s=wall_time_s + 5),
-                                                 wall_time_s)
-                        yield toolbox, McpReader(toolbox.call_tool_raw), build_system_prompt()
-                finally:
-                    if noise.lines:
-                        send(LogEvent(level="warning", message=str(noise.sentence()), **trial_fields))
+            async with self._command_session(hooks, trial_fields, send, wall_time_s) as session:
+                yield session
             return
 
         from jira_bench_tui.jira.db import connect, copy_database, read_meta, resolve_user
         from jira_bench_tui.jira.reader import SqliteReader
+
+        if self.options.rest_server is not None:
+            from jira_bench_tui.engine.rest_trials import rest_trial
+
+            async with rest_trial(self.options.rest_server, self.template_for(scenario), scenario.id) as jira:
+                reader = SqliteReader(jira.db_path)
+                try:
+                    async with open_toolbox(jira.server, mode=jira.client_mode, **hooks) as toolbox:
+                        yield toolbox, reader, jira.system_prompt
+                finally:
+                    reader.close()
+            return
         from jira_bench_tui.jira.server import build_server, close_server
 
         db_path = copy_database(self.template_for(scenario), self._workdir / f"{scenario.id}-{uuid.uuid4().hex}.sqlite")
@@ -344,12 +369,15 @@ class ScoredSolution:
 
 
 async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, solution: Solution | None = None,
-                               *, agent: Agent | None = None) -> ScoredSolution:
-    """Play `solution` (default: the scenario's own) with the oracle (or `agent`) on a fresh embedded Jira."""
+                               *, agent: Agent | None = None,
+                               rest_server: RestTrialServer | None = None) -> ScoredSolution:
+    """Play `solution` (default: the scenario's own) with the oracle (or `agent`) on a fresh embedded Jira (served
+    through `rest_server` when given)."""
     from jira_bench_tui.agents.oracle import OracleAgent
 
     played = scenario if solution is None else scenario.model_copy(update={"solution": solution})
-    runner = TrialRunner(loaded, agent or OracleAgent(), TrialOptions(model=agent.name if agent else "oracle"))
+    options = TrialOptions(model=agent.name if agent else "oracle", rest_server=rest_server)
+    runner = TrialRunner(loaded, agent or OracleAgent(), options)
     try:
         artifact = await runner.run(played, 1, lambda _event: None)
     finally:
