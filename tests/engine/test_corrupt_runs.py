@@ -80,7 +80,6 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "spec-created-string": lambda folder: _edit_spec(folder, created_at="yesterday"),
     "summary-fifo": _fifo("summary.json"),
     "summary-folder": _folder("summary.json"),
-    "summary-junk": _text("summary.json", '{"run_id": 5'),
     "lock-fifo": _fifo("worker.lock"),
     "lock-folder": _folder("worker.lock"),
     "events-fifo": _fifo("events.jsonl"),
@@ -181,3 +180,14 @@ def test_the_app_lists_corrupt_runs_as_unreadable_and_the_good_one_as_usual(temp
     live, unreadable = outcome[0]
     assert live == [good.name]
     assert sorted(unreadable) == sorted(broken)
+
+
+def test_a_summary_with_junk_is_rebuilt_not_fatal(template: Path, results: Path) -> None:
+    """summary.json is derived (rebuilt from the artifacts when a run ends): junk in it hides nothing."""
+    folder = _copy(template, results, "20261124-100000-junk-summary-0001")
+    _text("summary.json", '{"run_id": 5')(folder)
+    code, out, err = bounded("view", "list")
+    assert code == 0 and f"{folder.name}  queued" in out, err
+    code, out, err = bounded("kill", folder.name)
+    assert code == 0 and "cancelled" in out, err
+    assert run_folder.read_summary(folder) is not None  # rewritten whole by the end kill recorded

@@ -21,7 +21,7 @@ from jira_bench_tui.engine.run_folder.layout import (
     worker_lock_path,
 )
 from jira_bench_tui.engine.run_folder.liveness import LIVE_STATUSES, DisplayStatus, folder_status
-from jira_bench_tui.engine.run_folder.run_files import read_spec, read_state, read_summary
+from jira_bench_tui.engine.run_folder.run_files import read_spec, read_state
 
 
 @dataclass
@@ -61,12 +61,11 @@ def check_run_files(folder: Path) -> None:
 
 def read_run(folder: Path, now: float | None = None) -> tuple[RunSpec, RunState, DisplayStatus]:
     """(spec, state, status a reader shows) of one run folder; StoreError (one sentence) for any corrupt part: spec,
-    state, summary, worker.lock, events.jsonl or trials/ of the wrong kind or content. Never blocks, never another
-    error."""
+    state or worker.lock of the wrong kind or content, summary.json, events.jsonl or trials/ of the wrong kind. Never
+    blocks, never another error."""
     spec = read_spec(folder)
     state = read_state(folder)
-    read_summary(folder)
-    check_run_files(folder)
+    check_run_files(folder)  # summary.json too, by kind: its content is rebuilt from the artifacts when a run ends
     return spec, state, folder_status(folder, state, now)
 
 
