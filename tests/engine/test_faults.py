@@ -24,7 +24,7 @@ from .conftest import assert_consistent, invoke, many_trials_harness, read_event
 
 LONG_RUNS = 6
 ROUNDS = 6
-TRIALS = 40
+TRIALS = 20
 SHORT_RUNS = 6
 SHORT_TRIALS = 3
 KINDS = ("before takeover", "during takeover", "mid-trial")

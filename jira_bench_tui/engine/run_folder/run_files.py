@@ -3,6 +3,7 @@ write spec.json, state.json and summary.json. One writer per folder: the worker 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -128,7 +129,8 @@ def check_writable(folder: Path, what: str) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-                os.unlink(name)
+                with contextlib.suppress(FileNotFoundError):  # a worker's takeover may have cleaned it already
+                    os.unlink(name)
         except OSError as exc:
             raise StoreError(f"{what}: {disk_sentence(exc)}") from None
 
