@@ -60,7 +60,7 @@ def test_not_json(tmp_path: Path) -> None:
 
 
 def test_not_a_harness(tmp_path: Path) -> None:
-    assert problems_of(str(write(tmp_path, [1, 2]))) == ["a harness is a JSON object, not list"]
+    assert problems_of(str(write(tmp_path, [1, 2]))) == ["a harness is a JSON object, not a list"]
     problems = problems_of(str(write(tmp_path, {"title": "x"})))
     assert "name: required but missing" in problems
     assert "scenarios: required but missing" in problems
@@ -137,4 +137,4 @@ def test_a_harness_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "h.json"
     path.write_bytes(b"\xff\xfe{}")
     [problem] = problems_of(str(path))
-    assert problem == f"harness {path} is not UTF-8 text"
+    assert problem == f"harness {path} is not UTF-8 text (byte 0xff at offset 0)"
