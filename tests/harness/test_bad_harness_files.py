@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from jira_bench_tui.cli import main
+from jira_bench_tui.engine.launcher import MAX_RUNS
+from jira_bench_tui.engine.run_folder import CORRUPT_SUFFIX, trial_path
 from jira_bench_tui.harness.loader import builtin_harness_dir
+from jira_bench_tui.harness.schema import SCENARIO_ID_MAX_CHARS
 
 EXAMPLE: dict[str, Any] = json.loads((builtin_harness_dir() / "example.json").read_text(encoding="utf-8"))
 
@@ -84,6 +88,10 @@ def test_huge_strings_and_arrays_are_refused(tmp_path: Path) -> None:
     many = example()
     many["scenarios"][0]["tags"] = ["t"] * 100_001
     assert "scenarios[0].tags: has 100001 items (at most 100000)" in refused(tmp_path, write(tmp_path, many))
+    prompt = example()
+    prompt["scenarios"][0]["prompt"] = "p" * 100_001
+    assert "scenarios[0].prompt: String should have at most 100000 characters" in refused(
+        tmp_path, write(tmp_path, prompt))
 
 
 def test_an_unpaired_surrogate_is_not_text(tmp_path: Path) -> None:
@@ -100,10 +108,85 @@ def test_a_5000_digit_integer_is_out_of_range(tmp_path: Path) -> None:
     assert "limits.max_turns: the number 999999999999...9999 (5000 characters) is out of range" in line
 
 
+@pytest.mark.parametrize(("limits", "expected"), [
+    ({"max_turns": True}, "limits.max_turns: expected a whole number, got true"),
+    ({"max_tokens": False}, "limits.max_tokens: expected a whole number, got false"),
+    ({"wall_time_s": True}, "limits.wall_time_s: expected a number, got true"),
+    ({"max_turns": "5"}, "limits.max_turns: expected a whole number, got a string ('5')"),
+    ({"max_turns": 5.5}, "limits.max_turns: expected a whole number, got a number (5.5)"),
+])
+def test_booleans_and_strings_are_not_numbers(tmp_path: Path, limits: dict[str, Any], expected: str) -> None:
+    assert expected in refused(tmp_path, write(tmp_path, example(limits=limits)))
+
+
+def test_numbers_are_not_booleans(tmp_path: Path) -> None:
+    data = example()
+    data["scenarios"][0]["checks"] = [{"kind": "issue_exists", "issue": "WEB-3", "exists": 1}]
+    assert "scenarios[0].checks[0].exists: expected a boolean, got a whole number (1)" in refused(
+        tmp_path, write(tmp_path, data))
+
+
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_literals_are_refused(tmp_path: Path, literal: str) -> None:
     text = json.dumps(example(limits={"wall_time_s": 1.5})).replace("1.5", literal)
     assert f"limits.wall_time_s: {literal} is not a JSON number" in refused(tmp_path, write(tmp_path, text))
+
+
+@pytest.mark.parametrize(("where", "value", "expected"), [
+    ("limits.wall_time_s", "1e400", "limits.wall_time_s: the number 1e400 is out of range"),
+    ("limits.max_tokens", "1000000000001", "limits.max_tokens: Input should be less than or equal to 1000000000"),
+    ("limits.max_output_tokens", "99999999", "limits.max_output_tokens: Input should be less than or equal to"),
+    ("limits.max_turns", "0", "limits.max_turns: Input should be greater than or equal to 1"),
+    ("check.count", "-1", "scenarios[0].checks[0].count: Input should be greater than or equal to 0"),
+    ("check.count", "10001", "scenarios[0].checks[0].count: Input should be less than or equal to 10000"),
+    ("check.gte", "1e308", None),  # in range: accepted by the reader, the check itself is fine
+    ("argument", "9223372036854775808", "scenarios[0].solution.steps[0].arguments.issue_key: the number "),
+])
+def test_numbers_out_of_range_everywhere(tmp_path: Path, where: str, value: str, expected: str | None) -> None:
+    data = example(limits={"max_turns": 5})
+    scenario = data["scenarios"][0]
+    if where == "check.count":
+        scenario["checks"] = [{"kind": "jql_count", "jql": "project = WEB", "count": 12345}]
+    elif where == "check.gte":
+        scenario["checks"].insert(0, {"kind": "issue", "issue": "WEB-3", "expect": {"story_points": {"gte": 12345}}})
+    elif where == "argument":
+        scenario["solution"]["steps"] = [{"tool": "jira_get_issue", "arguments": {"issue_key": 12345}}]
+    else:
+        data["limits"] = {where.split(".")[1]: 12345}
+    path = write(tmp_path, json.dumps(data).replace("12345", value))
+    if expected is None:
+        result = CliRunner().invoke(main, ["validate", "--schema-only", str(path)], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert expected in refused(tmp_path, path)
+
+
+# ---- names the run folder must hold -------------------------------------------------------------------------------
+
+
+def test_a_scenario_id_too_long_for_its_file_names_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    data = example()
+    data["scenarios"][0]["id"] = "a" * 240  # trials/<id>__1.json fits, its .tmp (id + 25 bytes) does not
+    line = refused(tmp_path, write(tmp_path, data))
+    assert f"scenarios[0].id: String should have at most {SCENARIO_ID_MAX_CHARS} characters" in line
+
+
+def test_the_longest_scenario_id_fits_every_file_the_run_folder_names_after_it(tmp_path: Path) -> None:
+    longest = ("-".join(["abcdefg"] * 20))[:SCENARIO_ID_MAX_CHARS - 1] + "z"
+    assert len(longest) == SCENARIO_ID_MAX_CHARS and not longest.endswith("-")
+    artifact = trial_path(tmp_path, longest, MAX_RUNS)
+    handle, temp = tempfile.mkstemp(prefix=f".{artifact.name}.", suffix=".tmp", dir=tmp_path)  # write_json_atomic's
+    os.close(handle)
+    names = [artifact.name, Path(temp).name, artifact.name + CORRUPT_SUFFIX, f"{longest}-{'f' * 32}.sqlite-journal"]
+    assert all(len(name.encode()) <= 255 for name in names), [len(n) for n in names]
+    # and a real run of a scenario with that id writes its artifact
+    data = example()
+    data["scenarios"] = [{**data["scenarios"][0], "id": longest}]
+    results = tmp_path / "results"
+    result = CliRunner().invoke(main, ["run", str(write(tmp_path, data)), "--model", "oracle", "--results-dir",
+                                       str(results)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in results.glob("runs/*/trials/*.json")] == [f"{longest}__1.json"]
 
 
 # ---- what is at the path ------------------------------------------------------------------------------------------
