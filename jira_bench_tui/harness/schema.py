@@ -6,11 +6,11 @@ every check kind are documented on its model and implemented by the function `ch
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from jira_bench_tui.harness.patterns import check_pattern
 from jira_bench_tui.jira.fixture import Fixture, FixtureAdditions
 
 # lower-case words joined by single "-", "_" or "." ("__" is reserved: trial artifacts are named <scenario>__<rep>)
@@ -29,12 +29,10 @@ class _Model(BaseModel):
 
 
 def _valid_regex(pattern: str | None) -> str | None:
-    """The pattern, once it compiles as a Python regex; ValueError naming it otherwise."""
+    """The pattern, once `patterns.check_pattern` accepts it (it compiles with the engine that searches it, and is
+    not too big); ValueError naming it otherwise."""
     if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        check_pattern(pattern)
     return pattern
 
 

@@ -128,8 +128,8 @@ def test_a_bad_regular_expression_in_a_check_is_bad_input(tmp_path: Path) -> Non
     checks = [{"kind": "answer", "matches": "(unclosed"}, {"kind": "comment", "issue": "WEB-3", "matches": "[x"}]
     problems = problems_of(str(write(tmp_path, harness(scenarios=[{**SCENARIO, "checks": checks}]))))
     assert problems == [
-        "scenarios[0].checks[0].matches: invalid regular expression '(unclosed': missing ), unterminated subpattern at position 0",
-        "scenarios[0].checks[1].matches: invalid regular expression '[x': unterminated character set at position 0",
+        "scenarios[0].checks[0].matches: invalid regular expression '(unclosed': missing ) at position 9",
+        "scenarios[0].checks[1].matches: invalid regular expression '[x': unterminated character set at position 2",
     ]
 
 
