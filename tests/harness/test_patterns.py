@@ -5,6 +5,7 @@ on during a long search; patterns too big to compile are refused when the harnes
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from jira_bench_tui.cli import main
+from jira_bench_tui.harness import patterns
 from jira_bench_tui.harness.patterns import PatternSearch, PatternTimeout
 
 SLOW = "^(a|aa)+$"  # exponential backtracking on "aaa...a!" (the `regex` engine does not optimise it away)
@@ -50,6 +52,25 @@ def run_oracle(tmp_path: Path, data: dict[str, Any], *extra: str) -> tuple[int, 
     [folder] = results.glob("runs/*")
     artifacts = [json.loads(p.read_text()) for p in sorted(folder.glob("trials/*.json"))]
     return result.exit_code, artifacts, folder
+
+
+def test_a_slow_pattern_in_any_check_kind_makes_the_trial_an_error_not_a_hang(tmp_path: Path) -> None:
+    start = time.monotonic()
+    code, artifacts, _folder = run_oracle(tmp_path, slow_harness(), "--concurrency", "1")
+    elapsed = time.monotonic() - start
+    assert code == 1  # every trial errored: nothing could be scored
+    where = {"answer": "the answer", "comment": "a new comment on WEB-3", "field": "the summary of WEB-3",
+             "created": "the summary of WEB-"}
+    assert sorted(a["scenario_id"] for a in artifacts) == sorted(where)
+    for artifact in artifacts:
+        sid = artifact["scenario_id"]
+        assert artifact["outcome"] == "error", artifact["error"]
+        sentence = f"the pattern /{SLOW}/ took longer than 1 s on {where[sid]}"
+        assert artifact["error"].startswith(f"check 0 ({artifact['checks'][0]['kind']}) could not be judged: ")
+        assert sentence in artifact["error"]
+        assert not artifact["checks"][0]["passed"] and sentence in artifact["checks"][0]["reason"]
+        assert artifact["checks"][1]["passed"]  # the other checks are still judged
+    assert elapsed < 120  # four 1-second CPU bounds; generous for a loaded machine, `re` would take years
 
 
 def test_all_searches_of_one_trial_share_a_budget() -> None:
@@ -92,3 +113,37 @@ def test_patterns_too_big_or_broken_are_refused_when_the_harness_loads(tmp_path:
     assert result.exit_code == 2 and time.monotonic() - start < 30
     [line] = result.stderr.splitlines()
     assert "scenarios[0].checks[0].matches: " in line and expected in line
+
+
+def test_the_heartbeat_goes_on_while_a_check_searches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that keeps the worker's event loop busy for seconds (one long search) must not stop state.json's
+    heartbeat, or the run would look interrupted while it is alive."""
+    monkeypatch.setattr(patterns, "SEARCH_TIMEOUT_S", 4.0)
+    monkeypatch.setattr(patterns, "BUDGET_S", 4.0)
+    data = slow_harness()
+    data["scenarios"] = data["scenarios"][:1]  # the answer check: one 4-second search
+    beats: list[float] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for state in (tmp_path / "results").glob("runs/*/state.json"):
+                try:
+                    stamp = json.loads(state.read_text())["updated_at"]
+                except (OSError, ValueError, KeyError):
+                    continue
+                if not beats or stamp != beats[-1]:
+                    beats.append(stamp)
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        code, [artifact], _folder = run_oracle(tmp_path, data)
+    finally:
+        stop.set()
+        sampler.join()
+    assert code == 1 and "took longer than 4 s on the answer" in artifact["error"]
+    assert artifact["duration_s"] >= 4.0
+    gaps = [later - earlier for earlier, later in zip(beats, beats[1:], strict=False)]
+    assert len(beats) >= 4 and max(gaps) < 2.5, gaps  # a beat every second (1 s apart, with slack for load)
