@@ -1,36 +1,41 @@
-"""Where the tests find the real mcp-atlassian (0.23.1, installed in its own environment: it needs mcp 1.x): the one
-lookup shared by tests/rest, tests/conformance and benchmarks/conformance.py.
+"""Where the tests find the real mcp-atlassian (pinned 0.23.1, in its own environment: it needs mcp 1.x): exactly as
+`jira-bench` finds it (`engine.server_envs.find`: $JIRA_BENCH_MCP_ATLASSIAN, else the managed install of
+`jira-bench servers install mcp-atlassian`). The one lookup of tests/rest, tests/conformance, tests/servers and the
+benchmarks.
 
-Order: $JIRA_BENCH_MCP_ATLASSIAN, else /work/mcpa-0.23.1/bin/mcp-atlassian, else `mcp-atlassian` on PATH. (The
-managed environment of `jira-bench servers install` will be added here as one more candidate.) Test folders register
-the fixture by importing it in their conftest.py: `from real_server import mcp_atlassian_binary  # noqa: F401`."""
+Missing, the tests that need it are skipped on a developer's machine but FAIL in CI (CI=true): `.ci/run` installs it
+first, so a missing server there is a defect. Test folders register the fixture by importing it in their conftest.py:
+`from real_server import mcp_atlassian_binary  # noqa: F401`."""
 
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
-ENV_VAR = "JIRA_BENCH_MCP_ATLASSIAN"
-DEFAULT_PATH = "/work/mcpa-0.23.1/bin/mcp-atlassian"
-HOW_TO_INSTALL = (f"mcp-atlassian is not installed: set {ENV_VAR} to its executable (install it in its own venv: "
-                  "python3 -m venv V && V/bin/pip install mcp-atlassian==0.23.1)")
+from jira_bench_tui.engine import server_envs
+
+HOW_TO_INSTALL = ("mcp-atlassian 0.23.1 is not installed: run `jira-bench servers install mcp-atlassian` "
+                  f"(or set {server_envs.MCP_ATLASSIAN_ENV} to its executable)")
 
 
 def find_mcp_atlassian() -> str | None:
-    """The mcp-atlassian executable (an existing, executable file), or None when there is none."""
-    for candidate in (os.environ.get(ENV_VAR), DEFAULT_PATH, shutil.which("mcp-atlassian")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    """The mcp-atlassian executable `jira-bench` would run, or None when there is none."""
+    found = server_envs.find("mcp-atlassian")
+    return str(found) if found is not None else None
+
+
+def in_ci() -> bool:
+    """CI runs with CI=true (and installs the real server before the tests)."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(scope="session")
 def mcp_atlassian_binary() -> str:
-    """The mcp-atlassian executable, or a skip saying how to provide it."""
+    """The mcp-atlassian executable; a skip saying how to install it (a failure in CI) when there is none."""
     found = find_mcp_atlassian()
     if found is None:
+        if in_ci():
+            pytest.fail(HOW_TO_INSTALL)
         pytest.skip(HOW_TO_INSTALL)
     return found

@@ -10,13 +10,12 @@ import json
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira.avatars import AVATAR_SIZES, avatars  # noqa: F401  (AVATAR_SIZES: public here before)
 from jira_bench_tui.jira.durations import format_duration
 from jira_bench_tui.jira.render import raw_time
 from jira_bench_tui.jira.rest.adf import markdown_to_adf
 from jira_bench_tui.jira.rest.core import RestCall
 from jira_bench_tui.jira.rest.wiki import markdown_to_wiki
-
-AVATAR_SIZES = ("48x48", "24x24", "16x16", "32x32")
 
 
 def text_out(call: RestCall, markdown: str | None) -> Any:
@@ -24,22 +23,6 @@ def text_out(call: RestCall, markdown: str | None) -> Any:
     if markdown is None:
         return None
     return markdown_to_adf(markdown) if call.v3 else markdown_to_wiki(markdown)
-
-
-_PROJECT_AVATAR_SIZE = {"24x24": "small", "16x16": "xsmall", "32x32": "medium"}
-
-
-def avatars(base: str, kind: str, ident: Any) -> dict[str, str]:
-    """Jira's `avatarUrls` map (48x48, 24x24, 16x16, 32x32) for a user or project. The 48x48 URL (the one
-    mcp-atlassian shows) is the model's own, as the MCP tools print it (`render.user_dict`: `<base>/avatar/<id>.png`;
-    projects `<base>/secure/projectavatar?pid=<id>`, Jira's project avatar path); Jira Cloud serves user avatars from
-    its avatar CDN, which no trial can reach, so one invented URL per user serves both faces."""
-    if kind == "user":
-        return {size: f"{base}/avatar/{ident}.png" + ("" if size == "48x48" else f"?size={size.split('x')[0]}")
-                for size in AVATAR_SIZES}
-    return {size: f"{base}/secure/projectavatar?" + (f"size={_PROJECT_AVATAR_SIZE[size]}&" if size in
-                                                      _PROJECT_AVATAR_SIZE else "") + f"pid={ident}"
-            for size in AVATAR_SIZES}
 
 
 def user_json(call: RestCall, row: sqlite3.Row | None) -> dict[str, Any] | None:
