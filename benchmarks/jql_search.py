@@ -27,7 +27,7 @@ QUERIES = [
     "labels in (frontend, backend) AND statusCategory != Done",
     "updated >= -7d ORDER BY updated DESC",
     "created >= startOfMonth() AND type = Bug",
-    "sprint in openSprints() AND assignee = bob@acme.test",
+    "sprint in openSprints() AND assignee = 'bob@acme.test'",
     'text ~ "database migration"',
     "summary ~ login",
     "key in (WEB-1, WEB-2, WEB-3000, OPS-40)",

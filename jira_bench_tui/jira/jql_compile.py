@@ -17,12 +17,14 @@ from jira_bench_tui.jira.jql_fields import (
     FieldResolver,
 )
 from jira_bench_tui.jira.jql_functions import FUNCTIONS, FunctionRegistry
+from jira_bench_tui.jira.jql_history import HistoryCompiler
 from jira_bench_tui.jira.jql_lookups import link_condition, no_value
 from jira_bench_tui.jira.jql_parser import (
     And,
     Clause,
     Empty,
     Function,
+    HistoryClause,
     JqlError,
     Literal_,
     Node,
@@ -95,6 +97,7 @@ class Compiler:
         self.params: list[Any] = []
         self.fields = FieldResolver(conn)
         self.values = ValueResolver(conn, now, current_user, functions)
+        self.history = HistoryCompiler(self.fields, self.values, self.params)
 
     # ------------------------------------------------------------ entry points
 
@@ -120,7 +123,7 @@ class Compiler:
             return _balanced(joiner, [self.node(n, negated) for n in node.operands])
         if isinstance(node, Not):
             return f"NOT {self.node(node.operand, negated=True)}"
-        sql = self.clause(node)
+        sql = self.history.clause(node) if isinstance(node, HistoryClause) else self.clause(node)
         return f"COALESCE({sql}, 0)" if negated else f"({sql})"
 
     # ------------------------------------------------------------ fields

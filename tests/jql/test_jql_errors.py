@@ -41,7 +41,44 @@ ERRORS: list[tuple[str, str]] = [
                           "(line 1, character 18)"),
     ("project = WEB\nAND foo bar", f"Error in the JQL Query: Expecting operator but got 'bar'. {OPERATORS} "
                                    "(line 2, character 9)"),
-    ("status WAS Done", "Error in the JQL Query: History searches ('WAS') are not supported. (line 1, character 8)"),
+    # reserved characters (Jql.g RESERVED_CHARS): each refused outside quotes, at its position
+    *[(f"summary ~ a{ch}b", f"Error in the JQL Query: The character '{ch}' is a reserved JQL character. You must "
+                            f"enclose it in a string or use the escape '\\u{ord(ch):04x}' instead. (line 1, character 12)")
+      for ch in "{}*/%+^$#@?;"],
+    ("assignee = dana@acme.test", "Error in the JQL Query: The character '@' is a reserved JQL character. You must "
+                                  "enclose it in a string or use the escape '\\u0040' instead. (line 1, character 16)"),
+    ("mine{www = qwwr", "Error in the JQL Query: The character '{' is a reserved JQL character. You must enclose it in "
+                        "a string or use the escape '\\u007b' instead. (line 1, character 5)"),
+    ("reporter=a/user/with/slash", "Error in the JQL Query: The character '/' is a reserved JQL character. You must "
+                                   "enclose it in a string or use the escape '\\u002f' instead. (line 1, character 11)"),
+    ("due <= endOfDay(+1d)", "Error in the JQL Query: The character '+' is a reserved JQL character. You must enclose "
+                             "it in a string or use the escape '\\u002b' instead. (line 1, character 17)"),
+    ("labels = x\x7f", "Error in the JQL Query: The character 'U+007F' on line 1 at position 11 must be escaped. Use "
+                       "the escape '\\u007f' instead. (line 1, character 11)"),
+    # reserved words (JqlStringSupportImpl.RESERVED_WORDS): refused unquoted as values, fields or function arguments
+    *[(f"summary ~ {word}", f"Error in the JQL Query: '{word}' is a reserved JQL word. You must surround it in "
+                            "quotation marks to use it in a query. (line 1, character 11)")
+      for word in ("abort", "select", "update", "user", "index", "date", "true", "false", "start", "end", "limit",
+                   "number", "string", "view", "with", "while", "where", "revoke", "isnull", "notin", "TRUE")],
+    ("labels = true", "Error in the JQL Query: 'true' is a reserved JQL word. You must surround it in quotation marks "
+                      "to use it in a query. (line 1, character 10)"),
+    ("select = x", "Error in the JQL Query: 'select' is a reserved JQL word. You must surround it in quotation marks "
+                   "to use it in a query. (line 1, character 1)"),
+    ("assignee in membersOf(user)", "Error in the JQL Query: 'user' is a reserved JQL word. You must surround it in "
+                                    "quotation marks to use it in a query. (line 1, character 23)"),
+    ("assignee = user@acme.test", "Error in the JQL Query: 'user' is a reserved JQL word. You must surround it in "
+                                  "quotation marks to use it in a query. (line 1, character 12)"),
+    # keywords of the grammar used as values
+    *[(f"labels = {word}", f"Error in the JQL Query: Expecting either a value, list or function but got '{word}'. You "
+                           f"must surround '{word}' in quotation marks to use it as a value. (line 1, character 10)")
+      for word in ("and", "OR", "not", "in", "is", "order", "asc", "desc", "was", "changed", "from", "to", "by",
+                   "before", "after", "on", "during")],
+    # escapes
+    ('labels = "a\\qb"', "Error in the JQL Query: '\\q' is an illegal JQL escape sequence. The valid escape "
+                         "sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX. (line 1, character 12)"),
+    ("comme\\unt ~ 'test", "Error in the JQL Query: '\\un' is an illegal JQL escape sequence. The valid escape "
+                          "sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX. (line 1, character 6)"),
+    ("comment ~ '", "Error in the JQL Query: The quoted string has not been completed. (line 1, character 11)"),
     # fields and operators
     ("foo = bar", "Field 'foo' does not exist or you do not have permission to view it."),
     ('"Story Points" = 3', "Field 'Story Points' does not exist or you do not have permission to view it."),
@@ -59,7 +96,7 @@ ERRORS: list[tuple[str, str]] = [
     ("Project in (WEB, XYZ)", "The value 'XYZ' does not exist for the field 'Project'."),
     ("status = Doing", "The value 'Doing' does not exist for the field 'status'."),
     ("statusCategory = Blocked", "The value 'Blocked' does not exist for the field 'statusCategory'."),
-    ("assignee = nobody@acme.test", "The value 'nobody@acme.test' does not exist for the field 'assignee'."),
+    ("assignee = 'nobody@acme.test'", "The value 'nobody@acme.test' does not exist for the field 'assignee'."),
     ("priority = P1", "The value 'P1' does not exist for the field 'priority'."),
     ("priority > P1", "The value 'P1' does not exist for the field 'priority'."),
     ("type = Chore", "The value 'Chore' does not exist for the field 'type'."),
