@@ -119,7 +119,7 @@ ERRORS: list[tuple[str, str]] = [
     ("ORDER BY worklogDate", "Field 'worklogDate' does not support sorting."),
     # text search
     ("summary ~ ''", "The field 'summary' does not support searching for an empty string."),
-    ("summary ~ '*in'", "The text query '*in' for field 'summary' is not allowed to start with '*' or '?'."),
+    ("summary ~ '*in'", "The text query '*in' for field 'summary' is not allowed to start with '*'."),
     # functions
     ("assignee = bogus()", "Unable to find JQL function 'bogus()'."),
     ("assignee = now()", "Function 'now' is not supported by the field 'assignee'."),
