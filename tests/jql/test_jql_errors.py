@@ -117,8 +117,56 @@ ERRORS: list[tuple[str, str]] = [
     ("timespent > soon", "The value 'soon' is not a valid duration for the field 'timespent' (use a duration such as "
                          "2h, 1d 4h or 30m)."),
     ("ORDER BY worklogDate", "Field 'worklogDate' does not support sorting."),
-    # text search
+    # history searches (WAS, CHANGED): fields, values, predicates
+    *[(f"{name} WAS x", f"History searches do not support the  '{name}' field.")
+      for name in ("summary", "project", "labels", "sprint", "component", "type", "created", "Team", "cf[10016]")],
+    ("Labels CHANGED", "History searches do not support the  'Labels' field."),
+    ("status WAS fred", "The value 'fred' does not exist for the field 'status'."),
+    ("status CHANGED FROM fred", "The value 'fred' does not exist for the field 'status'."),
+    ('fixVersion CHANGED FROM 1.0 TO "I can type complete rubbish here"',
+     "The value 'I can type complete rubbish here' does not exist for the field 'fixVersion'."),
+    ("assignee WAS 'nobody@acme.test'", "The value 'nobody@acme.test' does not exist for the field 'assignee'."),
+    ('status CHANGED AFTER "20/12/10"', f"Date value '20/12/10' for predicate 'after' is invalid. {DATE_FORMATS}"),
+    ("status WAS Done ON yesterday", f"Date value 'yesterday' for predicate 'on' is invalid. {DATE_FORMATS}"),
+    ("status CHANGED AFTER currentUser()",
+     "A date for the predicate 'after' provided by the function 'currentUser' is not valid."),
+    ("status CHANGED BEFORE (11, 12)", "The BEFORE predicate must be supplied with only 1 date value."),
+    ("status CHANGED AFTER (-1d, -2d)", "The AFTER predicate must be supplied with only 1 date value."),
+    ("status CHANGED DURING 11", "The DURING predicate must be supplied with exactly 2 date values."),
+    ("status WAS Done DURING ('2026-11-01')", "The DURING predicate must be supplied with exactly 2 date values."),
+    ("assignee CHANGED BY bogus()", "Unable to find JQL function 'bogus()'."),
+    ("assignee WAS bogus()", "Unable to find JQL function 'bogus()'."),
+    ("status CHANGED AFTER now(x)", "Function 'now' expected '0' arguments but got '1'."),
+    ("status WAS Done BY 'nobody@acme.test'",
+     "The user 'nobody@acme.test' does not exist and cannot be used in the 'by' predicate."),
+    ('status = "Open" by admin', 'Error in the JQL Query: The EQUALS operator does not support the use of the by '
+                                 '"admin" predicate.'),
+    ("assignee in (x) after -1d", 'Error in the JQL Query: The IN operator does not support the use of the after '
+                                  '"-1d" predicate.'),
+    ("status is EMPTY on 2026-11-20 by x", 'Error in the JQL Query: The IS operator does not support the use of the '
+                                          'on "2026-11-20" by "x" predicate.'),
+    ("summary ~ x before 5", "Error in the JQL Query: The LIKE operator does not support the use of the before 5 "
+                             "predicate."),
+    ('fixVersion CHANGED 4 BY "I can type complete rubbish here"',
+     "Error in the JQL Query: The CHANGED operator does not support the use of values without predicates. You must "
+     "prefix the 4 value with a suitable predicate."),
+    ("status WAS", "Error in the JQL Query: Expecting either a value, list or function before the end of the query. "
+                   "(line 1, character 11)"),
+    ('status NOT WAS "Open"', "Error in the JQL Query: Expecting 'IN' but got 'WAS'. (line 1, character 12)"),
+    ("status WAS Done BY", "Error in the JQL Query: Expecting either a value, list or function before the end of the "
+                           "query. (line 1, character 19)"),
+    ("status CHANGED TO AND x = y", "Error in the JQL Query: Expecting either a value, list or function but got "
+                                    "'AND'. You must surround 'AND' in quotation marks to use it as a value. (line 1, "
+                                    "character 19)"),
+    # text search (Lucene syntax inside ~)
     ("summary ~ ''", "The field 'summary' does not support searching for an empty string."),
+    ("description ~ '   '", "The field 'description' does not support searching for an empty string."),
+    *[(f"summary ~ '{text}'", f"Unable to parse the text '{text}' for field 'summary'.")
+      for text in ("AND", "OR", "NOT", "&&", "crash AND", "crash OR", "AND crash", "crash NOT", "crash -", "+",
+                   "(crash", "crash)", "()", '"crash', "crash *rror", "crash AND OR error", "crash !")],
+    ("text ~ 'crash ||'", "Unable to parse the text 'crash ||' for field 'text'."),
+    ("summary ~ '?in'", "The text query '?in' for field 'summary' is not allowed to start with '?'."),
+    ("text !~ crash", "The operator '!~' is not supported by the 'text' field."),
     ("summary ~ '*in'", "The text query '*in' for field 'summary' is not allowed to start with '*'."),
     # functions
     ("assignee = bogus()", "Unable to find JQL function 'bogus()'."),
