@@ -30,8 +30,10 @@ class _Value:
 class _IssueHistory:
     """Writes one issue's history, following each field from change to change."""
 
-    def __init__(self, builder: _Builder, issue_id: int, project_key: str, place: str) -> None:
+    def __init__(self, builder: _Builder, issue_id: int, project_key: str, place: str,
+                 names: dict[str, dict[Any, str]]) -> None:
         self.b = builder
+        self.names = names
         self.issue_id = issue_id
         self.project_key = project_key
         self.place = place
@@ -54,8 +56,7 @@ class _IssueHistory:
             return _Value(account, self.b.users[account])
         table = {"status": self.b.statuses, "resolution": self.b.resolutions, "priority": self.b.priorities}[field]
         ident = self.b.named(table, name, place, field)
-        stored = self.b.conn.execute(f"SELECT name FROM {_TABLES[field]} WHERE id = ?", (ident,)).fetchone()[0]
-        return _Value(str(ident), stored)
+        return _Value(str(ident), self.names[field][ident])
 
     def versions(self, names: list[str], place: str) -> dict[str, str]:
         """Fix versions named in the fixture: version id (text) -> name."""
@@ -64,7 +65,7 @@ class _IssueHistory:
             found = self.b.versions.get((self.project_key.lower(), name.strip().lower()))
             if found is None:
                 raise _fail(f"{place}: unknown version '{name}' in project {self.project_key}")
-            out[str(found)] = self.b.conn.execute("SELECT name FROM versions WHERE id = ?", (found,)).fetchone()[0]
+            out[str(found)] = self.names["version"][found]
         return out
 
     # -- the changes
@@ -147,8 +148,10 @@ def _fail(message: str) -> Exception:
 def write_history(builder: _Builder, issues: list[IssueSpec], keys: list[str]) -> None:
     """Insert the changelog of every issue that has `history` (issues and keys in fixture order). Raises FixtureError
     naming the place of a change that does not follow the one before, or does not end at the issue's values."""
+    names = {field: dict(builder.conn.execute(f"SELECT id, name FROM {table}").fetchall())
+             for field, table in (*_TABLES.items(), ("version", "versions"))}
     for index, spec in enumerate(issues):
         if spec.history:
             key = keys[index]
             place = f"issues[{index}] ({key})"
-            _IssueHistory(builder, builder.issue_ids[key], key.rsplit("-", 1)[0], place).write(spec.history)
+            _IssueHistory(builder, builder.issue_ids[key], key.rsplit("-", 1)[0], place, names).write(spec.history)

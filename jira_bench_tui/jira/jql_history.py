@@ -37,18 +37,23 @@ from jira_bench_tui.jira.jql_values import ValueResolver
 
 # JQL field kind -> (the changelog's field name, the issue column of its current value; None: multi-valued)
 HISTORY_FIELDS: dict[str, tuple[str, str | None]] = {
-    "status": ("status", "i.status_id"), "assignee": ("assignee", "i.assignee_id"),
-    "reporter": ("reporter", "i.reporter_id"), "priority": ("priority", "i.priority_id"),
-    "resolution": ("resolution", "i.resolution_id"), "fixversion": ("Fix Version", None),
+    "status": ("status", "ix.status_id"), "assignee": ("assignee", "ix.assignee_id"),
+    "reporter": ("reporter", "ix.reporter_id"), "priority": ("priority", "ix.priority_id"),
+    "resolution": ("resolution", "ix.resolution_id"), "fixversion": ("Fix Version", None),
 }
 # Jira Cloud's message for a field without history search, verbatim as a Jira Cloud site answered `project was ABC`
 # (prometheus-community/jiralert#159; the two spaces are Jira's).
 NOT_SUPPORTED = "History searches do not support the  '{field}' field."
 ITEMS = "changelog hc JOIN changelog_items hi ON hi.changelog_id = hc.id"
+# One issue's changes: its changelog first (CROSS JOIN keeps that order; `+hi.field` keeps SQLite from reading every
+# item of the field through the field index instead), so a correlated lookup reads a few rows.
+PER_ISSUE = "changelog hc CROSS JOIN changelog_items hi ON hi.changelog_id = hc.id"
+PER_ISSUE2 = "changelog hc2 CROSS JOIN changelog_items hi2 ON hi2.changelog_id = hc2.id"
 LATER = "(hc2.created, hc2.id) > (hc.created, hc.id)"
 EARLIER = "(hc2.created, hc2.id) < (hc.created, hc.id)"
-CURRENT_FIX = "SELECT 1 FROM issue_versions x WHERE x.issue_id = i.id AND x.kind = 'fix'"
+CURRENT_FIX = "SELECT 1 FROM issue_versions x WHERE x.issue_id = ix.id AND x.kind = 'fix'"
 FIX = "Fix Version"
+STILL = "9999"  # the end of a period that lasts until now: after every stored timestamp
 INVALID_PREDICATE_DATE = INVALID_DATE.replace("for field '{field}'", "for predicate '{predicate}'")
 _MINUTE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}$")
 _DAY = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
@@ -154,17 +159,19 @@ class HistoryCompiler:
             parts.append(f"{column} IS NULL")
         return "(" + " OR ".join(parts) + ")" if parts else "0"
 
-    def current(self, field: Field, values: Values) -> str:
-        """The issue holds one of the values now (for fixVersion: has one of the versions)."""
+    def current(self, field: Field, values: Values) -> list[str]:
+        """Queries of the issues holding one of the values now (for fixVersion: having one of the versions, or
+        none for EMPTY), each served by an index."""
         column = HISTORY_FIELDS[field.kind][1]
-        parts = []
+        queries = []
         if values.stored:
             marks = self.bind(values.stored)
-            parts.append(f"EXISTS ({CURRENT_FIX} AND x.version_id IN ({marks}))" if column is None
-                         else f"{column} IN ({marks})")
+            queries.append(f"SELECT x.issue_id FROM issue_versions x WHERE x.kind = 'fix' AND x.version_id IN "
+                           f"({marks})" if column is None else f"SELECT ix.id FROM issues ix WHERE {column} IN ({marks})")
         if values.empty:
-            parts.append(f"NOT EXISTS ({CURRENT_FIX})" if column is None else f"{column} IS NULL")
-        return "(" + " OR ".join(parts) + ")" if parts else "0"
+            queries.append(f"SELECT ix.id FROM issues ix WHERE NOT EXISTS ({CURRENT_FIX})" if column is None
+                           else f"SELECT ix.id FROM issues ix WHERE {column} IS NULL")
+        return queries
 
     def change(self, window: Window) -> str:
         """FROM / TO on the change `hi` (empty when neither is asked)."""
@@ -174,83 +181,100 @@ class HistoryCompiler:
     # ------------------------------------------------------------ WAS
 
     def was(self, field: Field, values: Values, window: Window, predicated: bool) -> str:
-        """Some period of the field held one of the values (and met the predicates)."""
+        """Some period of the field held one of the values (and met the predicates). Each kind of period is a
+        query of issue ids, all of them one set that `i.id` is looked up in (cheap per issue, never NULL)."""
         name = HISTORY_FIELDS[field.kind][0]
         if window.nothing:
             return "0"
         if not predicated:
-            now = self.current(field, values)
             multi = field.kind == "fixversion"  # a version added or removed is not an empty value
             held = Values(values.text, values.stored, values.empty and not multi)
-            changed = (f"i.id IN (SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{name}' AND "
-                       f"({self.match('hi.to_id', held)} OR {self.match('hi.from_id', held)}))")
-            empty = f" OR {self.fix_empty(window)}" if multi and values.empty else ""
-            return f"COALESCE(({now} OR {changed}{empty}), 0)"
-        parts = self.fix_periods(values, window) if field.kind == "fixversion" else self.periods(field, values, window)
-        return "COALESCE((" + " OR ".join(parts) + "), 0)"
+            parts = [*self.current(field, values),
+                     f"SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{name}' AND {self.match('hi.to_id', held)}",
+                     f"SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{name}' AND {self.match('hi.from_id', held)}"]
+            if multi and values.empty:
+                parts.append(self.fix_empty(window))
+        elif field.kind == "fixversion":
+            parts = self.fix_periods(values, window)
+        else:
+            parts = self.periods(field, values, window)
+        return f"i.id IN ({' UNION ALL '.join(parts)})" if parts else "0"
 
     def periods(self, field: Field, values: Values, window: Window) -> list[str]:
-        """A single-valued field's periods holding the values: set by a change, held from creation until the first
-        change, or held since creation (never changed)."""
+        """Queries of the issues with a period of a single-valued field holding the values: set by a change, held
+        from creation until the first change, or held since creation (never changed)."""
         name = HISTORY_FIELDS[field.kind][0]
-        later = (f"(SELECT min(hc2.created) FROM changelog hc2 JOIN changelog_items hi2 ON hi2.changelog_id = hc2.id "
-                 f"WHERE hc2.issue_id = hc.issue_id AND hi2.field = '{name}' AND {LATER})")
-        parts = [f"i.id IN (SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{name}' AND "
+        later = (f"(SELECT min(hc2.created) FROM {PER_ISSUE2} "
+                 f"WHERE hc2.issue_id = hc.issue_id AND +hi2.field = '{name}' AND {LATER})")
+        parts = [f"SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{name}' AND "
                  f"{self.match('hi.to_id', values)}{self.change(window)} AND "
-                 f"{self.conditions(window, 'hc.created', later, 'hc.author_id')})"]
+                 f"{self.conditions(window, 'hc.created', later, 'hc.author_id')}"]
         if window.on_change:  # FROM / TO describe a change: the periods since creation have none
             return parts
-        earlier = (f"NOT EXISTS (SELECT 1 FROM changelog hc2 JOIN changelog_items hi2 ON hi2.changelog_id = hc2.id "
-                   f"WHERE hc2.issue_id = hc.issue_id AND hi2.field = '{name}' AND {EARLIER})")
-        parts.append(f"i.id IN (SELECT hc.issue_id FROM {ITEMS} JOIN issues hx ON hx.id = hc.issue_id WHERE "
+        earlier = (f"NOT EXISTS (SELECT 1 FROM {PER_ISSUE2} "
+                   f"WHERE hc2.issue_id = hc.issue_id AND +hi2.field = '{name}' AND {EARLIER})")
+        parts.append(f"SELECT hc.issue_id FROM {ITEMS} JOIN issues hx ON hx.id = hc.issue_id WHERE "
                      f"hi.field = '{name}' AND {self.match('hi.from_id', values)} AND {earlier} AND "
-                     f"{self.conditions(window, 'hx.created', 'hc.created', 'hx.creator_id')})")
-        parts.append(f"({self.current(field, values)} AND "
-                     f"{self.conditions(window, 'i.created', 'NULL', 'i.creator_id')} AND "
-                     f"i.id NOT IN (SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{name}'))")
+                     f"{self.conditions(window, 'hx.created', 'hc.created', 'hx.creator_id')}")
+        column = HISTORY_FIELDS[field.kind][1]
+        held = []
+        if values.stored:
+            held.append(f"{column} IN ({self.bind(values.stored)})")
+        if values.empty:
+            held.append(f"{column} IS NULL")
+        if held:
+            unchanged = (f"{self.conditions(window, 'ix.created', 'NULL', 'ix.creator_id')} AND NOT EXISTS (SELECT 1 "
+                         f"FROM {PER_ISSUE} WHERE hc.issue_id = ix.id AND +hi.field = '{name}')")
+            parts.append(f"SELECT ix.id FROM issues ix WHERE ({' OR '.join(held)}) AND {unchanged}")
         return parts
 
     def fix_periods(self, values: Values, window: Window) -> list[str]:
-        """fixVersion's periods per version: from the change adding it (or creation) until the change removing it
+        """Queries of the issues with a period of fixVersion holding the values, per version: from the change adding it (or creation) until the change removing it
         (or now); and, for EMPTY, the times the issue had no fix version."""
-        removed = (f"(SELECT min(hc2.created) FROM changelog hc2 JOIN changelog_items hi2 ON hi2.changelog_id = "
-                   f"hc2.id WHERE hc2.issue_id = hc.issue_id AND hi2.field = '{FIX}' AND hi2.from_id = hi.to_id AND "
+        removed = (f"(SELECT min(hc2.created) FROM {PER_ISSUE2} "
+                   f"WHERE hc2.issue_id = hc.issue_id AND +hi2.field = '{FIX}' AND hi2.from_id = hi.to_id AND "
                    f"{LATER})")
         parts = []
         if values.text:
-            parts.append(f"i.id IN (SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{FIX}' AND "
+            parts.append(f"SELECT hc.issue_id FROM {ITEMS} WHERE hi.field = '{FIX}' AND "
                          f"hi.to_id IN ({self.bind(values.text)}){self.change(window)} AND "
-                         f"{self.conditions(window, 'hc.created', removed, 'hc.author_id')})")
+                         f"{self.conditions(window, 'hc.created', removed, 'hc.author_id')}")
         if values.text and not window.on_change:
-            first = (f"NOT EXISTS (SELECT 1 FROM changelog hc2 JOIN changelog_items hi2 ON hi2.changelog_id = hc2.id "
-                     f"WHERE hc2.issue_id = hc.issue_id AND hi2.field = '{FIX}' AND "
+            first = (f"NOT EXISTS (SELECT 1 FROM {PER_ISSUE2} "
+                     f"WHERE hc2.issue_id = hc.issue_id AND +hi2.field = '{FIX}' AND "
                      f"hi.from_id IN (hi2.from_id, hi2.to_id) AND {EARLIER})")
-            parts.append(f"i.id IN (SELECT hc.issue_id FROM {ITEMS} JOIN issues hx ON hx.id = hc.issue_id WHERE "
+            parts.append(f"SELECT hc.issue_id FROM {ITEMS} JOIN issues hx ON hx.id = hc.issue_id WHERE "
                          f"hi.field = '{FIX}' AND hi.from_id IN ({self.bind(values.text)}) AND {first} AND "
-                         f"{self.conditions(window, 'hx.created', 'hc.created', 'hx.creator_id')})")
-            untouched = (f"NOT EXISTS (SELECT 1 FROM {ITEMS} WHERE hc.issue_id = i.id AND hi.field = '{FIX}' AND "
-                         "CAST(x.version_id AS TEXT) IN (hi.from_id, hi.to_id))")
-            parts.append(f"(EXISTS ({CURRENT_FIX} AND x.version_id IN ({self.bind(values.stored)}) AND {untouched})"
-                         f" AND {self.conditions(window, 'i.created', 'NULL', 'i.creator_id')})")
+                         f"{self.conditions(window, 'hx.created', 'hc.created', 'hx.creator_id')}")
+            untouched = (f"NOT EXISTS (SELECT 1 FROM {PER_ISSUE} WHERE hc.issue_id = ix.id AND +hi.field = '{FIX}' "
+                         "AND CAST(x.version_id AS TEXT) IN (hi.from_id, hi.to_id))")
+            parts.append(f"SELECT x.issue_id FROM issue_versions x JOIN issues ix ON ix.id = x.issue_id WHERE "
+                         f"x.kind = 'fix' AND x.version_id IN ({self.bind(values.stored)}) AND {untouched} AND "
+                         f"{self.conditions(window, 'ix.created', 'NULL', 'ix.creator_id')}")
         if values.empty and not window.on_change:
             parts.append(self.fix_empty(window))
-        return parts or ["0"]
+        return parts
 
     def fix_empty(self, window: Window) -> str:
-        """The issue had no fix version for a while: from creation until the first change, or after a change until
-        the next one. The count at a time runs back from the current versions through the changes after it."""
+        """A query of the issues that had no fix version for a while: since creation (never changed), from creation
+        until the first change, or after a change until the next one; the count at a time runs back from the
+        current versions through the changes after it."""
         def count_after(bound: str) -> str:
             delta = "sum(CASE WHEN hi2.to_id IS NOT NULL THEN 1 ELSE -1 END)"
-            return (f"((SELECT count(*) FROM issue_versions x WHERE x.issue_id = i.id AND x.kind = 'fix') - "
-                    f"COALESCE((SELECT {delta} FROM changelog hc2 JOIN changelog_items hi2 ON hi2.changelog_id = "
-                    f"hc2.id WHERE hc2.issue_id = i.id AND hi2.field = '{FIX}'{bound}), 0))")
-        first = (f"(SELECT min(hc.created) FROM {ITEMS} WHERE hc.issue_id = i.id AND hi.field = '{FIX}')")
-        nxt = (f"(SELECT min(hc2.created) FROM changelog hc2 JOIN changelog_items hi2 ON hi2.changelog_id = hc2.id "
-               f"WHERE hc2.issue_id = hc.issue_id AND hi2.field = '{FIX}' AND {LATER})")
-        initially = f"({count_after('')} = 0 AND {self.conditions(window, 'i.created', first, 'i.creator_id')})"
-        later = (f"EXISTS (SELECT 1 FROM {ITEMS} WHERE hc.issue_id = i.id AND hi.field = '{FIX}' AND "
+            return (f"((SELECT count(*) FROM issue_versions x WHERE x.issue_id = ix.id AND x.kind = 'fix') - "
+                    f"COALESCE((SELECT {delta} FROM {PER_ISSUE2} "
+                    f"WHERE hc2.issue_id = ix.id AND +hi2.field = '{FIX}'{bound}), 0))")
+        first = (f"(SELECT min(hc.created) FROM {PER_ISSUE} WHERE hc.issue_id = ix.id AND +hi.field = '{FIX}')")
+        nxt = (f"(SELECT min(hc2.created) FROM {PER_ISSUE2} "
+               f"WHERE hc2.issue_id = hc.issue_id AND +hi2.field = '{FIX}' AND {LATER})")
+        unchanged = (f"SELECT ix.id FROM issues ix WHERE NOT EXISTS ({CURRENT_FIX}) AND NOT EXISTS (SELECT 1 FROM "
+                     f"{PER_ISSUE} WHERE hc.issue_id = ix.id AND +hi.field = '{FIX}') AND "
+                     f"{self.conditions(window, 'ix.created', 'NULL', 'ix.creator_id')}")
+        initially = f"({count_after('')} = 0 AND {self.conditions(window, 'ix.created', first, 'ix.creator_id')})"
+        later = (f"EXISTS (SELECT 1 FROM {PER_ISSUE} WHERE hc.issue_id = ix.id AND +hi.field = '{FIX}' AND "
                  f"{count_after(f' AND {LATER}')} = 0 AND {self.conditions(window, 'hc.created', nxt, 'hc.author_id')})")
-        return f"({initially} OR {later})"
+        return (f"{unchanged} UNION ALL SELECT ix.id FROM issues ix WHERE ix.id IN (SELECT hc.issue_id FROM {ITEMS} "
+                f"WHERE hi.field = '{FIX}') AND ({initially} OR {later})")
 
     # ------------------------------------------------------------ CHANGED
 
@@ -303,14 +327,15 @@ class HistoryCompiler:
             parts.append(f"{start} < {self.bind((window.before,))}")
         if window.after is not None:
             mark = self.bind((window.after,))
-            parts.append(f"{start} > {mark}" if at_change else f"({end} IS NULL OR {end} > {mark})")
+            parts.append(f"{start} > {mark}" if at_change else f"COALESCE({end}, '{STILL}') > {mark}")
         for group in window.groups:
             ors = []
             for low, high in group:
                 if at_change:
                     ors.append(f"{start} BETWEEN {self.bind((low,))} AND {self.bind((high,))}")
                 else:
-                    ors.append(f"({start} <= {self.bind((high,))} AND ({end} IS NULL OR {end} > {self.bind((low,))}))")
+                    ors.append(f"({start} <= {self.bind((high,))} AND COALESCE({end}, '{STILL}') > "
+                               f"{self.bind((low,))})")
             parts.append("(" + " OR ".join(ors) + ")")
         return "(" + " AND ".join(parts) + ")"
 

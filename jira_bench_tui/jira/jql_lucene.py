@@ -258,6 +258,14 @@ def to_fts(node: Node | None) -> str | None:
     return core
 
 
+def any_field_alike(node: Node | None) -> bool:
+    """Whether matching the tree in some one field is the same as matching it across the fields together: a term,
+    or alternatives of such (no required or prohibited part), so that one search of all the columns will do."""
+    if node is None or isinstance(node, Leaf):
+        return True
+    return all(occur == "should" and any_field_alike(child) for occur, child in node.clauses)
+
+
 # ---------------------------------------------------------------- our matcher (custom text fields)
 
 

@@ -18,6 +18,7 @@ from jira_bench_tui.jira.jql_lucene import (
     Leaf,
     Node,
     TextQueryError,
+    any_field_alike,
     leaves,
     matches,
     parse_text_query,
@@ -49,10 +50,12 @@ def words_of(text: str) -> list[str]:
     return [stem(w) for w in re.findall(r"[^\W_]+", text.lower())]
 
 
-def fts_query(query: str, field_name: str) -> str | None:
-    """The text as an FTS5 MATCH expression; None when there is nothing to search for (only stop words), NOTHING
-    when it can match nothing (only prohibited terms). Raises TextQueryError with Jira's message."""
-    return to_fts(parse_text_query(query, field_name))
+def fts_query(query: str, field_name: str) -> tuple[str | None, bool]:
+    """The text as an FTS5 MATCH expression (None when there is nothing to search for, only stop words; NOTHING
+    when it can match nothing, only prohibited terms), and whether searching the fields together gives the same
+    issues as searching each alone. Raises TextQueryError with Jira's message."""
+    tree = parse_text_query(query, field_name)
+    return to_fts(tree), any_field_alike(tree)
 
 
 def _encode(node: Node | None) -> Any:

@@ -144,6 +144,7 @@ CREATE TABLE changelog_items(changelog_id INTEGER NOT NULL REFERENCES changelog(
 CREATE INDEX changelog_issue ON changelog(issue_id, created);
 CREATE INDEX changelog_items_entry ON changelog_items(changelog_id);
 CREATE INDEX changelog_items_field ON changelog_items(field, to_id);
+CREATE INDEX changelog_items_from ON changelog_items(field, from_id);
 
 -- Full-text indexes for JQL's `~` (porter stemming, like Jira's English analyser). Triggers keep them in step with
 -- every write, so writers never touch them. issue_text rowid = issues.id; comment_text rowid = comments.id.

@@ -112,7 +112,7 @@ def test_history_becomes_the_changelog_as_the_tools_write_it(conn: sqlite3.Conne
     ]
     versions = conn.execute(
         "SELECT ci.field, ci.from_string, ci.to_string FROM changelog c JOIN changelog_items ci ON ci.changelog_id = "
-        "c.id JOIN issues i ON i.id = c.issue_id WHERE i.key = 'WEB-2' AND ci.field = 'Fix Version'").fetchall()
+        "c.id JOIN issues i ON i.id = c.issue_id WHERE i.key = 'WEB-2' AND ci.field = 'Fix Version' ORDER BY ci.rowid").fetchall()
     assert [tuple(r) for r in versions] == [("Fix Version", "1.0", None), ("Fix Version", None, "2.0")]
     web4 = _issue(conn, "WEB-4")  # history never changes the issue
     assert (web4["updated"], web4["resolution_date"]) == ("2026-09-05T16:00:00.000+0000", "2026-09-05T16:00:00.000+0000")
