@@ -1,6 +1,6 @@
 """The real mcp-atlassian against the REST face: one basic call of each of the tools it lists, on a fresh copy of
 builtin:default, counting the calls that complete without error. Needs mcp-atlassian installed in its own
-environment (`JIRA_BENCH_MCP_ATLASSIAN=/path/to/bin/mcp-atlassian`, default /work/mcpa-0.23.1/bin/mcp-atlassian).
+environment (`jira-bench servers install mcp-atlassian`, or `JIRA_BENCH_MCP_ATLASSIAN=/path/to/bin/mcp-atlassian`).
 
 Prints one line per failing tool, then `rest smoke: completed=N/M tools=M seconds=S` last. `--verbose` prints every
 result."""
@@ -26,7 +26,6 @@ from jira_bench_tui.jira import db  # noqa: E402
 from jira_bench_tui.jira.fixture_files import load_fixture_file  # noqa: E402
 from jira_bench_tui.jira.rest import RestServer, mcp_atlassian_env  # noqa: E402
 
-DEFAULT_BINARY = "/work/mcpa-0.23.1/bin/mcp-atlassian"
 HOST = "t-smoke.atlassian.net"
 SAM = "cec60bf2b8fc8648e00a4cfd"  # sam@acme.test in builtin:default
 
@@ -103,8 +102,13 @@ CALLS: dict[str, dict[str, Any]] = {
 
 
 def binary() -> str:
-    """The mcp-atlassian executable: $JIRA_BENCH_MCP_ATLASSIAN, else the default path."""
-    return os.environ.get("JIRA_BENCH_MCP_ATLASSIAN", DEFAULT_BINARY)
+    """The mcp-atlassian executable `jira-bench` would run ($JIRA_BENCH_MCP_ATLASSIAN, else the managed install)."""
+    from jira_bench_tui.engine import server_envs
+
+    found = server_envs.find("mcp-atlassian")
+    if found is None:
+        raise SystemExit("mcp-atlassian is not installed: run `jira-bench servers install mcp-atlassian`")
+    return str(found)
 
 
 def failed(result: Any) -> tuple[bool, str]:

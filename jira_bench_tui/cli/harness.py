@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("harness")
 @click.option("--schema-only", is_flag=True, help="Only check the file against the schema (no oracle/null runs).")
+@click.option("--server", default="builtin", show_default=True,
+              help="'builtin' (the embedded tools) or a real server over the REST face: mcp-atlassian[==VERSION] "
+                   "or rest:'CMD ...'.")
 @user_errors
-def validate(harness: str, schema_only: bool) -> None:
+def validate(harness: str, schema_only: bool, server: str) -> None:
     """Check a harness: schema, then the oracle passes and the null agent fails every scenario."""
     from jira_bench_tui.harness.loader import load_harness
 
@@ -30,7 +33,7 @@ def validate(harness: str, schema_only: bool) -> None:
     from jira_bench_tui.engine.validation import validate_harness
 
     problems = 0
-    for verdict in validate_harness(loaded):
+    for verdict in validate_harness(loaded, server):
         if verdict.ok:
             click.echo(f"{verdict.scenario_id}: ok (oracle passes, null agent fails)")
             continue

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 @click.option("--runs", "-n", type=int, default=1, show_default=True, help="Repetitions of every scenario.")
 @click.option("--concurrency", "-c", type=int, default=4, show_default=True, help="Trials at once.")
 @click.option("--server", default="builtin", show_default=True,
-              help="'builtin' (the embedded Jira) or a stdio MCP server command, e.g. 'uvx mcp-atlassian'.")
+              help="'builtin' (the embedded Jira); mcp-atlassian[==VERSION] (the real server, installed with "
+                   "`jira-bench servers install`, over a fresh embedded Jira per trial); rest:'CMD ...' (any stdio "
+                   "server given JIRA_URL, JIRA_USERNAME, JIRA_API_TOKEN); or a stdio MCP server command sharing "
+                   "its own Jira.")
 @click.option("--fixture", default=None, help="Embedded Jira fixture instead of the harness's (path or builtin:NAME).")
 @click.option("--scenario", "scenarios", multiple=True, help="Run only these scenario ids (repeatable).")
 @click.option("--max-turns", type=int, default=None, help="Override the harness's turn limit.")

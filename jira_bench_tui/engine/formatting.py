@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 
 def clock(seconds: float) -> str:
@@ -50,13 +51,18 @@ def age(seconds: float) -> str:
     return f"{int(seconds // 86400)}d ago"
 
 
+def pretty_json(value: Any) -> str:
+    """`value` as indented JSON (indent 2, non-ASCII kept; what JSON cannot hold, as its str)."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
 def pretty_json_or_text(text: str) -> str:
     """`text` pretty-printed (indent 2) when it is a JSON object or array, else as it is (never raises, even for
     JSON nested too deep to parse)."""
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
         try:
-            return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
+            return pretty_json(json.loads(stripped))
         except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
             return text
     return text

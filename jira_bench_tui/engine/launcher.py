@@ -9,8 +9,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jira_bench_tui.engine import run_folder
+from jira_bench_tui.engine import run_folder, server_envs
 from jira_bench_tui.engine.control import kill_run, resume_run
+from jira_bench_tui.engine.rest_trials import REST_KINDS, parse_server_text, probe_tools, trial_server
 from jira_bench_tui.engine.server_command import parse_server_command, probe_server_command
 from jira_bench_tui.engine.solution_tools import check_solution_tools, embedded_tool_names
 from jira_bench_tui.engine.spawn import spawn_worker
@@ -79,8 +80,15 @@ def _load(req: RunRequest) -> LoadedHarness:
 
 
 def resolve_server(req: RunRequest, loaded: LoadedHarness) -> run_folder.ServerChoice:
-    """The server a run uses: the embedded Jira, the --server command, or the harness's own command (needs trust)."""
+    """The server a run uses: the embedded Jira, a real server over the REST face (`mcp-atlassian[==VERSION]`,
+    `rest:'CMD'`), the --server command, or the harness's own command (needs trust)."""
     text = (req.server or "builtin").strip()
+    rest = parse_server_text(text)
+    if rest is not None:
+        kind, version, command = rest
+        return run_folder.ServerChoice(kind=kind, version=version or (server_envs.DEFAULT_VERSIONS[kind]
+                                                                 if kind == "mcp-atlassian" else None),
+                                  command=command, fixture=_absolute_fixture(req.fixture), trusted=kind == "rest")
     if text not in ("builtin", "embedded"):
         if req.fixture:
             raise UserError("--fixture works only with the embedded Jira (--server builtin)", field="fixture")
@@ -94,10 +102,14 @@ def resolve_server(req: RunRequest, loaded: LoadedHarness) -> run_folder.ServerC
             raise UserError(f"{loaded.source} wants to run its own server command {shown!r}; pass --trust to allow it",
                             field="server")
         return run_folder.ServerChoice(kind="command", command=list(spec.command), trusted=True)
-    fixture = req.fixture
+    return run_folder.ServerChoice(kind="embedded", fixture=_absolute_fixture(req.fixture))
+
+
+def _absolute_fixture(fixture: str | None) -> str | None:
+    """A fixture path made absolute (the worker, and a later resume, may run elsewhere); builtin:NAME as it is."""
     if fixture and not fixture.startswith("builtin:"):
-        fixture = str(Path(fixture).expanduser().resolve())  # the worker (and a later resume) may run elsewhere
-    return run_folder.ServerChoice(kind="embedded", fixture=fixture)
+        return str(Path(fixture).expanduser().resolve())
+    return fixture or None
 
 
 def check_fixtures(loaded: LoadedHarness, scenario_ids: list[str]) -> None:
@@ -134,6 +146,12 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, run_folder.
         tools = probe_server_command(server.command, loaded.harness.server.env or None)
         if req.model == "oracle":
             check_solution_tools(loaded, set(tools), req.scenarios)
+    elif server.kind in REST_KINDS:
+        check_fixtures(loaded, req.scenarios)
+        rest_server = trial_server(server.kind, server.version, server.command)
+        tools = probe_tools(rest_server)
+        if req.model == "oracle":
+            check_solution_tools(loaded, set(tools), req.scenarios)
     else:
         check_fixtures(loaded, req.scenarios)
         check_solution_tools(loaded, embedded_tool_names(), req.scenarios)
@@ -151,7 +169,7 @@ def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.Server
         harness_version=loaded.harness.version,
         harness=loaded.harness.model_dump(mode="json", by_alias=True, exclude_unset=True),
         harness_dir=str(loaded.base_dir) if loaded.base_dir else None,
-        fixture=loaded.fixture.model_dump(mode="json", by_alias=True) if server.kind == "embedded" else None,
+        fixture=loaded.fixture.model_dump(mode="json", by_alias=True) if server.kind != "command" else None,
         model=req.model,
         runs=req.runs,
         concurrency=req.concurrency,

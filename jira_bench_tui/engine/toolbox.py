@@ -172,14 +172,17 @@ async def open_toolbox(
     on_result: StepHook | None = None,
     call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
     connect_timeout_s: float = 30.0,
+    mode: str = "auto",
 ) -> AsyncIterator[McpToolBox]:
     """Connect to an MCP server (an in-process MCPServer, a stdio command, or a streamable-HTTP URL), list its
     tools, and yield a McpToolBox; the connection closes on exit. ToolBoxError when it cannot connect.
+    `mode` is the client's: "legacy" for a server known to speak only the initialize handshake (mcp 1.x).
 
     An exception raised in the body comes out as itself (FatalAgentError stays FatalAgentError), not wrapped in the
     ExceptionGroup of the client's task group."""
     try:
-        async with _connected_toolbox(server, on_call, on_result, call_timeout_s, connect_timeout_s) as toolbox:
+        async with _connected_toolbox(server, on_call, on_result, call_timeout_s, connect_timeout_s,
+                                      mode) as toolbox:
             yield toolbox
     except BaseExceptionGroup as group:
         leaf = _single_leaf(group)
@@ -205,10 +208,11 @@ async def _connected_toolbox(
     on_result: StepHook | None,
     call_timeout_s: float,
     connect_timeout_s: float,
+    mode: str = "auto",
 ) -> AsyncIterator[McpToolBox]:
     async with AsyncExitStack() as stack:
         # The client's read timeout bounds the handshake and the listing; calls pass their own timeout.
-        client = Client(server, read_timeout_seconds=connect_timeout_s)
+        client = Client(server, read_timeout_seconds=connect_timeout_s, mode=mode)
         try:
             await stack.enter_async_context(client)
         except Exception as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.engine import run_folder
-from jira_bench_tui.engine.formatting import pretty_json_or_text
+from jira_bench_tui.engine.formatting import pretty_json, pretty_json_or_text
 from jira_bench_tui.engine.run_folder import (
     AnswerStep,
     ModelStep,
@@ -70,7 +70,7 @@ def _step_lines(step: Step) -> list[str]:
         flag = " ERROR" if step.is_error else ""
         ms = f" {step.duration_s * 1000:.1f} ms" if step.duration_s is not None else ""
         return [f"  tool {step.tool}{flag}{ms}",
-                _indent(json.dumps(step.arguments, ensure_ascii=False, indent=2), "    args "),
+                _indent(pretty_json(step.arguments), "    args "),
                 _indent(_pretty(step.result), "    | ")]
     if isinstance(step, AnswerStep):
         return ["", "FINAL ANSWER", _indent(step.text)]

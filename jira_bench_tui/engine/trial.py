@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, FatalAgentError, Usage
 from jira_bench_tui.engine.reasons import exception_reason
@@ -45,6 +45,9 @@ from jira_bench_tui.engine.toolbox import McpToolBox, open_toolbox, tool_call_ev
 from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 
+if TYPE_CHECKING:
+    from jira_bench_tui.engine.rest_trials import RestTrialServer
+
 
 class EventSinkError(Exception):
     """The run's events could not be written (the run folder broke): the run must stop, not the trial be `error`."""
@@ -63,6 +66,7 @@ class TrialOptions:
     server_command: list[str] | None = None  # None: the embedded Jira
     server_env: dict[str, str] = field(default_factory=dict)
     call_timeout_s: float = 60.0
+    rest_server: RestTrialServer | None = None  # a real server over the REST face (engine/rest_trials.py)
 
 
 class TrialRunner:
@@ -124,6 +128,18 @@ class TrialRunner:
 
         from jira_bench_tui.jira.db import connect, copy_database, read_meta, resolve_user
         from jira_bench_tui.jira.reader import SqliteReader
+
+        if self.options.rest_server is not None:
+            from jira_bench_tui.engine.rest_trials import rest_trial
+
+            async with rest_trial(self.options.rest_server, self.template_for(scenario), scenario.id) as jira:
+                reader = SqliteReader(jira.db_path)
+                try:
+                    async with open_toolbox(jira.server, mode=jira.client_mode, **hooks) as toolbox:
+                        yield toolbox, reader, jira.system_prompt
+                finally:
+                    reader.close()
+            return
         from jira_bench_tui.jira.server import build_server, close_server
 
         db_path = copy_database(self.template_for(scenario), self._workdir / f"{scenario.id}-{uuid.uuid4().hex}.sqlite")
@@ -316,12 +332,15 @@ class ScoredSolution:
 
 
 async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, solution: Solution | None = None,
-                               *, agent: Agent | None = None) -> ScoredSolution:
-    """Play `solution` (default: the scenario's own) with the oracle (or `agent`) on a fresh embedded Jira."""
+                               *, agent: Agent | None = None,
+                               rest_server: RestTrialServer | None = None) -> ScoredSolution:
+    """Play `solution` (default: the scenario's own) with the oracle (or `agent`) on a fresh embedded Jira (served
+    through `rest_server` when given)."""
     from jira_bench_tui.agents.oracle import OracleAgent
 
     played = scenario if solution is None else scenario.model_copy(update={"solution": solution})
-    runner = TrialRunner(loaded, agent or OracleAgent(), TrialOptions(model=agent.name if agent else "oracle"))
+    options = TrialOptions(model=agent.name if agent else "oracle", rest_server=rest_server)
+    runner = TrialRunner(loaded, agent or OracleAgent(), options)
     try:
         artifact = await runner.run(played, 1, lambda _event: None)
     finally:

@@ -249,6 +249,10 @@ class RunWorker:
         options = TrialOptions(run_id=spec.run_id, model=spec.model, max_turns=spec.max_turns,
                                wall_time_s=spec.wall_time_s, server_command=command,
                                server_env=dict(loaded.harness.server.env) if command else {})
+        if spec.server.kind in ("mcp-atlassian", "rest"):
+            from jira_bench_tui.engine.rest_trials import trial_server
+
+            options.rest_server = trial_server(spec.server.kind, spec.server.version, spec.server.command)
         return TrialRunner(loaded, self._make_agent(), options)
 
     async def _run_trials(self, runner: TrialRunner, pending: list[tuple[str, int]],

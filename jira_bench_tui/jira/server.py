@@ -4,7 +4,6 @@ the body of `jira-bench jira-server`."""
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import sqlite3
 import sys
@@ -16,7 +15,7 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools.base import Tool
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import CallToolResult, TextContent
 
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira import db
@@ -24,57 +23,58 @@ from jira_bench_tui.jira.fixture_files import default_fixture_ref, keep_only_set
 from jira_bench_tui.jira.quirks import Quirks
 from jira_bench_tui.jira.render import to_json
 from jira_bench_tui.jira.tools import ALL_TOOLS, JiraContext, ToolDef, ToolFailure
-from jira_bench_tui.jira.tools.common import RollbackWithResult
+from jira_bench_tui.jira.tools.common import ArgumentError, JiraError, RollbackWithResult, validate_arguments
+from jira_bench_tui.jira.tools.surface import (
+    SERVER_INFO_NAME,
+    SERVER_INFO_VERSION,
+    Blocks,
+    advertise_like_mcp_atlassian,
+    listing_fields,
+    output_schema,
+)
 
 log = logging.getLogger("jira_bench.jira")
-SERVER_NAME = "jira-bench-jira"
+SERVER_NAME = SERVER_INFO_NAME  # as mcp-atlassian 0.23.1 answers initialize
 RESULT_SCHEMA = {"properties": {"result": {"type": "string"}}, "required": ["result"], "type": "object",
                  "x-fastmcp-wrap-result": True}
-_TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "boolean": (bool,)}
+
+# How each tool words a refusal by Jira (mcp-atlassian 0.23.1: the except clauses of jira/issues.py, comments.py,
+# worklog.py and servers/jira.py; the tools not listed pass Jira's message on as it is).
+JIRA_ERROR_FORMATS: dict[str, str] = {
+    "update_issue": "Failed to update issue {issue_key}: Failed to update issue {issue_key}: {error}",
+    "assign_issue": "Failed to assign issue {issue_key}: Failed to assign issue {issue_key}: {error}",
+    "delete_issue": "Error deleting issue {issue_key}: {error}",
+    "add_comment": "Error adding comment: {error}",
+    "edit_comment": "Error editing comment: {error}",
+    "add_worklog": "Error adding worklog: {error}",
+    "get_worklog": "Error getting worklogs: {error}",
+}
 
 
-def check_arguments(tool: ToolDef, arguments: dict[str, Any]) -> dict[str, Any]:
-    """The arguments with defaults filled in, or ToolFailure naming what is wrong (the schema, enforced)."""
-    properties = {**tool.properties, **tool.hidden_properties}
-    unknown = sorted(set(arguments) - set(properties))
-    if unknown:
-        raise ToolFailure(f"Unexpected argument(s) {', '.join(unknown)}; this tool takes: {', '.join(tool.properties)}.")
-    values: dict[str, Any] = {}
-    for name, spec in properties.items():
-        if name not in arguments:
-            if "default" not in spec:
-                raise ToolFailure(f"Missing required argument '{name}' ({spec.get('description', '')}).")
-            values[name] = spec["default"]
-            continue
-        value = arguments[name]
-        if value is None and "default" in spec:
-            values[name] = spec["default"] if spec["default"] is not None else None
-            continue
-        kind = spec["type"]
-        if kind == "integer" and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) and kind != "boolean" or not isinstance(value, _TYPES[kind]):
-            raise ToolFailure(f"Argument '{name}' must be a {kind}, got {type(value).__name__} {value!r}.")
-        if "pattern" in spec and not re.search(spec["pattern"], str(value)):
-            example = "PROJ-123" if "-" in spec["pattern"] else "PROJ"
-            raise ToolFailure(f"Invalid {name} '{value}': expected a key like {example} (upper-case letters, "
-                              f"pattern {spec['pattern']}).")
-        if "minimum" in spec and value < spec["minimum"]:
-            raise ToolFailure(f"Argument '{name}' must be at least {spec['minimum']}, got {value}.")
-        if "maximum" in spec and value > spec["maximum"]:
-            raise ToolFailure(f"Argument '{name}' must be at most {spec['maximum']}, got {value}.")
-        values[name] = value
-    return values
+def failure_text(tool: ToolDef, values: dict[str, Any], exc: ToolFailure) -> str:
+    """The text of a failed call: "Error calling tool '<name>': <detail>" (mcp-atlassian's `handle_tool_errors`),
+    a refusal by Jira (JiraError) in the tool's own words (JIRA_ERROR_FORMATS)."""
+    detail = str(exc)
+    if isinstance(exc, JiraError):
+        detail = JIRA_ERROR_FORMATS.get(tool.short_name, "{error}").format_map({**values, "error": detail})
+    return f"Error calling tool '{tool.short_name}': {detail}"
 
 
-def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str, bool]:
-    """Run one call in its own transaction: (JSON text, False), or (the error text, True) with nothing written."""
+def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str | Blocks, bool]:
+    """Run one call in its own transaction: (JSON text, False), or (the error text, True) with nothing written.
+    Arguments are checked first, as mcp-atlassian 0.23.1's FastMCP does (`validate_arguments`): a refusal is
+    pydantic's text alone; a failure of the tool is "Error calling tool '<name>': <detail>" (its
+    `handle_tool_errors`)."""
+    try:
+        values = validate_arguments(tool, arguments)
+    except ArgumentError as exc:
+        return str(exc), True
     conn = ctx.conn
     savepoint = not tool.read_only
     if savepoint:
         conn.execute("SAVEPOINT tool_call")
     try:
-        result = tool.handler(ctx, check_arguments(tool, arguments))
+        result = tool.handler(ctx, values)
     except Exception as exc:  # every failure rolls back; unexpected ones are also logged
         if savepoint:
             conn.execute("ROLLBACK TO tool_call")
@@ -82,14 +82,13 @@ def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tupl
         if isinstance(exc, RollbackWithResult):
             return to_json(exc.result), False
         if isinstance(exc, ToolFailure):
-            message = str(exc)
-        else:
-            log.exception("tool %s failed unexpectedly", tool.name)
-            message = f"Internal error in the embedded Jira ({type(exc).__name__}: {exc}); nothing was changed."
+            return failure_text(tool, values, exc), True
+        log.exception("tool %s failed unexpectedly", tool.name)
+        message = f"Internal error in the embedded Jira ({type(exc).__name__}: {exc}); nothing was changed."
         return f"Error calling tool '{tool.short_name}': {message}", True
     if savepoint:
         conn.execute("RELEASE tool_call")
-    return to_json(result), False
+    return (result if isinstance(result, Blocks) else to_json(result)), False
 
 
 class JiraTool(Tool):
@@ -99,12 +98,14 @@ class JiraTool(Tool):
     def output_schema(self) -> dict[str, Any] | None:
         """{"result": string}, the wrapped-result schema FastMCP gives mcp-atlassian's tools (they return JSON
         text)."""
-        return RESULT_SCHEMA
+        return output_schema(self.name)
 
     async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
         """Call the bound handler: an error result (is_error) with the error text, or the JSON text both as content
         and as {"result": text}, as mcp-atlassian's tools answer."""
         text, is_error = self.fn(arguments)
+        if isinstance(text, Blocks):
+            return CallToolResult(content=list(text.items))
         if is_error:
             return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content={"result": text})
@@ -121,9 +122,7 @@ def _prototype(tool: ToolDef) -> JiraTool:
     fields.update(
         fn=_placeholder,
         parameters=tool.input_schema,
-        annotations=ToolAnnotations(title=tool.name.removeprefix("jira_").replace("_", " ").capitalize(),
-                                    read_only_hint=tool.read_only, destructive_hint=tool.destructive),
-        meta={"tags": ["jira", "read" if tool.read_only else "write"]},
+        **listing_fields(tool.name),
     )
     return JiraTool(**fields)
 
@@ -153,10 +152,11 @@ def build_server(db_path: Path, quirks: Quirks | None = None) -> MCPServer:
     ctx = context_for(conn, quirks)
     server: MCPServer = MCPServer(
         name=SERVER_NAME,
-        instructions="An embedded Jira Cloud site with mcp-atlassian's Jira tools.",
+        version=SERVER_INFO_VERSION,
         tools=[make_tool(tool, ctx) for tool in ALL_TOOLS],
         log_level="WARNING",
     )
+    advertise_like_mcp_atlassian(server._lowlevel_server)
     server.jira_connection = conn  # type: ignore[attr-defined]
     return server
 

@@ -1,1 +1,1 @@
-"""The Textual app: runs list, new-run form, live multi-run monitor and the watcher that feeds them."""
+"""The Textual app: runs list, new-run form, live multi-run monitor, replay, and the watcher that feeds them."""

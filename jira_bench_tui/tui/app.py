@@ -1,5 +1,5 @@
-"""The Textual app: runs list, new-run form and live monitor over the run folders; `make_app` builds it, `run_app`
-runs it. The app only views run folders: quitting it never stops a run.
+"""The Textual app over the run folders: runs list, new-run form, live monitor, and the replay of ended runs;
+`make_app` builds it, `run_app` runs it. The app only views run folders: quitting it never stops a run.
 
 Contributors: `textual run --dev jira_bench_tui.tui.dev_app:app` (see docs/app.md).
 """
@@ -11,7 +11,7 @@ import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from textual import on, work
 from textual.app import App
@@ -25,6 +25,7 @@ from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.commands import ScreenActionsProvider
 from jira_bench_tui.tui.messages import RunChanged, WatchStatus
 from jira_bench_tui.tui.run_model import Clock, RunView
+from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.watcher import RunsWatcher, RunUpdate
 
 FULL_GC_EVERY = 100  # middle-generation collections between two full ones (Python's default: 10)
@@ -44,13 +45,29 @@ StartScreen = Literal["auto", "runs", "new", "monitor", "replay"]
 WatchMode = Literal["watch", "poll", "off"]
 STYLES = Path(__file__).parent / "styles"
 MAX_QUEUED = 4
+CONTROLS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "kill": (run_control.kill, "killed"),
+    "resume": (run_control.resume, "resumed"),
+    "delete": (run_control.delete, "deleted"),
+}
+"""What `control_run` calls for each request, and the word its toast uses."""
+CONFIRM_QUESTIONS = {
+    "kill": ("Kill run {run_id}? Finished trials are kept; you can resume it later.", "Kill"),
+    "delete": ("Delete run {run_id} and all its files?", "Delete"),
+}
+"""The question `confirm_control` asks (run_id filled in) and the label of its confirming button."""
 
 
 class JiraBenchApp(App[None]):
-    """Views run folders under `<results>/runs`: a runs list, a form to start runs, a tab per live run."""
+    """Views run folders under `<results>/runs`: a runs list, a form to start runs, a tab per live run, replays.
+
+    `start` is the first screen ("auto": the runs list, or the form when there is no run yet; "replay" opens
+    `run_id`'s replay at `trial`); `clock` gives Unix seconds; `watch` follows the folder with file-system
+    notices, by polling, or not at all ("off": one read at start, for tests and stable pictures).
+    """
 
     TITLE = "jira-bench"
-    CSS_PATH = [STYLES / "app.tcss", *([STYLES / "replay.tcss"] if (STYLES / "replay.tcss").exists() else [])]
+    CSS_PATH = STYLES / "app.tcss"  # the replay screen brings its own (styles/replay.tcss)
     COMMANDS = App.COMMANDS | {ScreenActionsProvider}
     BINDINGS = [
         Binding("l", "show_runs", "Runs", tooltip="Show the runs list", id="show-runs"),
@@ -61,7 +78,7 @@ class JiraBenchApp(App[None]):
 
     def __init__(
         self,
-        results: Path,
+        results: Path | str,
         start: StartScreen = "auto",
         run_id: str | None = None,
         trial: str | None = None,
@@ -72,7 +89,7 @@ class JiraBenchApp(App[None]):
         from jira_bench_tui.tui.screens.new_run import NewRunScreen
         from jira_bench_tui.tui.screens.runs import RunsScreen
 
-        self.results = results
+        self.results = Path(results)
         self.clock = clock
         self.watch_mode = watch
         self.views: dict[str, RunView] = {}
@@ -83,7 +100,7 @@ class JiraBenchApp(App[None]):
         self._start = start
         self._start_run_id = run_id
         self._start_trial = trial
-        self.watcher = RunsWatcher(runs_dir(results), clock)
+        self.watcher = RunsWatcher(runs_dir(self.results), clock)
         super().__init__()
         self.runs_screen = RunsScreen()
         self.monitor_screen = MonitorScreen()
@@ -101,11 +118,11 @@ class JiraBenchApp(App[None]):
             return self._start
         if self._start == "replay":
             return "runs"
-        root = runs_dir(self.results)
-        has_runs = root.is_dir() and any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir())
-        return "runs" if has_runs else "new"
+        return "runs" if self.watcher.run_folders() else "new"
 
     async def on_mount(self) -> None:
+        """Read the runs (at once when not watching), show the first screen (the runs list, or the form when there
+        is no run yet; with `start="replay"` the replay over the runs list), then start the watcher."""
         if self.watch_mode == "off":
             self.apply_updates(self.watcher.scan())
         await self.switch_mode(self._first_mode())
@@ -182,12 +199,15 @@ class JiraBenchApp(App[None]):
     # ---- navigation ---------------------------------------------------------------------------------------
 
     def action_show_runs(self) -> None:
+        """Switch to the runs list (key l)."""
         self.switch_mode("runs")
 
     def action_new_run(self) -> None:
+        """Switch to the new-run form (key n)."""
         self.switch_mode("new")
 
     def action_show_monitor(self) -> None:
+        """Switch to the live monitor (key m)."""
         self.switch_mode("monitor")
 
     def open_monitor(self, run_id: str) -> None:
@@ -214,11 +234,10 @@ class JiraBenchApp(App[None]):
             self.open_replay(view.info.path, None)
 
     def open_replay(self, folder: Path, trial: str | None) -> None:
-        try:
-            from jira_bench_tui.tui.screens.replay import ReplayScreen
-        except ImportError:
-            self.notify("the replay screen is not available in this build", severity="warning")
-            return
+        """Push the replay screen over the run folder `folder`, opening `trial` ("SCENARIO__REP" or "SCENARIO";
+        None: the first failed trial)."""
+        from jira_bench_tui.tui.screens.replay import ReplayScreen
+
         self.push_screen(ReplayScreen(folder, trial))
 
     def run_launched(self, folder: Path) -> None:
@@ -229,17 +248,27 @@ class JiraBenchApp(App[None]):
         self.open_monitor(folder.name)
 
 
+    def confirm_control(self, what: Literal["kill", "delete"], view: RunView) -> None:
+        """Ask (in a modal) before killing or deleting `view`'s run; on yes, `control_run` does it."""
+        question, label = CONFIRM_QUESTIONS[what]
+        folder = view.info.path
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.control_run(what, folder)
+
+        self.push_screen(ConfirmScreen(question.format(run_id=view.run_id), label), answered)
+
     @work(thread=True, group="run-control", exit_on_error=False, description="Kill, resume or delete a run")
     def control_run(self, what: Literal["kill", "resume", "delete"], folder: Path) -> None:
         """Ask the engine to kill or resume a run, or delete its folder; the outcome comes back as a toast."""
-        action = {"kill": run_control.kill, "resume": run_control.resume, "delete": run_control.delete}[what]
+        action, done = CONTROLS[what]
         try:
             action(folder)
         except (UserError, OSError) as exc:
             self.call_from_thread(self.notify, str(exc), title=f"Could not {what} {folder.name}",
                                   severity="error", markup=False)
             return
-        done = {"kill": "killed", "resume": "resumed", "delete": "deleted"}[what]
         self.call_from_thread(self.notify, f"{folder.name} {done}", markup=False)
         if what == "resume":
             self.call_from_thread(self.run_launched, folder)
@@ -247,20 +276,13 @@ class JiraBenchApp(App[None]):
             self.call_from_thread(self.apply_updates, [RunUpdate(folder.name, folder, None, removed=True)])
 
 
-def make_app(
-    results: Path,
-    start: StartScreen = "auto",
-    run_id: str | None = None,
-    trial: str | None = None,
-    clock: Clock = time.time,
-    watch: WatchMode = "watch",
-) -> JiraBenchApp:
-    """The app over `<results>/runs`; tests pass a fixed `clock` and `watch="off"` for stable pictures."""
-    return JiraBenchApp(Path(results), start=start, run_id=run_id, trial=trial, clock=clock, watch=watch)
+make_app = JiraBenchApp
+"""The app over `<results>/runs` (`run_app`, the dev app and tests build it so); tests pass a fixed `clock` and
+`watch="off"` for stable pictures."""
 
 
 def run_app(results: Path, start: str = "auto", run_id: str | None = None, trial: str | None = None) -> None:
     """Open the app (the `jira-bench` and `jira-bench view` entry point)."""
-    if start not in ("auto", "runs", "new", "monitor", "replay"):
+    if start not in get_args(StartScreen):
         raise ValueError(f"unknown start screen {start!r}")
     make_app(results, start=start, run_id=run_id, trial=trial).run()  # type: ignore[arg-type]

@@ -1,18 +1,44 @@
-"""The command palette: every key-bound action of the current screen (and the app) as a searchable command."""
+"""The command palette: every key-bound action of the current screen (and the app) as a searchable command, and
+the base the replay screen's own palette entries build on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
+
+Command = tuple[str, Callable[[], object], str]
+"""A palette entry: (title, what it runs, help text)."""
 
 
-class ScreenActionsProvider(Provider):
+class ActionsProvider(Provider):
+    """A palette provider over a list of `Command`s: all of them when the palette opens, the matching ones (best
+    first, as Textual's fuzzy matcher scores them) as the user types. Subclasses say which in `commands`."""
+
+    def commands(self) -> Iterable[Command]:
+        """The entries to offer now (none by default)."""
+        return ()
+
+    async def discover(self) -> Hits:
+        """Every entry, for the palette before anything is typed."""
+        for title, command, help_text in self.commands():
+            yield DiscoveryHit(title, command, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """The entries whose title matches `query`, with the matched letters highlighted."""
+        matcher = self.matcher(query)
+        for title, command, help_text in self.commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
+
+
+class ScreenActionsProvider(ActionsProvider):
     """Offers the actions the footer shows, named as the footer names them, with the key in the help text."""
 
-    def _commands(self) -> Iterator[tuple[str, str, DOMNode, str]]:
+    def commands(self) -> Iterable[Command]:
+        """One entry per enabled, described, non-system binding of the screen (first binding of an action wins)."""
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
@@ -23,16 +49,4 @@ class ScreenActionsProvider(Provider):
             seen.add(binding.action)
             title = binding.tooltip or binding.description
             help_text = f"{binding.description} (key: {self.app.get_key_display(binding) or key})"
-            yield title, help_text, active.node, binding.action
-
-    async def discover(self) -> Hits:
-        for title, help_text, node, action in self._commands():
-            yield DiscoveryHit(title, partial(self.app.run_action, action, node), text=title, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, node, action in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.app.run_action, action, node), text=title,
-                          help=help_text)
+            yield title, partial(self.app.run_action, binding.action, active.node), help_text

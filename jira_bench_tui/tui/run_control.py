@@ -1,29 +1,25 @@
 """What the app asks of the engine for a run: launch, kill, resume, delete. Blocking calls: run them in a worker.
 
 The engine's launcher pulls in the MCP client (~0.4 s to import), so it is imported on first use, in the worker
-thread that needs it, never while the app paints its first frame."""
+thread that needs it, never while the app paints its first frame; kill, resume and delete need only the engine's
+run control (`engine/control.py`, light)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jira_bench_tui.engine import control
+
 if TYPE_CHECKING:
     from jira_bench_tui.engine.launcher import RunRequest
-    from jira_bench_tui.harness.loader import LoadedHarness
 
 
 def make_request(**fields: Any) -> RunRequest:
+    """The engine's `RunRequest` with these fields (the form's); the launcher is imported on this first use."""
     from jira_bench_tui.engine.launcher import RunRequest
 
     return RunRequest(**fields)
-
-
-def check(request: RunRequest, results: Path) -> LoadedHarness:
-    """Validate a request without launching (UserError with `.field` on bad input)."""
-    from jira_bench_tui.engine import launcher
-
-    return launcher.check_request(request, results)
 
 
 def launch(request: RunRequest, results: Path) -> Path:
@@ -35,19 +31,16 @@ def launch(request: RunRequest, results: Path) -> Path:
 
 
 def kill(folder: Path) -> None:
-    from jira_bench_tui.engine import launcher
-
-    launcher.kill_run(folder)
+    """Stop the run's worker (SIGTERM to its group, SIGKILL after a grace) and leave the run cancelled."""
+    control.kill_run(folder)
 
 
 def resume(folder: Path) -> None:
-    from jira_bench_tui.engine import launcher
-
-    launcher.resume_run(folder)
+    """Start a worker on the missing trials of an interrupted, cancelled or failed run (UserError when a worker
+    already runs it or the run cannot resume)."""
+    control.resume_run(folder)
 
 
 def delete(folder: Path) -> None:
     """Remove a run folder; refuses a live run (UserError)."""
-    from jira_bench_tui.engine import control
-
     control.delete_run(folder)

@@ -24,6 +24,7 @@ from jira_bench_tui.engine.run_folder import (
 Clock = Callable[[], float]
 CellStatus = Literal["pending", "running", "passed", "failed", "error"]
 LOG_LINES_KEPT = 10_000
+"""Log lines a run keeps (and a monitor tab shows, at most): older ones drop off the top."""
 
 
 class LogLine(NamedTuple):
@@ -68,18 +69,22 @@ class RunView:
 
     @property
     def run_id(self) -> str:
+        """The run's id (its folder's name)."""
         return self.info.run_id
 
     @property
     def live(self) -> bool:
+        """Whether the run is queued or running (its worker is alive)."""
         return self.info.live
 
     @property
     def scenario_ids(self) -> list[str]:
+        """The run's scenarios in the spec's order (none for an unreadable run)."""
         return list(self.info.spec.scenario_ids) if self.info.spec else []
 
     @property
     def repetitions(self) -> int:
+        """Repetitions of each scenario (0 for an unreadable run)."""
         return self.info.spec.runs if self.info.spec else 0
 
     def apply(self, info: RunInfo, events: list[AnyEvent], counted: list[AnyEvent] | None = None,
@@ -139,12 +144,16 @@ class RunView:
         return self.tally.tokens, self.tally.cost_usd
 
     def started_at(self) -> float | None:
+        """When the run started (Unix seconds): state.json's start, else the spec's creation or the first event's
+        time; None when nothing says."""
         state = self.info.state
         if state is not None and state.started_at:
             return state.started_at
         return self.run_start
 
     def elapsed(self, now: float) -> float:
+        """Seconds the run has taken: up to `now` while it is live, up to its finish (else its last state update)
+        once it has ended; 0 when its start is unknown."""
         start = self.started_at()
         if start is None:
             return 0.0

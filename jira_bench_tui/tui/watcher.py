@@ -43,8 +43,9 @@ POLL_EVERY_S = 0.5
 READ_CHUNK = 1024 * 1024  # at most this many bytes of events per run per read (bounds memory on a big log)
 TAIL_BYTES = 1024 * 1024  # a first read of a bigger log shows only its last ~5k lines (the rest is only counted)
 INLINE_READ_BYTES = 64 * 1024  # less than this to read: read on the event loop, not in a thread
-PROGRESS_MARKERS = (b"trial_started", b"trial_finished", b"run_started", b"run_finished")
 PROGRESS_EVENTS = (TrialStartedEvent, TrialFinishedEvent, RunStartedEvent, RunFinishedEvent)
+PROGRESS_MARKERS = tuple(cls.model_fields["type"].default.encode() for cls in PROGRESS_EVENTS)
+"""Bytes a progress event's line holds (its type): only such lines of a skipped log part are parsed."""
 
 
 @dataclass
@@ -180,7 +181,8 @@ class RunsWatcher:
             return None
         return relative.parts[0]
 
-    def _folders(self) -> list[Path]:
+    def run_folders(self) -> list[Path]:
+        """The run folders under the runs root, by name (hidden ones left out; none when it cannot be read)."""
         try:
             return sorted(p for p in self.runs_root.iterdir() if p.is_dir() and not p.name.startswith("."))
         except OSError:
@@ -209,12 +211,12 @@ class RunsWatcher:
 
     def scan(self) -> list[RunUpdate]:
         """Read every run folder (the first call reads each run's events from the start) and note removed ones."""
-        present = {folder.name for folder in self._folders()}
+        present = {folder.name for folder in self.run_folders()}
         return self.read_runs(present | set(self.tails))
 
     def poll(self) -> list[RunUpdate]:
         """One polling round: new folders, removed folders, and runs whose files changed or which are live."""
-        present = {folder.name for folder in self._folders()}
+        present = {folder.name for folder in self.run_folders()}
         wanted = (present - set(self.tails)) | (set(self.tails) - present)
         for run_id, tail in self.tails.items():
             if run_id in present and (tail.has_news() or (tail.info is not None and tail.info.live)):
@@ -222,9 +224,11 @@ class RunsWatcher:
         return self.read_runs(wanted)
 
     def live_run_ids(self) -> list[str]:
+        """The runs whose last reading says queued or running."""
         return [run_id for run_id, tail in self.tails.items() if tail.info is not None and tail.info.live]
 
     def behind_run_ids(self) -> list[str]:
+        """The runs whose events.jsonl holds bytes their last read did not take (it hit READ_CHUNK)."""
         return [run_id for run_id, tail in self.tails.items() if tail.behind]
 
     @staticmethod
@@ -244,7 +248,7 @@ class RunsWatcher:
         while not self.runs_root.is_dir():  # nothing to watch yet: wait for the first run
             self.mode = "waiting"
             await asyncio.sleep(POLL_EVERY_S)
-        present = [folder.name for folder in self._folders()]
+        present = [folder.name for folder in self.run_folders()]
         for run_id in present:  # one run at a time, so a big first read never holds every run's events at once
             await _call(deliver, await asyncio.to_thread(self.read_runs, [run_id]))
             await self._catch_up(deliver)

@@ -15,7 +15,8 @@ from jira_bench_tui.cli import main
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.run_folder import Counts, RunSpec, RunState
 
-COMMANDS = ["run", "view", "attach", "kill", "resume", "clean", "replay", "report", "validate", "jira-server", "schema"]
+COMMANDS = ["run", "view", "attach", "kill", "resume", "clean", "replay", "report", "validate", "jira-server", "schema",
+            "jira-rest", "servers"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

@@ -34,8 +34,9 @@ def cli_subprocess(*args: str, timeout: float = 60) -> subprocess.CompletedProce
                           timeout=timeout, cwd=REPO, env=os.environ.copy())
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    """Poll `condition` until it returns something truthy (returned), or fail after `timeout` seconds."""
+def wait_for(condition: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
+    """Poll `condition` until it returns something truthy (returned), or fail after `timeout` seconds (generous: a
+    loaded CI machine can take many seconds to start a worker; only a failure waits that long)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()

@@ -25,7 +25,7 @@ def sprint_row(db_path: Path, sprint_id: int) -> dict[str, Any]:
 
 async def sprint_keys(jira: JiraSession, sprint_id: str) -> list[str]:
     found = await jira.ok("jira_get_sprint_issues", sprint_id=sprint_id, fields="summary", limit=50)
-    return [issue["key"] for issue in found["issues"]]
+    return sorted((issue["key"] for issue in found["issues"]), key=lambda k: int(k.split("-")[1]))  # Jira's order varies
 
 
 async def sprints_of(db_path: Path, key: str) -> list[str]:

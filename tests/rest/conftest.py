@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from real_server import mcp_atlassian_binary  # noqa: F401  (the shared lookup of the real mcp-atlassian)
 
 from jira_bench_tui.jira import db
 from jira_bench_tui.jira.fixture_files import load_fixture_file

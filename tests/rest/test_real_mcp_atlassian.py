@@ -1,18 +1,15 @@
 """The real mcp-atlassian (0.23.1, run unchanged as a stdio MCP server in its own environment) against the REST face
 in Cloud mode: it lists its 63 Jira tools, and its core tools succeed and change our database as they should.
 
-The executable comes from $JIRA_BENCH_MCP_ATLASSIAN (else /work/mcpa-0.23.1/bin/mcp-atlassian, else `mcp-atlassian`
-on PATH); the test is skipped, saying so, only when none exists."""
+The executable comes from tests/real_server.py (the `mcp_atlassian_binary` fixture: $JIRA_BENCH_MCP_ATLASSIAN, ...);
+the test is skipped, saying so, only when none exists."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
@@ -20,19 +17,7 @@ from jira_bench_tui.jira.rest import RestServer, mcp_atlassian_env
 
 from .conftest import Site
 
-DEFAULT_PATH = "/work/mcpa-0.23.1/bin/mcp-atlassian"
 SAM = "cec60bf2b8fc8648e00a4cfd"  # sam@acme.test in builtin:default
-
-
-@pytest.fixture(scope="session")
-def mcp_atlassian_binary() -> str:
-    """The mcp-atlassian executable, or a skip naming how to provide it."""
-    candidates = [os.environ.get("JIRA_BENCH_MCP_ATLASSIAN"), DEFAULT_PATH, shutil.which("mcp-atlassian")]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    pytest.skip("mcp-atlassian is not installed: set JIRA_BENCH_MCP_ATLASSIAN to its executable (install it in its "
-                "own venv: python3 -m venv V && V/bin/pip install mcp-atlassian==0.23.1)")
 
 
 async def _call(client: Client, name: str, args: dict[str, Any]) -> Any:

@@ -108,7 +108,7 @@ async def test_command_palette_offers_the_screen_actions(fixed_results, fixed_cl
     app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
     async with app.run_test(size=(120, 40)):
         provider = ScreenActionsProvider(app.screen)
-        titles = [title for title, *_ in provider._commands()]
+        titles = [title for title, *_ in provider.commands()]
         for wanted in ("Kill the selected live run", "Start a new run", "Show the runs list",
                        "Filter runs by id, harness, model or status", "Delete the selected ended run's folder"):
             assert wanted in titles

@@ -16,13 +16,16 @@ FINAL_STATUSES: tuple[RunStatus, ...] = ("completed", "failed", "cancelled")
 
 
 class ServerChoice(BaseModel):
-    """The MCP server a run benchmarks: the embedded Jira (with an optional fixture) or a stdio command."""
+    """The MCP server a run benchmarks: the embedded Jira; a stdio command (`command`, sharing its own Jira); or a
+    real server over a fresh embedded Jira per trial behind the REST face (`mcp-atlassian` at `version`, or `rest`:
+    any stdio `command` given JIRA_URL and the proxy settings)."""
 
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["embedded", "command"] = "embedded"
-    fixture: str | None = None  # embedded: override of the harness fixture (path or builtin:NAME)
-    command: list[str] | None = None  # command: argv of a stdio MCP server
+    kind: Literal["embedded", "command", "mcp-atlassian", "rest"] = "embedded"
+    fixture: str | None = None  # embedded, mcp-atlassian, rest: override of the harness fixture (path or builtin:NAME)
+    command: list[str] | None = None  # command, rest: argv of a stdio MCP server
     trusted: bool = False  # the user consented to run a command that came from a harness file
+    version: str | None = None  # mcp-atlassian: the version that ran (a managed install, engine/server_envs.py)
 
 
 class RunSpec(BaseModel):

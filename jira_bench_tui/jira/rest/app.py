@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,7 +26,7 @@ from starlette.responses import Response
 from jira_bench_tui.jira import db
 from jira_bench_tui.jira.rest import routes  # noqa: F401  (registers the handlers)
 from jira_bench_tui.jira.rest.core import ROUTES, Reply, RestCall, RestError, Route, Upload
-from jira_bench_tui.jira.rest.registry import HostRegistry, JiraSite
+from jira_bench_tui.jira.rest.registry import HostRegistry, JiraSite, normal_host
 from jira_bench_tui.jira.tools.common import JiraContext, ToolFailure
 
 log = logging.getLogger("jira_bench.rest")
@@ -32,11 +34,25 @@ _PREFIX = re.compile(r"^/rest/(?:api/(?P<v>2|3|latest)|agile/(?P<agile>1\.0|late
 JSON_TYPE = "application/json;charset=UTF-8"
 
 
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request the face answered: site host, method, path and query as received, the endpoint that answered
+    (`GET /rest/api/3/issue/{issueIdOrKey}`, None when no route matched) and the status code."""
+
+    host: str
+    method: str
+    path: str
+    query: str
+    endpoint: str | None
+    status: int
+
+
 class JiraRestApp:
-    """ASGI app serving every site of a HostRegistry. `create_app` builds one."""
+    """ASGI app serving every site of a HostRegistry. `create_app` builds one; `add_listener` logs its requests."""
 
     def __init__(self, registry: HostRegistry) -> None:
         self.registry = registry
+        self.listeners: list[Callable[[RequestRecord], None]] = []
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """The ASGI entry point: lifespan events, then each HTTP request routed by its host to one site."""
@@ -62,15 +78,35 @@ class JiraRestApp:
     def handle(self, method: str, host: str, path: str, query: str, body: bytes, base_url: str,
                files: list[Upload] | None = None) -> Response:
         """Answer one request (synchronously; the site's lock serialises its requests). `files`: the parts of a
-        multipart body, or None (then XSRF-checked uploads arrive as `RestCall.files`)."""
+        multipart body, or None (then XSRF-checked uploads arrive as `RestCall.files`). Every listener then gets
+        the request's `RequestRecord`."""
+        response, endpoint = self._answer(method, host, path, query, body, base_url, files)
+        if self.listeners:
+            record = RequestRecord(normal_host(host), method, path, query, endpoint, response.status_code)
+            for listener in list(self.listeners):
+                listener(record)
+        return response
+
+    def add_listener(self, listener: Callable[[RequestRecord], None]) -> Callable[[], None]:
+        """Call `listener` with a `RequestRecord` after every request (from the server's worker threads; keep it
+        quick). Returns the function that removes it."""
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
+    def _answer(self, method: str, host: str, path: str, query: str, body: bytes, base_url: str,
+                files: list[Upload] | None) -> tuple[Response, str | None]:
+        """The response, and the endpoint that answered (`GET /rest/api/3/issue/{issueIdOrKey}`; None when no
+        route matched)."""
         try:
             site = self.registry.get(host)
         except KeyError:
             return _json(RestError(404, f"No Jira site is served at {host} (this server serves: "
-                                        f"{', '.join(self.registry.hosts()) or 'none'}).").body(), 404)
+                                        f"{', '.join(self.registry.hosts()) or 'none'}).").body(), 404), None
+        endpoint: str | None = None
         with site.lock:
             try:
                 found, params, version = _find_route(method, path)
+                endpoint = found.endpoint(version)
                 call = _make_call(site, method, version, params, query, body, base_url)
                 call.files = files
                 reply = _run(found, call)
@@ -78,12 +114,12 @@ class JiraRestApp:
                 if error.status >= 404 and error.status != 404 or "null for uri" in str(error):
                     log.warning("REST %s %s%s -> %d %s", method, path, f"?{query}" if query else "", error.status,
                                 error)
-                return _json(error.body(), error.status, _allow(error))
+                return _json(error.body(), error.status, _allow(error)), endpoint
         if reply.body is None:
-            return Response(status_code=reply.status, headers=reply.headers)
+            return Response(status_code=reply.status, headers=reply.headers), endpoint
         if isinstance(reply.body, bytes):
-            return Response(reply.body, status_code=reply.status, headers=reply.headers)
-        return _json(reply.body, reply.status, reply.headers)
+            return Response(reply.body, status_code=reply.status, headers=reply.headers), endpoint
+        return _json(reply.body, reply.status, reply.headers), endpoint
 
 
 async def _uploads(request: Request) -> list[Upload]:

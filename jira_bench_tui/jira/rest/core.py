@@ -121,13 +121,20 @@ Handler = Callable[[RestCall], Reply]
 
 @dataclass(frozen=True)
 class Route:
-    """One endpoint: method, a path pattern with `{name}` parts, the API versions it serves, its handler."""
+    """One endpoint: method, a path pattern with `{name}` parts, the API versions it serves, its handler, and the
+    path as registered (`issue/{issueIdOrKey}`, for request logs and coverage)."""
 
     method: str
     pattern: re.Pattern[str]
     versions: tuple[str, ...]
     handler: Handler
     writes: bool
+    path: str = ""
+
+    def endpoint(self, version: str) -> str:
+        """`METHOD /rest/...` of this route in one API version, e.g. `GET /rest/api/3/issue/{issueIdOrKey}`."""
+        prefix = "/rest/agile/1.0" if version == "agile" else f"/rest/api/{version}"
+        return f"{self.method} {prefix}/{self.path}"
 
 
 ROUTES: list[Route] = []
@@ -140,7 +147,8 @@ def route(method: str, path: str, *, versions: tuple[str, ...] = ("2", "3"),
     pattern = re.compile(f"^{regex}$")
 
     def register(handler: Handler) -> Handler:
-        ROUTES.append(Route(method, pattern, versions, handler, method != "GET" if writes is None else writes))
+        ROUTES.append(Route(method, pattern, versions, handler, method != "GET" if writes is None else writes,
+                            path.strip("/")))
         return handler
 
     return register
@@ -175,3 +183,8 @@ def paged_values(call: RestCall, values: list[Any], default_max: int = 50) -> di
     window = page(values, start, size)
     return {"maxResults": size, "startAt": start, "total": len(values),
             "isLast": start + len(window) >= len(values), "values": window}
+
+
+def served_endpoints() -> list[str]:
+    """Every endpoint the face serves, one per route and API version (`GET /rest/api/2/issue/{issueIdOrKey}`)."""
+    return sorted({found.endpoint(version) for found in ROUTES for version in found.versions})

@@ -45,8 +45,18 @@ def custom_ids(call: RestCall) -> set[str]:
     return {r[0] for r in call.conn.execute("SELECT id FROM fields WHERE custom = 1")}
 
 
+SPRINT_TYPE = "com.pyxis.greenhopper.jira:gh-sprint"
+
+
 def _custom_value(call: RestCall, field_id: str, value: Any) -> Any:
-    """An option given by id becomes its value; other custom values pass as they are."""
+    """An option given by id becomes its value; the Sprint field takes only a sprint id as a JSON number (or null),
+    as Jira Cloud does (a name or `[{"id": 4}]` is a 400: sooperset/mcp-atlassian public report C10); other custom
+    values pass as they are."""
+    kind = call.conn.execute("SELECT schema_custom FROM fields WHERE id = ?", (field_id,)).fetchone()
+    if kind is not None and kind[0] == SPRINT_TYPE:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise RestError(400, errors={field_id: "Number value expected as the Sprint id."})
+        return value
     if isinstance(value, dict) and "id" in value and "value" not in value:
         row = call.conn.execute("SELECT value FROM field_options WHERE field_id = ? AND option_id = ?",
                                 (field_id, str(value["id"]))).fetchone()

@@ -262,8 +262,7 @@ def _custom(call: RestCall, row: sqlite3.Row, field_id: str) -> Any:
                                     "WHERE si.issue_id = ? ORDER BY s.id", (row["id"],)).fetchall()
         if not sprints:
             return None
-        return [{k: v for k, v in {**shapes.sprint_json(call, s), "boardId": s["board_id"]}.items() if k != "self"}
-                for s in sprints]
+        return [shapes.sprint_field_value(s) for s in sprints]
     values = json.loads(row["custom_fields"] or "{}")
     if name == "epic link":
         parent = call.conn.execute("SELECT i.key, t.hierarchy_level FROM issues i JOIN issue_types t "

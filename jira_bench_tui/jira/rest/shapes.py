@@ -10,13 +10,12 @@ import json
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira.avatars import AVATAR_SIZES, avatars  # noqa: F401  (AVATAR_SIZES: public here before)
 from jira_bench_tui.jira.durations import format_duration
 from jira_bench_tui.jira.render import raw_time
 from jira_bench_tui.jira.rest.adf import markdown_to_adf
 from jira_bench_tui.jira.rest.core import RestCall
 from jira_bench_tui.jira.rest.wiki import markdown_to_wiki
-
-AVATAR_SIZES = ("48x48", "24x24", "16x16", "32x32")
 
 
 def text_out(call: RestCall, markdown: str | None) -> Any:
@@ -24,11 +23,6 @@ def text_out(call: RestCall, markdown: str | None) -> Any:
     if markdown is None:
         return None
     return markdown_to_adf(markdown) if call.v3 else markdown_to_wiki(markdown)
-
-
-def avatars(base: str, kind: str, ident: Any) -> dict[str, str]:
-    """Jira's `avatarUrls` map (48x48, 24x24, 16x16, 32x32) for a user or project."""
-    return {size: f"{base}/secure/{kind}avatar?size={size.split('x')[0]}&id={ident}" for size in AVATAR_SIZES}
 
 
 def user_json(call: RestCall, row: sqlite3.Row | None) -> dict[str, Any] | None:
@@ -214,6 +208,18 @@ def sprint_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
         out["activatedDate"] = _agile_time(row["start_date"])
     out["originBoardId"] = row["board_id"]
     out["goal"] = row["goal"] or ""
+    return out
+
+
+def sprint_field_value(row: sqlite3.Row) -> dict[str, Any]:
+    """One sprint as the Sprint custom field shows it on an issue in Jira Cloud (`customfield_10020`: `{id, name,
+    state, boardId, goal, startDate, endDate, completeDate}`, dates with `Z`): not the agile API's sprint (no
+    `self`, `originBoardId` or `activatedDate`)."""
+    out: dict[str, Any] = {"id": row["id"], "name": row["name"], "state": row["state"], "boardId": row["board_id"],
+                           "goal": row["goal"] or ""}
+    for key, column in (("startDate", "start_date"), ("endDate", "end_date"), ("completeDate", "complete_date")):
+        if row[column]:
+            out[key] = _agile_time(row[column])
     return out
 
 

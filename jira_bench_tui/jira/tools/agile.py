@@ -91,8 +91,7 @@ def sprint_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_sprint_issues`: a sprint's issues by key, as a jira_search page (`run_search`) with the given
     fields."""
     sprint = _sprint(ctx, args["sprint_id"])
-    return run_search(ctx, f"sprint = {sprint['id']} ORDER BY key ASC", fields=args.get("fields"),
-                      limit=args.get("limit", 10), start_at=args.get("start_at", 0))
+    return run_search(ctx, f"sprint = {sprint['id']}", fields=args["fields"], limit=args["limit"])
 
 
 def create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:

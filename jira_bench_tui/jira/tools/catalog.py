@@ -6,8 +6,16 @@ import difflib
 import json
 from typing import Any
 
+from jira_bench_tui.jira.issue_load import issue_row_by_key
 from jira_bench_tui.jira.render import user_dict
-from jira_bench_tui.jira.tools.common import PROJECT_KEY_PATTERN, JiraContext, ToolDef, ToolFailure, param
+from jira_bench_tui.jira.tools.common import (
+    ISSUE_NOT_VISIBLE,
+    PROJECT_KEY_PATTERN,
+    JiraContext,
+    ToolDef,
+    ToolFailure,
+    param,
+)
 
 # Jira's system fields as GET /field lists them: (id, name, schema type, array items)
 SYSTEM_FIELDS = [
@@ -146,14 +154,18 @@ def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:
 
 def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_search_assignable_users`: {"success", "count", "users"} of the active users whose display name or email
-    contains `query` (or whose account id is it), by display name. Every active user is assignable here; the project
-    or issue given must exist. ToolFailure when both are given."""
-    if args.get("project_key") and args.get("issue_key"):
-        raise ToolFailure("Give either project_key or issue_key, not both.")
-    if args.get("issue_key"):
-        ctx.issue(args["issue_key"])
-    elif args.get("project_key"):
-        ctx.project(args["project_key"])
+    contains `query` (or whose account id is it), by display name. Every active user is assignable here. As
+    mcp-atlassian 0.23.1 answers, not as an error: {"success": false, "error", "query"} unless exactly one of
+    project_key and issue_key is given, or with Jira's message when that project or issue does not exist."""
+    failed = {"success": False, "error": "Exactly one of project_key or issue_key must be provided.",
+              "query": args["query"]}
+    if bool(args.get("project_key")) == bool(args.get("issue_key")):
+        return failed
+    if args.get("issue_key") and issue_row_by_key(ctx.site, args["issue_key"]) is None:
+        return {**failed, "error": ISSUE_NOT_VISIBLE}
+    if args.get("project_key") and ctx.conn.execute("SELECT 1 FROM projects WHERE key = ? COLLATE NOCASE",
+                                                     (args["project_key"],)).fetchone() is None:
+        return {**failed, "error": f"No project could be found with key '{args['project_key']}'."}
     query = (args.get("query") or "").strip().lower()
     rows = ctx.conn.execute("SELECT * FROM users WHERE active = 1 AND (? = '' OR instr(lower(display_name), ?) > 0 "
                             "OR instr(lower(COALESCE(email, '')), ?) > 0 OR lower(account_id) = ?) "

@@ -3,12 +3,16 @@ helpers, and the lookups that turn an agent's references (keys, names, emails) i
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter, ValidationError
 
 from jira_bench_tui.jira.issue_load import issue_row_by_key, issue_rows
 from jira_bench_tui.jira.issue_shape import simplified_issue
@@ -42,10 +46,11 @@ class JiraContext:
 
     def issue(self, key: str) -> sqlite3.Row:
         """The ISSUE_SELECT row of the issue with this key (exact, as the key patterns require upper case);
-        ToolFailure with mcp-atlassian's "Issue KEY not found" otherwise."""
+        JiraError with Jira Cloud's 404 message otherwise (`Issue does not exist or you do not have permission to
+        see it.`), which each tool words its own way."""
         row = issue_row_by_key(self.site, key)
         if row is None:
-            raise ToolFailure(f"Issue {key} not found. Verify the issue key and project access.")
+            raise JiraError(ISSUE_NOT_VISIBLE)
         return row
 
     def issue_ref(self, ref: Any, what: str = "issue") -> sqlite3.Row:
@@ -219,3 +224,75 @@ class RollbackWithResult(Exception):  # noqa: N818 - a control-flow signal, not 
     def __init__(self, result: Any) -> None:
         super().__init__("rollback")
         self.result = result
+
+
+# ---- argument validation, as the real server's FastMCP/pydantic layer does it ----
+
+_PYDANTIC_DOCS = re.compile(r"https://errors\.pydantic\.dev/[0-9.]+/v/")
+_ANNOTATIONS: dict[str, Any] = {"string": str, "integer": int, "boolean": bool, "number": float, "array": list[dict],
+                                "object": dict}
+_VALIDATORS: dict[str, TypeAdapter[Any]] = {}  # by tool name, built once per process
+
+
+class ArgumentError(Exception):
+    """Arguments refused before the tool runs: the text is pydantic's, whole ("1 validation error for
+    call[get_issue]\\n..."), and the tool answers it as is, with no "Error calling tool" prefix (FastMCP 3.4)."""
+
+
+def _annotation(spec: dict[str, Any]) -> Any:
+    """A schema property as the real tool function annotates it: `X | None` when its default is None, plain `X`
+    otherwise (a null for it is refused), with the key pattern and bounds as pydantic Field constraints."""
+    base: Any = _ANNOTATIONS.get(spec.get("type", ""), Any)
+    if "default" in spec and spec["default"] is None:
+        base = base | None
+    constraints = {key: spec[name] for name, key in (("pattern", "pattern"), ("minimum", "ge"), ("maximum", "le"))
+                   if name in spec}
+    return Annotated[base, Field(**constraints)] if constraints else base
+
+
+def _arguments_validator(tool: ToolDef) -> TypeAdapter[Any]:
+    """pydantic's call validator for a function shaped like the real tool: its name without `jira_` (errors say
+    `call[get_issue]`), one positional-or-keyword parameter per property in schema order, defaults as listed."""
+    parameters = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=_annotation(spec),
+                                    default=spec.get("default", inspect.Parameter.empty))
+                  for name, spec in {**tool.properties, **tool.hidden_properties}.items()]
+
+    def call(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return kwargs
+
+    call.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    call.__name__ = tool.short_name
+    call.__annotations__ = {p.name: p.annotation for p in parameters}
+    return TypeAdapter(call)  # type: ignore[arg-type]  # pydantic validates calls to a function too
+
+
+def validate_arguments(tool: ToolDef, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Every argument of the tool, coerced and with defaults filled in, as FastMCP 3.4 validates a call with
+    `TypeAdapter(fn).validate_python(arguments)` (pydantic 2.14, lax mode): "2" for an integer and "true"/"yes"/1
+    for a boolean are accepted, an integral float is an integer, a number for a string is refused, null only where
+    the default is null. ArgumentError with pydantic's text otherwise (the documentation link pinned to 2.14, the
+    version mcp-atlassian 0.23.1 ships with)."""
+    validator = _VALIDATORS.get(tool.name)
+    if validator is None:
+        validator = _VALIDATORS[tool.name] = _arguments_validator(tool)
+    try:
+        values: dict[str, Any] = validator.validate_python(arguments)
+    except ValidationError as exc:
+        raise ArgumentError(_PYDANTIC_DOCS.sub("https://errors.pydantic.dev/2.14/v/", str(exc))) from None
+    return values
+
+
+# ---- Jira's own refusals, as mcp-atlassian passes them on ----
+
+ISSUE_NOT_VISIBLE = "Issue does not exist or you do not have permission to see it."
+
+
+class JiraError(ToolFailure):
+    """A refusal by Jira itself (the REST API's error body), which mcp-atlassian 0.23.1 passes on as
+    atlassian-python-api's `raise_for_status` words it: `errorMessages`, then the `errors` values, joined by
+    newlines. Each tool wraps it in its own words ("Error adding comment: ..."; server.JIRA_ERROR_FORMATS)."""
+
+    @classmethod
+    def body(cls, messages: list[str], errors: dict[str, str] | None = None) -> JiraError:
+        """The error for a REST body {"errorMessages": messages, "errors": errors}."""
+        return cls("\n".join([*messages, *(errors or {}).values()]))

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from typing import Any
 
 from jira_bench_tui.jira.durations import format_duration, parse_duration
-from jira_bench_tui.jira.tools.common import ChangeItem, JiraContext, ToolFailure
+from jira_bench_tui.jira.tools.common import ChangeItem, JiraContext, JiraError, ToolFailure
 
 _NORMAL = re.compile(r"[^a-z0-9]")
 
@@ -241,7 +242,10 @@ class FieldWriter:
                 raise ToolFailure("A sub-task must have a parent; it cannot be removed.")
             self._set_parent(None)
             return
-        parent = self.ctx.issue_ref(value, "parent")
+        try:
+            parent = self.ctx.issue_ref(value, "parent")
+        except ToolFailure:  # Jira's words for a parent it cannot find, or one that is not a key or id
+            raise JiraError.body([], {"parent": "Could not find issue by id or key."}) from None
         if parent["id"] == self.issue_id:
             raise ToolFailure(f"{own['key']} cannot be its own parent.")
         if own["subtask"]:
@@ -356,15 +360,15 @@ class FieldWriter:
         return value
 
     def _sprint(self, value: Any) -> None:
-        if isinstance(value, list):
-            value = value[-1] if value else None
-        if isinstance(value, dict):
-            value = value.get("id", value.get("name"))
-        if value in (None, ""):
+        """Jira Cloud's Sprint field takes one sprint id as a JSON number, or null to leave the open sprint: a name,
+        a list or an object is refused ("Number value expected as the Sprint id.", atlassian-cli#72)."""
+        if value is None:
             move_to_sprint(self.ctx, self.issue_id, None, self.items, creating=self.creating)
             return
-        row = self.conn.execute("SELECT * FROM sprints WHERE CAST(id AS TEXT) = ? OR name = ? COLLATE NOCASE",
-                                (str(value), str(value))).fetchone()
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise JiraError.body(["Number value expected as the Sprint id."],
+                                 {"customfield_10020": "The Sprint (id) must be a number"})
+        row = self.conn.execute("SELECT * FROM sprints WHERE id = ?", (value,)).fetchone()
         if row is None:
             raise ToolFailure(f"Sprint '{value}' does not exist (jira_get_sprints_from_board lists sprints).")
         move_to_sprint(self.ctx, self.issue_id, row, self.items, creating=self.creating)
@@ -430,3 +434,124 @@ def join_parent_sprint(ctx: JiraContext, issue_id: int, parent_id: int) -> None:
     ctx.conn.execute("INSERT OR IGNORE INTO sprint_issues(sprint_id, issue_id) SELECT si.sprint_id, ? "
                      "FROM sprint_issues si JOIN sprints s ON s.id = si.sprint_id "
                      "WHERE si.issue_id = ? AND s.state != 'closed'", (issue_id, parent_id))
+
+
+# ---- what mcp-atlassian 0.23.1 makes of a fields object before Jira sees it (jira/issues.py, jira/fields.py) ----
+
+EPIC_LINK_ALIASES = frozenset({"epickey", "epic_link", "epiclink", "epic link"})
+_ACCOUNT_ID = re.compile(r"[0-9a-fA-F]{24}|\d+:[0-9a-fA-F][0-9a-fA-F-]{7,}")
+
+
+def mcpa_normal(text: str | None) -> str:
+    """mcp-atlassian's `normalize_text`: accents dropped (its unidecode), case folded."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def mcpa_account_id(ctx: JiraContext, ref: str) -> str | None:
+    """The account id mcp-atlassian's `_get_account_id` finds on Cloud, or None where it raises "Could not find
+    account ID for user: ...": an "accountid:" prefix or an account-id-shaped string is taken as is (unchecked);
+    otherwise `/user/search?query=` (active users only) must give a user whose display name or email equals the
+    text (accents and case aside). Its `/user/permission/search` fallback never finds anyone on Cloud (it reads
+    `users` from what is a list there)."""
+    if ref.startswith("accountid:"):
+        return ref[len("accountid:"):]
+    if _ACCOUNT_ID.fullmatch(ref):
+        return ref
+    wanted = mcpa_normal(ref)
+    for row in ctx.conn.execute("SELECT account_id, email, display_name FROM users WHERE active = 1 ORDER BY rowid"):
+        if wanted and wanted in (mcpa_normal(row["display_name"]), mcpa_normal(row["email"])):
+            return str(row["account_id"])
+    return None
+
+
+def _field_rows(ctx: JiraContext) -> dict[str, dict[str, Any]]:
+    from jira_bench_tui.jira.tools.catalog import field_entries  # catalog imports this module's neighbours
+
+    return {entry["id"]: entry for entry in field_entries(ctx)}
+
+
+def mcpa_field_map(entries: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """`_generate_field_map`: every field's lower-cased name (first one wins) and its id, to the id."""
+    names: dict[str, str] = {}
+    for field_id, entry in entries.items():
+        if entry.get("name"):
+            names.setdefault(str(entry["name"]).lower(), field_id)
+    return names | {field_id: field_id for field_id in entries}
+
+
+def mcpa_epic_link(ctx: JiraContext, fields: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """`_prepare_epic_link_fields`: the first epic-link alias key (epicKey, epic_link, epicLink, "epic link") is
+    taken out of `kwargs` and, when truthy, set on the site's Epic Link field (by name), else on Cloud as
+    `parent` = {"key": value} unless a parent is already set."""
+    for key in list(kwargs):
+        if key.lower() in EPIC_LINK_ALIASES:
+            value = kwargs.pop(key)
+            if not value:
+                return
+            epic_link = next((fid for fid, e in _field_rows(ctx).items() if str(e.get("name")).lower() == "epic link"),
+                             None)
+            if epic_link:
+                fields[epic_link] = value
+            elif "parent" not in fields:
+                fields["parent"] = {"key": value}
+            return
+
+
+def mcpa_fields(ctx: JiraContext, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`_process_additional_fields`: each key as a field id, by lower-cased field name, a `customfield_` id or an
+    exact system id; `parent` and `assignee` are left to the caller. An unknown key ("story_points") is logged and
+    dropped (or refused with the `unknown_fields=error` quirk); null passes (clears); other values are formatted
+    as `_format_field_value_for_write` does, and a value it cannot format is dropped."""
+    entries = _field_rows(ctx)
+    field_map = mcpa_field_map(entries)
+    out: dict[str, Any] = {}
+    unknown: list[str] = []
+    for key, value in kwargs.items():
+        if key.startswith("__epic_") or key in ("parent", "assignee"):
+            continue
+        field_id = field_map.get(key.lower()) or (key if key.startswith("customfield_") else field_map.get(key))
+        if field_id is None:
+            unknown.append(key)
+            continue
+        formatted = None if value is None else _mcpa_format(ctx, field_id, value, entries.get(field_id))
+        if value is None or formatted is not None:
+            out[field_id] = formatted
+    if unknown and ctx.quirks.unknown_fields_are_errors:
+        raise ToolFailure(f"Unknown field(s) {', '.join(repr(u) for u in unknown)}: not a Jira field id or name "
+                          "(jira_search_fields finds field ids, e.g. customfield_10016 for story points).")
+    return out
+
+
+def _mcpa_format(ctx: JiraContext, field_id: str, value: Any, entry: dict[str, Any] | None) -> Any:
+    """`_format_field_value_for_write` (None = dropped): system fields by id, then custom ones by schema type."""
+    schema = (entry or {}).get("schema", {})
+    system = field_id.lower()
+    if system == "priority":
+        return {"name": value} if isinstance(value, str) else value if isinstance(value, dict) and (
+            "name" in value or "id" in value) else None
+    if system == "labels":
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else None
+    if system in ("fixversions", "versions", "components"):
+        if not isinstance(value, list):
+            return None
+        return [{"name": v} if isinstance(v, str) else v for v in value
+                if isinstance(v, str) or (isinstance(v, dict) and ("name" in v or "id" in v))]
+    if system == "reporter" or (schema.get("type") == "user" and system != "assignee"):
+        if isinstance(value, str):
+            account = mcpa_account_id(ctx, value)
+            return {"accountId": account} if account else None
+        return value if system != "reporter" or (isinstance(value, dict) and ("name" in value or "accountId" in value)) \
+            else None
+    if system == "duedate" or schema.get("type") == "date":
+        return value if isinstance(value, str) else None
+    if schema.get("type") == "option" and isinstance(value, str):
+        return {"value": value}
+    if schema.get("type") == "array" and schema.get("items") == "option":
+        if isinstance(value, str):
+            return [{"value": v.strip()} for v in value.split(",") if v.strip()]
+        if isinstance(value, list):
+            return [{"value": v} if isinstance(v, str) else v for v in value]
+    return value

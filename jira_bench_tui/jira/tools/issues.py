@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from typing import Any
 
@@ -14,19 +15,24 @@ from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
     PROJECT_KEY_PATTERN,
     JiraContext,
-    RollbackWithResult,
+    JiraError,
     ToolDef,
     ToolFailure,
     csv_arg,
     json_arg,
     param,
 )
-from jira_bench_tui.jira.tools.issue_fields import FieldWriter, join_parent_sprint
+from jira_bench_tui.jira.tools.issue_fields import (
+    FieldWriter,
+    join_parent_sprint,
+    mcpa_account_id,
+    mcpa_epic_link,
+    mcpa_fields,
+)
 
 FIELDS_HELP = ("Comma-separated fields to return, e.g. 'summary,status,assignee'; '*all' returns every field. "
                f"Default: '{DEFAULT_FIELDS}'.")
 _ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
-MAX_PAGE = 50
 
 
 # ---- reading ----
@@ -35,30 +41,40 @@ MAX_PAGE = 50
 def get_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_issue`: the simplified issue with the asked-for fields (default: mcp-atlassian 0.23.1's list, plus
     the latest `comment_limit` comments) and `include` sections. ToolFailure when the issue does not exist."""
-    row = ctx.issue(args["issue_key"])
+    try:
+        row = ctx.issue(args["issue_key"])
+    except JiraError:  # 0.23.1's get_issue words Jira's 404 itself (jira/issues.py)
+        raise ToolFailure(f"Issue {args['issue_key']} not found. Verify the issue key and project access.") from None
     sel = FieldSelection.parse(args.get("fields"), include=args.get("include"),
                                comment_limit=args.get("comment_limit", 10), comments_by_default=True)
     return simplified_issue(ctx.site, row, sel, with_target=ctx.quirks.transitions_show_target)
 
 
 def _page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+    """The opaque `nextPageToken` of the page starting at `offset`: the REST face's (`rest/routes/issues.py`), so
+    both faces hand the agent the same token."""
+    return base64.urlsafe_b64encode(f"jb:{offset}".encode()).decode().rstrip("=")
 
 
-def _token_offset(token: str) -> int:
+def _token_offset(token: str | None) -> int:
+    if not token:
+        return 0
     try:
         text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        return int(text.removeprefix("offset:"))
+        return int(text.removeprefix("jb:"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ToolFailure(f"Invalid page_token '{token}': pass the next_page_token of the previous result "
-                          "unchanged.") from exc
+        raise ToolFailure("The nextPageToken is invalid.") from exc
 
 
-def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, start_at: int,
-               page_token: str | None = None) -> dict[str, Any]:
-    """The {"total", "start_at", "max_results", "issues", "next_page_token"?} page every search-like tool returns."""
-    limit = max(1, min(int(limit), MAX_PAGE))
-    offset = _token_offset(page_token) if page_token else int(start_at)
+def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, page_token: str | None = None
+               ) -> dict[str, Any]:
+    """The {"total", "start_at", "max_results", "issues", "next_page_token"?} page every search-like tool returns,
+    as mcp-atlassian 0.23.1's `search_issues` builds it on Cloud (jira/search.py): it posts to
+    /rest/api/3/search/jql, which has no offset, so a `start_at` is never sent (`start_at` is always 0) and only
+    `page_token` pages; it fetches pages of up to 100 until `limit` issues are collected (no cap at 50: "max_results"
+    is `limit`); the token is the one after the last issue returned, present while more match. ToolFailure with
+    Jira's message for a bad query or token."""
+    offset = _token_offset(page_token)
     try:
         ids, total = search(ctx.conn, jql, start_at=offset, limit=limit)
     except JqlError as exc:
@@ -67,7 +83,7 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, st
     sel = FieldSelection.parse(fields)
     result: dict[str, Any] = {
         "total": total if ctx.quirks.search_counts_total else -1,
-        "start_at": offset, "max_results": limit,
+        "start_at": 0, "max_results": limit,
         "issues": [simplified_issue(ctx.site, rows[i], sel) for i in ids if i in rows],
     }
     if offset + len(ids) < total:
@@ -87,15 +103,18 @@ def search_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
         where, order = (jql[:match.start()], jql[match.start():]) if match else (jql, "")
         scope = f"project in ({', '.join(projects)})"
         jql = f"({where.strip()}) AND {scope} {order}" if where.strip() else f"{scope} {order}"
-    return run_search(ctx, jql, fields=args.get("fields"), limit=args.get("limit", 10),
-                      start_at=args.get("start_at", 0), page_token=args.get("page_token"))
+    return run_search(ctx, jql, fields=args["fields"], limit=args["limit"], page_token=args["page_token"])
 
 
 def project_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_get_project_issues`: a project's issues, newest first, as a jira_search page with the default fields."""
-    project = ctx.project(args["project_key"])
-    return run_search(ctx, f'project = "{project["key"]}"', fields=None, limit=args.get("limit", 10),
-                      start_at=args.get("start_at", 0))
+    """`jira_get_project_issues`: `project = "KEY"` as a jira_search page with the default fields (`start_at`
+    ignored, as on Cloud). Any failure, an unknown project included, answers an empty page
+    `{"total": 0, "start_at": 0, "max_results": 0, "issues": []}`, as 0.23.1's `get_project_issues` swallows
+    errors (jira/projects.py)."""
+    try:
+        return run_search(ctx, f'project = "{args["project_key"]}"', fields=None, limit=args["limit"])
+    except ToolFailure:
+        return {"total": 0, "start_at": 0, "max_results": 0, "issues": []}
 
 
 # ---- writing ----
@@ -135,8 +154,7 @@ def create_one(ctx: JiraContext, spec: dict[str, Any]) -> int:
         extra["components"] = components
     parent_ref = extra.get("parent") or extra.get("epicKey") or extra.get("epic_key")
     if issue_type["subtask"] and not parent_ref:
-        raise ToolFailure("Issue type is a sub-task but parent issue key or id not specified. "
-                          'Pass additional_fields=\'{"parent": "PROJ-1"}\'.')
+        raise ToolFailure("Issue type is a sub-task but parent issue key or id not specified.")
     status = ctx.conn.execute("SELECT initial_status_id FROM workflows WHERE id = ?",
                               (project["workflow_id"],)).fetchone()[0]
     priority = ctx.conn.execute("SELECT id FROM priorities WHERE name = 'Medium' COLLATE NOCASE").fetchone() \
@@ -170,10 +188,63 @@ def _created_view(ctx: JiraContext, issue_id: int) -> dict[str, Any]:
     return {k: v for k, v in issue.items() if not (k.startswith("customfield_") and v.get("value") is None)}
 
 
+_REQUIRED_TO_CREATE = {
+    "project_key": "Project key is required to create an issue. Provide project_key like 'PROJ'.",
+    "summary": "Summary is required to create an issue. Provide a non-empty summary.",
+    "issue_type": "Issue type is required to create an issue. Provide issue_type like 'Task', 'Story', or 'Bug'.",
+}
+
+
+def mcpa_object(text: str | None) -> dict[str, Any]:
+    """A JSON-object parameter as servers/jira.py's `_parse_additional_fields` reads it (for `fields` too): null is
+    {}; ToolFailure "additional_fields is not valid JSON: ..." or "Parsed additional_fields is not a JSON object
+    (dict)." otherwise."""
+    if text is None:
+        return {}
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolFailure(f"additional_fields is not valid JSON: {exc}") from exc
+    if not isinstance(parsed, dict):
+        raise ToolFailure("Parsed additional_fields is not a JSON object (dict).")
+    return parsed
+
+
+def mcpa_create_spec(ctx: JiraContext, args: dict[str, Any]) -> dict[str, Any]:
+    """What mcp-atlassian 0.23.1's `create_issue` posts, as a `create_one` spec: an assignee it cannot resolve is
+    dropped with a warning (the issue is created unassigned); `parent` from additional_fields is wrapped as
+    {"key": value}, whatever value is (so {"key": "PROJ-1"} becomes {"key": {"key": ...}}, which Jira refuses);
+    epic-link aliases go to the Epic Link field; the other keys through `mcpa_fields` (unknown ones dropped); an
+    `assignee` inside additional_fields is ignored."""
+    for name, message in _REQUIRED_TO_CREATE.items():
+        if not args.get(name):
+            raise ToolFailure(message)
+    kwargs = mcpa_object(args.get("additional_fields"))
+    fields: dict[str, Any] = {}
+    if args.get("description"):
+        fields["description"] = args["description"]
+    account = mcpa_account_id(ctx, args["assignee"]) if args.get("assignee") else None
+    if account:
+        fields["assignee"] = {"accountId": account}
+    components = [c.strip() for c in (args.get("components") or "").split(",") if c.strip()]
+    if components:
+        fields["components"] = [{"name": c} for c in components]
+    mcpa_epic_link(ctx, fields, kwargs)
+    if args["issue_type"].lower() in ("subtask", "sub-task") and "parent" not in kwargs:
+        raise ToolFailure("Issue type is a sub-task but parent issue key or id not specified. Please provide a "
+                          "'parent' parameter with the parent issue key.")
+    if kwargs.get("parent"):
+        fields["parent"] = {"key": kwargs["parent"]}
+    fields.update(mcpa_fields(ctx, kwargs))
+    return {"project_key": args["project_key"], "summary": args["summary"], "issue_type": args["issue_type"],
+            "additional_fields": fields}
+
+
 def create_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_create_issue`: {"message", "issue"} with the new issue's '*all' view (custom fields without a value
-    left out, no browse_url), as mcp-atlassian 0.23.1 answers. ToolFailure with Jira's message for a bad field."""
-    issue_id = create_one(ctx, args)
+    left out, no browse_url), as mcp-atlassian 0.23.1 answers; the fields are what it sends (`mcpa_create_spec`).
+    ToolFailure with Jira's message for a field Jira refuses (unwrapped, as 0.23.1 re-raises)."""
+    issue_id = create_one(ctx, mcpa_create_spec(ctx, args))
     return {"message": "Issue created successfully", "issue": _created_view(ctx, issue_id)}
 
 
@@ -182,6 +253,13 @@ def batch_create(ctx: JiraContext, args: dict[str, Any]) -> Any:
     index); with validate_only, check them and create nothing. {"message", "issues"} with each new issue's view."""
     example = '[{"project_key": "PROJ", "summary": "First", "issue_type": "Task"}]'
     specs = json_arg("issues", args["issues"], expect=list, example=example)
+    if args["validate_only"]:  # 0.23.1 checks only the three required keys, then sends nothing (jira/issues.py)
+        for spec in specs:
+            spec = spec if isinstance(spec, dict) else {}
+            project_key, summary, issue_type = spec.get("project_key"), spec.get("summary"), spec.get("issue_type")
+            if not all([project_key, summary, issue_type]):
+                raise ToolFailure(f"Missing required fields for issue: {project_key=}, {summary=}, {issue_type=}")
+        return {"message": "Issues validated successfully", "issues": []}
     if not specs:
         raise ToolFailure(f"issues is empty: pass a JSON array of issues, e.g. {example}")
     ids = []
@@ -195,50 +273,93 @@ def batch_create(ctx: JiraContext, args: dict[str, Any]) -> Any:
             ids.append(create_one(ctx, spec))
         except ToolFailure as exc:
             raise ToolFailure(f"issues[{index}]: {exc} No issue was created.") from exc
-    if args.get("validate_only"):
-        raise RollbackWithResult({"message": f"Validation passed: {len(ids)} issue(s) can be created",
-                                  "issues": []})
     return {"message": "Issues created successfully", "issues": [_created_view(ctx, i) for i in ids]}
 
 
+def mcpa_update_payload(ctx: JiraContext, updates: dict[str, Any]) -> dict[str, Any]:
+    """What mcp-atlassian 0.23.1's `update_issue` PUTs for these keys: an assignee string resolved to
+    {"accountId"} (ToolFailure "Could not update assignee: ..." when it cannot be), null or "" unassigns, an object
+    goes as is; `parent` as {"key"} from a key or {"key": ...}, anything else (null, "", {}) silently dropped, so
+    an issue cannot leave its epic this way; epic-link aliases to the Epic Link field; `status` to the status
+    refusal; the rest through `mcpa_fields` (unknown keys dropped). An empty payload sends nothing."""
+    payload: dict[str, Any] = {}
+    kwargs = dict(updates)
+    mcpa_epic_link(ctx, payload, kwargs)
+    for key, value in kwargs.items():
+        if key in ("status", "description"):
+            payload[key] = value
+        elif key == "assignee":
+            if value in (None, "") or isinstance(value, dict):
+                payload["assignee"] = value or None
+                continue
+            account = mcpa_account_id(ctx, str(value))
+            if account is None:
+                raise ToolFailure(f"Could not update assignee: Could not find account ID for user: {value}")
+            payload["assignee"] = {"accountId": account}
+        elif key == "parent":
+            if isinstance(value, dict) and value.get("key"):
+                payload["parent"] = {"key": str(value["key"])}
+            elif isinstance(value, str) and value:
+                payload["parent"] = {"key": value}
+        else:
+            payload.update(mcpa_fields(ctx, {key: value}))
+    return payload
+
+
 def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_update_issue`: write `fields` (and `additional_fields`, `components`) as Jira does, record the
-    changelog; {"message", "issue"} with `return_fields` of the result (default '*all'). The status cannot be set
-    here (a transition does that) and attachments are refused."""
-    row = ctx.issue(args["issue_key"])
-    example = '{"summary": "New title", "assignee": "bob@example.com", "labels": ["backend"]}'
-    fields = dict(json_arg("fields", args["fields"], example=example))
-    fields.update(json_arg("additional_fields", args.get("additional_fields"),
-                           example='{"priority": {"name": "High"}}'))
-    components = csv_arg(args.get("components"))
-    if args.get("components") is not None:
-        fields["components"] = components
-    if args.get("attachments"):
+    """`jira_update_issue`: what mcp-atlassian 0.23.1 sends (`mcpa_update_payload` of fields, additional_fields and
+    components), written as Jira does with its changelog; {"message", "issue"} with `return_fields` of the result
+    (default '*all'). Every failure past the JSON parsing reads "Failed to update issue KEY: Failed to update
+    issue KEY: ..." (both layers of 0.23.1 wrap it); nothing to send still answers success."""
+    updates = {**mcpa_object(args["fields"]), **mcpa_object(args["additional_fields"])}
+    components = [c.strip() for c in (args["components"] or "").split(",") if c.strip()]
+    if components:
+        updates["components"] = components
+    if args["attachments"]:
         raise ToolFailure("Attachments are not supported by this Jira; leave attachments empty.")
-    if not fields:
-        raise ToolFailure(f"fields is empty: pass the fields to change as a JSON object, e.g. {example}")
-    writer = FieldWriter(ctx, row["id"])
-    writer.apply(fields)
-    ctx.record_change(row["id"], writer.items)
-    ctx.touch(row["id"])
-    return_fields = args.get("return_fields") or "*all"
+    try:
+        row = ctx.issue(args["issue_key"])
+        payload = mcpa_update_payload(ctx, updates)
+        if payload:
+            writer = FieldWriter(ctx, row["id"])
+            writer.apply(payload)
+            ctx.record_change(row["id"], writer.items)
+            ctx.touch(row["id"])
+    except ToolFailure as exc:
+        raise JiraError(str(exc)) from exc
+    return_fields = args["return_fields"] or "*all"
     sel = FieldSelection.parse(return_fields, with_browse_url=return_fields == "*all")
     return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel)}
 
 
-def _assignee_ref(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().startswith("{"):
-        return json_arg("assignee", value, example='{"accountId": "712020:abc"}')
-    return value
-
-
 def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_assign_issue`: set the assignee (an account id, email, display name or user object) or clear it (empty,
-    "null", "unassigned"); {"message", "issue"}. ToolFailure for an unknown or inactive user."""
-    row = ctx.issue(args["issue_key"])
-    writer = FieldWriter(ctx, row["id"])
-    assignee = _assignee_ref(args.get("assignee"))
-    writer.apply({"assignee": None if assignee in (None, "", "null", "unassigned") else assignee})
+    """`jira_assign_issue`: as 0.23.1 assigns through PUT /issue/KEY/assignee: an assignee string is resolved as
+    `mcpa_account_id` does ("Could not find account ID for user: X" otherwise), a JSON object needs
+    accountId/account_id, empty or null unassigns; {"message", "issue"}. Failures after the JSON parsing read
+    "Failed to assign issue KEY: Failed to assign issue KEY: ..."."""
+    assignee: Any = args["assignee"]
+    if assignee and assignee.strip().startswith("{"):
+        try:
+            assignee = json.loads(assignee)
+        except json.JSONDecodeError as exc:
+            raise ToolFailure(f"Failed to assign issue {args['issue_key']}: assignee is not valid JSON: {exc}") from exc
+        if not isinstance(assignee, dict):
+            raise ToolFailure(f"Failed to assign issue {args['issue_key']}: assignee JSON must be an object.")
+    try:
+        row = ctx.issue(args["issue_key"])
+        account: Any = None
+        if isinstance(assignee, dict):
+            account = assignee.get("accountId") or assignee.get("account_id")
+            if not account:
+                raise ToolFailure("Cloud assignee dict must include accountId or account_id")
+        elif assignee:
+            account = mcpa_account_id(ctx, assignee)
+            if account is None:
+                raise ToolFailure(f"Could not find account ID for user: {assignee}")
+        writer = FieldWriter(ctx, row["id"])
+        writer.apply({"assignee": {"accountId": account} if account else None})
+    except ToolFailure as exc:
+        raise JiraError(str(exc)) from exc
     ctx.record_change(row["id"], writer.items)
     assigned = ctx.conn.execute("SELECT assignee_id FROM issues WHERE id = ?", (row["id"],)).fetchone()[0]
     verb = "assigned" if assigned else "unassigned"
@@ -310,12 +431,12 @@ TOOLS = [
              "issue_type": param("string", "Issue type name: Task, Bug, Story, Epic, Sub-task... "
                                            "(jira_get_project_issue_types lists them)."),
              "assignee": param("string", "Assignee as an account id, an email address or a display name.", None),
+             "description": param("string", "Description in Markdown.", None),
              "components": param("string", "Comma-separated component names, e.g. 'API,Frontend'.", None),
              "additional_fields": param("string", "More fields as a JSON object string: priority, labels, parent, "
                                                   "duedate, fixVersions, custom fields by id; the description "
                                                   "(Markdown) too: '{\"description\": \"Steps: ...\"}'.", None)},
-            create_issue, read_only=False,
-            hidden_properties={"description": param("string", "Description in Markdown.", None)}),
+            create_issue, read_only=False),
     ToolDef("jira_batch_create_issues",
             "Create several issues in one call; if one is invalid none is created. Example: issues='[{\"project_key\": "
             "\"PROJ\", \"summary\": \"Write docs\", \"issue_type\": \"Task\", \"assignee\": \"bob@example.com\"}, "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from jira_bench_tui.jira.durations import format_duration, parse_duration
@@ -12,6 +14,7 @@ from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
     ChangeItem,
     JiraContext,
+    JiraError,
     ToolDef,
     ToolFailure,
     param,
@@ -29,6 +32,23 @@ def _seconds(name: str, text: str) -> int:
     return seconds
 
 
+JIRA_STARTED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+[+-]\d{2}:?\d{2}")
+STARTED_REFUSED = 'Invalid date format. Please enter the date in the format "yyyy-MM-dd\'T\'HH:mm:ss.SSSZ".'
+
+
+def jira_started(text: str) -> datetime:
+    """A worklog's `started` as Jira parses it: only `yyyy-MM-dd'T'HH:mm:ss.SSSZ` (e.g.
+    2026-11-20T09:30:00.000+0000; the offset may carry a colon); a date alone, `Z`, or no milliseconds is refused
+    with Jira's 400 (errors.started, atlascode#898, gouqi#123). mcp-atlassian 0.23.1 passes `started` on
+    unchanged (jira/worklog.py)."""
+    if not JIRA_STARTED.fullmatch(text.strip()):
+        raise JiraError.body([], {"started": STARTED_REFUSED})
+    try:
+        return parse_time(text.strip())
+    except ValueError:
+        raise JiraError.body([], {"started": STARTED_REFUSED}) from None
+
+
 def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_add_worklog`: log `time_spent` (a Jira duration: 1d = 8h) as the current user, started now or at
     `started`; the remaining estimate is set when given, else reduced by the time spent (Jira's "adjust
@@ -38,11 +58,7 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     spent = _seconds("time_spent", args["time_spent"])
     started = ctx.now_stored
     if args.get("started"):
-        try:
-            started = stored_time(parse_time(args["started"]))
-        except ValueError as exc:
-            raise ToolFailure(f"started must be an ISO 8601 date-time such as '2026-11-20T09:30:00.000+0000', "
-                              f"got '{args['started']}'.") from exc
+        started = stored_time(jira_started(args["started"]))
     writer = FieldWriter(ctx, row["id"])
     if args.get("original_estimate"):
         _seconds("original_estimate", args["original_estimate"])

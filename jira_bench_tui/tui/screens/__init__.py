@@ -1,1 +1,1 @@
-"""The app's screens: runs list, new-run form, live monitor, and small modals."""
+"""The app's screens: runs list, new-run form, live monitor, replay, and small modals."""

@@ -23,6 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
+        """Lay out the question over two buttons: the confirming one (`confirm_label`) and Cancel."""
         with Vertical(id="confirm-box"):
             yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
@@ -30,10 +31,13 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Cancel", id="confirm-no")
 
     def on_mount(self) -> None:
+        """Focus Cancel, so that a stray Enter declines."""
         self.query_one("#confirm-no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Answer True for the confirming button, False for Cancel."""
         self.dismiss(event.button.id == "confirm-yes")
 
     def action_answer(self, answer: bool) -> None:
+        """Close the modal with `answer` (keys y, n and Escape)."""
         self.dismiss(answer)

@@ -17,6 +17,7 @@ class HarnessFileTree(DirectoryTree):
     """Folders and JSON files only, hidden entries left out."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        """Keep folders and .json files (any case), leave out hidden entries."""
         return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == ".json")]
 
 
@@ -30,6 +31,7 @@ class HarnessPickerScreen(ModalScreen[Path | None]):
         self.start = start
 
     def compose(self) -> ComposeResult:
+        """Lay out a one-line title over the folder tree, rooted at `start`."""
         with Vertical(id="picker-box"):
             yield Static("Pick a harness file (.json): Enter picks, Escape cancels", id="picker-title")
             yield HarnessFileTree(self.start, id="picker-tree")

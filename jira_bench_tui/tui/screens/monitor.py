@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from jira_bench_tui.tui.run_model import LogLine, RunView
-from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.run_tab import RunTab
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
@@ -25,6 +24,7 @@ def pane_id(run_id: str) -> str:
 
 
 def tab_title(view: RunView) -> str:
+    """A tab's label: 'harness · model' (the run id for an unreadable run), then the status once it has ended."""
     spec = view.info.spec
     label = f"{spec.harness_name} · {spec.model}" if spec else view.run_id
     return label if view.live else f"{label} ({view.info.status})"
@@ -56,6 +56,7 @@ class MonitorScreen(Screen[None]):
         self._titles: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
+        """Lay out the header, the no-run notice, the tabs (a pane per run), the watcher's status bar, the footer."""
         yield Header()
         yield Static("No run is being watched. Press n to start one, l for the runs list.", id="monitor-empty")
         yield TabbedContent(id="run-tabs")
@@ -63,11 +64,13 @@ class MonitorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Show the watcher's state, redraw with the clock every second and add the tabs of the open runs."""
         self.show_watch_status(self.app.watch_status)  # type: ignore[attr-defined]
         self.set_interval(1.0, self._tick)
         self.sync_tabs()
 
     def on_screen_resume(self) -> None:
+        """Back in view: catch the tabs up with the open runs; the tab in view writes its held lines and redraws."""
         self.sync_tabs()
         current = self.current_tab()
         if current is not None and current.is_mounted:
@@ -75,12 +78,14 @@ class MonitorScreen(Screen[None]):
             self._redraw(current.view.run_id)
 
     def show_watch_status(self, text: str) -> None:
+        """Show the watcher's state in the status bar ('' hides the bar)."""
         for bar in self.query(WatchStatusBar):  # none while the screen is still composing or closing
             bar.show(text)
 
     # ---- tabs follow app.open_tabs -----------------------------------------------------------------------
 
     def sync_tabs(self) -> None:
+        """Add and remove panes until they match `app.open_tabs`, in a worker (one sync at a time)."""
         self.run_worker(self._sync(), group="monitor-tabs")
 
     def _wanted_tabs(self) -> list[str]:
@@ -170,6 +175,7 @@ class MonitorScreen(Screen[None]):
     # ---- the current tab -----------------------------------------------------------------------------------
 
     def current_tab(self) -> RunTab | None:
+        """The tab in view, or None when there is no tab."""
         active = self.query_one(TabbedContent).active
         for run_id, tab in self.tabs.items():
             if pane_id(run_id) == active:
@@ -177,6 +183,7 @@ class MonitorScreen(Screen[None]):
         return None
 
     def action_switch_tab(self, number: int) -> None:
+        """Show the tab at `number` (from 1; keys 1 to 9); nothing past the last tab."""
         run_ids = [run_id for run_id in self.app.open_tabs if run_id in self.tabs]  # type: ignore[attr-defined]
         if 1 <= number <= len(run_ids):
             self.query_one(TabbedContent).active = pane_id(run_ids[number - 1])
@@ -190,47 +197,44 @@ class MonitorScreen(Screen[None]):
         self.query_one(TabbedContent).active = pane_id(run_ids[(index + delta) % len(run_ids)])
 
     def action_next_tab(self) -> None:
+        """Show the next tab (key ]), from the last back to the first."""
         self._step(1)
 
     def action_previous_tab(self) -> None:
+        """Show the previous tab (key [), from the first round to the last."""
         self._step(-1)
 
     def action_toggle_follow(self) -> None:
+        """Follow the log of the tab in view, or pause it (key f)."""
         if tab := self.current_tab():
             tab.toggle_follow()
 
     def action_filter_scenario(self) -> None:
+        """Focus the scenario filter of the tab in view (key s)."""
         if tab := self.current_tab():
             tab.focus_filter()
 
-    def action_close_tab(self) -> None:
+    def _ended_tab(self, refusal: str) -> RunTab | None:
+        """The tab in view if its run has ended; else None, with `refusal` as a warning when the run is live."""
         tab = self.current_tab()
-        if tab is None:
-            return
-        if tab.view.live:
-            self.notify("this run is still going: kill it first, or leave its tab open", severity="warning")
-            return
-        self.app.open_tabs.remove(tab.view.run_id)  # type: ignore[attr-defined]
-        self.sync_tabs()
+        if tab is not None and tab.view.live:
+            self.notify(refusal, severity="warning")
+            return None
+        return tab
+
+    def action_close_tab(self) -> None:
+        """Close the tab in view (refused while its run is live: the tab is how the run is watched)."""
+        if tab := self._ended_tab("this run is still going: kill it first, or leave its tab open"):
+            self.app.open_tabs.remove(tab.view.run_id)  # type: ignore[attr-defined]
+            self.sync_tabs()
 
     def action_open_replay(self) -> None:
-        tab = self.current_tab()
-        if tab is None:
-            return
-        if tab.view.live:
-            self.notify("replay opens once the run has ended", severity="warning")
-            return
-        self.app.open_replay(tab.view.info.path, None)  # type: ignore[attr-defined]
+        """Replay the run of the tab in view, once it has ended."""
+        if tab := self._ended_tab("replay opens once the run has ended"):
+            self.app.open_replay(tab.view.info.path, None)  # type: ignore[attr-defined]
 
     def action_kill_run(self) -> None:
+        """Kill the run of the tab in view, after a confirmation (nothing when it has ended)."""
         tab = self.current_tab()
-        if tab is None or not tab.view.live:
-            return
-        folder = tab.view.info.path
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.control_run("kill", folder)  # type: ignore[attr-defined]
-
-        self.app.push_screen(ConfirmScreen(f"Kill run {tab.view.run_id}? Finished trials are kept; "
-                                           "you can resume it later.", "Kill"), answered)
+        if tab is not None and tab.view.live:
+            self.app.confirm_control("kill", tab.view)  # type: ignore[attr-defined]

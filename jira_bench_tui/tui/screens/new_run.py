@@ -45,6 +45,18 @@ def known_models() -> list[tuple[str, str, bool]]:
     return model_choices()
 
 
+def real_server_hint() -> str:
+    """Whether the pinned mcp-atlassian is installed: where, or the command that installs it."""
+    from jira_bench_tui.engine import server_envs
+
+    version = server_envs.DEFAULT_VERSIONS[server_envs.MCP_ATLASSIAN]
+    found = server_envs.find(server_envs.MCP_ATLASSIAN)
+    if found is None:
+        return (f"mcp-atlassian {version} is not installed: run `jira-bench servers install mcp-atlassian` "
+                "first. Each trial starts it over its own fresh Jira.")
+    return f"mcp-atlassian {version} ({found}); each trial starts it over its own fresh Jira."
+
+
 def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int | None:
     """A whole number >= 1 from a form field, or UserError(field=...) naming what is wrong."""
     text = text.strip()
@@ -60,6 +72,7 @@ def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int
 
 
 def parse_seconds(text: str) -> float | None:
+    """A wall time in seconds (more than 0) from the form, None when empty; UserError(field="wall_time") else."""
     text = text.strip()
     if not text:
         return None
@@ -86,6 +99,8 @@ class NewRunScreen(Screen[None]):
         self.launching = False
 
     def compose(self) -> ComposeResult:
+        """Lay out the form: harness (built-ins, Browse), model and its API-key hint, repetitions, concurrency,
+        max turns and wall time side by side, the server choice, then the Launch row."""
         builtins = [f"builtin:{name}" for name in builtin_harness_names()]
         models = known_models()
         yield Header()
@@ -126,10 +141,12 @@ class NewRunScreen(Screen[None]):
             with RadioSet(id="server-kind"):
                 yield RadioButton("Embedded Jira", value=True, id="server-embedded")
                 yield RadioButton("MCP server command (stdio)", id="server-command-choice")
+                yield RadioButton("Real mcp-atlassian over the embedded Jira", id="server-mcp-atlassian")
             yield Select([("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()],
                          value="", allow_blank=False, id="fixture")
             yield Static("", classes="field-error", id="error-fixture", markup=False)
             yield Input("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
+            yield Static("", classes="field-hint -hidden", id="server-hint", markup=False)
             yield Static("", classes="field-error", id="error-server", markup=False)
 
             with Horizontal(id="launch-row"):
@@ -147,6 +164,7 @@ class NewRunScreen(Screen[None]):
     # ---- field helpers ---------------------------------------------------------------------------------------
 
     def value(self, field_id: str) -> str:
+        """The text of the Input whose id is `field_id`."""
         return self.query_one(f"#{field_id}", Input).value
 
     def show_error(self, field: str | None, message: str) -> None:
@@ -158,13 +176,14 @@ class NewRunScreen(Screen[None]):
         error = self.query_one(f"#error-{target}", Static)
         error.update(message)
         error.add_class("-shown")
-        widget_id = {"server": "server-command"}.get(target, target)
+        widget_id = {"server": "server-command" if self.command_chosen else "server-kind"}.get(target, target)
         widget = self.query_one(f"#{widget_id}")
         widget.add_class("-invalid-field")
         if target != "server" or self.command_chosen:
             widget.focus()
 
     def clear_errors(self) -> None:
+        """Empty every field's error, unmark the invalid fields and clear the launch status."""
         for field in FIELDS:
             error = self.query_one(f"#error-{field}", Static)
             error.update("")
@@ -175,13 +194,23 @@ class NewRunScreen(Screen[None]):
 
     @property
     def command_chosen(self) -> bool:
+        """Whether the server is an MCP command (rather than the embedded Jira)."""
         return self.query_one("#server-command-choice", RadioButton).value
+
+    @property
+    def real_server_chosen(self) -> bool:
+        """The real mcp-atlassian (over a fresh embedded Jira per trial) is the chosen server."""
+        return self.query_one("#server-mcp-atlassian", RadioButton).value
 
     @on(RadioSet.Changed, "#server-kind")
     def _server_kind(self) -> None:
         command = self.command_chosen
         self.query_one("#server-command").set_class(not command, "-hidden")
         self.query_one("#fixture").set_class(command, "-hidden")
+        hint = self.query_one("#server-hint", Static)
+        hint.set_class(not self.real_server_chosen, "-hidden")
+        if self.real_server_chosen:
+            hint.update(real_server_hint())
 
     @on(OptionList.OptionSelected, "#builtin-harnesses")
     def _builtin_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -189,6 +218,7 @@ class NewRunScreen(Screen[None]):
 
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
+        """Open the harness file picker (ctrl+o or Browse); the chosen path goes into the harness field."""
         def picked(path: Path | None) -> None:
             if path is not None:
                 self.query_one("#harness", Input).value = str(path)
@@ -221,12 +251,15 @@ class NewRunScreen(Screen[None]):
                 raise UserError(f"cannot read the server command: {exc}", field="server") from None
             fields["server"] = command
         else:
+            if self.real_server_chosen:
+                fields["server"] = "mcp-atlassian"
             fixture = self.query_one("#fixture", Select).value
             fields["fixture"] = str(fixture) if fixture not in (Select.NULL, "") else None
         return fields
 
     @on(Button.Pressed, "#launch")
     def action_launch(self) -> None:
+        """Check the form and launch the run in a worker (ctrl+s or Launch); what is wrong shows under its field."""
         if self.launching:
             return
         self.clear_errors()

@@ -4,7 +4,6 @@ step on the right, with keys (and palette commands) to step, jump to a failure, 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -12,7 +11,6 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -20,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 
 from jira_bench_tui.engine import run_folder
+from jira_bench_tui.tui.commands import ActionsProvider, Command
 from jira_bench_tui.tui.widgets.replay import (
     ReplayStatus,
     RunHeader,
@@ -57,10 +56,11 @@ def resolve_trial(summaries: list[TrialSummary], trial: str | None) -> tuple[int
     return index, notice.format(key=summaries[index].key) if notice else None
 
 
-class ReplayCommands(Provider):
+class ReplayCommands(ActionsProvider):
     """Command-palette entries for the replay screen's actions (offered only while it is the active screen)."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+    def commands(self) -> list[Command]:
+        """One "Replay: …" entry per action of `ReplayScreen.PALETTE_ACTIONS`; none on another screen."""
         screen = self.screen
         if not isinstance(screen, ReplayScreen):
             return []
@@ -68,17 +68,6 @@ class ReplayCommands(Provider):
             (f"Replay: {title}", partial(screen.run_action, action), help_text)
             for action, title, help_text in ReplayScreen.PALETTE_ACTIONS
         ]
-
-    async def discover(self) -> Hits:
-        for title, command, help_text in self._commands():
-            yield DiscoveryHit(title, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, command, help_text in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), command, help=help_text)
 
 
 class ReplayScreen(Screen[None]):
@@ -189,6 +178,7 @@ class ReplayScreen(Screen[None]):
     # ---- layout and loading ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """Lay out the sidebar (run header, trial list) beside the main column (trial banner, transcript, status)."""
         with Horizontal(id="replay-body"):
             with Vertical(id="replay-sidebar"):
                 yield RunHeader(id="run-header")
@@ -201,6 +191,8 @@ class ReplayScreen(Screen[None]):
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
+        """Read the run and its trials' summaries (in a thread), fill the header and the list, then open the trial
+        asked for (else the first failed one) and focus the list."""
         info, self.summaries = await asyncio.to_thread(self._read_run)  # every artifact: off the event loop
         self.query_one(RunHeader).show_run(info, self.summaries)
         trial_list = self.query_one(TrialList)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -13,12 +12,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from jira_bench_tui.engine.control import RESUMABLE
 from jira_bench_tui.engine.event_lines import flat
 from jira_bench_tui.engine.formatting import age
 from jira_bench_tui.engine.run_folder import Counts
 from jira_bench_tui.engine.runs_text import run_score
 from jira_bench_tui.tui.run_model import RunView, text_bar
-from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.widgets.runs_table import Row, RunsTable
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
@@ -50,6 +49,8 @@ class RunsScreen(Screen[None]):
         self._dirty = False
 
     def compose(self) -> ComposeResult:
+        """Lay out the filter box (hidden until /), a titled table per section (in progress, interrupted,
+        completed, unreadable), the watcher's status bar and the footer."""
         yield Header()
         yield Input(placeholder="filter runs (id, harness, model, status); Escape clears", id="runs-filter",
                     classes="-hidden", disabled=True)
@@ -62,6 +63,7 @@ class RunsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the tables, focus the first one shown, redraw them every second (ages move on), show the watch state."""
         self.refresh_tables()
         self.focus_first_table()
         self.set_interval(1.0, self._tick)
@@ -73,9 +75,11 @@ class RunsScreen(Screen[None]):
             self.refresh_tables()
 
     def on_screen_resume(self) -> None:
+        """Back in view: redraw the tables (changes are not drawn while the screen is hidden)."""
         self.refresh_tables()
 
     def show_watch_status(self, text: str) -> None:
+        """Show the watcher's state in the status bar ('' hides the bar)."""
         for bar in self.query(WatchStatusBar):  # none while the screen is still composing or closing
             bar.show(text)
 
@@ -96,6 +100,8 @@ class RunsScreen(Screen[None]):
         return all(word in haystack for word in self.filter_text.lower().split())
 
     def refresh_tables(self) -> None:
+        """Redraw every section from `app.views`: the runs the filter keeps, newest first; an empty section says
+        (none), an empty UNREADABLE section hides."""
         self._dirty = False
         now: float = self.app.clock()  # type: ignore[attr-defined]
         views: dict[str, RunView] = self.app.views  # type: ignore[attr-defined]
@@ -116,6 +122,7 @@ class RunsScreen(Screen[None]):
     # ---- selection and actions ---------------------------------------------------------------------------
 
     def selected_view(self) -> RunView | None:
+        """The run under the cursor of the focused table (else of the first table shown), or None."""
         focused = self.focused
         tables = [focused] if isinstance(focused, RunsTable) else list(self.query(RunsTable))
         for table in tables:
@@ -130,65 +137,58 @@ class RunsScreen(Screen[None]):
             self.app.open_run(event.row_key.value)  # type: ignore[attr-defined]
 
     def action_open_run(self) -> None:
+        """Open the selected run (key o or Enter): its live tab, or its replay once it has ended."""
         view = self.selected_view()
         if view is not None:
             self.app.open_run(view.run_id)  # type: ignore[attr-defined]
 
     def action_kill_run(self) -> None:
+        """Kill the selected run after a confirmation (a warning toast when it is not running)."""
         view = self.selected_view()
         if view is None:
             return
         if not view.live:
             self.notify(f"{view.run_id} is not running", severity="warning", markup=False)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._control("kill", view.info.path)
-
-        self.app.push_screen(ConfirmScreen(f"Kill run {view.run_id}? Finished trials are kept; "
-                                           "you can resume it later.", "Kill"), answered)
+        self.app.confirm_control("kill", view)  # type: ignore[attr-defined]
 
     def action_resume_run(self) -> None:
+        """Resume the selected run in a new worker (a warning toast unless it is interrupted, cancelled or failed)."""
         view = self.selected_view()
         if view is None:
             return
-        if view.info.status not in ("interrupted", "cancelled", "failed"):
+        if view.info.status not in RESUMABLE:
             self.notify(f"{view.run_id} is {view.info.status}: only an interrupted, cancelled or failed run resumes",
                         severity="warning", markup=False)
             return
-        self._control("resume", view.info.path)
+        self.app.control_run("resume", view.info.path)  # type: ignore[attr-defined]
 
     def action_delete_run(self) -> None:
+        """Delete the selected run's folder after a confirmation (a warning toast while it runs)."""
         view = self.selected_view()
         if view is None:
             return
         if view.live:
             self.notify(f"{view.run_id} is still running: kill it first", severity="warning", markup=False)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._control("delete", view.info.path)
-
-        self.app.push_screen(ConfirmScreen(f"Delete run {view.run_id} and all its files?", "Delete"), answered)
-
-    def _control(self, what: str, folder: Path) -> None:
-        self.app.control_run(what, folder)  # type: ignore[attr-defined]
+        self.app.confirm_control("delete", view)  # type: ignore[attr-defined]
 
     def action_filter(self) -> None:
+        """Show the filter box and focus it (key /)."""
         box = self.query_one("#runs-filter", Input)
         box.remove_class("-hidden")
         box.disabled = False
         box.focus()
 
     def focus_first_table(self) -> None:
+        """Focus the first table shown (none when every section is empty)."""
         for table in self.query(RunsTable):
             if table.display:
                 table.focus()
                 return
 
     def action_clear_filter(self) -> None:
+        """Empty and hide the filter box, and go back to the tables (Escape)."""
         box = self.query_one("#runs-filter", Input)
         box.value = ""
         box.add_class("-hidden")

@@ -10,11 +10,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ProgressBar, Select, Static
 
 from jira_bench_tui.engine.formatting import short_duration
-from jira_bench_tui.tui.run_model import LogLine, RunView
+from jira_bench_tui.tui.run_model import LOG_LINES_KEPT, LogLine, RunView
 from jira_bench_tui.tui.widgets.run_log import RunLog
 from jira_bench_tui.tui.widgets.trial_grid import TrialGrid
-
-LOG_MAX_LINES = 10_000
 
 
 class RunTab(Vertical):
@@ -26,10 +24,12 @@ class RunTab(Vertical):
         self.following = True
         self.scenario_filter: str | None = None
         self._shown: dict[str, object] = {}
-        self._held: deque[str] = deque(maxlen=LOG_MAX_LINES)
+        self._held: deque[str] = deque(maxlen=LOG_LINES_KEPT)
         """Lines that arrived while the tab was out of view: written in one go when it comes into view."""
 
     def compose(self) -> ComposeResult:
+        """Lay out the status line, the progress bar and counters, the trial grid, the log's controls (follow state,
+        scenario filter) and the log."""
         yield Static("", classes="run-status", markup=False)
         with Horizontal(classes="run-progress-row"):
             yield ProgressBar(total=max(1, len(self.view.cells)), show_eta=False, classes="run-progress")
@@ -40,9 +40,10 @@ class RunTab(Vertical):
             yield Static("", classes="log-follow", markup=False)
             yield Select([(s, s) for s in self.view.scenario_ids], prompt="all scenarios", allow_blank=True,
                          classes="scenario-filter")
-        yield RunLog(max_lines=LOG_MAX_LINES, classes="run-log")
+        yield RunLog(max_lines=LOG_LINES_KEPT, classes="run-log")
 
     def on_mount(self) -> None:
+        """Write the lines the run already has, show the follow state and draw the figures."""
         self.query_one(RunLog).write_lines([line.text for line in self.view.lines])
         self._show_follow()
         self.refresh_view()
@@ -104,6 +105,7 @@ class RunTab(Vertical):
             self.query_one(RunLog).write_lines(held)
 
     def toggle_follow(self) -> None:
+        """Follow the log (scroll to its end as lines arrive), or pause it where it is."""
         self.following = not self.following
         log = self.query_one(RunLog)
         log.auto_scroll = self.following
@@ -116,6 +118,7 @@ class RunTab(Vertical):
                                                      layout=False)
 
     def focus_filter(self) -> None:
+        """Focus the scenario filter."""
         self.query_one(Select).focus()
 
     @on(Select.Changed)

@@ -17,19 +17,24 @@ class RunsTable(DataTable[str | Text]):
         self._rows: list[Row] = []
 
     def on_mount(self) -> None:
+        """Add the columns named at construction (each keyed by its name)."""
         for name in self._column_names:
             self.add_column(name, key=name)
 
     @property
     def run_ids(self) -> list[str]:
+        """The run ids of the rows, top to bottom."""
         return [key for key, _cells in self._rows]
 
     def selected_run_id(self) -> str | None:
+        """The run id of the row under the cursor, or None when the table is empty."""
         if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
             return None
         return self._rows[self.cursor_row][0]
 
     def show_rows(self, rows: list[Row]) -> None:
+        """Show `rows` ((run id, cells) each): only the changed cells when the same runs are listed in the same
+        order, else every row again, the cursor kept on its run."""
         if [key for key, _ in rows] == self.run_ids:
             for (key, cells), (_key, old) in zip(rows, self._rows, strict=True):
                 for name, cell, old_cell in zip(self._column_names, cells, old, strict=True):

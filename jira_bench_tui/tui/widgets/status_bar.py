@@ -9,5 +9,6 @@ class WatchStatusBar(Static):
     """Hidden while the watcher works as it should; shows its message otherwise."""
 
     def show(self, text: str) -> None:
+        """Show `text` ('' hides the bar)."""
         self.update(text)
         self.set_class(not text, "-empty")

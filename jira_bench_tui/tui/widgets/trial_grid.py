@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from jira_bench_tui.engine.event_lines import flat
 from jira_bench_tui.engine.run_folder import trial_key
 from jira_bench_tui.tui.run_model import RunView
 
@@ -25,8 +26,7 @@ def grid_content(view: RunView) -> Content:
     for index, scenario_id in enumerate(view.scenario_ids):
         if index:
             parts.append("\n")
-        name = scenario_id if len(scenario_id) <= NAME_WIDTH else scenario_id[: NAME_WIDTH - 1] + "…"
-        parts.append(f"{name:<{NAME_WIDTH}} ")
+        parts.append(f"{flat(scenario_id, NAME_WIDTH):<{NAME_WIDTH}} ")
         statuses = [view.cells.get(trial_key(scenario_id, rep), "pending") for rep in range(1, view.repetitions + 1)]
         if len(statuses) > MAX_CELLS:
             for kind in ("passed", "failed", "error", "running", "pending"):

@@ -4,13 +4,13 @@ Sprint life (start, complete) and moving issues reuse the model's agile tools, s
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
 from jira_bench_tui.jira.jql import JqlError
 from jira_bench_tui.jira.jql import search as jql_search
+from jira_bench_tui.jira.jql_scope import scoped as _scoped
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import (
     Reply,
@@ -26,7 +26,6 @@ from jira_bench_tui.jira.rest.routes.issues import expand_set
 from jira_bench_tui.jira.tools.agile import create_sprint, move_issues, update_sprint
 
 AGILE = ("agile",)
-_ORDER = re.compile(r"\border\s+by\b", re.IGNORECASE)
 
 
 def _board(call: RestCall) -> sqlite3.Row:
@@ -84,20 +83,6 @@ def _issue_page(call: RestCall, jql: str, default_max: int = 50) -> dict[str, An
     defs = field_defs(call)
     return {"expand": "schema,names", "startAt": start, "maxResults": size, "total": total,
             "issues": [issue_json(call, rows[i], choice, expand_set(call), defs) for i in ids if i in rows]}
-
-
-def _scoped(base: str, extra: str | None, default_order: str = "ORDER BY Rank ASC") -> str:
-    """`base AND extra` keeping one ORDER BY (the extra query's, else the base's, else `default_order`)."""
-    parts = []
-    orders = []
-    for text in (base, extra or ""):
-        match = _ORDER.search(text)
-        where, order = (text[:match.start()], text[match.start():]) if match else (text, "")
-        if where.strip():
-            parts.append(f"({where.strip()})")
-        if order:
-            orders.append(order)
-    return " AND ".join(parts) + " " + (orders[-1] if orders else default_order)
 
 
 @route("GET", "board/{boardId}/issue", versions=AGILE)

@@ -9,6 +9,7 @@ import re
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira.create_meta import CREATE_FIELDS as _CREATE_FIELDS
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import (
     Reply,
@@ -89,10 +90,6 @@ def _allowed(call: RestCall, field_id: str, project: sqlite3.Row) -> list[dict[s
         return [{"self": call.self_url(f"customFieldOption/{o['option_id']}"), "value": o["value"],
                  "id": str(o["option_id"])} for o in options]
     return None
-
-
-_CREATE_FIELDS = ("summary", "issuetype", "parent", "description", "project", "reporter", "assignee", "priority",
-                  "labels", "components", "fixVersions", "versions", "duedate", "environment", "timetracking")
 
 
 @route("GET", "issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}")

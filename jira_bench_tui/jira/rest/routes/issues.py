@@ -207,8 +207,9 @@ def bulk_changelog(call: RestCall) -> Reply:
 
 
 def page_token(offset: int) -> str:
-    """An opaque `nextPageToken` for an offset."""
-    return base64.urlsafe_b64encode(f"jb:{offset}".encode()).decode().rstrip("=")
+    """An opaque `nextPageToken` for an offset: the same encoding the MCP tools give their `next_page_token`
+    (`tools/issues._page_token`), so a token from either face pages the same search on the other."""
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
 
 
 def _token_offset(token: Any) -> int:
@@ -216,7 +217,7 @@ def _token_offset(token: Any) -> int:
         return 0
     try:
         text = base64.urlsafe_b64decode(str(token) + "=" * (-len(str(token)) % 4)).decode()
-        return int(text.removeprefix("jb:"))
+        return int(text.removeprefix("offset:"))
     except (ValueError, UnicodeDecodeError):
         raise bad_request("The nextPageToken is invalid.") from None
 

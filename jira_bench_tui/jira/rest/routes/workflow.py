@@ -6,6 +6,7 @@ Markdown and shown as ADF (v3) or wiki markup (v2)."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from typing import Any
 
@@ -198,13 +199,28 @@ def _spent(body: dict[str, Any]) -> str:
     return text
 
 
+_JIRA_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{4}$")
+
+
+def _started(body: dict[str, Any]) -> str | None:
+    """The worklog's `started` in Jira's one accepted form, `yyyy-MM-dd'T'HH:mm:ss.SSSZ` (`2026-11-20T09:00:00.000+0000`);
+    400 for anything else (a date alone, `Z`, no milliseconds), as Jira Cloud answers (public report C15)."""
+    started = body.get("started")
+    if started is None:
+        return None
+    if not isinstance(started, str) or not _JIRA_DATETIME.match(started):
+        raise RestError(400, errors={"started": "Invalid date format. Use yyyy-MM-dd'T'HH:mm:ss.SSSZ, e.g. "
+                                                "2026-11-20T09:00:00.000+0000."})
+    return started
+
+
 @route("POST", "issue/{issueIdOrKey}/worklog")
 def add_worklog_route(call: RestCall) -> Reply:
     """POST /issue/{key}/worklog `{"timeSpent"|"timeSpentSeconds", "started"?, "comment"?}` with `adjustEstimate`
     (auto, new + newEstimate, leave, manual + reduceBy): 201 with the worklog."""
     row = issue_row(call)
     body = call.json_object()
-    args: dict[str, Any] = {"issue_key": row["key"], "time_spent": _spent(body), "started": body.get("started"),
+    args: dict[str, Any] = {"issue_key": row["key"], "time_spent": _spent(body), "started": _started(body),
                             "comment": rich_text_in(call, body.get("comment"), "comment")}
     mode = call.arg("adjustEstimate", "auto")
     if mode == "new":

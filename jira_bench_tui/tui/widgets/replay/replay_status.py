@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from jira_bench_tui.engine.event_lines import plural
+
 
 def speed_text(speed: float) -> str:
     """'0.5x', '1x', '4x'."""
@@ -19,7 +21,7 @@ class ReplayStatus(Static):
         step = f"step {position + 1}/{total}" if total else "no steps"
         parts: list[Content | str | tuple[str, str]] = [(step, "bold")]
         if failures:
-            parts += [" · ", (f"{failures} failure{'s' if failures != 1 else ''} (f jumps)", "$error")]
+            parts += [" · ", (f"{plural(failures, 'failure')} (f jumps)", "$error")]
         player = ("▶ playing", "bold $success") if playing else ("paused", "dim")
         parts += [" · ", player, " · ", ("speed ", "dim"), speed_text(speed)]
         self.update(Content.assemble(*parts))

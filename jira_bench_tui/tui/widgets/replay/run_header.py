@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from jira_bench_tui.engine.event_lines import plural
 from jira_bench_tui.engine.run_folder import RunInfo
 from jira_bench_tui.engine.runs_text import score
 from jira_bench_tui.tui.widgets.replay.timeline import TrialSummary
@@ -20,7 +21,7 @@ STATUS_STYLES = {
 }
 
 
-def run_score(summaries: list[TrialSummary]) -> str:
+def trials_score(summaries: list[TrialSummary]) -> str:
     """'2/3 (67%)' over the finished trials that count (errors do not), then the errors and unreadable trials."""
     passed = sum(1 for s in summaries if s.outcome == "passed")
     failed = sum(1 for s in summaries if s.outcome == "failed")
@@ -28,7 +29,7 @@ def run_score(summaries: list[TrialSummary]) -> str:
     unreadable = len(summaries) - passed - failed - errors
     text = score(passed, passed + failed)
     if errors:
-        text += f" · {errors} error{'s' if errors != 1 else ''}"
+        text += f" · {plural(errors, 'error')}"
     if unreadable:
         text += f" · {unreadable} unreadable"
     return text
@@ -50,7 +51,7 @@ class RunHeader(Static):
             self.update(Content("\n").join([first, second]))
             return
         spec = info.spec
-        repetitions = f"{spec.runs} repetition{'s' if spec.runs != 1 else ''}"
+        repetitions = plural(spec.runs, "repetition")
         first = Content.assemble(
             (spec.harness_name, "bold"), " · ", Content(spec.model), " · ", (repetitions, "dim")
         )
@@ -59,7 +60,7 @@ class RunHeader(Static):
             (info.status, f"bold {style}"),
             " · ",
             ("score ", "dim"),
-            run_score(summaries),
+            trials_score(summaries),
         ]
         if finished < spec.total_trials:
             parts += [" · ", (f"{finished} of {spec.total_trials} trials finished", "dim")]

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Log, Static
 
+from jira_bench_tui.engine.event_lines import plural
 from jira_bench_tui.engine.formatting import step_duration
 from jira_bench_tui.tui.widgets.replay.timeline import ReplayStep, format_size
 
@@ -115,6 +116,8 @@ class StepCard(Vertical):
         return self.has_class("-collapsed")
 
     def compose(self) -> ComposeResult:
+        """Lay out the title and the body; for a tool call, the title with its arguments, the result's toggle line,
+        its first lines and, when they are cut, the "show all" hint."""
         step = self.step
         title = step_title(step, self.number, self.total)
         if step.kind != "tool_call":
@@ -127,7 +130,7 @@ class StepCard(Vertical):
         lines = self.result_lines
         result_title = Content.assemble(
             label,
-            (f" · {format_size(len(step.result or ''))} · {lines} line{'s' if lines != 1 else ''}", "dim"),
+            (f" · {format_size(len(step.result or ''))} · {plural(lines, 'line')}", "dim"),
         )
         yield ResultToggle(result_title, self.result_collapsed)
         yield Static(self._preview_text or "(empty result)", markup=False, classes="result-preview result-part")

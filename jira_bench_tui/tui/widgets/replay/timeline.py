@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jira_bench_tui.engine import run_folder
-from jira_bench_tui.engine.formatting import pretty_json_or_text
+from jira_bench_tui.engine.formatting import pretty_json, pretty_json_or_text
 from jira_bench_tui.engine.run_folder import (
     AnswerStep,
     CheckResult,
@@ -84,7 +84,7 @@ class ReplayStep:
         """The tool call's arguments as indented JSON."""
         if self.arguments is None or self.arguments == {}:
             return "(no arguments)"
-        return json.dumps(self.arguments, indent=2, ensure_ascii=False, default=str)
+        return pretty_json(self.arguments)
 
     @cached_property
     def result_text(self) -> str:
@@ -104,8 +104,9 @@ class ReplayStep:
 
 
 @dataclass
-class TrialReplay:
-    """A trial ready to replay: its header facts, its steps, and problems met while reading it."""
+class TrialFacts:
+    """What a trial's header says: its key ("SCENARIO__REP"), scenario, repetition (from 1), outcome ("passed",
+    "failed", "error", "unreadable" or "unknown"), turns and seconds (None when the artifact does not say)."""
 
     key: str
     scenario_id: str
@@ -113,6 +114,12 @@ class TrialReplay:
     outcome: str = "unknown"
     turns: int | None = None
     duration_s: float | None = None
+
+
+@dataclass
+class TrialReplay(TrialFacts):
+    """A trial ready to replay: its header facts, its steps, and problems met while reading it."""
+
     error: str | None = None
     steps: list[ReplayStep] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -124,15 +131,9 @@ class TrialReplay:
 
 
 @dataclass
-class TrialSummary:
+class TrialSummary(TrialFacts):
     """One line of the trial list. `problem` is set when the artifact could not be read."""
 
-    key: str
-    scenario_id: str
-    repetition: int
-    outcome: str = "unknown"
-    turns: int | None = None
-    duration_s: float | None = None
     problem: str | None = None
 
 
@@ -244,14 +245,12 @@ def _step(step: Step) -> ReplayStep:
         )
     if isinstance(step, AnswerStep):
         return ReplayStep("answer", "Final answer", step.text)
-    body = json.dumps(step.model_dump(exclude_unset=True), indent=2, ensure_ascii=False, default=str)
-    return ReplayStep("other", f"Step ({step.kind or 'no kind'})", body)
+    return ReplayStep("other", f"Step ({step.kind or 'no kind'})", pretty_json(step.model_dump(exclude_unset=True)))
 
 
 def _check_step(position: int, check: CheckResult | dict[str, Any]) -> ReplayStep:
     if not isinstance(check, CheckResult):
-        body = json.dumps(check, indent=2, ensure_ascii=False, default=str)
-        return ReplayStep("other", f"Check {position + 1} (not a check result)", body)
+        return ReplayStep("other", f"Check {position + 1} (not a check result)", pretty_json(check))
     label = " · ".join(part for part in (check.kind, check.description) if part)
     return ReplayStep(
         "check",

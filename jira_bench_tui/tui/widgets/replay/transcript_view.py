@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from jira_bench_tui.engine.event_lines import plural
 from jira_bench_tui.tui.widgets.replay.step_card import StepCard
 from jira_bench_tui.tui.widgets.replay.timeline import TrialReplay
 
@@ -53,6 +54,7 @@ class TranscriptView(VerticalScroll, can_focus=False):
         self._lock = asyncio.Lock()  # keys and auto-play may move the replay at the same time
 
     def compose(self) -> ComposeResult:
+        """Lay out the "earlier steps not shown" line; step cards are mounted after it as the replay moves."""
         yield Static("", id="earlier-steps", markup=False)
 
     @property
@@ -214,5 +216,5 @@ class TranscriptView(VerticalScroll, can_focus=False):
         marker.display = hidden > 0
         if hidden:
             marker.update(
-                f"⋯ {hidden} earlier step{'s' if hidden != 1 else ''} not shown (p or home to go back)"
+                f"⋯ {plural(hidden, 'earlier step')} not shown (p or home to go back)"
             )

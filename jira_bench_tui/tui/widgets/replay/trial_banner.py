@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from jira_bench_tui.engine.event_lines import plural
 from jira_bench_tui.engine.formatting import step_duration
 from jira_bench_tui.tui.widgets.replay.timeline import TrialReplay
 from jira_bench_tui.tui.widgets.replay.trial_list import OUTCOME_MARKS
@@ -31,7 +32,7 @@ class TrialBanner(Static):
             (f"  #{replay.repetition}", "dim"),
         ]
         if replay.turns is not None:
-            parts += [" · ", f"{replay.turns} turn{'s' if replay.turns != 1 else ''}"]
+            parts += [" · ", plural(replay.turns, "turn")]
         if replay.duration_s is not None:
             parts += [" · ", step_duration(replay.duration_s)]
         lines.append(Content.assemble(*parts))

@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from jira_bench_tui.engine.event_lines import flat
 from jira_bench_tui.engine.formatting import step_duration
 from jira_bench_tui.tui.widgets.replay.timeline import TrialSummary
 
@@ -23,9 +24,7 @@ SCENARIO_WIDTH = 22
 def trial_row(summary: TrialSummary) -> Content:
     """One trial as a fixed-width row of the list."""
     symbol, style = OUTCOME_MARKS.get(summary.outcome, ("?", "$warning"))
-    scenario = summary.scenario_id
-    if len(scenario) > SCENARIO_WIDTH:
-        scenario = scenario[: SCENARIO_WIDTH - 1] + "…"
+    scenario = flat(summary.scenario_id, SCENARIO_WIDTH)
     turns = f"{summary.turns:>3}" if summary.turns is not None else "  -"
     duration = step_duration(summary.duration_s) or "-"
     return Content.assemble(

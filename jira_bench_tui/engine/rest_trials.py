@@ -1,0 +1,227 @@
+"""Trials through a real REST-speaking Jira MCP server (`--server mcp-atlassian[==VERSION]`, `--server rest:'CMD'`).
+
+Each trial gets its own fresh embedded database behind the REST face (docs/rest.md): one `RestServer` per process
+serves every trial, each trial's database is a site of its own (`t-<trial>-<random>.atlassian.net`) added to the
+server's `HostRegistry` when the trial starts and removed when it ends, and the MCP server is started per trial as a
+stdio process pointed at that site through the proxy environment. Checks read the trial's database directly.
+
+Public API: `parse_server_text(text)` (what a --server string asks for), `RestTrialServer` and `trial_server(kind,
+version, command)` (what the worker hands `TrialOptions`), `probe_tools(server)` (start it once, list its tools),
+`rest_trial(server, template, name)` (the per-trial async context manager), `server_env(kind, proxy_url, host)`
+(the environment a trial's server gets), `shared_rest_server()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from mcp.client import Client
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from jira_bench_tui.engine import server_envs
+from jira_bench_tui.engine.reasons import exception_reason
+from jira_bench_tui.engine.system_prompt import build_system_prompt
+from jira_bench_tui.engine.toolbox import ToolBoxError
+from jira_bench_tui.errors import UserError
+from jira_bench_tui.jira.rest import RestServer, mcp_atlassian_env, site_host
+
+RestKind = Literal["mcp-atlassian", "rest"]
+REST_KINDS: tuple[str, ...] = ("mcp-atlassian", "rest")
+PROBE_TIMEOUT_S = 30.0
+# mcp-atlassian's fastmcp would look for its own updates on the network and print a banner at every start
+QUIET_FASTMCP = {"FASTMCP_CHECK_FOR_UPDATES": "off", "FASTMCP_SHOW_SERVER_BANNER": "false"}
+# what `--server rest:'CMD'` sets for any REST-speaking server (docs/engine.md): the site, a user, a token, proxies
+GENERIC_ENV_NAMES = ("JIRA_URL", "JIRA_USERNAME", "JIRA_API_TOKEN", "JIRA_HTTP_PROXY", "JIRA_HTTPS_PROXY",
+                     "JIRA_NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY",
+                     "no_proxy")
+
+
+@dataclass(frozen=True)
+class RestTrialServer:
+    """The stdio MCP server every trial of a run starts over its own site: `kind` mcp-atlassian or rest,
+    `command` its argv (mcp-atlassian: the managed executable), `env` extra variables (the harness's)."""
+
+    kind: RestKind
+    command: tuple[str, ...]
+    version: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """'mcp-atlassian 0.23.1' or the command, for messages."""
+        return f"mcp-atlassian {self.version}" if self.kind == "mcp-atlassian" else shlex.join(self.command)
+
+
+@dataclass
+class RestTrialJira:
+    """One trial's Jira: `server` is what `open_toolbox` connects to (the stdio server's transport), `db_path` the
+    trial's database (read it for the checks), `host` its site, `system_prompt` the trial's prompt, `client_mode`
+    the MCP client's connect mode ("legacy" for mcp-atlassian, an mcp 1.x server)."""
+
+    server: Any
+    db_path: Path
+    host: str
+    system_prompt: str
+    client_mode: str = "auto"
+
+
+def parse_server_text(text: str) -> tuple[RestKind, str | None, list[str] | None] | None:
+    """What a --server string asks for: ("mcp-atlassian", version or None, None), ("rest", None, argv), or None when
+    it is neither (builtin, or a plain command). UserError for `rest:` without a command or a bad version."""
+    stripped = text.strip()
+    if stripped.lower().startswith("rest:"):
+        from jira_bench_tui.engine.server_command import parse_server_command
+
+        return "rest", None, parse_server_command(stripped[len("rest:"):])
+    name = stripped.partition("==")[0].strip().lower()
+    if name == server_envs.MCP_ATLASSIAN:
+        return "mcp-atlassian", server_envs.parse_requirement(stripped)[1], None
+    return None
+
+
+def trial_server(kind: str, version: str | None, command: list[str] | None,
+                 env: dict[str, str] | None = None) -> RestTrialServer:
+    """The server a run's trials start. For mcp-atlassian the managed install of `version` (default: the pinned
+    one); UserError(field="server") naming the install command when it is not installed."""
+    if kind == "rest":
+        if not command:
+            raise UserError("--server rest: needs a command, e.g. rest:'my-jira-mcp --stdio'", field="server")
+        return RestTrialServer("rest", tuple(command), None, dict(env or {}))
+    if kind != "mcp-atlassian":
+        raise UserError(f"unknown REST server kind {kind!r}", field="server")
+    wanted = version or server_envs.DEFAULT_VERSIONS[server_envs.MCP_ATLASSIAN]
+    executable = server_envs.find(server_envs.MCP_ATLASSIAN, wanted)
+    if executable is None:
+        pin = "" if wanted == server_envs.DEFAULT_VERSIONS[server_envs.MCP_ATLASSIAN] else f"=={wanted}"
+        raise UserError(f"mcp-atlassian {wanted} is not installed; run: jira-bench servers install "
+                        f"mcp-atlassian{pin}", field="server")
+    return RestTrialServer("mcp-atlassian", (str(executable),), wanted, dict(env or {}))
+
+
+def server_env(kind: RestKind, proxy_url: str, host: str) -> dict[str, str]:
+    """The environment a trial's server gets (over the few variables mcp's stdio client passes on: HOME, PATH...).
+
+    mcp-atlassian: `jira.rest.mcp_atlassian_env` (Cloud mode through the proxy, TOOLSETS=all) with fastmcp's update
+    check and banner off. rest: exactly GENERIC_ENV_NAMES: JIRA_URL, JIRA_USERNAME, JIRA_API_TOKEN, and every proxy
+    variable pointing at the REST face (NO_PROXY empty), since a generic client reads HTTP_PROXY/http_proxy."""
+    base = mcp_atlassian_env(proxy_url, host)
+    if kind == "mcp-atlassian":
+        return {**base, **QUIET_FASTMCP}
+    proxies = {name: proxy_url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
+    env = {name: base[name] for name in ("JIRA_URL", "JIRA_USERNAME", "JIRA_API_TOKEN", "JIRA_HTTP_PROXY",
+                                         "JIRA_HTTPS_PROXY", "JIRA_NO_PROXY", "NO_PROXY", "no_proxy")}
+    return {**env, **proxies}
+
+
+_shared: RestServer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_rest_server() -> RestServer:
+    """This process's REST face (127.0.0.1, a free port), started on first use; every trial is a site of it."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared._thread is None or not _shared._thread.is_alive():
+            _shared = RestServer().start()
+        return _shared
+
+
+def stop_shared_rest_server() -> None:
+    """Stop this process's REST face, if it runs (the next trial starts a new one)."""
+    global _shared
+    with _shared_lock:
+        server, _shared = _shared, None
+    if server is not None:
+        server.stop()
+
+
+def _params(server: RestTrialServer, host: str, cwd: Path) -> StdioServerParameters:
+    env = {**server.env, **server_env(server.kind, shared_rest_server().url, host)}
+    return StdioServerParameters(command=server.command[0], args=list(server.command[1:]), env=env, cwd=cwd)
+
+
+def _system_prompt(db_path: Path) -> str:
+    """The trial's system prompt, from its database's meta, as in the embedded mode."""
+    from jira_bench_tui.jira.db import connect, read_meta, resolve_user
+
+    conn = connect(db_path)
+    try:
+        meta = read_meta(conn)
+        user = resolve_user(conn, meta.current_user)
+        who = {"display_name": user["display_name"], "email": user["email"]} if user is not None else None
+    finally:
+        conn.close()
+    return build_system_prompt(who, meta.now, meta.base_url)
+
+
+@asynccontextmanager
+async def rest_trial(server: RestTrialServer, template: Path, name: str) -> AsyncIterator[RestTrialJira]:
+    """A fresh copy of `template` served as a site of its own, and the transport of `server` started over it (when
+    the caller connects), with a per-trial temp folder as its working folder. The site and the folder are gone on
+    exit; the server's stderr goes to `server.log` in that folder."""
+    rest = await asyncio.to_thread(shared_rest_server)
+    folder = Path(tempfile.mkdtemp(prefix="jira-bench-rest-trial-"))
+    host = site_host(f"{uuid.uuid4().hex[:12]}-{name}")  # the random part first: site_host cuts long names
+    db_path = folder / "jira.sqlite"
+    work = folder / "work"
+    work.mkdir()
+    try:
+        await asyncio.to_thread(rest.registry.add, host, db_path, template=template)
+        try:
+            with open(folder / "server.log", "w", encoding="utf-8") as errlog:
+                transport = stdio_client(_params(server, host, work), errlog=errlog)
+                try:
+                    yield RestTrialJira(transport, db_path, host, _system_prompt(db_path), _client_mode(server))
+                except ToolBoxError as exc:
+                    raise ToolBoxError(f"{exc}{_log_tail(folder / 'server.log')}") from exc
+        finally:
+            rest.registry.remove(host)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _client_mode(server: RestTrialServer) -> str:
+    """mcp-atlassian speaks mcp 1.x: "legacy" skips the `server/discover` probe it would log as an error."""
+    return "legacy" if server.kind == "mcp-atlassian" else "auto"
+
+
+def _log_tail(path: Path) -> str:
+    """'; its log ends: LINE' with the server's last log line (when it wrote one), to explain a broken server."""
+    try:
+        lines = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    except OSError:
+        return ""
+    last = next((line for line in reversed(lines) if line), "")
+    return f"; its log ends: {last[:300]}" if last else ""
+
+
+async def _list_tools(params: StdioServerParameters, mode: str, timeout_s: float) -> list[str]:
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errlog:
+        async with asyncio.timeout(timeout_s), Client(stdio_client(params, errlog=errlog), mode=mode) as client:
+            return [tool.name for tool in (await client.list_tools()).tools]
+
+
+def probe_tools(server: RestTrialServer, timeout_s: float = PROBE_TIMEOUT_S) -> list[str]:
+    """Start `server` once (over a site with no database: listing tools reads no Jira), list its tools, stop it.
+    UserError(field="server") when it does not start or answer MCP within `timeout_s`."""
+    from jira_bench_tui.engine.blocking import run_blocking
+
+    with tempfile.TemporaryDirectory(prefix="jira-bench-probe-") as cwd:
+        params = _params(server, site_host(f"probe-{uuid.uuid4().hex[:8]}"), Path(cwd))
+        try:
+            return run_blocking(lambda: _list_tools(params, _client_mode(server), timeout_s))
+        except TimeoutError:
+            raise UserError(f"{server.describe()} did not answer the MCP handshake within {timeout_s:g} s",
+                            field="server") from None
+        except Exception as exc:  # noqa: BLE001 - any failure to talk MCP means the server is unusable
+            raise UserError(f"{server.describe()} exited or failed before answering MCP ({exception_reason(exc)})",
+                            field="server") from None
