@@ -135,6 +135,6 @@ def test_a_server_that_dies_in_a_trial_makes_it_an_error_with_its_last_log_line(
     command = shlex.join([sys.executable, str(script)])
     code, _, err = invoke("run", "builtin:example", "--server", f"rest:{command}", "--scenario", "start-password-bug")
     assert code == 1, err  # no trial could be scored
-    artifact = run_folder.read_trial(only_run(results), "start-password-bug", 1)
+    artifact = run_folder.read_trial_data(only_run(results), "start-password-bug", 1)
     assert artifact["outcome"] == "error"
     assert artifact["error"].endswith("; its log ends: boom: this server cannot start here"), artifact["error"]
