@@ -36,6 +36,8 @@ QUERIES = [
     "project = P2X AND assignee is EMPTY ORDER BY created ASC",
     "summary ~ login OR description ~ crash",
     "created >= startOfMonth() AND reporter = 'user03@synthetic.test'",
+    "status CHANGED TO Done BY 'user02@synthetic.test' AFTER -30d",
+    "status WAS 'In Review' AND project = P1X",
 ]
 
 

@@ -325,7 +325,9 @@ async def _score(trial: _TrialState, reader: Any, before: Any) -> None:
         evaluation = await evaluate(trial.scenario, reader, before, answer)
     trial.checks = [_check_result(c) for c in evaluation.checks]
     trial.changes = [IssueChange.model_validate(c) for c in evaluation.changes]
-    if result is not None and result.error:
+    if evaluation.error is not None:  # a check could not be judged (a pattern ran out of time): not the agent's doing
+        trial.error = evaluation.error
+    elif result is not None and result.error:
         trial.error = result.error
     else:
         trial.outcome = "passed" if trial.checks and all(c.passed for c in trial.checks) else "failed"

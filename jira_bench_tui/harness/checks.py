@@ -7,12 +7,12 @@ of this module, so a kind without its function fails at import. Checks read Jira
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from jira_bench_tui.harness.changes import diff_records, diff_snapshots, issue_key_order
 from jira_bench_tui.harness.expectations import describe_expect, record_mismatches, show
+from jira_bench_tui.harness.patterns import PatternSearch, PatternTimeout
 from jira_bench_tui.harness.registry import CheckRegistry, Verdict
 from jira_bench_tui.harness.schema import (
     CHECK_MODELS,
@@ -53,11 +53,15 @@ class CheckResult:
 @dataclass
 class Evaluation:
     """A scenario's check results in the scenario's order, the Jira changes the trial made (`changes.diff_snapshots`)
-    and the snapshot after it (issue key -> record)."""
+    and the snapshot after it (issue key -> record).
+
+    `error` is set when a check could not be judged (a pattern that ran out of time): the trial is then `error`,
+    not failed, since the verdict says nothing about the agent; that check's result says why, too."""
 
     checks: list[CheckResult]
     changes: list[dict[str, Any]]
     after: dict[str, IssueRecord] = field(repr=False, default_factory=dict)
+    error: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -82,6 +86,8 @@ class CheckContext:
         self.bindings: dict[str, str] = {}
         self.created = sorted((k for k in after if k not in before), key=issue_key_order)
         self.claimed_created: set[str] = set()
+        self.search = PatternSearch()  # every pattern search of this scoring shares its time budget
+        self.unjudged: list[str] = []  # why checks could not be judged ("check 2 (answer): ...")
 
     def resolve(self, ref: str) -> str:
         """The issue key an issue reference names: the key itself, or the key bound to `$name`.
@@ -122,7 +128,7 @@ async def _issue(ctx: CheckContext, check: IssueCheck) -> Verdict:
     record = await ctx.issue(key)
     if record is None:
         return Verdict(description, False, f"{key} does not exist")
-    problems = record_mismatches(record, expect)
+    problems = record_mismatches(record, expect, ctx.search)
     if problems:
         return Verdict(description, False, f"{key} " + "; ".join(problems))
     return Verdict(description, True, f"{key} {describe_expect(expect)}: as expected")
@@ -185,13 +191,13 @@ async def _comment(ctx: CheckContext, check: CommentCheck) -> Verdict:
         return Verdict(description, False, f"{key} does not exist")
     old_ids = ctx.ids_before(key, "comments")
     new = [c for c in record["comments"] if c["id"] not in old_ids]
-    pattern = re.compile(check.matches, re.IGNORECASE) if check.matches else None
+    pattern = check.matches
 
     def fits(comment: CommentRecord) -> bool:
         body = comment.get("body") or ""
         if any(p.lower() not in body.lower() for p in check.contains):
             return False
-        if pattern and not pattern.search(body):
+        if pattern and not ctx.search(pattern, body, f"a new comment on {key}"):
             return False
         if check.author and (comment.get("author") or "").lower() != check.author.lower():
             return False
@@ -273,7 +279,7 @@ async def _created_issue(ctx: CheckContext, check: CreatedIssueCheck) -> Verdict
     description = check.description or f"{check.count} new issue(s) with {what}" + (
         f", each {describe_expect(expect)}" if expect else "")
     candidates = [ctx.after[k] for k in ctx.created]
-    matched = [r for r in candidates if not record_mismatches(r, match)]
+    matched = [r for r in candidates if not record_mismatches(r, match, ctx.search)]
     ctx.claimed_created.update(r["key"] for r in matched)
     if check.as_ and matched:
         ctx.bindings[check.as_] = matched[0]["key"]
@@ -281,8 +287,8 @@ async def _created_issue(ctx: CheckContext, check: CreatedIssueCheck) -> Verdict
         listed = ", ".join(f"{r['key']} {show(r['summary'])}" for r in candidates[:5]) or "none"
         return Verdict(description, False, (f"{len(matched)} created issue(s) match {what}, expected {check.count} "
                                     f"(created: {listed})"))
-    problems = [f"{r['key']} " + "; ".join(record_mismatches(r, expect)) for r in matched
-                if record_mismatches(r, expect)]
+    mismatches = {r["key"]: record_mismatches(r, expect, ctx.search) for r in matched}
+    problems = [f"{key} " + "; ".join(found) for key, found in mismatches.items() if found]
     if problems:
         return Verdict(description, False, "; ".join(problems))
     return Verdict(description, True, f"created {', '.join(r['key'] for r in matched) or 'nothing'} as expected")
@@ -345,7 +351,7 @@ async def _answer(ctx: CheckContext, check: AnswerCheck) -> Verdict:
         problems.append("mentions none of " + ", ".join(repr(p) for p in check.any_of))
     if present:
         problems.append("mentions " + ", ".join(repr(p) for p in present) + ", which it should not")
-    if check.matches and not re.search(check.matches, text, re.IGNORECASE):
+    if check.matches and not ctx.search(check.matches, text, "the answer"):
         problems.append(f"does not match /{check.matches}/")
     if not text.strip():
         return Verdict(description, False, "the agent gave no final answer")
@@ -359,13 +365,17 @@ CHECK_KINDS = CHECKS.seal()
 
 
 async def _run_check(context: CheckContext, index: int, check: Check) -> CheckResult:
-    """One check's result; a check that cannot be evaluated (an unbound $name, Jira unreadable) fails with why."""
+    """One check's result; a check that cannot be evaluated (an unbound $name, Jira unreadable) fails with why. One
+    that cannot be judged (a pattern ran out of time) fails too, and is noted in `context.unjudged`."""
     try:
         description, passed, reason = await CHECKS.kind(check.kind).function(context, check)
     except _Fail as exc:
         description, passed, reason = check.description or check.kind, False, str(exc)
     except JiraReadError as exc:
         description, passed, reason = check.description or check.kind, False, f"could not read Jira: {exc}"
+    except PatternTimeout as exc:
+        description, passed, reason = check.description or check.kind, False, str(exc)
+        context.unjudged.append(f"check {index} ({check.kind}) could not be judged: {exc}")
     return CheckResult(index, check.kind, description, passed, reason)
 
 
@@ -373,10 +383,12 @@ async def evaluate(scenario: Scenario, reader: JiraReader, before: dict[str, Iss
                    final_answer: str | None) -> Evaluation:
     """Run every check of `scenario` against the state `reader` sees now; `before` is the snapshot taken before the
     agent started. Kinds registered `first` (created_issue: it binds names and claims issues) run first, then the
-    others in order; results come back in the scenario's order."""
+    others in order; results come back in the scenario's order. Pattern searches are bounded (`patterns`): a check
+    whose pattern ran out of time fails and sets the Evaluation's `error`."""
     after = await reader.snapshot()
     context = CheckContext(reader, before, after, final_answer)
     checks = scenario.checks
     order = sorted(range(len(checks)), key=lambda i: 0 if CHECKS.kind(checks[i].kind).first else 1)
     results = {index: await _run_check(context, index, checks[index]) for index in order}
-    return Evaluation([results[i] for i in range(len(checks))], diff_snapshots(before, after), after)
+    return Evaluation([results[i] for i in range(len(checks))], diff_snapshots(before, after), after,
+                      error=context.unjudged[0] if context.unjudged else None)

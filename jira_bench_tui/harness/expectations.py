@@ -6,9 +6,9 @@ empty) or a `schema.FieldOp` with one operator; values come from a `jira.reader.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from jira_bench_tui.harness.patterns import Search, search_once
 from jira_bench_tui.harness.schema import Expectation, FieldOp
 from jira_bench_tui.jira.reader import IssueRecord
 
@@ -79,10 +79,12 @@ def _texts(actual: Any) -> list[str]:
     return [str(actual)]
 
 
-def match_expectation(actual: Any, expected: Expectation) -> tuple[bool, str]:
+def match_expectation(actual: Any, expected: Expectation, search: Search = search_once,
+                      where: str = "the field") -> tuple[bool, str]:
     """Whether a field value meets an expectation, and what was expected in words ("one of [a, b]", ">= 3").
 
-    The words complete a failed check's reason: "status is 'To Do', expected 'In Progress'".
+    The words complete a failed check's reason: "status is 'To Do', expected 'In Progress'". A `matches` operator
+    searches through `search` (time-bounded; `where` names the field in its PatternTimeout sentence).
     """
     if not isinstance(expected, FieldOp):
         return _equals(actual, expected), show(expected)
@@ -97,10 +99,10 @@ def match_expectation(actual: Any, expected: Expectation) -> tuple[bool, str]:
         return _is_empty(actual) == op.empty, "empty" if op.empty else "set"
     if op.gte is not None or op.lte is not None:
         return _match_bound(actual, op.gte, op.lte)
-    return _match_text(actual, op)
+    return _match_text(actual, op, search, where)
 
 
-def _match_text(actual: Any, op: FieldOp) -> tuple[bool, str]:
+def _match_text(actual: Any, op: FieldOp, search: Search, where: str) -> tuple[bool, str]:
     """The text and list operators: contains, not_contains, matches, includes, excludes."""
     if op.contains is not None:
         needle = op.contains.lower()
@@ -113,8 +115,8 @@ def _match_text(actual: Any, op: FieldOp) -> tuple[bool, str]:
             return all(_norm(v) != needle for v in actual), f"not to contain {op.not_contains!r}"
         return needle not in str(actual or "").lower(), f"not to contain {op.not_contains!r}"
     if op.matches is not None:
-        pattern = re.compile(op.matches, re.IGNORECASE)
-        return any(pattern.search(t) for t in _texts(actual)), f"to match /{op.matches}/"
+        pattern = op.matches
+        return any(search(pattern, t, where) for t in _texts(actual)), f"to match /{op.matches}/"
     if op.includes is not None:
         have = {_norm(v) for v in _texts(actual)}
         return all(_norm(v) in have for v in op.includes), f"to include {show(op.includes)}"
@@ -141,13 +143,14 @@ def _field_label(name: str) -> str:
     return name.removeprefix("custom:")
 
 
-def record_mismatches(record: IssueRecord, expect: dict[str, Expectation]) -> list[str]:
+def record_mismatches(record: IssueRecord, expect: dict[str, Expectation],
+                      search: Search = search_once) -> list[str]:
     """One phrase per field of `record` that misses its expectation ("status is 'To Do', expected 'Done'");
-    empty when the record meets them all."""
+    empty when the record meets them all. Patterns are searched through `search`: PatternTimeout propagates."""
     problems = []
     for name, expected in expect.items():
         actual = field_value(record, name)
-        ok, wanted = match_expectation(actual, expected)
+        ok, wanted = match_expectation(actual, expected, search, f"the {_field_label(name)} of {record.get('key')}")
         if not ok:
             problems.append(f"{_field_label(name)} is {show(actual)}, expected {wanted}")
     return problems

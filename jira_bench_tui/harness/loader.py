@@ -24,6 +24,7 @@ from jira_bench_tui.harness.schema import (
     Scenario,
 )
 from jira_bench_tui.jira.fixture import Fixture, merge_fixture
+from jira_bench_tui.json_input import JsonInputError, read_json_file
 
 BUILTIN = "builtin:"
 
@@ -104,49 +105,146 @@ _PATTERN_WORDS = {
 }
 
 
-def _error_path(error: ErrorDetails, prefix: str) -> str:
-    """The JSON path of a pydantic error ("scenarios[3].checks[0].expect"), without pydantic's inner tags."""
-    path = prefix
+_TYPE_WORDS = {"int": "a whole number", "float": "a number", "bool": "a boolean", "str": "a string",
+               "constrained-str": "a string", "none": "null"}
+_TYPE_ERRORS = {"int_type": "a whole number", "int_from_float": "a whole number", "float_type": "a number",
+                "bool_type": "a boolean", "string_type": "a string", "list_type": "a list",
+                "dict_type": "an object", "model_type": "an object", "model_attributes_type": "an object"}
+
+
+def _shown(value: Any) -> str:
+    """A value of the file as a sentence shows it: a string quoted as Python does, anything else as JSON; cut to 60
+    characters."""
+    try:
+        text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in a sentence's words ("a string", "true or false", "a list")."""
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = [(str, "a string"), (int, "a whole number"), (float, "a number"), (list, "a list"), (dict, "an object")]
+    return next((word for kind, word in kinds if isinstance(value, kind)), "null")
+
+
+def _got(value: Any) -> str:
+    """A value as "got ..." ends a sentence: `true`, `null`, or its kind and JSON ("a string ("x")")."""
+    return _shown(value) if value is None or isinstance(value, bool) else f"{_json_kind(value)} ({_shown(value)})"
+
+
+def _member_kind(tag: str) -> str:
+    """What a union member accepts, from pydantic's tag for it ("str", "list[str]", "FieldOp", "function-after[...]")."""
+    if tag in _TYPE_WORDS:
+        return _TYPE_WORDS[tag]
+    if tag.startswith(("list[", "tuple[", "set[")):
+        return "a list"
+    return "an object"
+
+
+def _accepts(member: str, value: Any) -> bool:
+    """Whether a union member is the one meant for a value of this JSON kind (an object for a model, a list...)."""
+    kind, wanted = _json_kind(value), _member_kind(member)
+    return kind == wanted or (kind == "a whole number" and wanted == "a number")
+
+
+@dataclass
+class _Place:
+    """Where a pydantic error is in the file: its JSON path, the union member it failed in (None outside a union,
+    with the path inside that member in `inner`), and the value of the file at the union (or the error)."""
+
+    path: str
+    member: str | None
+    inner: str
+    value: Any
+
+
+def _is_check_tag(loc: tuple[int | str, ...], position: int, error: ErrorDetails) -> bool:
+    """Whether loc[position] is the kind a discriminated check union adds after checks[i] (checks[0].issue...)."""
+    return (position >= 2 and loc[position - 2] == "checks" and isinstance(loc[position - 1], int)
+            and loc[position] in CHECK_KINDS and error["type"] != "union_tag_invalid")
+
+
+def _locate(error: ErrorDetails, data: Any, prefix: str) -> _Place:
+    """The place of a pydantic error, read against the file's data: a part of `loc` that is not in the data (and not
+    the missing key itself) is pydantic's tag of a union member, not a place in the file."""
+    place = _Place(prefix, None, "", data)
+    node: Any = data
     loc = error["loc"]
     for position, part in enumerate(loc):
+        if _is_check_tag(loc, position, error):
+            continue
         if isinstance(part, int):
-            path += f"[{part}]"
+            node = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else None
+            step = f"[{part}]"
+        elif isinstance(node, dict) and part in node:
+            node, step = node[part], f".{part}"
+        elif position == len(loc) - 1 and error["type"] == "missing":
+            step = f".{part}"
+        else:
+            if place.member is None:
+                place.member, place.value = part, node
             continue
-        if part.startswith(("function-", "union[")):
-            continue
-        # a discriminated union adds the tag after the list index (checks[0].issue...): drop it
-        if position >= 2 and loc[position - 2] == "checks" and isinstance(loc[position - 1], int) \
-                and part in CHECK_KINDS and error["type"] != "union_tag_invalid":
-            continue
-        path += f".{part}" if path else part
-    return path
+        if place.member is None:
+            place.path, place.value = place.path + step, node
+        else:
+            place.inner += step
+    place.path = place.path.lstrip(".") if not prefix else place.path
+    return place
 
 
 def _error_message(error: ErrorDetails) -> str:
     """A pydantic error's message in the harness's words: unknown check kind, unknown key, what a pattern means."""
     message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "union_tag_invalid":
-        return f"unknown check kind {error.get('input', {}).get('kind')!r} (known: {', '.join(CHECK_KINDS)})"
-    if error["type"] == "extra_forbidden":
+    kind = error["type"]
+    if kind == "union_tag_invalid":
+        return f"unknown check kind {_shown(error.get('input', {}).get('kind'))} (known: {', '.join(CHECK_KINDS)})"
+    if kind == "extra_forbidden":
         return "unknown key"
-    if error["type"] == "missing":
+    if kind == "missing":
         return "required but missing"
-    if error["type"] == "string_pattern_mismatch":
+    if kind in _TYPE_ERRORS:
+        return f"expected {_TYPE_ERRORS[kind]}, got {_got(error.get('input'))}"
+    if kind == "string_pattern_mismatch":
         wanted = _PATTERN_WORDS.get(str(error.get("ctx", {}).get("pattern")), "a value matching " + message.split()[-1])
-        return f"{error.get('input')!r} is not {wanted}"
+        return f"{_shown(error.get('input'))} is not {wanted}"
     return message
 
 
-def _validation_problems(exc: ValidationError, prefix: str = "") -> list[str]:
-    """Pydantic errors as "scenarios[3].checks[0].expect: message" sentences, one per path."""
-    problems = []
+def _sentence(path: str, message: str, prefix: str) -> str:
+    if not path and message.startswith("scenarios["):  # a whole-harness rule that names its own place
+        return f"{prefix}{message}"
+    return f"{path or '(top level)'}: {message}"
+
+
+def _union_problems(places: list[tuple[_Place, ErrorDetails]], prefix: str) -> list[str]:
+    """The errors of one union place as sentences: those of the member meant for the value's JSON kind, or one
+    sentence saying what the place takes when no member is ("expected a string or an object, got a list")."""
+    place = places[0][0]
+    members = list(dict.fromkeys(p.member for p, _e in places if p.member is not None))
+    meant = next((m for m in members if _accepts(m, place.value)), None)
+    if meant is None:
+        kinds = " or ".join(dict.fromkeys(_member_kind(m) for m in members))
+        return [_sentence(place.path, f"expected {kinds}, got {_got(place.value)}", prefix)]
+    return [_sentence(p.path + p.inner, _error_message(e), prefix) for p, e in places if p.member == meant]
+
+
+def _validation_problems(exc: ValidationError, data: Any, prefix: str = "") -> list[str]:
+    """Pydantic errors as "scenarios[3].checks[0].expect: message" sentences, one per place: the members of a union
+    that a value failed are told as one (see _union_problems)."""
+    groups: dict[tuple[str, bool], list[tuple[_Place, ErrorDetails]]] = {}
     for error in exc.errors():
-        path, message = _error_path(error, prefix), _error_message(error)
-        if not path and message.startswith("scenarios["):  # a whole-harness rule that names its own place
-            problems.append(f"{prefix}{message}")
+        place = _locate(error, data, prefix)
+        groups.setdefault((place.path, place.member is not None), []).append((place, error))
+    problems: list[str] = []
+    for (_path, in_union), places in groups.items():
+        if in_union:
+            problems += _union_problems(places, prefix)
         else:
-            problems.append(f"{path or '(top level)'}: {message}")
-    # the same place can fail every member of a union; keep the first sentence for each path
+            problems += [_sentence(p.path, _error_message(e), prefix) for p, e in places]
+    # one sentence a place
     seen: dict[str, str] = {}
     for problem in problems:
         seen.setdefault(problem.split(": ", 1)[0], problem)
@@ -156,30 +254,29 @@ def _validation_problems(exc: ValidationError, prefix: str = "") -> list[str]:
 # ---- reading files -----------------------------------------------------------------------------------------------
 
 
-def _read_json_file(path: Path, what: str, source: str) -> Any:
-    """The parsed JSON of a harness or fixture file; HarnessError saying why it cannot be read."""
+def _read_json_file(path: Path, what: str, source: str, prefix: str = "") -> Any:
+    """The parsed JSON of a harness or fixture file, read by the one hardened reader (`json_input`); HarnessError
+    with its one sentence (a JSON path under `prefix` when the problem has a place) when it cannot be used."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise HarnessError(source, [f"{what} file {path} does not exist"]) from None
-    except IsADirectoryError:
-        raise HarnessError(source, [f"{what} {path} is a folder, not a file"]) from None
-    except OSError as exc:
-        raise HarnessError(source, [f"cannot read {what} {path}: {exc.strerror}"]) from None
-    except UnicodeDecodeError:
-        raise HarnessError(source, [f"{what} {path} is not UTF-8 text"]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
-        raise HarnessError(source, [f"{what} is not valid JSON: {exc.msg} at {where}"]) from None
+        return read_json_file(path, what)
+    except JsonInputError as exc:
+        raise HarnessError(source, [exc.problem(prefix)]) from None
+
+
+def _exception_text(exc: BaseException) -> str:
+    """An OS or path error as the end of a sentence: its strerror, else its message, lower-cased first letter."""
+    text = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
 
 
 def _harness_path(source: str) -> tuple[Path, Path | None]:
     """(file to read, base dir for relative paths). Raises HarnessError for an unknown builtin."""
     if source.startswith(BUILTIN):
         return _builtin_file(source, builtin_harness_dir(), "harness", source), None
-    path = Path(source).expanduser().resolve()
+    try:
+        path = Path(source).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, an unknown ~user, a NUL byte
+        raise HarnessError(source, [f"cannot use the path: {_exception_text(exc)}"]) from None
     return path, path.parent
 
 
@@ -188,7 +285,7 @@ def _validated_fixture(data: Any, source: str, prefix: str) -> Fixture:
     try:
         return Fixture.model_validate(data)
     except ValidationError as exc:
-        raise HarnessError(source, _validation_problems(exc, prefix=prefix)) from None
+        raise HarnessError(source, _validation_problems(exc, data, prefix=prefix)) from None
 
 
 def _load_fixture(ref: str, base_dir: Path | None, source: str = "fixture") -> Fixture:
@@ -199,19 +296,20 @@ def _load_fixture(ref: str, base_dir: Path | None, source: str = "fixture") -> F
         path = Path(ref).expanduser()
         if not path.is_absolute():
             path = (base_dir or Path.cwd()) / path
-        if not path.is_file():
+        if not path.exists():
             raise HarnessError(source, [f"fixture: file {ref!r} does not exist (looked for {path})"])
-    return _validated_fixture(_read_json_file(path, "fixture", source), source, f"fixture({path.name})")
+    prefix = f"fixture({path.name})"
+    return _validated_fixture(_read_json_file(path, "fixture", source, prefix), source, prefix)
 
 
 def _parse_harness(data: Any, source: str) -> Harness:
     """`data` as a Harness; HarnessError naming every problem by its JSON path otherwise."""
     if not isinstance(data, dict):
-        raise HarnessError(source, [f"a harness is a JSON object, not {type(data).__name__}"])
+        raise HarnessError(source, [f"a harness is a JSON object, not {_json_kind(data)}"])
     try:
         return Harness.model_validate(data)
     except ValidationError as exc:
-        raise HarnessError(source, _validation_problems(exc)) from None
+        raise HarnessError(source, _validation_problems(exc, data)) from None
 
 
 # ---- names the fixture must know -----------------------------------------------------------------------------

@@ -6,28 +6,33 @@ every check kind are documented on its model and implemented by the function `ch
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from jira_bench_tui.harness.patterns import check_pattern
 from jira_bench_tui.jira.fixture import Fixture, FixtureAdditions
 
 # lower-case words joined by single "-", "_" or "." ("__" is reserved: trial artifacts are named <scenario>__<rep>)
 SCENARIO_ID = r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+# A scenario id names files: trials/<id>__<rep>.json, its temp file .<id>__<rep>.json.XXXXXXXX.tmp, its set-aside
+# copy <id>__<rep>.json.corrupt, the trial's database <id>-<32 hex>.sqlite-journal. File names are at most 255 bytes
+# (ids are ASCII); 128 leaves room for every suffix with a 4-digit repetition (tests/harness/test_hardening.py).
+SCENARIO_ID_MAX_CHARS = 128
+MAX_PROMPT_CHARS = 100_000
+MAX_COUNT = 10_000  # the most issues a JQL check reads
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: JSON types as they are (`true` is not the number 1, "5" is not 5); nested fixtures keep their own rules
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def _valid_regex(pattern: str | None) -> str | None:
-    """The pattern, once it compiles as a Python regex; ValueError naming it otherwise."""
+    """The pattern, once `patterns.check_pattern` accepts it (it compiles with the engine that searches it, and is
+    not too big); ValueError naming it otherwise."""
     if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        check_pattern(pattern)
     return pattern
 
 
@@ -49,10 +54,10 @@ class FieldOp(_Model):
     includes: list[str] | None = None  # list field holds all of these
     excludes: list[str] | None = None  # list field holds none of these
     empty: bool | None = None  # True: null/empty; False: set
-    gte: float | None = None
-    lte: float | None = None
+    gte: float | None = Field(default=None, allow_inf_nan=False)
+    lte: float | None = Field(default=None, allow_inf_nan=False)
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
     @model_validator(mode="after")
     def _one_operator(self) -> FieldOp:
@@ -128,9 +133,9 @@ class JqlCountCheck(BaseCheck):
 
     kind: Literal["jql_count"]
     jql: str
-    count: int | None = None
-    min: int | None = None
-    max: int | None = None
+    count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    min: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    max: int | None = Field(default=None, ge=0, le=MAX_COUNT)
 
     @model_validator(mode="after")
     def _bound(self) -> JqlCountCheck:
@@ -160,7 +165,7 @@ class CommentCheck(BaseCheck):
 
     _regex = field_validator("matches")(lambda cls, v: _valid_regex(v))
     author: str | None = None  # display name or email; default: any
-    min_count: int = 1
+    min_count: int = Field(default=1, ge=0, le=MAX_COUNT)
     present: bool = True
 
 
@@ -201,10 +206,10 @@ class CreatedIssueCheck(BaseCheck):
     kind: Literal["created_issue"]
     match: dict[str, Expectation] = Field(default_factory=dict)
     expect: dict[str, Expectation] = Field(default_factory=dict)
-    count: int = 1
+    count: int = Field(default=1, ge=0, le=MAX_COUNT)
     as_: str | None = Field(default=None, alias="as", pattern=r"^[a-z_][a-z0-9_]*$")
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
     _vm = field_validator("match", "expect")(lambda cls, v: _check_fields(v))
 
@@ -232,7 +237,7 @@ class UnchangedCheck(BaseCheck):
     allow_created: bool = False
     ignore_fields: list[str] = Field(default_factory=list)
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
 
 class AnswerCheck(BaseCheck):
@@ -294,18 +299,18 @@ class Limits(_Model):
     tokens per model call."""
 
     max_turns: int = Field(default=25, ge=1, le=500)
-    max_tokens: int = Field(default=200_000, ge=1000)  # input + output tokens over the whole trial
+    max_tokens: int = Field(default=200_000, ge=1000, le=1_000_000_000)  # input + output tokens over the whole trial
     wall_time_s: float = Field(default=300.0, gt=0, le=86400, allow_inf_nan=False)
-    max_output_tokens: int = Field(default=4096, ge=64)  # per model call
+    max_output_tokens: int = Field(default=4096, ge=64, le=1_000_000)  # per model call
 
 
 class Scenario(_Model):
     """One task for the agent: a prompt, the checks on the final Jira state, and a reference solution that passes
     them. `id` names its trial artifacts (`<id>__<rep>.json`)."""
 
-    id: str = Field(pattern=SCENARIO_ID)
+    id: str = Field(pattern=SCENARIO_ID, max_length=SCENARIO_ID_MAX_CHARS)
     title: str | None = None
-    prompt: str = Field(min_length=1)
+    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
     tags: list[str] = Field(default_factory=list)  # e.g. "tier:easy", "skill:transition"
     fixture_additions: FixtureAdditions | None = None
     checks: list[Check] = Field(min_length=1)

@@ -19,6 +19,7 @@ from typing import Any
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira.durations import parse_duration
 from jira_bench_tui.jira.fixture import CustomFieldSpec, Fixture, IssueSpec, SprintSpec, WorklogSpec
+from jira_bench_tui.jira.fixture_history import write_history
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 BUILD_VERSION = "1"  # bump when the way a fixture becomes a database changes, so cached templates are rebuilt
@@ -236,7 +237,8 @@ def fixture_digest(fixture: Fixture) -> str:
     """A hash of everything a built database depends on: the fixture's content, the schema and the builder's code."""
     digest = hashlib.sha256()
     digest.update(BUILD_VERSION.encode())
-    for source in (SCHEMA_PATH, Path(__file__), Path(__file__).with_name("durations.py")):
+    for source in (SCHEMA_PATH, Path(__file__), Path(__file__).with_name("durations.py"),
+                   Path(__file__).with_name("fixture_history.py")):
         digest.update(source.read_bytes())  # a change to how databases are built makes new templates
     digest.update(fixture.model_dump_json(by_alias=True).encode("utf-8"))
     return digest.hexdigest()
@@ -572,6 +574,7 @@ class _Builder:
                                                 "issue type")[1]
         for index, spec in enumerate(self.fx.issues):
             self._insert_issue(index, spec, keys[index])
+        write_history(self, self.fx.issues, keys)
         numbers: dict[str, int] = {}
         for key in keys:
             project, num = key.rsplit("-", 1)

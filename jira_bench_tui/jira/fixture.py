@@ -162,10 +162,27 @@ class WorklogSpec(_Model):
     comment: str | None = None
 
 
+class HistorySpec(_Model):
+    """One past change of an issue, as Jira's changelog records it: when it happened (`at`), who made it (`by`, a user
+    reference) and each field it changed as `[from, to]`: `status`, `resolution`, `priority` by name, `assignee` and
+    `reporter` as user references (null: unassigned), `fix_versions` as `[[from names], [to names]]`. The changes of
+    an issue are in time order and end at its current values: history never changes the issue (docs/fixtures.md)."""
+
+    at: str  # ISO datetime, between the issue's created and updated
+    by: str  # who made the change (a user reference)
+    status: tuple[str, str] | None = None
+    resolution: tuple[str | None, str | None] | None = None
+    priority: tuple[str | None, str | None] | None = None
+    assignee: tuple[str | None, str | None] | None = None
+    reporter: tuple[str, str] | None = None
+    fix_versions: tuple[list[str], list[str]] | None = None
+
+
 class IssueSpec(_Model):
     """An issue, everything by name: `type`, `status` (None: the workflow's initial one), users by email, account id
     or display name, components and versions of its project, sprints by name or id, custom fields by id or name, its
-    comments, worklogs and watchers. `key` None takes the project's next number."""
+    comments, worklogs, watchers and past changes (`history`, the changelog JQL's WAS and CHANGED search). `key` None
+    takes the project's next number."""
 
     key: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]+-\d+$")  # None = next number in its project
     project: str | None = None  # needed only when key is None
@@ -194,6 +211,7 @@ class IssueSpec(_Model):
     comments: list[CommentSpec] = Field(default_factory=list)
     worklogs: list[WorklogSpec] = Field(default_factory=list)
     watchers: list[str] = Field(default_factory=list)
+    history: list[HistorySpec] = Field(default_factory=list)  # past changes, oldest first
 
 
 class LinkSpec(_Model):

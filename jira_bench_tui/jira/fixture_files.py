@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira.fixture import Fixture
+from jira_bench_tui.json_input import JsonInputError, decode_json_bytes, parse_json_text, read_json_bytes
 
 BUILTIN_PREFIX = "builtin:"
 BUILTIN_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -33,23 +33,28 @@ def fixture_path(ref: str) -> Path:
             known = ", ".join(f"builtin:{n}" for n in builtin_fixture_names()) or "none"
             raise UserError(f"Unknown built-in fixture '{ref}' (known: {known}).", field="fixture")
         return path
-    path = Path(ref).expanduser()
-    if not path.is_file():
+    try:
+        path = Path(ref).expanduser()
+        missing = not path.exists()
+    except (OSError, RuntimeError, ValueError):  # an unknown ~user, a NUL byte
+        missing = True
+    if missing:
         raise UserError(f"Fixture file '{ref}' does not exist.", field="fixture")
     return path
 
 
 def load_fixture_file(ref: str) -> Fixture:
-    """The validated fixture `ref` names (builtin:NAME or a path); UserError with one clear sentence otherwise."""
+    """The validated fixture `ref` names (builtin:NAME or a path); UserError with one clear sentence otherwise.
+
+    The file is read by `json_input`, the reader harness files use too: a folder, a FIFO, a file that
+    is not UTF-8 JSON, duplicate keys, numbers out of range or too deep nesting are refused, naming the place."""
     path = fixture_path(ref)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"Cannot read fixture '{ref}': {exc}.", field="fixture") from exc
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"Fixture '{ref}' is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).", field="fixture"
-        ) from exc
+        text = decode_json_bytes(read_json_bytes(path, "fixture"), path, "fixture")
+        data = parse_json_text(text, f"Fixture '{ref}'")
+    except JsonInputError as exc:
+        message = exc.reason if exc.where is None else f"Fixture '{ref}': {exc.problem()}"
+        raise UserError(f"{message[:1].upper()}{message[1:]}.", field="fixture") from None
     try:
         return Fixture.model_validate(data)
     except ValidationError as exc:

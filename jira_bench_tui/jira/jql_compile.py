@@ -17,12 +17,14 @@ from jira_bench_tui.jira.jql_fields import (
     FieldResolver,
 )
 from jira_bench_tui.jira.jql_functions import FUNCTIONS, FunctionRegistry
+from jira_bench_tui.jira.jql_history import HistoryCompiler
 from jira_bench_tui.jira.jql_lookups import link_condition, no_value
 from jira_bench_tui.jira.jql_parser import (
     And,
     Clause,
     Empty,
     Function,
+    HistoryClause,
     JqlError,
     Literal_,
     Node,
@@ -33,6 +35,7 @@ from jira_bench_tui.jira.jql_parser import (
     Value,
 )
 from jira_bench_tui.jira.jql_text import (
+    NOTHING,
     SQL_FUNCTION,
     TextQueryError,
     compile_text_query,
@@ -78,6 +81,7 @@ WORKLOGS = "SELECT 1 FROM worklogs x WHERE x.issue_id = i.id"
 DATE_COLUMNS = {"created": "i.created", "updated": "i.updated", "resolutiondate": "i.resolution_date",
                 "duedate": "(i.due_date || 'T00:00:00.000+0000')"}
 TEXT_COLUMNS = {"summary": "i.summary", "description": "i.description", "environment": "i.environment"}
+TEXT_SEARCH_COLUMNS = ("summary", "description", "environment", "custom_text")  # issue_text's columns
 _MINUTE = timedelta(minutes=1)
 
 
@@ -95,6 +99,7 @@ class Compiler:
         self.params: list[Any] = []
         self.fields = FieldResolver(conn)
         self.values = ValueResolver(conn, now, current_user, functions)
+        self.history = HistoryCompiler(self.fields, self.values, self.params)
 
     # ------------------------------------------------------------ entry points
 
@@ -120,7 +125,7 @@ class Compiler:
             return _balanced(joiner, [self.node(n, negated) for n in node.operands])
         if isinstance(node, Not):
             return f"NOT {self.node(node.operand, negated=True)}"
-        sql = self.clause(node)
+        sql = self.history.clause(node) if isinstance(node, HistoryClause) else self.clause(node)
         return f"COALESCE({sql}, 0)" if negated else f"({sql})"
 
     # ------------------------------------------------------------ fields
@@ -351,10 +356,11 @@ class Compiler:
     # -- text: ~ !~
 
     def text_clause(self, field: Field, op: str, value: Value | tuple[Value, ...]) -> str:
-        """~ and !~: the text match of jql_text.py (FTS5 for system fields and comments, our matcher for text custom
-        fields); `text ~` searches summary, description, environment, text custom fields and comments. Raises
-        JqlError for a function or a list as the value, and for what Jira refuses (an empty text, a leading
-        wildcard)."""
+        """~ and !~: the text match of jql_text.py (Jira's Lucene syntax; FTS5 for system fields and comments, our
+        matcher for text custom fields). `text ~ x` is `summary ~ x OR description ~ x OR environment ~ x OR
+        comment ~ x` and the text custom fields, each searched alone (Jira's AllTextClauseQueryFactory); a comment
+        matches alone. `f !~ x` finds the issues whose field has a value that does not match, as Jira does. Raises
+        JqlError for a function or a list as the value, and with Jira's message for a text Jira refuses."""
         if isinstance(value, Empty):
             sql = self.emptiness(field, empty=True)
             return f"NOT ({sql})" if op == "~" else sql
@@ -362,28 +368,34 @@ class Compiler:
             if isinstance(value, Function):
                 self.values.check_function(field, value)
             raise JqlError(f"The operator '{op}' is not supported by the '{field.shown}' field.")
+        filled = "" if op == "~" else self.emptiness(field, empty=False)  # binds nothing; written first
         try:
             if field.kind == "cf_string":
-                sql = self.match_sql(self.custom_value_sql(field), compile_text_query(value.text, field.shown))
-                return sql if op == "~" else f"NOT COALESCE({sql}, 0)"
-            match = fts_query(value.text, field.shown)
+                matched = self.match_sql(self.custom_value_sql(field), compile_text_query(value.text, field.shown))
+            else:
+                matched = self.fts_sql(field, *fts_query(value.text, field.shown))
         except TextQueryError as error:
             raise JqlError(str(error)) from None
-        if match is None:  # only stop words: nothing to look for, nothing matches
-            return "0" if op == "~" else "1"
+        return matched if op == "~" else f"({filled} AND NOT COALESCE({matched}, 0))"
+
+    def fts_sql(self, field: Field, match: str | None, together: bool = False) -> str:
+        """The FTS5 search of a system text field, `comment` or `text` (per field, and per comment; all the fields
+        in one search when `together` gives the same issues, which is faster)."""
+        if match is None or match == NOTHING:  # only stop words, or only prohibited terms: nothing matches
+            return "0"
         issue_match = "i.id IN (SELECT rowid FROM issue_text WHERE issue_text MATCH ?)"
         comment_match = "i.id IN (SELECT issue_id FROM comment_text WHERE comment_text MATCH ?)"
-        kind = field.kind
-        if kind == "text":
-            sql = f"({issue_match} OR {comment_match})"
-            self.params.extend([f"{{summary description environment custom_text}} : ({match})", match])
-        elif kind == "comment":
-            sql = comment_match
+        if field.kind == "text":
+            per_field = " OR ".join(f"({{{column}}} : ({match}))" for column in TEXT_SEARCH_COLUMNS)
+            if together:
+                per_field = f"{{{' '.join(TEXT_SEARCH_COLUMNS)}}} : ({match})"
+            self.params.extend([per_field, match])
+            return f"({issue_match} OR {comment_match})"
+        if field.kind == "comment":
             self.params.append(match)
-        else:
-            sql = issue_match
-            self.params.append(f"{kind} : ({match})")
-        return sql if op == "~" else f"NOT {sql}"
+            return comment_match
+        self.params.append(f"{field.kind} : ({match})")
+        return issue_match
 
     def match_sql(self, column: str, pattern: str) -> str:
         """A `jql_text_match` call on `column`, behind LIKE pre-filters that every matching text passes (cheap, so

@@ -35,7 +35,7 @@ SYSTEM_CLAUSES: dict[str, str] = {
 }
 KIND_OPERATORS: dict[str, frozenset[str]] = {
     "project": EQUALITY, "key": EQUALITY | RANGE, "summary": TEXT, "description": TEXT, "environment": TEXT,
-    "comment": TEXT, "text": frozenset({"~", "!~"}), "status": EQUALITY, "statuscategory": EQUALITY,
+    "comment": TEXT, "text": frozenset({"~"}), "status": EQUALITY, "statuscategory": EQUALITY,
     "priority": EQUALITY | RANGE, "issuetype": EQUALITY, "assignee": EQUALITY, "reporter": EQUALITY,
     "creator": EQUALITY, "labels": EQUALITY, "component": EQUALITY, "fixversion": EQUALITY,
     "affectedversion": EQUALITY, "sprint": EQUALITY, "parent": EQUALITY, "epiclink": EQUALITY,

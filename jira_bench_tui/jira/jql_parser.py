@@ -1,13 +1,16 @@
-"""JQL text to a syntax tree: a tokenizer and a recursive-descent parser, with Jira's "Error in the JQL Query"
-messages.
+"""JQL text to a syntax tree: a recursive-descent parser over jql_tokens.py's tokens, with Jira's "Error in the JQL
+Query" messages.
 
-Grammar (keywords and field names case-insensitive):
-    query   := [expr] [ORDER BY sortkey ("," sortkey)*]
-    expr    := term ((OR | "||" | "|") term)*
-    term    := factor ((AND | "&&" | "&") factor)*
-    factor  := (NOT | "!") factor | "(" expr ")" | clause
-    clause  := field op value | field [NOT] IN list | field IS [NOT] (EMPTY | NULL)
-    value   := string | word | function | EMPTY | NULL ;  list := "(" value ("," value)* ")" | function"""
+Grammar (keywords and field names case-insensitive; Jira's Jql.g):
+    query     := [expr] [ORDER BY sortkey ("," sortkey)*]
+    expr      := term ((OR | "||" | "|") term)*
+    term      := factor ((AND | "&&" | "&") factor)*
+    factor    := (NOT | "!") factor | "(" expr ")" | clause
+    clause    := field op value | field [NOT] IN list | field IS [NOT] (EMPTY | NULL)
+               | field WAS [NOT] [IN] operand predicate* | field CHANGED predicate*
+    predicate := (FROM | TO | BY | BEFORE | AFTER | ON | DURING) operand
+    value     := string | word | function | EMPTY | NULL ;  list := "(" value ("," value)* ")" | function
+The tokens and their lexical errors (reserved characters and words) come from jql_tokens.py."""
 
 from __future__ import annotations
 
@@ -15,37 +18,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from jira_bench_tui.jira.jql_tokens import (
+    KEYWORDS,
+    JqlError,
+    Token,
+    TokenKind,
+    syntax_error,
+    tokenize,
+    where_in,
+)
+
+__all__ = ["And", "Clause", "Empty", "FieldRef", "Function", "HistoryClause", "JqlError", "Literal_", "Node", "Not",
+           "Or", "Predicate", "Query", "SortKey", "Token", "Value", "parse", "syntax_error", "tokenize", "where_in"]
+
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "~", "!~")
 VALID_OPERATORS_TEXT = (
     "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'."
 )
-_SPECIAL = set("=!<>~(),&|\"'")
 MAX_DEPTH = 100  # nested parentheses and NOTs; deeper queries are refused rather than overflowing the stack
 MAX_CLAUSES = 500  # SQLite plans very long OR chains slowly (2,000 take about a second); Jira users never need more
-_KEYWORDS = {"and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc", "was", "changed"}
-
-
-class JqlError(Exception):
-    """A query Jira would refuse; str() is Jira's message, e.g.
-    "Error in the JQL Query: Expecting operator but got 'foo'. (line 1, character 9)"."""
-
-
-TokenKind = Literal["word", "string", "op", "lparen", "rparen", "comma", "and", "or", "not", "eof"]
-# Symbols, the two-character ones first: != before !, && before &
-_SYMBOLS: dict[str, TokenKind] = {
-    "!=": "op", "!~": "op", ">=": "op", "<=": "op", "&&": "and", "||": "or",
-    "=": "op", "<": "op", ">": "op", "~": "op", "&": "and", "|": "or", "!": "not",
-    "(": "lparen", ")": "rparen", ",": "comma",
-}
-
-
-@dataclass(frozen=True)
-class Token:
-    """One token of a query: its kind, its text (a quoted string without its quotes) and its offset."""
-
-    kind: TokenKind
-    text: str
-    pos: int  # 0-based offset in the query
+PREDICATES = ("from", "to", "by", "before", "after", "on", "during")  # history predicates (Jql.g)
+# Jira's names of the operators in messages (com.atlassian.query.operator.Operator)
+OPERATOR_NAMES = {"=": "EQUALS", "!=": "NOT_EQUALS", "~": "LIKE", "!~": "NOT_LIKE", ">": "GREATER_THAN",
+                  ">=": "GREATER_THAN_EQUALS", "<": "LESS_THAN", "<=": "LESS_THAN_EQUALS", "in": "IN",
+                  "not in": "NOT_IN", "is": "IS", "is not": "IS_NOT"}
 
 
 @dataclass(frozen=True)
@@ -116,7 +112,29 @@ class Or:
     operands: tuple[Node, ...]
 
 
-Node = Clause | Not | And | Or
+@dataclass(frozen=True)
+class Predicate:
+    """A history predicate of WAS or CHANGED (`BY bob`, `AFTER -7d`, `DURING ("2026-11-01", now())`): `op` is one of
+    from to by before after on during (lower case); `value` a tuple for a list written in parentheses."""
+
+    op: str
+    value: Value | tuple[Value, ...]
+    pos: int
+
+
+@dataclass(frozen=True)
+class HistoryClause:
+    """`field WAS [NOT] [IN] value predicates` or `field CHANGED predicates`: `op` is one of "was", "was not",
+    "was in", "was not in", "changed"; `value` None for CHANGED."""
+
+    field: FieldRef
+    op: str
+    value: Value | tuple[Value, ...] | None
+    predicates: tuple[Predicate, ...]
+    pos: int
+
+
+Node = Clause | HistoryClause | Not | And | Or
 
 
 @dataclass(frozen=True)
@@ -134,65 +152,6 @@ class Query:
     where: Node | None
     order_by: tuple[SortKey, ...] = field(default_factory=tuple)
     text: str = ""
-
-
-def where_in(text: str, pos: int) -> str:
-    """Jira's position suffix: "(line 1, character 9)", 1-based."""
-    before = text[:pos]
-    line = before.count("\n") + 1
-    column = pos - (before.rfind("\n") + 1) + 1
-    return f"(line {line}, character {column})"
-
-
-def syntax_error(text: str, message: str, pos: int) -> JqlError:
-    """Jira's syntax error: "Error in the JQL Query: <message> (line 1, character 9)", `pos` a 0-based offset."""
-    return JqlError(f"Error in the JQL Query: {message} {where_in(text, pos)}")
-
-
-def tokenize(text: str) -> list[Token]:
-    """The query's tokens; raises JqlError for an unfinished quoted string or a character JQL reserves."""
-    tokens: list[Token] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if ch in "\"'":
-            start = i
-            value, i = _read_quoted(text, i)
-            tokens.append(Token("string", value, start))
-            continue
-        symbol = text[i : i + 2] if text[i : i + 2] in _SYMBOLS else ch
-        if symbol in _SYMBOLS:
-            tokens.append(Token(_SYMBOLS[symbol], symbol, i))
-            i += len(symbol)
-        else:
-            start = i
-            while i < n and not text[i].isspace() and text[i] not in _SPECIAL:
-                i += 1
-            tokens.append(Token("word", text[start:i], start))
-    tokens.append(Token("eof", "", n))
-    return tokens
-
-
-def _read_quoted(text: str, start: int) -> tuple[str, int]:
-    quote = text[start]
-    out: list[str] = []
-    i = start + 1
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            out.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
-            i += 2
-            continue
-        if ch == quote:
-            return "".join(out), i + 1
-        out.append(ch)
-        i += 1
-    raise syntax_error(text, f"The quoted string '{text[start + 1:]}' has not been completed.", start)
 
 
 class _Parser:
@@ -293,31 +252,44 @@ class _Parser:
 
     def field_ref(self) -> FieldRef:
         token = self.tok
-        if token.kind == "string" or (token.kind == "word" and token.text.lower() not in _KEYWORDS):
+        if token.kind == "string" or (token.kind == "word" and token.text.lower() not in KEYWORDS):
             self.advance()
             return FieldRef(token.text, token.pos)
         raise self.fail("a field name")
 
-    def clause(self) -> Clause:
+    def clause(self) -> Clause | HistoryClause:
+        """clause := field op value | field [NOT] IN list | field IS [NOT] EMPTY | history clause; a history
+        predicate after any other operator is refused with Jira's message."""
         start = self.tok.pos
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
             raise syntax_error(self.text, f"The query has more than {MAX_CLAUSES} clauses; use IN lists instead.",
                                start)
         field_ref = self.field_ref()
+        if self.is_word("was", "changed"):
+            return self.history_clause(field_ref, start)
+        op, value = self.operator_and_value()
+        if self.is_word(*PREDICATES):
+            shown = " ".join(f"{p.op} {display(p.value)}" for p in self.predicates())
+            raise JqlError(f"Error in the JQL Query: The {OPERATOR_NAMES[op]} operator does not support the use of "
+                           f"the {shown} predicate.")
+        return Clause(field_ref, op, value, start)
+
+    def operator_and_value(self) -> tuple[str, Value | tuple[Value, ...]]:
+        """The operator after a field (= != > >= < <= ~ !~ IN, NOT IN, IS, IS NOT) and its value."""
         token = self.tok
         if token.kind == "op":
             self.advance()
-            return Clause(field_ref, token.text, self.value(), start)
+            return token.text, self.value()
         if self.is_word("in"):
             self.advance()
-            return Clause(field_ref, "in", self.list_value(), start)
+            return "in", self.list_value()
         if self.is_keyword("not"):
             self.advance()
             if not self.is_word("in"):
                 raise self.fail("'IN'")
             self.advance()
-            return Clause(field_ref, "not in", self.list_value(), start)
+            return "not in", self.list_value()
         if self.is_word("is"):
             self.advance()
             op = "is"
@@ -326,11 +298,43 @@ class _Parser:
                 op = "is not"
             if not self.is_word("empty", "null"):
                 raise self.fail("'EMPTY' or 'NULL'")
-            empty = Empty(self.advance().pos)
-            return Clause(field_ref, op, empty, start)
-        if self.is_word("was", "changed"):
-            raise syntax_error(self.text, f"History searches ('{token.text.upper()}') are not supported.", token.pos)
+            return op, Empty(self.advance().pos)
         raise self.fail("operator", VALID_OPERATORS_TEXT)
+
+    def history_clause(self, field_ref: FieldRef, start: int) -> HistoryClause:
+        """field WAS [NOT] [IN] operand predicate* | field CHANGED predicate* (Jql.g terminalClause)."""
+        if self.advance().text.lower() == "changed":
+            if self.tok.kind in ("string", "lparen") or (self.at("word") and self.tok.text.lower() not in KEYWORDS):
+                operand = self.operand()
+                raise JqlError("Error in the JQL Query: The CHANGED operator does not support the use of values "
+                               f"without predicates. You must prefix the {display(operand)} value with a suitable "
+                               "predicate.")
+            return HistoryClause(field_ref, "changed", None, self.predicates(), start)
+        op = "was"
+        if self.is_word("not"):
+            self.advance()
+            op = "was not"
+        if self.is_word("in"):
+            self.advance()
+            return HistoryClause(field_ref, f"{op} in", self.list_value(), self.predicates(), start)
+        operand = self.operand()
+        if isinstance(operand, tuple):  # WAS (a, b) reads as WAS IN (a, b)
+            op = f"{op} in"
+        return HistoryClause(field_ref, op, operand, self.predicates(), start)
+
+    def predicates(self) -> tuple[Predicate, ...]:
+        """predicate* := (FROM | TO | BY | BEFORE | AFTER | ON | DURING) operand, in any order and number."""
+        found: list[Predicate] = []
+        while self.is_word(*PREDICATES):
+            token = self.advance()
+            found.append(Predicate(token.text.lower(), self.operand(), token.pos))
+        return tuple(found)
+
+    def operand(self) -> Value | tuple[Value, ...]:
+        """operand := value | "(" value ("," value)* ")" (a list)."""
+        if self.at("lparen"):
+            return self.list_value()
+        return self.value()
 
     def value(self) -> Value:
         token = self.tok
@@ -342,7 +346,7 @@ class _Parser:
             if lowered in ("empty", "null"):
                 self.advance()
                 return Empty(token.pos)
-            if lowered in _KEYWORDS - {"asc", "desc", "by"}:
+            if lowered in KEYWORDS:
                 raise self._value_error()
             self.advance()
             if self.at("lparen"):
@@ -410,6 +414,20 @@ class _Parser:
         if self.is_word("asc", "desc"):
             descending = self.advance().text.lower() == "desc"
         return SortKey(field_ref, descending)
+
+
+def display(value: Value | tuple[Value, ...]) -> str:
+    """A value as Jira shows an operand in messages: numbers bare, text in double quotes, `name(args)`, `EMPTY`,
+    lists in parentheses."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(display(v) for v in value) + ")"
+    if isinstance(value, Empty):
+        return "EMPTY"
+    if isinstance(value, Function):
+        return f"{value.name}({', '.join(value.args)})"
+    if not value.quoted and value.text.lstrip("-").isdigit():
+        return value.text
+    return f'"{value.text}"'
 
 
 def parse(text: str) -> Query:

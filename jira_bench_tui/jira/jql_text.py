@@ -1,28 +1,35 @@
-"""The `~` text match of JQL, approximating Jira's Lucene search: case-insensitive words, English stemming, stop words
-ignored, every term must match, `word*` matches a prefix and an inner "quoted phrase" matches in order.
+"""The `~` text match of JQL: a text parsed with Jira's Lucene syntax (jql_lucene.py), searched with English
+stemming and stop words as Jira's analyser does.
 
-System text fields go through SQLite FTS5 (`fts_query`, porter stemming); custom text fields, which have no index,
-through the SQL function `jql_text_match` (a light stemmer of our own)."""
+System text fields and comments go through SQLite FTS5 (`fts_query`, porter stemming); custom text fields, which
+have no index, through the SQL function `jql_text_match` (the same tree, with a light stemmer of our own)."""
 
 from __future__ import annotations
 
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
+from typing import Any
 
-STOP_WORDS = {
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
-    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
-}
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
+from jira_bench_tui.jira.jql_lucene import (
+    NOTHING,
+    STOP_WORDS,
+    Bool,
+    Leaf,
+    Node,
+    TextQueryError,
+    any_field_alike,
+    leaves,
+    matches,
+    parse_text_query,
+    to_fts,
+)
+
+__all__ = ["NOTHING", "SQL_FUNCTION", "STOP_WORDS", "TextQueryError", "compile_text_query", "fts_query",
+           "like_hints", "register", "stem", "text_match", "words_of"]
+
 _SUFFIXES = ("ing", "ies", "ied", "es", "ed", "s")
 SQL_FUNCTION = "jql_text_match"
-
-
-class TextQueryError(ValueError):
-    """A text query Jira refuses (empty, or starting with a wildcard)."""
 
 
 def stem(word: str) -> str:
@@ -39,130 +46,64 @@ def stem(word: str) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    """The stemmed words of a text, lower-cased, in order."""
-    return [stem(w.replace("’", "'").split("'")[0]) for w in _WORD.findall(text.lower())]
+    """The stemmed words of a text, lower-cased, in order (split like FTS5's unicode61: letters and digits)."""
+    return [stem(w) for w in re.findall(r"[^\W_]+", text.lower())]
+
+
+def fts_query(query: str, field_name: str) -> tuple[str | None, bool]:
+    """The text as an FTS5 MATCH expression (None when there is nothing to search for, only stop words; NOTHING
+    when it can match nothing, only prohibited terms), and whether searching the fields together gives the same
+    issues as searching each alone. Raises TextQueryError with Jira's message."""
+    tree = parse_text_query(query, field_name)
+    return to_fts(tree), any_field_alike(tree)
+
+
+def _encode(node: Node | None) -> Any:
+    if node is None:
+        return None
+    if isinstance(node, Leaf):
+        return {"w": list(node.words), "p": node.prefix}
+    return {"b": [[occur, _encode(child)] for occur, child in node.clauses]}
+
+
+def _decode(data: Any) -> Node | None:
+    if data is None:
+        return None
+    if "w" in data:
+        return Leaf(tuple(data["w"]), bool(data["p"]))
+    return Bool([(occur, child) for occur, raw in data["b"] if (child := _decode(raw)) is not None])
 
 
 def compile_text_query(query: str, field_name: str) -> str:
-    """The query as a JSON pattern for `jql_text_match`: a list of terms, each a list of stems ("*"-suffixed for a
-    prefix). Raises TextQueryError for what Jira refuses."""
-    if not query.strip():
-        raise TextQueryError(f"The field '{field_name}' does not support searching for an empty string.")
-    terms: list[list[str]] = []
-    for match in _TERM.finditer(query):
-        phrase, word = match.group(1), match.group(2)
-        raw = phrase if phrase is not None else word
-        if raw.startswith(("*", "?")):
-            raise TextQueryError(
-                f"The text query '{query}' for field '{field_name}' is not allowed to start with '*' or '?'."
-            )
-        prefix = phrase is None and raw.endswith("*")
-        parts = [w.replace("’", "'").split("'")[0] for w in _WORD.findall(raw.lower().rstrip("*"))]
-        if phrase is None:
-            parts = [p for p in parts if p not in STOP_WORDS]
-        if not parts:
-            continue
-        stems = [stem(p) for p in parts]
-        if prefix:
-            stems[-1] = parts[-1] + "*"
-        if phrase is not None:
-            terms.append(stems)
-        else:
-            terms.extend([[s] for s in stems])
-    return json.dumps(terms)
-
-
-def fts_query(query: str, field_name: str) -> str | None:
-    """The query as an FTS5 MATCH expression (every term, AND-ed; phrases and prefixes kept), or None when only stop
-    words are left. Raises TextQueryError for what Jira refuses."""
-    compile_text_query(query, field_name)  # the same checks as Jira: empty text, leading wildcards
-    terms: list[str] = []
-    for match in _TERM.finditer(query):
-        phrase, word = match.group(1), match.group(2)
-        raw = phrase if phrase is not None else word
-        parts = [w.replace("’", "'") for w in _WORD.findall(raw.lower().rstrip("*"))]
-        if phrase is not None:
-            if parts:
-                terms.append('"' + " ".join(parts) + '"')
-            continue
-        prefix = raw.endswith("*")
-        kept = [p for p in parts if p not in STOP_WORDS]
-        for index, part in enumerate(kept):
-            last = index == len(kept) - 1
-            terms.append(f'"{part}"' + (" *" if prefix and last else ""))
-    return " AND ".join(terms) if terms else None
+    """The text as a JSON pattern for `jql_text_match` (the parsed tree). Raises TextQueryError with Jira's
+    message."""
+    return json.dumps(_encode(parse_text_query(query, field_name)))
 
 
 def like_hints(pattern: str) -> list[str]:
-    """Substrings every matching text contains (for a cheap LIKE pre-filter before the Python match)."""
+    """Substrings every matching text contains (its required words, stems shortened): for a cheap LIKE pre-filter
+    before the Python match."""
     hints: list[str] = []
-    for term in json.loads(pattern):
-        for part in term:
-            hint = part.rstrip("*")
+    for leaf in leaves(_decode(json.loads(pattern))):
+        for word in leaf.words:
+            hint = stem(word)
             hint = hint[:-1] if hint.endswith("y") and len(hint) > 3 else hint  # "query" also matches "queries"
-            if hint:
-                hints.append(hint)
+            hints.append(hint)
     return hints
 
 
-def _contains(words: list[str], term: list[str]) -> bool:
-    size = len(term)
-    for start in range(len(words) - size + 1):
-        if all(_word_matches(words[start + offset], part) for offset, part in enumerate(term)):
-            return True
-    return False
-
-
-@dataclass(frozen=True)
-class _CompiledTerm:
-    parts: list[str]
-    finder: re.Pattern[str]  # finds candidate words: those starting with the term's shortest possible form
-
-
-_CACHE: dict[str, list[_CompiledTerm]] = {}
-
-
-def _compile(pattern: str) -> list[_CompiledTerm]:
-    compiled = _CACHE.get(pattern)
-    if compiled is None:
-        compiled = []
-        for term in json.loads(pattern):
-            first = term[0].rstrip("*")
-            hint = first[:-1] if first.endswith("y") and len(first) > 3 else first
-            if term[0].endswith("*"):
-                hint = min(hint, stem(hint), key=len)
-            compiled.append(_CompiledTerm(term, re.compile(r"(?<![^\W_])" + re.escape(hint) + r"[^\W_'’]*")))
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[pattern] = compiled
-    return compiled
-
-
-def _word_matches(word: str, part: str) -> bool:
-    if part.endswith("*"):
-        return word.startswith(stem(part[:-1])) or word.startswith(part[:-1])
-    return word == part
+_CACHE: dict[str, Node | None] = {}
 
 
 def text_match(text: str | None, pattern: str) -> int:
-    """1 when every term of the pattern occurs in the text, else 0 (the SQL function `jql_text_match`)."""
+    """1 when the text satisfies the pattern, else 0 (the SQL function `jql_text_match`)."""
     if not text:
         return 0
-    lowered = text.lower()
-    words: list[str] | None = None
-    for term in _compile(pattern):
-        candidates = term.finder.findall(lowered)
-        if not candidates:
-            return 0
-        if len(term.parts) == 1:
-            if not any(_word_matches(w, term.parts[0]) for w in words_of(" ".join(candidates))):
-                return 0
-            continue
-        if words is None:
-            words = words_of(text)
-        if not _contains(words, term.parts):
-            return 0
-    return 1
+    if pattern not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[pattern] = _decode(json.loads(pattern))
+    return 1 if matches(_CACHE[pattern], words_of(text), stem) else 0
 
 
 def register(conn: sqlite3.Connection) -> None:

@@ -140,6 +140,11 @@ CREATE TABLE changelog(id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFEREN
   author_id TEXT REFERENCES users(account_id), created TEXT NOT NULL);
 CREATE TABLE changelog_items(changelog_id INTEGER NOT NULL REFERENCES changelog(id) ON DELETE CASCADE, field TEXT NOT NULL,
   fieldtype TEXT NOT NULL DEFAULT 'jira', from_id TEXT, from_string TEXT, to_id TEXT, to_string TEXT);
+-- For JQL's history operators (WAS, CHANGED: jql_history.py) and the per-issue changelog reads.
+CREATE INDEX changelog_issue ON changelog(issue_id, created);
+CREATE INDEX changelog_items_entry ON changelog_items(changelog_id);
+CREATE INDEX changelog_items_field ON changelog_items(field, to_id);
+CREATE INDEX changelog_items_from ON changelog_items(field, from_id);
 
 -- Full-text indexes for JQL's `~` (porter stemming, like Jira's English analyser). Triggers keep them in step with
 -- every write, so writers never touch them. issue_text rowid = issues.id; comment_text rowid = comments.id.

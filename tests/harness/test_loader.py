@@ -60,7 +60,7 @@ def test_not_json(tmp_path: Path) -> None:
 
 
 def test_not_a_harness(tmp_path: Path) -> None:
-    assert problems_of(str(write(tmp_path, [1, 2]))) == ["a harness is a JSON object, not list"]
+    assert problems_of(str(write(tmp_path, [1, 2]))) == ["a harness is a JSON object, not a list"]
     problems = problems_of(str(write(tmp_path, {"title": "x"})))
     assert "name: required but missing" in problems
     assert "scenarios: required but missing" in problems
@@ -128,8 +128,8 @@ def test_a_bad_regular_expression_in_a_check_is_bad_input(tmp_path: Path) -> Non
     checks = [{"kind": "answer", "matches": "(unclosed"}, {"kind": "comment", "issue": "WEB-3", "matches": "[x"}]
     problems = problems_of(str(write(tmp_path, harness(scenarios=[{**SCENARIO, "checks": checks}]))))
     assert problems == [
-        "scenarios[0].checks[0].matches: invalid regular expression '(unclosed': missing ), unterminated subpattern at position 0",
-        "scenarios[0].checks[1].matches: invalid regular expression '[x': unterminated character set at position 0",
+        "scenarios[0].checks[0].matches: invalid regular expression '(unclosed': missing ) at position 9",
+        "scenarios[0].checks[1].matches: invalid regular expression '[x': unterminated character set at position 2",
     ]
 
 
@@ -137,4 +137,4 @@ def test_a_harness_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "h.json"
     path.write_bytes(b"\xff\xfe{}")
     [problem] = problems_of(str(path))
-    assert problem == f"harness {path} is not UTF-8 text"
+    assert problem == f"harness {path} is not UTF-8 text (byte 0xff at offset 0)"

@@ -92,10 +92,30 @@ def test_custom_fields_links_sprints_worklogs(conn: sqlite3.Connection) -> None:
     assert sprints == [1, 2]
     web4 = _issue(conn, "WEB-4")
     assert (web4["time_spent_s"], web4["orig_estimate_s"], web4["remaining_estimate_s"]) == (5400, 7200, 1800)
-    assert conn.execute("SELECT COUNT(*) FROM changelog").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM changelog").fetchone()[0] == 16  # the fixture's history
     options = [r[0] for r in conn.execute("SELECT value FROM field_options WHERE field_id='customfield_10050' "
                                           "ORDER BY position")]
     assert options == ["Red", "Blue"]
+
+
+def test_history_becomes_the_changelog_as_the_tools_write_it(conn: sqlite3.Connection) -> None:
+    rows = conn.execute(
+        "SELECT c.created, u.display_name, ci.field, ci.from_string, ci.to_string, ci.from_id, ci.to_id "
+        "FROM changelog c JOIN changelog_items ci ON ci.changelog_id = c.id JOIN users u ON u.account_id = c.author_id "
+        "JOIN issues i ON i.id = c.issue_id WHERE i.key = ? ORDER BY c.id, ci.rowid", ("WEB-4",)).fetchall()
+    done = conn.execute("SELECT id FROM statuses WHERE name = 'Done'").fetchone()[0]
+    assert [tuple(r) for r in rows] == [
+        ("2026-09-02T10:00:00.000+0000", "Carol Chen", "status", "To Do", "In Progress", "10000", "10001"),
+        ("2026-09-02T10:00:00.000+0000", "Carol Chen", "assignee", None, "Carol Chen", None, "712020:carol-0001"),
+        ("2026-09-05T16:00:00.000+0000", "Carol Chen", "status", "In Progress", "Done", "10001", str(done)),
+        ("2026-09-05T16:00:00.000+0000", "Carol Chen", "resolution", None, "Done", None, "10000"),
+    ]
+    versions = conn.execute(
+        "SELECT ci.field, ci.from_string, ci.to_string FROM changelog c JOIN changelog_items ci ON ci.changelog_id = "
+        "c.id JOIN issues i ON i.id = c.issue_id WHERE i.key = 'WEB-2' AND ci.field = 'Fix Version' ORDER BY ci.rowid").fetchall()
+    assert [tuple(r) for r in versions] == [("Fix Version", "1.0", None), ("Fix Version", None, "2.0")]
+    web4 = _issue(conn, "WEB-4")  # history never changes the issue
+    assert (web4["updated"], web4["resolution_date"]) == ("2026-09-05T16:00:00.000+0000", "2026-09-05T16:00:00.000+0000")
 
 
 def test_resolve_user_by_account_id_email_or_name(conn: sqlite3.Connection) -> None:
@@ -128,6 +148,7 @@ def test_timestamps_parse_and_format() -> None:
 
 def test_relative_timestamps_in_fixture(tmp_path: Path, small_jira_data: dict[str, Any]) -> None:
     small_jira_data["issues"][0]["created"] = "-2w"
+    small_jira_data["issues"][0]["history"] = []
     small_jira_data["issues"][0]["updated"] = "-1h"
     build_database(Fixture.model_validate(small_jira_data), tmp_path / "j.sqlite")
     conn = connect(tmp_path / "j.sqlite")
@@ -178,6 +199,25 @@ BAD_FIXTURES: list[tuple[str, str, Any, str]] = [
     ("unknown current user", "current_user", "root", "current_user: unknown user 'root'"),
     ("unknown project lead", "projects.1.lead", "Eve", "projects[1] (OPS).lead: unknown user 'Eve'"),
     ("board of unknown project", "boards.0.project", "MOB", "boards[0] (WEB board).project: unknown project 'MOB'"),
+    # history: each change follows the one before and the last one sets the issue's current value
+    ("history out of order", "issues.1.history.2.status", ["To Do", "In Review"],
+     "issues[1] (WEB-2).history[2].status: starts from 'To Do', but the change before set it to another value"),
+    ("history not ending at the issue", "issues.3.history.1.status", ["In Progress", "In Review"],
+     "issues[3] (WEB-4).history: the last change of status must set the issue's current status"),
+    ("history before created", "issues.3.history.0.at", "2026-08-01T00:00:00Z",
+     "issues[3] (WEB-4).history[0].at: 2026-08-01T00:00:00.000+0000 must lie between the issue's created time "
+     "(2026-09-01T09:00:00.000+0000) and the issue's updated time (2026-09-05T16:00:00.000+0000)"),
+    ("history unknown status", "issues.3.history.0.status", ["To Do", "Doing"],
+     "issues[3] (WEB-4).history[0].status[1]: unknown status 'Doing'"),
+    ("history unknown author", "issues.3.history.0.by", "zed@x", "issues[3] (WEB-4).history[0].by: unknown user 'zed@x'"),
+    ("history unknown version", "issues.1.history.0.fix_versions", [["1.0"], ["9.9"]],
+     "issues[1] (WEB-2).history[0].fix_versions[1]: unknown version '9.9' in project WEB"),
+    ("history change of nothing", "issues.3.history.0", {"at": "2026-09-02T10:00:00Z", "by": "carol@acme.test"},
+     "issues[3] (WEB-4).history[0]: a change must change at least one field"),
+    ("history same from and to", "issues.4.history.0.priority", ["Medium", "Medium"],
+     "issues[4] (WEB-5).history[0].priority: from and to are the same ('Medium')"),
+    ("history empty status", "issues.3.history.0.status", ["To Do", ""],
+     "issues[3] (WEB-4).history[0].status[1]: unknown status ''"),
 ]
 
 

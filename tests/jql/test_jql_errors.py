@@ -41,7 +41,44 @@ ERRORS: list[tuple[str, str]] = [
                           "(line 1, character 18)"),
     ("project = WEB\nAND foo bar", f"Error in the JQL Query: Expecting operator but got 'bar'. {OPERATORS} "
                                    "(line 2, character 9)"),
-    ("status WAS Done", "Error in the JQL Query: History searches ('WAS') are not supported. (line 1, character 8)"),
+    # reserved characters (Jql.g RESERVED_CHARS): each refused outside quotes, at its position
+    *[(f"summary ~ a{ch}b", f"Error in the JQL Query: The character '{ch}' is a reserved JQL character. You must "
+                            f"enclose it in a string or use the escape '\\u{ord(ch):04x}' instead. (line 1, character 12)")
+      for ch in "{}*/%+^$#@?;"],
+    ("assignee = dana@acme.test", "Error in the JQL Query: The character '@' is a reserved JQL character. You must "
+                                  "enclose it in a string or use the escape '\\u0040' instead. (line 1, character 16)"),
+    ("mine{www = qwwr", "Error in the JQL Query: The character '{' is a reserved JQL character. You must enclose it in "
+                        "a string or use the escape '\\u007b' instead. (line 1, character 5)"),
+    ("reporter=a/user/with/slash", "Error in the JQL Query: The character '/' is a reserved JQL character. You must "
+                                   "enclose it in a string or use the escape '\\u002f' instead. (line 1, character 11)"),
+    ("due <= endOfDay(+1d)", "Error in the JQL Query: The character '+' is a reserved JQL character. You must enclose "
+                             "it in a string or use the escape '\\u002b' instead. (line 1, character 17)"),
+    ("labels = x\x7f", "Error in the JQL Query: The character 'U+007F' on line 1 at position 11 must be escaped. Use "
+                       "the escape '\\u007f' instead. (line 1, character 11)"),
+    # reserved words (JqlStringSupportImpl.RESERVED_WORDS): refused unquoted as values, fields or function arguments
+    *[(f"summary ~ {word}", f"Error in the JQL Query: '{word}' is a reserved JQL word. You must surround it in "
+                            "quotation marks to use it in a query. (line 1, character 11)")
+      for word in ("abort", "select", "update", "user", "index", "date", "true", "false", "start", "end", "limit",
+                   "number", "string", "view", "with", "while", "where", "revoke", "isnull", "notin", "TRUE")],
+    ("labels = true", "Error in the JQL Query: 'true' is a reserved JQL word. You must surround it in quotation marks "
+                      "to use it in a query. (line 1, character 10)"),
+    ("select = x", "Error in the JQL Query: 'select' is a reserved JQL word. You must surround it in quotation marks "
+                   "to use it in a query. (line 1, character 1)"),
+    ("assignee in membersOf(user)", "Error in the JQL Query: 'user' is a reserved JQL word. You must surround it in "
+                                    "quotation marks to use it in a query. (line 1, character 23)"),
+    ("assignee = user@acme.test", "Error in the JQL Query: 'user' is a reserved JQL word. You must surround it in "
+                                  "quotation marks to use it in a query. (line 1, character 12)"),
+    # keywords of the grammar used as values
+    *[(f"labels = {word}", f"Error in the JQL Query: Expecting either a value, list or function but got '{word}'. You "
+                           f"must surround '{word}' in quotation marks to use it as a value. (line 1, character 10)")
+      for word in ("and", "OR", "not", "in", "is", "order", "asc", "desc", "was", "changed", "from", "to", "by",
+                   "before", "after", "on", "during")],
+    # escapes
+    ('labels = "a\\qb"', "Error in the JQL Query: '\\q' is an illegal JQL escape sequence. The valid escape "
+                         "sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX. (line 1, character 12)"),
+    ("comme\\unt ~ 'test", "Error in the JQL Query: '\\un' is an illegal JQL escape sequence. The valid escape "
+                          "sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX. (line 1, character 6)"),
+    ("comment ~ '", "Error in the JQL Query: The quoted string has not been completed. (line 1, character 11)"),
     # fields and operators
     ("foo = bar", "Field 'foo' does not exist or you do not have permission to view it."),
     ('"Story Points" = 3', "Field 'Story Points' does not exist or you do not have permission to view it."),
@@ -59,7 +96,7 @@ ERRORS: list[tuple[str, str]] = [
     ("Project in (WEB, XYZ)", "The value 'XYZ' does not exist for the field 'Project'."),
     ("status = Doing", "The value 'Doing' does not exist for the field 'status'."),
     ("statusCategory = Blocked", "The value 'Blocked' does not exist for the field 'statusCategory'."),
-    ("assignee = nobody@acme.test", "The value 'nobody@acme.test' does not exist for the field 'assignee'."),
+    ("assignee = 'nobody@acme.test'", "The value 'nobody@acme.test' does not exist for the field 'assignee'."),
     ("priority = P1", "The value 'P1' does not exist for the field 'priority'."),
     ("priority > P1", "The value 'P1' does not exist for the field 'priority'."),
     ("type = Chore", "The value 'Chore' does not exist for the field 'type'."),
@@ -80,9 +117,57 @@ ERRORS: list[tuple[str, str]] = [
     ("timespent > soon", "The value 'soon' is not a valid duration for the field 'timespent' (use a duration such as "
                          "2h, 1d 4h or 30m)."),
     ("ORDER BY worklogDate", "Field 'worklogDate' does not support sorting."),
-    # text search
+    # history searches (WAS, CHANGED): fields, values, predicates
+    *[(f"{name} WAS x", f"History searches do not support the  '{name}' field.")
+      for name in ("summary", "project", "labels", "sprint", "component", "type", "created", "Team", "cf[10016]")],
+    ("Labels CHANGED", "History searches do not support the  'Labels' field."),
+    ("status WAS fred", "The value 'fred' does not exist for the field 'status'."),
+    ("status CHANGED FROM fred", "The value 'fred' does not exist for the field 'status'."),
+    ('fixVersion CHANGED FROM 1.0 TO "I can type complete rubbish here"',
+     "The value 'I can type complete rubbish here' does not exist for the field 'fixVersion'."),
+    ("assignee WAS 'nobody@acme.test'", "The value 'nobody@acme.test' does not exist for the field 'assignee'."),
+    ('status CHANGED AFTER "20/12/10"', f"Date value '20/12/10' for predicate 'after' is invalid. {DATE_FORMATS}"),
+    ("status WAS Done ON yesterday", f"Date value 'yesterday' for predicate 'on' is invalid. {DATE_FORMATS}"),
+    ("status CHANGED AFTER currentUser()",
+     "A date for the predicate 'after' provided by the function 'currentUser' is not valid."),
+    ("status CHANGED BEFORE (11, 12)", "The BEFORE predicate must be supplied with only 1 date value."),
+    ("status CHANGED AFTER (-1d, -2d)", "The AFTER predicate must be supplied with only 1 date value."),
+    ("status CHANGED DURING 11", "The DURING predicate must be supplied with exactly 2 date values."),
+    ("status WAS Done DURING ('2026-11-01')", "The DURING predicate must be supplied with exactly 2 date values."),
+    ("assignee CHANGED BY bogus()", "Unable to find JQL function 'bogus()'."),
+    ("assignee WAS bogus()", "Unable to find JQL function 'bogus()'."),
+    ("status CHANGED AFTER now(x)", "Function 'now' expected '0' arguments but got '1'."),
+    ("status WAS Done BY 'nobody@acme.test'",
+     "The user 'nobody@acme.test' does not exist and cannot be used in the 'by' predicate."),
+    ('status = "Open" by admin', 'Error in the JQL Query: The EQUALS operator does not support the use of the by '
+                                 '"admin" predicate.'),
+    ("assignee in (x) after -1d", 'Error in the JQL Query: The IN operator does not support the use of the after '
+                                  '"-1d" predicate.'),
+    ("status is EMPTY on 2026-11-20 by x", 'Error in the JQL Query: The IS operator does not support the use of the '
+                                          'on "2026-11-20" by "x" predicate.'),
+    ("summary ~ x before 5", "Error in the JQL Query: The LIKE operator does not support the use of the before 5 "
+                             "predicate."),
+    ('fixVersion CHANGED 4 BY "I can type complete rubbish here"',
+     "Error in the JQL Query: The CHANGED operator does not support the use of values without predicates. You must "
+     "prefix the 4 value with a suitable predicate."),
+    ("status WAS", "Error in the JQL Query: Expecting either a value, list or function before the end of the query. "
+                   "(line 1, character 11)"),
+    ('status NOT WAS "Open"', "Error in the JQL Query: Expecting 'IN' but got 'WAS'. (line 1, character 12)"),
+    ("status WAS Done BY", "Error in the JQL Query: Expecting either a value, list or function before the end of the "
+                           "query. (line 1, character 19)"),
+    ("status CHANGED TO AND x = y", "Error in the JQL Query: Expecting either a value, list or function but got "
+                                    "'AND'. You must surround 'AND' in quotation marks to use it as a value. (line 1, "
+                                    "character 19)"),
+    # text search (Lucene syntax inside ~)
     ("summary ~ ''", "The field 'summary' does not support searching for an empty string."),
-    ("summary ~ '*in'", "The text query '*in' for field 'summary' is not allowed to start with '*' or '?'."),
+    ("description ~ '   '", "The field 'description' does not support searching for an empty string."),
+    *[(f"summary ~ '{text}'", f"Unable to parse the text '{text}' for field 'summary'.")
+      for text in ("AND", "OR", "NOT", "&&", "crash AND", "crash OR", "AND crash", "crash NOT", "crash -", "+",
+                   "(crash", "crash)", "()", '"crash', "crash *rror", "crash AND OR error", "crash !")],
+    ("text ~ 'crash ||'", "Unable to parse the text 'crash ||' for field 'text'."),
+    ("summary ~ '?in'", "The text query '?in' for field 'summary' is not allowed to start with '?'."),
+    ("text !~ crash", "The operator '!~' is not supported by the 'text' field."),
+    ("summary ~ '*in'", "The text query '*in' for field 'summary' is not allowed to start with '*'."),
     # functions
     ("assignee = bogus()", "Unable to find JQL function 'bogus()'."),
     ("assignee = now()", "Function 'now' is not supported by the field 'assignee'."),

@@ -25,7 +25,7 @@ MATCHES: list[tuple[str, str]] = [
     ("project != WEB", "OPS-1 OPS-2"),
     ("project not in (WEB)", "OPS-1 OPS-2"),
     ("NOT project = WEB", "OPS-1 OPS-2"),
-    ("project = WEB AND (assignee = bob@acme.test OR reporter = bob@acme.test)", "WEB-2 WEB-4 WEB-5 WEB-7"),
+    ("project = WEB AND (assignee = 'bob@acme.test' OR reporter = 'bob@acme.test')", "WEB-2 WEB-4 WEB-5 WEB-7"),
     ("project = OPS OR priority = Highest AND type = Bug", "OPS-1 OPS-2 WEB-3"),
     ("NOT (project = WEB OR priority = High)", "OPS-2"),
     ("!(labels = urgent) && project = OPS", "OPS-2"),
@@ -61,7 +61,7 @@ MATCHES: list[tuple[str, str]] = [
     # users, groups, watchers
     ("assignee = currentUser()", "WEB-1 WEB-6 OPS-2"),
     ("assignee = 'Bob Builder'", "WEB-2 WEB-5 OPS-1"),
-    ("assignee = BOB@acme.test", "WEB-2 WEB-5 OPS-1"),
+    ("assignee = 'BOB@acme.test'", "WEB-2 WEB-5 OPS-1"),
     ("assignee = 712020:carol-0001", "WEB-4"),
     ("assignee is EMPTY", "WEB-3"),
     ("assignee = EMPTY", "WEB-3"),
@@ -71,13 +71,13 @@ MATCHES: list[tuple[str, str]] = [
     ("NOT assignee = currentUser()", "WEB-2 WEB-3 WEB-4 WEB-5 WEB-7 OPS-1"),
     ("assignee in membersOf(devs)", "WEB-1 WEB-2 WEB-5 WEB-6 OPS-1 OPS-2"),
     ("assignee not in membersOf('devs')", "WEB-4 WEB-7"),
-    ("assignee in (EMPTY, carol@acme.test)", "WEB-3 WEB-4"),
+    ("assignee in (EMPTY, 'carol@acme.test')", "WEB-3 WEB-4"),
     ("assignee in (currentUser(), 'Carol Chen')", "WEB-1 WEB-4 WEB-6 OPS-2"),
     ("sprint in (openSprints())", "WEB-2 WEB-3 WEB-6"),
     ("sprint = openSprints()", "WEB-2 WEB-3 WEB-6"),
     ('reporter = "carol chen"', "WEB-3 OPS-2"),
-    ("creator = bob@acme.test", "WEB-4 WEB-7"),
-    ("watcher = bob@acme.test", "WEB-3"),
+    ("creator = 'bob@acme.test'", "WEB-4 WEB-7"),
+    ("watcher = 'bob@acme.test'", "WEB-3"),
     ("watcher = currentUser()", ""),
     ("watcher is empty", "WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
     # labels, components, versions, sprints
@@ -172,14 +172,14 @@ MATCHES: list[tuple[str, str]] = [
     ("resolutiondate < startOfMonth()", "WEB-4"),
     ("resolved is empty", UNRESOLVED),
     ("duedate < now()", "OPS-2"),
-    ("due <= endOfDay(+1d)", "WEB-3 OPS-2"),
+    ("due <= endOfDay('+1d')", "WEB-3 OPS-2"),
     ("due <= endOfDay()", "OPS-2"),
     ("duedate = 2026-11-25", "WEB-3"),
-    ("due >= startOfWeek(+1w)", "WEB-7"),
+    ("due >= startOfWeek('+1w')", "WEB-7"),
     ("duedate is empty", "WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 OPS-1"),
     ("duedate in (2026-11-25, 2026-12-01)", "WEB-3 WEB-7"),
     # worklogs and time tracking (durations with Jira's 8h day)
-    ("worklogAuthor = carol@acme.test", "WEB-4"),
+    ("worklogAuthor = 'carol@acme.test'", "WEB-4"),
     ("worklogAuthor = currentUser()", ""),
     ("worklogAuthor is not empty", "WEB-4"),
     ("worklogDate >= 2026-09-01", "WEB-4"),
@@ -204,13 +204,124 @@ MATCHES: list[tuple[str, str]] = [
     ('"Release notes" is not empty', "WEB-7"),
 ]
 
+# History (the fixture's `history`, tests/jql/fixture_data.py): WAS holds for any period of a value, from the change
+# that set it (or creation) until the next change (or now); CHANGED for the changes themselves.
+HISTORY: list[tuple[str, str]] = [
+    # WAS, WAS IN, WAS NOT, WAS NOT IN: current values, values since creation and values set by changes
+    ('status WAS "In Review"', "WEB-2 WEB-7"),
+    ('status was "in review"', "WEB-2 WEB-7"),
+    ("status was 10002", "WEB-2 WEB-7"),
+    ('status WAS "To Do"', "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5 WEB-6 OPS-1 OPS-2"),
+    ('status WAS NOT "To Do"', "WEB-7"),
+    ('status WAS IN ("In Review", Done)', "WEB-2 WEB-4 WEB-5 WEB-7"),
+    ('status WAS ("In Review", Done)', "WEB-2 WEB-4 WEB-5 WEB-7"),
+    ('status WAS NOT IN ("To Do", "In Progress")', "WEB-7"),
+    ("NOT status WAS Done", "WEB-1 WEB-2 WEB-3 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("assignee WAS 'bob@acme.test'", "WEB-2 WEB-3 WEB-5 OPS-1 OPS-2"),
+    ("assignee WAS EMPTY", "WEB-3 WEB-4"),
+    ("assignee WAS currentUser()", "WEB-1 WEB-6 OPS-2"),
+    ("assignee WAS IN membersOf(qa)", "WEB-4 WEB-5"),
+    ("assignee WAS NOT 'bob@acme.test'", "WEB-1 WEB-4 WEB-6 WEB-7"),
+    ("reporter WAS 'Bob Builder'", "WEB-1 WEB-4 WEB-7"),
+    ("priority WAS High", "WEB-1 WEB-2 WEB-5 OPS-1 OPS-2"),
+    ("resolution WAS Done", "WEB-4"),
+    ("resolution WAS \"Won't Do\"", "WEB-5"),
+    ("resolution WAS Unresolved", "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("fixVersion WAS 1.0", "WEB-2 WEB-4"),
+    ("fixVersion WAS IN releasedVersions()", "WEB-2 WEB-4"),
+    ("fixVersion WAS EMPTY", "WEB-1 WEB-3 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    # WAS with predicates: BY the author of the change that set the value (the creator for the first value),
+    # BEFORE / AFTER / ON / DURING on the period, all on the same period
+    ("assignee WAS 'bob@acme.test' BY 'bob@acme.test'", "WEB-3"),
+    ("assignee WAS 'carol@acme.test' BEFORE '2026-11-18'", "WEB-4 WEB-5"),
+    ("assignee WAS 'bob@acme.test' DURING ('2026-11-22 10:00', '2026-11-23 12:00')", "WEB-2 WEB-3 WEB-5"),
+    ('status WAS "In Progress" BY "bob@acme.test" AFTER startOfWeek()', "WEB-5"),
+    ('status WAS "In Progress" ON "2026-11-21"', "WEB-1 WEB-5 OPS-2"),
+    ('status WAS "In Progress" ON ("2026-11-21", "2026-11-17")', "WEB-1 WEB-2 WEB-5 OPS-2"),
+    ('status WAS "To Do" BY currentUser()', "WEB-1 WEB-2 WEB-5 WEB-6 OPS-1"),
+    ("priority WAS Medium ON 2026-11-20", "WEB-3 WEB-5"),
+    ('priority WAS High DURING ("2026-11-20", "2026-11-21")', "WEB-1 WEB-2 OPS-2"),
+    ("priority WAS Highest BEFORE -2d", "WEB-3"),
+    ("priority WAS Highest BEFORE -3d", ""),
+    ('resolution WAS Unresolved AFTER "2026-11-22"', "WEB-1 WEB-2 WEB-3 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ('fixVersion WAS "1.0" AFTER "2026-11-13"', "WEB-4"),
+    ('fixVersion WAS "2.0" BEFORE "2026-11-12"', ""),
+    ('fixVersion WAS "2.0" BEFORE "2026-11-13"', "WEB-2"),
+    ('fixVersion WAS EMPTY BEFORE "2026-10-01"', ""),
+    ('status WAS NOT "In Progress" BEFORE "2026-11-01"', "WEB-2 WEB-3 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    # CHANGED and its predicates: FROM and TO the old and new value, BY the author, dates on the change
+    ("status CHANGED", "WEB-1 WEB-2 WEB-4 WEB-5 OPS-2"),
+    ("NOT status CHANGED", "WEB-3 WEB-6 WEB-7 OPS-1"),
+    ('status CHANGED FROM "In Review"', "WEB-2"),
+    ("status CHANGED TO Done", "WEB-4 WEB-5"),
+    ('status CHANGED FROM "To Do" TO "In Progress"', "WEB-1 WEB-2 WEB-4 WEB-5 OPS-2"),
+    ("status CHANGED BY 'bob@acme.test'", "WEB-2 WEB-5"),
+    ("status CHANGED BY currentUser()", "WEB-1"),
+    ("status CHANGED BY membersOf(qa)", "WEB-2 WEB-4 OPS-2"),
+    ("status CHANGED BY ('alice@acme.test', 'carol@acme.test')", "WEB-1 WEB-2 WEB-4 OPS-2"),
+    ("status CHANGED TO Done AFTER -7d", "WEB-5"),
+    ("status CHANGED AFTER startOfWeek()", "WEB-2 WEB-5"),
+    ('status CHANGED BEFORE "2026-10-01"', "WEB-4"),
+    ('status CHANGED ON "2026-11-23"', "WEB-2 WEB-5"),
+    ('status CHANGED DURING ("2026-11-16", "2026-11-19")', "WEB-2 WEB-5"),
+    ("status CHANGED BY 'bob@acme.test' BEFORE '2026-11-17'", "WEB-2"),
+    ('status CHANGED TO "In Review" AFTER -7d AND status WAS "In Progress"', "WEB-2"),
+    ("assignee CHANGED FROM 'bob@acme.test' TO EMPTY", "WEB-3"),
+    ("assignee CHANGED FROM EMPTY", "WEB-3 WEB-4"),
+    ("reporter CHANGED", "WEB-1"),
+    ("priority CHANGED FROM High TO Medium", "WEB-5 OPS-2"),
+    ("priority CHANGED TO Highest BY 'carol@acme.test'", "WEB-3"),
+    ("priority CHANGED BEFORE now()", "WEB-3 WEB-5 OPS-2"),
+    ("resolution CHANGED TO \"Won't Do\" BY 'bob@acme.test'", "WEB-5"),
+    ("fixVersion CHANGED", "WEB-2"),
+    ('fixVersion CHANGED FROM "1.0"', "WEB-2"),
+    ("fixVersion CHANGED TO 2.0 BY 'alice@acme.test'", "WEB-2"),
+    ('fixVersion CHANGED FROM "1.0" TO "2.0"', ""),  # a version removed and one added are two changes, as in Jira
+]
+
+# Text search with Jira's Lucene syntax (inside ~)
+TEXT: list[tuple[str, str]] = [
+    ('summary ~ "checkout OR login"', "WEB-1 WEB-2 WEB-3 WEB-6"),
+    ('summary ~ "checkout || login"', "WEB-1 WEB-2 WEB-3 WEB-6"),
+    ('summary ~ "checkout AND page"', "WEB-2"),
+    ('summary ~ "checkout && page"', "WEB-2"),
+    ('summary ~ "checkout NOT page"', "WEB-1 WEB-6"),
+    ('summary ~ "checkout -page"', "WEB-1 WEB-6"),
+    ('summary ~ "checkout !page"', "WEB-1 WEB-6"),
+    ('summary ~ "+checkout -page -tests"', "WEB-1"),
+    ('summary ~ "(login OR backup) AND fails"', "WEB-3 OPS-1"),
+    ('summary ~ "redesign checkout OR page"', "WEB-1 WEB-2"),  # Lucene: +redesign checkout page
+    ('summary ~ "checkout or page"', "WEB-2"),  # lower-case or is a stop word, not an operator
+    ('summary ~ "NOT checkout"', ""),  # prohibited terms alone match nothing
+    ('summary ~ "-checkout"', ""),
+    ('summary ~ "f?il"', "WEB-3 WEB-5 OPS-1"),
+    ('summary ~ "chec*"', "WEB-1 WEB-2 WEB-6"),
+    ('summary ~ "\\"checkout page\\""', "WEB-2"),
+    ('summary ~ "\\"redesign checkout\\" OR backup"', "OPS-1"),
+    ('summary ~ "checkout^2 page~"', "WEB-2"),  # boosts and fuzziness are ignored
+    ('summary ~ "the AND a"', ""),
+    ('description ~ "unicode OR networks"', "WEB-3 WEB-5"),
+    ('description !~ "backup"', "WEB-3 WEB-5"),  # only issues with a description
+    ('environment !~ "staging"', "OPS-1"),
+    ('comment ~ "staging -reproduced"', ""),
+    ('comment !~ "unicode"', "WEB-3"),
+    ('text ~ "staging database"', "WEB-3"),  # both words in the comment
+    ('text ~ "staging AND unicode"', ""),  # each field searched alone: no field has both
+    ('text ~ "staging OR backup"', "WEB-3 OPS-1"),
+    ('text ~ "login -unicode"', "WEB-3"),  # the summary matches alone
+    ('"Release notes" ~ "carts OR nothing"', "WEB-7"),
+    ('"Release notes" ~ "persist -carts"', ""),
+    ('"Release notes" !~ "invoices"', "WEB-7"),
+    ('"Release notes" ~ "\\"carts now\\""', "WEB-7"),
+]
+
 
 def _keys(conn: sqlite3.Connection, ids: list[int]) -> list[str]:
     by_id = dict(conn.execute("SELECT id, key FROM issues").fetchall())
     return [by_id[i] for i in ids]
 
 
-@pytest.mark.parametrize(("jql", "expected"), MATCHES, ids=[m[0] for m in MATCHES])
+@pytest.mark.parametrize(("jql", "expected"), MATCHES + HISTORY + TEXT, ids=[m[0] for m in MATCHES + HISTORY + TEXT])
 def test_query_matches(conn: sqlite3.Connection, jql: str, expected: str) -> None:
     ids, total = search(conn, jql)
     assert sorted(_keys(conn, ids)) == sorted(expected.split())
