@@ -3,8 +3,8 @@ checked at launch, kept in spec.json (`run_folder.WorkerLimits`), applied by the
 `resource.setrlimit` and `os.nice` (so the `--server` processes it starts inherit them), and named in the sentence
 of a run that a limit stopped.
 
-- memory: RLIMIT_AS, the worker's address space; past it an allocation fails (MemoryError) and the run ends
-  `failed`. A worker uses about 0.3 to 0.6 GB of address space at rest, so give it 1G or more.
+- memory: RLIMIT_AS (the soft limit), the worker's address space; past it an allocation fails (MemoryError) and
+  the run ends `failed` (the worker then lifts the soft limit to record that end). A worker uses about 0.3 to 0.6 GB of address space at rest, so give it 1G or more.
 - CPU time: RLIMIT_CPU, seconds of CPU the worker (not its servers) may use; at the soft limit the kernel sends
   SIGXCPU and the run ends `failed`; CPU_GRACE_S later the hard limit kills it (a worker too busy to end cleanly):
   a reader then finds the run interrupted and its state's `limit` says why.
@@ -111,7 +111,7 @@ def apply_limits(limits: WorkerLimits) -> None:
     import resource
 
     if limits.max_memory_bytes:
-        _set(resource.RLIMIT_AS, limits.max_memory_bytes)
+        _set(resource.RLIMIT_AS, limits.max_memory_bytes, keep_hard=True)
     if limits.max_cpu_time_s:
         used = os.times()
         spent = used.user + used.system
@@ -123,12 +123,30 @@ def apply_limits(limits: WorkerLimits) -> None:
             os.nice(limits.nice - current)
 
 
-def _set(which: int, soft: int, hard: int | None = None) -> None:
+def _set(which: int, soft: int, hard: int | None = None, *, keep_hard: bool = False) -> None:
     import resource
 
     _old_soft, old_hard = resource.getrlimit(which)
-    hard = soft if hard is None else hard
+    hard = old_hard if keep_hard else (soft if hard is None else hard)
     if old_hard != resource.RLIM_INFINITY:
-        hard = min(hard, old_hard)
+        hard = min(hard, old_hard) if hard != resource.RLIM_INFINITY else old_hard
         soft = min(soft, hard)
     resource.setrlimit(which, (soft, hard))
+
+
+def out_of_memory(exc: BaseException, limits: WorkerLimits) -> bool:
+    """Whether `exc` is the worker running out of memory: a MemoryError, or (under a memory limit) a thread that
+    could not start."""
+    return isinstance(exc, MemoryError) or bool(limits.max_memory_bytes and "can't start new thread" in str(exc))
+
+
+def lift_memory_limit() -> None:
+    """After the memory limit stopped the run: raise the soft limit to the hard one (the memory limit is only the
+    soft one), so the worker can record its end. Best effort."""
+    try:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    except (ImportError, OSError, ValueError):
+        pass

@@ -20,7 +20,13 @@ from pathlib import Path
 
 from jira_bench_tui.agents.base import Agent, FatalAgentError
 from jira_bench_tui.engine import run_folder, worker_lock
-from jira_bench_tui.engine.limits import apply_limits, cpu_sentence, memory_sentence
+from jira_bench_tui.engine.limits import (
+    apply_limits,
+    cpu_sentence,
+    lift_memory_limit,
+    memory_sentence,
+    out_of_memory,
+)
 from jira_bench_tui.engine.reasons import exception_reason
 from jira_bench_tui.engine.run_end import (
     announce_end,
@@ -122,7 +128,8 @@ def _failure_sentence(exc: BaseException, limits: run_folder.WorkerLimits, *, pr
     """Why the run failed, in one sentence: out of memory (naming the --max-memory limit), a run folder that cannot be
     written (full or read-only disk); anything else is an unexpected error (its traceback goes to the worker's log
     when `print_traceback`)."""
-    if isinstance(exc, MemoryError) or (limits.max_memory_bytes and "can't start new thread" in str(exc)):
+    if out_of_memory(exc, limits):
+        lift_memory_limit()  # room to record the end
         return memory_sentence(limits)
     disk = run_folder.disk_error(exc)
     if disk is not None and not isinstance(exc, (FatalAgentError, UserError)):
@@ -411,20 +418,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - the worker's log is the place for a traceback
+        reason = _crash_sentence(folder, exc)  # first: it lifts a memory limit that may have stopped the worker
         traceback.print_exc()
-        _record_crash(folder, _crash_sentence(folder, exc))
+        _record_crash(folder, reason)
         return 1
     return 0 if state.status == "completed" else 1
 
 
 def _crash_sentence(folder: Path, exc: BaseException) -> str:
-    """Why the worker crashed: its memory limit (or memory) for a MemoryError, else see worker.log."""
-    if isinstance(exc, MemoryError):
-        try:
-            return memory_sentence(run_folder.read_spec(folder).limits)
-        except UserError:
-            return memory_sentence(run_folder.WorkerLimits())
-    return "the worker crashed; see worker.log"
+    """Why the worker crashed: its memory limit (or memory) when it ran out of memory, else see worker.log."""
+    lift_memory_limit()  # room to record the crash
+    try:
+        limits = run_folder.read_spec(folder).limits
+    except UserError:
+        limits = run_folder.WorkerLimits()
+    return memory_sentence(limits) if out_of_memory(exc, limits) else "the worker crashed; see worker.log"
 
 
 def _record_crash(folder: Path, reason: str = "the worker crashed; see worker.log") -> None:
