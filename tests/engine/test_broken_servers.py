@@ -33,11 +33,12 @@ main()
 
 SPEWS_ON_STDERR = """
 import os, sys, threading, time
+counter = sys.argv[1]  # read now: sys.argv is replaced below, before the thread's later rounds
 def spew():
     chunk = (("e" * 1023) + "\\n").encode() * 64
     while True:
         os.write(2, chunk)
-        with open(sys.argv[1], "a") as count:
+        with open(counter, "a") as count:
             count.write("x")
         time.sleep(0.01)
 threading.Thread(target=spew, daemon=True).start()
