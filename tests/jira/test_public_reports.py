@@ -20,7 +20,7 @@ from mcp.client.stdio import StdioServerParameters
 
 from .conftest import text_of
 
-CASES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "cases" / "public-reports"
+CASES_DIR = Path(__file__).resolve().parents[1] / "data" / "public-reports"  # a copy of shared/cases/public-reports
 Answer = tuple[str, bool]  # (text, is_error)
 
 

@@ -21,7 +21,7 @@ from mcp.client import Client
 
 from .conftest import text_of
 
-CASES = Path(__file__).resolve().parents[3] / "shared" / "cases" / "public-reports"
+CASES = Path(__file__).resolve().parents[1] / "data" / "public-reports"  # a copy of shared/cases/public-reports
 RESERVED = ("Error in the JQL Query: The character '{ch}' is a reserved JQL character. You must enclose it in a "
             "string or use the escape '\\u{code:04x}' instead. (line 1, character {at})")
 RESERVED_WORD = ("Error in the JQL Query: '{word}' is a reserved JQL word. You must surround it in quotation marks to "

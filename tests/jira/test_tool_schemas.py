@@ -6,8 +6,6 @@ too."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,6 @@ from jira_bench_tui.jira.tools.surface import LISTINGS
 
 from .conftest import REFERENCE, SAMPLE_SITE, text_of
 
-REAL_SERVER = "/work/mcpa-0.23.1/bin/mcp-atlassian"
 # 0.23.1 joins a *set* of field names for these defaults, so their order changes from one process to the next
 FIELD_LIST_DEFAULTS = {("jira_get_issue", "fields"), ("jira_search", "fields"), ("jira_get_sprint_issues", "fields"),
                        ("jira_get_board_issues", "fields")}
@@ -90,10 +87,15 @@ async def test_initialize_answers_as_mcp_atlassian_does(tmp_path: Path) -> None:
 
 
 def _real_server() -> str:
-    for candidate in (os.environ.get("JIRA_BENCH_MCP_ATLASSIAN"), REAL_SERVER, shutil.which("mcp-atlassian")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    pytest.skip("mcp-atlassian 0.23.1 is not installed (set JIRA_BENCH_MCP_ATLASSIAN to its executable)")
+    """The real server, as tests/real_server.py finds it (skipped, or failed in CI, when it is not installed)."""
+    from real_server import HOW_TO_INSTALL, find_mcp_atlassian, in_ci
+
+    found = find_mcp_atlassian()
+    if found is None:
+        if in_ci():
+            pytest.fail(HOW_TO_INSTALL)
+        pytest.skip(HOW_TO_INSTALL)
+    return found
 
 
 async def test_the_listing_matches_the_live_real_server(tmp_path: Path) -> None:
