@@ -30,7 +30,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from jira_bench_tui.engine import server_envs
 from jira_bench_tui.engine.reasons import exception_reason
-from jira_bench_tui.engine.system_prompt import build_system_prompt
+from jira_bench_tui.engine.system_prompt import system_prompt_for
 from jira_bench_tui.engine.toolbox import ToolBoxError
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira.rest import RestServer, mcp_atlassian_env, site_host
@@ -149,20 +149,6 @@ def _params(server: RestTrialServer, host: str, cwd: Path) -> StdioServerParamet
     return StdioServerParameters(command=server.command[0], args=list(server.command[1:]), env=env, cwd=cwd)
 
 
-def _system_prompt(db_path: Path) -> str:
-    """The trial's system prompt, from its database's meta, as in the embedded mode."""
-    from jira_bench_tui.jira.db import connect, read_meta, resolve_user
-
-    conn = connect(db_path)
-    try:
-        meta = read_meta(conn)
-        user = resolve_user(conn, meta.current_user)
-        who = {"display_name": user["display_name"], "email": user["email"]} if user is not None else None
-    finally:
-        conn.close()
-    return build_system_prompt(who, meta.now, meta.base_url)
-
-
 @asynccontextmanager
 async def rest_trial(server: RestTrialServer, template: Path, name: str) -> AsyncIterator[RestTrialJira]:
     """A fresh copy of `template` served as a site of its own, and the transport of `server` started over it (when
@@ -180,7 +166,7 @@ async def rest_trial(server: RestTrialServer, template: Path, name: str) -> Asyn
             with open(folder / "server.log", "w", encoding="utf-8") as errlog:
                 transport = stdio_client(_params(server, host, work), errlog=errlog)
                 try:
-                    yield RestTrialJira(transport, db_path, host, _system_prompt(db_path), _client_mode(server))
+                    yield RestTrialJira(transport, db_path, host, system_prompt_for(db_path), _client_mode(server))
                 except ToolBoxError as exc:
                     raise ToolBoxError(f"{exc}{_log_tail(folder / 'server.log')}") from exc
         finally:

@@ -39,7 +39,7 @@ from jira_bench_tui.engine.run_folder import (
     event_of,
     trial_key,
 )
-from jira_bench_tui.engine.system_prompt import build_system_prompt
+from jira_bench_tui.engine.system_prompt import build_system_prompt, system_prompt_for
 from jira_bench_tui.engine.timeline import Timeline
 from jira_bench_tui.engine.toolbox import (
     McpToolBox,
@@ -150,7 +150,7 @@ class TrialRunner:
                 yield session
             return
 
-        from jira_bench_tui.jira.db import connect, copy_database, read_meta, resolve_user
+        from jira_bench_tui.jira.db import copy_database
         from jira_bench_tui.jira.reader import SqliteReader
 
         if self.options.rest_server is not None:
@@ -168,14 +168,7 @@ class TrialRunner:
 
         db_path = copy_database(self.template_for(scenario), self._workdir / f"{scenario.id}-{uuid.uuid4().hex}.sqlite")
         try:
-            conn = connect(db_path)
-            try:
-                meta = read_meta(conn)
-                user = resolve_user(conn, meta.current_user)
-                who = {"display_name": user["display_name"], "email": user["email"]} if user is not None else None
-            finally:
-                conn.close()
-            system_prompt = build_system_prompt(who, meta.now, meta.base_url)
+            system_prompt = system_prompt_for(db_path)
             server = build_server(db_path)
             reader = SqliteReader(db_path)
             try:

@@ -83,10 +83,10 @@ def update_version(conn: sqlite3.Connection, version_ref: str, body: dict[str, A
     return fresh
 
 
-def version_json(base_url: str, row: sqlite3.Row) -> dict[str, Any]:
-    """A version as Jira Cloud's REST v2 shows it: `self`, `id`, `name`, `description`?, `archived`, `released`,
-    `startDate`?, `releaseDate`?, `projectId`."""
-    out: dict[str, Any] = {"self": f"{base_url}/rest/api/2/version/{row['id']}", "id": str(row["id"]),
+def version_json(base_url: str, row: sqlite3.Row, self_url: str | None = None) -> dict[str, Any]:
+    """A version as Jira Cloud's REST v2 shows it: `self` (`self_url`, else the v2 URL under `base_url`), `id`,
+    `name`, `description`?, `archived`, `released`, `startDate`?, `releaseDate`?, `projectId`."""
+    out: dict[str, Any] = {"self": self_url or f"{base_url}/rest/api/2/version/{row['id']}", "id": str(row["id"]),
                            "name": row["name"]}
     if row["description"]:
         out["description"] = row["description"]

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira import versions
 from jira_bench_tui.jira.avatars import AVATAR_SIZES, avatars  # noqa: F401  (AVATAR_SIZES: public here before)
 from jira_bench_tui.jira.durations import format_duration
 from jira_bench_tui.jira.render import raw_time
@@ -132,18 +133,9 @@ def component_json(call: RestCall, row: sqlite3.Row, project: sqlite3.Row | None
 
 
 def version_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
-    """A version (`GET /version/{id}`, `/project/{key}/versions`)."""
-    out: dict[str, Any] = {"self": call.self_url(f"version/{row['id']}"), "id": str(row["id"]), "name": row["name"]}
-    if row["description"]:
-        out["description"] = row["description"]
-    out["archived"] = bool(row["archived"])
-    out["released"] = bool(row["released"])
-    if row["start_date"]:
-        out["startDate"] = row["start_date"]
-    if row["release_date"]:
-        out["releaseDate"] = row["release_date"]
-    out["projectId"] = row["project_id"]
-    return out
+    """A version (`GET /version/{id}`, `/project/{key}/versions`): the model's shape (`jira/versions.py`), its
+    `self` under the API version of the call."""
+    return versions.version_json("", row, self_url=call.self_url(f"version/{row['id']}"))
 
 
 def comment_json(call: RestCall, row: sqlite3.Row, issue_id: int) -> dict[str, Any]:
