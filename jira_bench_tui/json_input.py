@@ -163,41 +163,71 @@ def parse_json_text(text: str, what: str = "the file") -> Any:
     return data
 
 
+class NotRegularFileError(OSError):
+    """The path is not a regular file; `kind` says what it is ("a folder", "a FIFO (named pipe)", ...)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__(f"{kind}, not a file")
+
+
+class FileTooBigError(OSError):
+    """The file is larger than allowed; `size` is its size in bytes, or None when it grew while being read."""
+
+    def __init__(self, size: int | None, max_bytes: int) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        super().__init__(f"larger than {max_bytes} bytes")
+
+
 def _file_kind(mode: int) -> str:
-    kinds = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device")]
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
-def _read_regular_file(fd: int, path: Path, what: str, max_bytes: int) -> bytes:
-    """The bytes of the open file `fd`, once it is a regular file of at most `max_bytes`."""
-    info = os.fstat(fd)
-    if stat.S_ISDIR(info.st_mode):
-        raise JsonInputError(f"{what} {path} is a folder, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        raise JsonInputError(f"{what} {path} is {_file_kind(info.st_mode)}, not a file")
-    if info.st_size > max_bytes:
-        raise JsonInputError(f"{what} {path} is {info.st_size} bytes, larger than the {max_bytes} bytes allowed")
-    chunks: list[bytes] = []
-    size = 0
-    while size <= max_bytes:
-        chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    if size > max_bytes:  # it grew while we read it
-        raise JsonInputError(f"{what} {path} is larger than the {max_bytes} bytes allowed")
-    return b"".join(chunks)
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file `path`, at most `max_bytes` (the one low-level reader of files the tool did not
+    write itself: user-given JSON and run folders).
+
+    Opened non-blocking and checked on the open descriptor, so a FIFO or a device is refused, never waited on.
+    Raises NotRegularFileError (a folder, FIFO, socket or device), FileTooBigError, or the OSError of the open or
+    read (FileNotFoundError, PermissionError, ...); ValueError for a NUL byte in the path. Callers word the
+    sentence."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFileError(_file_kind(info.st_mode))
+        if info.st_size > max_bytes:
+            raise FileTooBigError(info.st_size, max_bytes)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:  # it grew while we read it
+            raise FileTooBigError(None, max_bytes)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_json_bytes(path: Path, what: str = "file", max_bytes: int = MAX_BYTES) -> bytes:
-    """The raw bytes of a JSON file, refusing anything but a regular file of at most `max_bytes`.
+    """The raw bytes of a JSON file, refusing anything but a regular file of at most `max_bytes`
+    (`read_regular_file`: a FIFO or a device never blocks).
 
-    The file is opened non-blocking and checked on the open descriptor, so a FIFO or a device never blocks.
     JsonInputError (one sentence naming `what` and `path`) when it is missing, unreadable or not a regular file."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return read_regular_file(path, max_bytes)
+    except NotRegularFileError as exc:
+        raise JsonInputError(f"{what} {path} is {exc.kind}, not a file") from None
+    except FileTooBigError as exc:
+        size = "larger than" if exc.size is None else f"{exc.size} bytes, larger than"
+        raise JsonInputError(f"{what} {path} is {size} the {max_bytes} bytes allowed") from None
     except FileNotFoundError:
         raise JsonInputError(f"{what} file {path} does not exist") from None
     except PermissionError:
@@ -205,12 +235,6 @@ def read_json_bytes(path: Path, what: str = "file", max_bytes: int = MAX_BYTES) 
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise JsonInputError(f"cannot read {what} {path}: {reason[:1].lower()}{reason[1:]}") from None
-    try:
-        return _read_regular_file(fd, path, what, max_bytes)
-    except OSError as exc:
-        raise JsonInputError(f"cannot read {what} {path}: {(exc.strerror or str(exc)).lower()}") from None
-    finally:
-        os.close(fd)
 
 
 def decode_json_bytes(data: bytes, path: Path, what: str = "file") -> str:

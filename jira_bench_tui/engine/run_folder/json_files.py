@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.engine.run_folder.errors import StoreError
+from jira_bench_tui.json_input import FileTooBigError, NotRegularFileError, read_regular_file
 
 
 def write_json_atomic(path: Path, data: Any, *, durable: bool = True, indent: int | None = 1) -> None:
@@ -47,45 +47,21 @@ MAX_JSON_BYTES = 256 * 1024 * 1024
 big); state.json, summary.json and worker.lock are read with smaller limits."""
 
 
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
 def read_small_bytes(path: Path, max_bytes: int) -> bytes:
-    """The bytes of the regular file `path`, at most `max_bytes`; never blocks (O_NONBLOCK: a FIFO is refused, not
-    waited on). FileNotFoundError when it is missing; StoreError (one sentence) when it is another kind of file, too
-    big or cannot be read."""
+    """The bytes of the regular file `path`, at most `max_bytes`; never blocks (`json_input.read_regular_file`: a
+    FIFO is refused, not waited on). FileNotFoundError when it is missing; StoreError (one sentence) when it is another
+    kind of file, too big or cannot be read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        return read_regular_file(path, max_bytes)
     except FileNotFoundError:
         raise
+    except NotRegularFileError as exc:
+        raise StoreError(f"{path.name} in {path.parent} is {exc.kind}, not a file") from None
+    except FileTooBigError as exc:
+        size = "more than" if exc.size is None else f"{exc.size} bytes; at most"
+        raise StoreError(f"{path.name} in {path.parent} is too big ({size} {max_bytes})") from None
     except OSError as exc:
         raise StoreError(f"{path.name} in {path.parent} cannot be read ({exc.strerror or exc})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise StoreError(f"{path.name} in {path.parent} is {_kind(info.st_mode)}, not a file")
-        if info.st_size > max_bytes:
-            raise StoreError(f"{path.name} in {path.parent} is too big ({info.st_size} bytes; at most {max_bytes})")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= max_bytes:
-            chunk = os.read(fd, min(1024 * 1024, max_bytes + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > max_bytes:
-            raise StoreError(f"{path.name} in {path.parent} is too big (more than {max_bytes} bytes)")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise StoreError(f"{path.name} in {path.parent} cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
 
 
 def parse_json_bytes(data: bytes, path: Path) -> Any:
