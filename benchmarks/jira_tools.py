@@ -38,6 +38,8 @@ QUERIES = [
     "created >= startOfMonth() AND reporter = 'user03@synthetic.test'",
     "status CHANGED TO Done BY 'user02@synthetic.test' AFTER -30d",
     "status WAS 'In Review' AND project = P1X",
+    "status CHANGED FROM 'In Progress' TO Done DURING (startOfMonth(), now()) ORDER BY updated DESC",
+    "assignee WAS 'user05@synthetic.test' BY 'user01@synthetic.test' BEFORE -1d",
 ]
 
 
