@@ -1,7 +1,9 @@
 """Benchmark the embedded Jira: median in-process MCP tool call (jira_get_issue over mcp.client.Client) against an
-empty tool's floor, median JQL search over a generated 10,000-issue Jira, and the per-trial costs on the built-in
-default fixture (155 issues): a whole-state snapshot (SqliteReader), building a server (opening the database
-included), a server session (build + Client connect + list_tools + close) and copying the database.
+empty tool's floor, median JQL search over a generated 10,000-issue Jira with history (text search and the history
+operators WAS / CHANGED ... BY / DURING included; also the median of the history queries alone and the slowest
+query's median), and the per-trial costs on the built-in default fixture (155 issues): a whole-state snapshot
+(SqliteReader), building a server (opening the database included), a server session (build + Client connect +
+list_tools + close) and copying the database.
 
 Run: .venv/bin/python benchmarks/jira_tools.py   (no arguments; prints `jira_tools: ...` last)
 """
@@ -38,6 +40,8 @@ QUERIES = [
     "created >= startOfMonth() AND reporter = 'user03@synthetic.test'",
     "status CHANGED TO Done BY 'user02@synthetic.test' AFTER -30d",
     "status WAS 'In Review' AND project = P1X",
+    "status CHANGED FROM 'In Progress' TO Done DURING (startOfMonth(), now()) ORDER BY updated DESC",
+    "assignee WAS 'user05@synthetic.test' BY 'user01@synthetic.test' BEFORE -1d",
 ]
 
 
@@ -65,16 +69,24 @@ def empty_server() -> MCPServer:
     return server
 
 
-def median_jql_ms(path: Path) -> float:
+HISTORY_OPERATORS = (" WAS ", " CHANGED ")
+
+
+def median_jql_ms(path: Path) -> tuple[float, float, float]:
+    """Median over every query (5 rounds), median over the history queries (WAS, CHANGED) only, and the slowest
+    query's median, all in ms."""
     conn = db.connect(path)
-    times = []
+    by_query: dict[str, list[float]] = {query: [] for query in QUERIES}
     for _ in range(5):
         for query in QUERIES:
             start = time.perf_counter()
             search(conn, query, limit=50)
-            times.append(time.perf_counter() - start)
+            by_query[query].append(time.perf_counter() - start)
     conn.close()
-    return statistics.median(times) * 1000
+    every = [t for times in by_query.values() for t in times]
+    history = [t for query, times in by_query.items() for t in times if any(op in query for op in HISTORY_OPERATORS)]
+    slowest = max(statistics.median(times) for times in by_query.values())
+    return statistics.median(every) * 1000, statistics.median(history) * 1000, slowest * 1000
 
 
 def _median_ms(times: list[float]) -> float:
@@ -127,12 +139,13 @@ async def main() -> None:
         get_issue = await median_call_ms(server, "jira_get_issue", {"issue_key": "P1X-42"})
         search_tool = await median_call_ms(server, "jira_search", {"jql": QUERIES[0], "limit": 10})
         close_server(server)
-        jql = median_jql_ms(path)
+        jql, jql_history, jql_slowest = median_jql_ms(path)
         costs = await per_trial_costs(Path(tmp))
     print(f"built the 10,000-issue Jira in {build_s:.1f} s; empty-tool floor {floor:.2f} ms; "
           f"jira_search tool call {search_tool:.2f} ms")
     print("per trial on builtin:default (155 issues): " + ", ".join(f"{k} {v:.2f}" for k, v in costs.items()))
     print(f"jira_tools: call_median_ms={get_issue:.2f} floor_ms={floor:.2f} jql_median_ms={jql:.2f} "
+          f"jql_history_median_ms={jql_history:.2f} jql_slowest_ms={jql_slowest:.2f} "
           f"search_call_median_ms={search_tool:.2f} snapshot_ms={costs['snapshot_ms']:.2f} "
           f"server_build_ms={costs['server_build_ms']:.2f} server_session_ms={costs['server_session_ms']:.2f} "
           f"db_copy_ms={costs['db_copy_ms']:.2f} n={CALLS}")

@@ -20,4 +20,4 @@ def test_every_core_solution_passes_through_the_real_server(real_mcp_atlassian: 
     artifacts = run_folder.scan_trials(folder).artifacts
     failed = {a.scenario_id: a.error or [c.reason for c in a.checks if not c.passed]
               for a in artifacts if a.outcome != "passed"}
-    assert len(artifacts) == 51 and failed == {}
+    assert len(artifacts) == 66 and failed == {}

@@ -42,8 +42,8 @@ def _failed_checks(checks: list[CheckResult]) -> str:
 
 def test_three_tiers_with_enough_scenarios(core: LoadedHarness) -> None:
     tiers = Counter(s.tier for s in core.harness.scenarios)
-    assert tiers["easy"] >= 12 and tiers["medium"] >= 18 and tiers["hard"] >= 12
-    assert sum(tiers.values()) == len(core.harness.scenarios) >= 45
+    assert tiers["easy"] >= 20 and tiers["medium"] >= 30 and tiers["hard"] >= 16
+    assert sum(tiers.values()) == len(core.harness.scenarios) >= 66
     assert core.harness.fixture == "builtin:default"
 
 
