@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from jira_bench_tui.jira.issue_load import issue_rows
 from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.jql import JqlError, search
+from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
@@ -50,19 +50,12 @@ def get_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return simplified_issue(ctx.site, row, sel, with_target=ctx.quirks.transitions_show_target)
 
 
-def _page_token(offset: int) -> str:
-    """The opaque `nextPageToken` of the page starting at `offset`: the REST face's (`rest/routes/issues.py`), so
-    both faces hand the agent the same token."""
-    return base64.urlsafe_b64encode(f"jb:{offset}".encode()).decode().rstrip("=")
-
-
 def _token_offset(token: str | None) -> int:
-    if not token:
-        return 0
+    """The offset of a `page_token` (the REST face's codec, `page_tokens`), or Jira's "The nextPageToken is
+    invalid."."""
     try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        return int(text.removeprefix("jb:"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        return decode_page_token(token)
+    except ValueError as exc:
         raise ToolFailure("The nextPageToken is invalid.") from exc
 
 
@@ -87,7 +80,7 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, pa
         "issues": [simplified_issue(ctx.site, rows[i], sel) for i in ids if i in rows],
     }
     if offset + len(ids) < total:
-        result["next_page_token"] = _page_token(offset + len(ids))
+        result["next_page_token"] = encode_page_token(offset + len(ids))
     return result
 
 
