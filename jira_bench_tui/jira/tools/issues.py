@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
-from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.jql import JqlError, search
 from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
@@ -46,8 +45,9 @@ def get_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     except JiraError:  # 0.23.1's get_issue words Jira's 404 itself (jira/issues.py)
         raise ToolFailure(f"Issue {args['issue_key']} not found. Verify the issue key and project access.") from None
     sel = FieldSelection.parse(args.get("fields"), include=args.get("include"),
-                               comment_limit=args.get("comment_limit", 10), comments_by_default=True)
-    return simplified_issue(ctx.site, row, sel, with_target=ctx.quirks.transitions_show_target)
+                               comment_limit=args.get("comment_limit", 10), comments_by_default=True,
+                               expand=args.get("expand"), display_names=bool(args.get("use_display_names")))
+    return ctx.shape(row, sel)
 
 
 def _token_offset(token: str | None) -> int:
@@ -59,25 +59,26 @@ def _token_offset(token: str | None) -> int:
         raise ToolFailure("The nextPageToken is invalid.") from exc
 
 
-def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, page_token: str | None = None
-               ) -> dict[str, Any]:
+def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, page_token: str | None = None,
+               expand: str | None = None, display_names: bool = False) -> dict[str, Any]:
     """The {"total", "start_at", "max_results", "issues", "next_page_token"?} page every search-like tool returns,
     as mcp-atlassian 0.23.1's `search_issues` builds it on Cloud (jira/search.py): it posts to
     /rest/api/3/search/jql, which has no offset, so a `start_at` is never sent (`start_at` is always 0) and only
     `page_token` pages; it fetches pages of up to 100 until `limit` issues are collected (no cap at 50: "max_results"
-    is `limit`); the token is the one after the last issue returned, present while more match. ToolFailure with
-    Jira's message for a bad query or token."""
+    is `limit`); the token is the one after the last issue returned, present while more match; `expand` and
+    `display_names` as get_issue's (changelogs, custom field names). ToolFailure with Jira's message for a bad query
+    or token."""
     offset = _token_offset(page_token)
     try:
         ids, total = search(ctx.conn, jql, start_at=offset, limit=limit)
     except JqlError as exc:
         raise ToolFailure(str(exc)) from exc
     rows = issue_rows(ctx.site, ids)
-    sel = FieldSelection.parse(fields)
+    sel = FieldSelection.parse(fields, api="3", expand=expand, display_names=display_names)
     result: dict[str, Any] = {
         "total": total if ctx.quirks.search_counts_total else -1,
         "start_at": 0, "max_results": limit,
-        "issues": [simplified_issue(ctx.site, rows[i], sel) for i in ids if i in rows],
+        "issues": [ctx.shape(rows[i], sel) for i in ids if i in rows],
     }
     if offset + len(ids) < total:
         result["next_page_token"] = encode_page_token(offset + len(ids))
@@ -96,7 +97,8 @@ def search_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
         where, order = (jql[:match.start()], jql[match.start():]) if match else (jql, "")
         scope = f"project in ({', '.join(projects)})"
         jql = f"({where.strip()}) AND {scope} {order}" if where.strip() else f"{scope} {order}"
-    return run_search(ctx, jql, fields=args["fields"], limit=args["limit"], page_token=args["page_token"])
+    return run_search(ctx, jql, fields=args["fields"], limit=args["limit"], page_token=args["page_token"],
+                      expand=args.get("expand"), display_names=bool(args.get("use_display_names")))
 
 
 def project_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -383,14 +385,15 @@ TOOLS = [
             "watchers and worklogs. Example: issue_key='PROJ-123', fields='*all', include='transitions,changelog'.",
             {"issue_key": ISSUE_KEY,
              "fields": param("string", FIELDS_HELP, DEFAULT_FIELDS),
-             "expand": param("string", "Jira expand options, e.g. 'renderedFields' (accepted, not needed here).", None),
+             "expand": param("string", "Jira expand options, e.g. 'changelog' (adds the issue's history).", None),
              "comment_limit": param("integer", "How many of the latest comments to include (0-100).", 10,
                                     minimum=0, maximum=100),
              "properties": param("string", "Comma-separated issue properties (accepted, none are stored).", None),
              "update_history": param("boolean", "Record the view in the user's history (no effect here).", True),
              "include": param("string", "Extra sections, comma-separated: transitions, changelog, watchers, "
                                         "worklogs, remote_links, comments, or 'all'.", None),
-             "use_display_names": param("boolean", "Accepted for compatibility; fields keep their ids.", False)},
+             "use_display_names": param("boolean", "Key custom fields by their display name (e.g. 'Story point "
+                                                   "estimate') instead of their id.", False)},
             get_issue, read_only=True),
     ToolDef("jira_search",
             "Search issues with JQL. Example: jql='project = PROJ AND status = \"In Progress\" AND assignee = "
@@ -403,9 +406,10 @@ TOOLS = [
              "start_at": param("integer", "Index of the first issue to return (0-based).", 0, minimum=0),
              "projects_filter": param("string", "Comma-separated project keys to restrict the search to, e.g. "
                                                 "'PROJ,OPS'.", None),
-             "expand": param("string", "Jira expand options (accepted, not needed here).", None),
+             "expand": param("string", "Jira expand options, e.g. 'changelog' (adds each issue's history).", None),
              "page_token": param("string", "next_page_token from the previous page, to get the next one.", None),
-             "use_display_names": param("boolean", "Accepted for compatibility; fields keep their ids.", False)},
+             "use_display_names": param("boolean", "Key custom fields by their display name (e.g. 'Story point "
+                                                   "estimate') instead of their id.", False)},
             search_issues, read_only=True),
     ToolDef("jira_get_project_issues",
             "List a project's issues, newest first. Example: project_key='PROJ', limit=20, start_at=20.",

@@ -23,7 +23,7 @@ def link_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
     rows = ctx.conn.execute("SELECT * FROM link_types ORDER BY name").fetchall()
     wanted = (args.get("name_filter") or "").strip().lower()
     return [{"id": str(r["id"]), "name": r["name"], "inward": r["inward"], "outward": r["outward"],
-             "self": ctx.site.rest(f"issueLinkType/{r['id']}")}
+             "self": ctx.site.rest(f"issueLinkType/{r['id']}", "2")}
             for r in rows if not wanted or wanted in r["name"].lower()]
 
 

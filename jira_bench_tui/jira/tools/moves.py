@@ -52,10 +52,8 @@ def move_issue_tool(ctx: JiraContext, args: dict[str, Any]) -> Any:
     except ToolFailure as refused:
         raise ToolFailure(failed + str(refused)) from None
     view = ctx.issue_view(issue["id"], FieldSelection.parse("*all", with_browse_url=False))
-    # 0.23.1 reads the moved issue without asking for fields: no custom fields, and its REST v2 `self` as url
+    # 0.23.1 reads the moved issue without asking for fields (through /rest/api/2): no custom fields
     view = {k: v for k, v in view.items() if not k.startswith("customfield_")}
-    if isinstance(view.get("url"), str):
-        view["url"] = view["url"].replace("/rest/api/3/issue/", "/rest/api/2/issue/")
     return {"message": f"Issue moved successfully from {key} to project {project_key}", "issue": view}
 
 

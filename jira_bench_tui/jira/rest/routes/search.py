@@ -10,9 +10,9 @@ from jira_bench_tui.jira.issue_load import issue_rows
 from jira_bench_tui.jira.jql import JqlError, parse
 from jira_bench_tui.jira.jql import count as jql_count
 from jira_bench_tui.jira.jql import search as jql_search
+from jira_bench_tui.jira.page_tokens import encode_page_token
 from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_request, route
 from jira_bench_tui.jira.rest.issue_json import FieldChoice, field_defs, issue_json
-from jira_bench_tui.jira.page_tokens import encode_page_token
 from jira_bench_tui.jira.rest.routes.issues import expand_set, token_offset
 
 UNBOUNDED = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
