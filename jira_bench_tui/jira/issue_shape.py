@@ -117,13 +117,13 @@ def _scalars(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, 
 
 
 def _related(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, Any]:
-    """parent, subtasks (as Jira's REST API nests them) and, with '*all', the raw `worklog` page."""
+    """parent, subtasks (as Jira's REST API nests them) and, with '*all' or 'worklog', the raw `worklog` page."""
     out: dict[str, Any] = {}
     if issue.parent is not None:
         out["parent"] = _raw_fragment(base_url, sel.api, issue.parent)
     if issue.subtasks:
         out["subtasks"] = [_raw_fragment(base_url, sel.api, child) for child in issue.subtasks]
-    if sel.everything:
+    if sel.wants("worklog"):
         out["worklog"] = _raw_worklogs(base_url, sel.api, issue.id, issue.worklogs)
     return out
 
