@@ -21,3 +21,9 @@ def avatars(base: str, kind: str, ident: Any) -> dict[str, str]:
     return {size: f"{base}/secure/projectavatar?" + (f"size={_PROJECT_AVATAR_SIZE[size]}&" if size in
                                                       _PROJECT_AVATAR_SIZE else "") + f"pid={ident}"
             for size in AVATAR_SIZES}
+
+
+def issue_type_avatar_id(type_id: int) -> int:
+    """The `avatarId` of an issue type as both faces print it (Jira's REST issuetype; mcp-atlassian passes a parent's
+    and a sub-task's through): one invented id per type, 10300 + the id's last two digits."""
+    return 10300 + int(type_id) % 100

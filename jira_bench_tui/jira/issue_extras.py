@@ -63,10 +63,11 @@ def upsert_remote_link(conn: sqlite3.Connection, issue_id: int, link: dict[str, 
     return int(next_id), True
 
 
-def remote_link_json(rest_base: str, row: sqlite3.Row, issue_key: str) -> dict[str, Any]:
-    """A remote link as Jira Cloud's REST shows it (`rest_base` is `<site>/rest/api/3`): `{id, self, globalId?,
-    application, relationship?, object: {url, title, summary?, icon, status}}`."""
-    out: dict[str, Any] = {"id": row["id"], "self": f"{rest_base}/issue/{issue_key}/remotelink/{row['id']}"}
+def remote_link_json(row: sqlite3.Row, self_link: str) -> dict[str, Any]:
+    """A remote link as Jira Cloud's REST shows it (GET /issue/{key}/remotelink), `self_link` being its `self`:
+    `{id, self, globalId?, application, relationship?, object: {url, title, summary?, icon, status}}`. The REST
+    face and jira_get_issue's include=remote_links (which mcp-atlassian passes through) both use it."""
+    out: dict[str, Any] = {"id": row["id"], "self": self_link}
     if row["global_id"]:
         out["globalId"] = row["global_id"]
     out["application"] = {}

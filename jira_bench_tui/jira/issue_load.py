@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from jira_bench_tui.jira.issue_extras import remote_link_rows, watcher_rows
 from jira_bench_tui.jira.render import FieldSelection, Site
 
 # The issue and the names it refers to, joined; every reader of whole issues selects its columns FROM this.
@@ -225,6 +226,7 @@ class Sprint:
     goal: str | None
     start_date: str | None
     end_date: str | None
+    complete_date: str | None = None
 
 
 @dataclass(slots=True)
@@ -275,6 +277,7 @@ class JiraIssue:
     transitions: tuple[Transition, ...] = ()
     watchers: tuple[User, ...] = ()
     watching: bool = False
+    remote_links: tuple[sqlite3.Row, ...] = ()  # remote_links rows, shaped by issue_extras.remote_link_json
 
 
 # ---- from rows -----------------------------------------------------------------------------------------------
@@ -403,15 +406,16 @@ def load_transitions(site: Site, workflow_id: int, status_id: int) -> tuple[Tran
 
 
 def load_watchers(site: Site, issue_id: int) -> tuple[User, ...]:
-    """The issue's watchers, by account id."""
-    ids = _texts(site, "SELECT account_id FROM watchers WHERE issue_id = ? ORDER BY account_id", issue_id)
-    return tuple(user for user in (load_user(site, a) for a in ids) if user is not None)
+    """The issue's watchers in the order Jira lists them: by display name (`issue_extras.watcher_rows`, what
+    GET /issue/{key}/watchers answers and mcp-atlassian's include=watchers passes through)."""
+    return tuple(User(r["account_id"], r["display_name"], r["email"]) for r in watcher_rows(site.conn, issue_id))
 
 
 def _load_sprints(site: Site, issue_id: int) -> tuple[Sprint, ...]:
     rows = site.conn.execute("SELECT s.* FROM sprint_issues si JOIN sprints s ON s.id = si.sprint_id "
                              "WHERE si.issue_id = ? ORDER BY s.id", (issue_id,)).fetchall()
-    return tuple(Sprint(s["id"], s["name"], s["state"], s["board_id"], s["goal"], s["start_date"], s["end_date"])
+    return tuple(Sprint(s["id"], s["name"], s["state"], s["board_id"], s["goal"], s["start_date"], s["end_date"],
+                        s["complete_date"])
                  for s in rows)
 
 
@@ -425,9 +429,10 @@ def _epic_link(site: Site, row: sqlite3.Row, stored: Any) -> Any:
 
 
 def load_custom_fields(site: Site, row: sqlite3.Row, sel: FieldSelection) -> tuple[CustomFieldValue, ...]:
-    """The custom fields the selection asks for (all with '*all'), by field id; Sprint and Epic Link are derived
-    from the issue's sprints and parent, as in Jira Software."""
-    wanted = [f for f in site.conn.execute("SELECT * FROM fields WHERE custom = 1 ORDER BY id").fetchall()
+    """The custom fields the selection asks for (all with '*all'), in the order Jira's field list gives them (the
+    site's, as GET /field and an issue's `fields` list them); Sprint and Epic Link are derived from the issue's
+    sprints and parent, as in Jira Software."""
+    wanted = [f for f in site.conn.execute("SELECT * FROM fields WHERE custom = 1 ORDER BY rowid").fetchall()
               if sel.everything or f["id"] in sel.names]
     if not wanted:
         return ()
@@ -486,9 +491,10 @@ def load_issue(site: Site, row: sqlite3.Row, sel: FieldSelection) -> JiraIssue:
         affects_versions=load_versions(site, issue_id, "affects") if wants("versions") else (),
         comments=load_comments(site, issue_id, sel.comment_limit) if wants("comment") else (),
         links=load_links(site, issue_id) if wants("issuelinks") else (),
-        worklogs=load_worklogs(site, issue_id) if sel.everything or "worklogs" in include else (),
-        changelog=load_changelog(site, issue_id) if "changelog" in include else (),
+        worklogs=load_worklogs(site, issue_id) if wants("worklog") or "worklogs" in include else (),
+        changelog=load_changelog(site, issue_id) if "changelog" in include | sel.expand else (),
         custom_fields=load_custom_fields(site, row, sel),
         transitions=load_transitions(site, row["workflow_id"], row["status_id"]) if "transitions" in include else (),
         watchers=watchers, watching=any(w.account_id == site.current_user for w in watchers),
+        remote_links=tuple(remote_link_rows(site.conn, issue_id)) if "remote_links" in include else (),
     )

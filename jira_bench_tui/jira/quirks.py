@@ -15,6 +15,10 @@ QUIRK_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
     "transitions_to_status": (("false", "true"), "jira_get_transitions adds each transition's target status"),
     "unknown_fields": (("ignore", "error"), "unknown keys in fields/additional_fields: silently dropped, or an error"),
     "transition_by_name": (("false", "true"), "jira_transition_issue also accepts a transition name as transition_id"),
+    "custom_field_names": (("false", "true"), "every custom field of an issue carries its display name in \"name\" "
+                                              "(0.23.1: only with use_display_names or expand=names)"),
+    "worklog_original_estimate": (("ignored", "set"), "jira_add_worklog's original_estimate: ignored as 0.23.1's "
+                                                      "malformed edit leaves it, or set on the issue"),
 }
 
 
@@ -26,6 +30,8 @@ class Quirks:
     transitions_to_status: str = QUIRK_CHOICES["transitions_to_status"][0][0]
     unknown_fields: str = QUIRK_CHOICES["unknown_fields"][0][0]
     transition_by_name: str = QUIRK_CHOICES["transition_by_name"][0][0]
+    custom_field_names: str = QUIRK_CHOICES["custom_field_names"][0][0]
+    worklog_original_estimate: str = QUIRK_CHOICES["worklog_original_estimate"][0][0]
 
     @property
     def search_counts_total(self) -> bool:
@@ -48,6 +54,20 @@ class Quirks:
         """Whether jira_transition_issue also takes a transition's name or target status as transition_id (0.23.1:
         ids only)."""
         return self.transition_by_name == "true"
+
+    @property
+    def custom_fields_named(self) -> bool:
+        """Whether an issue's custom fields always carry `"name"` (0.23.1 gives `{"value": 3}` alone unless Jira's
+        'names' expansion came with the issue; the name tells an agent what customfield_10016 is)."""
+        return self.custom_field_names == "true"
+
+    @property
+    def worklog_sets_original_estimate(self) -> bool:
+        """Whether jira_add_worklog's original_estimate sets the issue's original estimate. 0.23.1 sends it as
+        `edit_issue(fields={"timetracking": ...})`, which atlassian-python-api wraps as {"update": {...}} without
+        the operation list Jira requires; Jira refuses the edit, the estimate stays and
+        `original_estimate_updated` is false (jira/worklog.py `add_worklog`)."""
+        return self.worklog_original_estimate == "set"
 
     @classmethod
     def from_strings(cls, values: dict[str, str] | None) -> Quirks:

@@ -462,8 +462,9 @@ class McpReader:
                       for c in issue.get("comments") or []],
             links=sorted((_link_record(link) for link in issue.get("issuelinks") or []), key=lambda r: int(r["id"])
                          if r["id"].isdigit() else 0),
-            worklogs=[WorklogRecord(id=str(w["id"]), author=w.get("author"),
-                                    time_spent_seconds=int(w.get("time_spent_seconds") or 0), comment=w.get("comment"),
+            worklogs=[WorklogRecord(id=str(w["id"]), author=w.get("author"),  # no comment reads "" over MCP
+                                    time_spent_seconds=int(w.get("time_spent_seconds") or 0),
+                                    comment=w.get("comment") or None,
                                     started=_normal_time(w.get("started")) or "") for w in worklogs],
             time_spent_seconds=int(tracking.get("time_spent_seconds") or 0),
             created=_normal_time(issue.get("created")) or "", updated=_normal_time(issue.get("updated")) or "",

@@ -69,6 +69,12 @@ def raw_time(stored: str | None) -> str | None:
     return None if not stored else stored_time(parse_time(stored))
 
 
+def agile_time(stored: str | None) -> str | None:
+    """Sprint dates, as Jira's agile API and the Sprint field give them (and mcp-atlassian passes on):
+    2026-11-20T09:30:00.000Z."""
+    return None if not stored else stored_time(parse_time(stored)).replace("+0000", "Z")
+
+
 # ---- the site ------------------------------------------------------------------------------------------------
 
 
@@ -80,14 +86,23 @@ class Site:
     base_url: str
     current_user: str
 
-    def rest(self, path: str) -> str:
-        """The REST URL of `path` on this site (see rest_url)."""
-        return rest_url(self.base_url, path)
+    def rest(self, path: str, api: str) -> str:
+        """The REST URL of `path` on this site through API `api` (see rest_url)."""
+        return rest_url(self.base_url, path, api)
 
 
-def rest_url(base_url: str, path: str) -> str:
-    """The Jira Cloud REST v3 URL of `path` ("issue/10001" -> https://acme.atlassian.net/rest/api/3/issue/10001)."""
-    return f"{base_url}/rest/api/3/{path}"
+def rest_url(base_url: str, path: str, api: str) -> str:
+    """The `self` link Jira Cloud gives `path` when read through REST API `api` ("2", "3" or "agile"):
+    ("issue/10001", "2") -> https://acme.atlassian.net/rest/api/2/issue/10001; "agile" -> .../rest/agile/1.0/...
+
+    Jira builds every `self` of a response from the API version the request came through, so a tool's links carry
+    the version of the endpoint mcp-atlassian 0.23.1 reads it from (the REST face's `RestCall.self_url` does the
+    same): /rest/api/2 for `get_issue` (atlassian-python-api's `issue()`, hence create/update/transition results,
+    link types, components), /rest/api/3 for `search_issues` (`POST rest/api/3/search/jql`, hence jira_search,
+    jira_get_project_issues, jira_get_sprint_issues), agile/1.0 for a board's issues."""
+    if api == "agile":
+        return f"{base_url}/rest/agile/1.0/{path}"
+    return f"{base_url}/rest/api/{api}/{path}"
 
 
 def user_dict(base_url: str, account_id: str | None, display_name: str | None, email: str | None) -> dict[str, Any]:
@@ -113,14 +128,23 @@ class FieldSelection:
     comment_limit: int = 10
     with_browse_url: bool = True
     with_url: bool = False
+    api: str = "2"
+    expand: frozenset[str] = frozenset()
+    display_names: bool = False
 
     @classmethod
     def parse(cls, fields: str | None, *, include: str | None = None, comment_limit: int = 10,
-              comments_by_default: bool = False, with_browse_url: bool = True) -> FieldSelection:
+              comments_by_default: bool = False, with_browse_url: bool = True, api: str = "2",
+              expand: str | None = None, display_names: bool = False) -> FieldSelection:
         """The selection of a `fields` string ("summary,status", "*all"; None or blank: DEFAULT_FIELDS, mcp-atlassian
         0.23.1's default) and an `include` string ("transitions,changelog" or "all"). Field names are lower-cased and
         aliases folded ("type" -> issuetype, "fixVersion" -> fixversions). `comments_by_default`: jira_get_issue shows
-        comments with the default fields, as 0.23.1 does; '*all' also adds the REST `url`."""
+        comments with the default fields, as 0.23.1 does; '*all' also adds the REST `url`. `api` is the REST API the
+        tool reads the issue through ("2": get_issue and every write result built on it; "3": the search tools;
+        "agile": a board's issues): the version of every `self` link of the issue (see rest_url). `expand` is the
+        tool's Jira `expand` string, lower-cased into a set ("changelog" adds the non-empty `changelogs`, "names"
+        names each custom field); `display_names` (the tools' use_display_names) keys custom fields by display name
+        and implies "names", as servers/jira.py does."""
         text = (fields or DEFAULT_FIELDS).strip() or DEFAULT_FIELDS
         raw = {part.strip() for part in text.split(",") if part.strip()}
         everything = "*all" in raw or "*navigable" in raw
@@ -136,8 +160,11 @@ class FieldSelection:
                 includes.add(part)
         if "comments" in includes:
             names.add("comment")
+        expands = {part.strip().lower() for part in (expand or "").split(",") if part.strip()}
+        if display_names:
+            expands.add("names")
         return cls(everything, frozenset(names), frozenset(includes), comment_limit, with_browse_url,
-                   with_url=everything)
+                   with_url=everything, api=api, expand=frozenset(expands), display_names=display_names)
 
     def wants(self, name: str) -> bool:
         """Whether field `name` (lower case, folded as in parse) is to be shown."""

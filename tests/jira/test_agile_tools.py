@@ -42,7 +42,7 @@ async def test_completing_a_sprint_closes_it_now_and_leaves_unfinished_issues_in
         again = await jira.ok("jira_update_sprint", sprint_id="1", state="closed")  # already closed: no change
         refused = await jira.error("jira_add_issues_to_sprint", sprint_id="1", issue_keys="PROJ-4")
     assert closed == {"id": "1", "name": "Sprint 1", "state": "closed", "goal": "Ship login",
-                      "start_date": "2025-05-01T00:00:00.000+0000", "end_date": "2025-05-15T00:00:00.000+0000"}
+                      "start_date": "2025-05-01T00:00:00.000Z", "end_date": "2025-05-15T00:00:00.000Z"}
     assert again == closed
     assert sprint_row(sample_db, 1)["complete_date"] == NOW
     assert still_there == ["PROJ-1"]  # Jira moves unfinished work only when asked
@@ -84,7 +84,7 @@ async def test_a_sprint_starts_only_from_future_with_dates_and_no_other_active_s
     assert "a completed sprint cannot be reopened" in reopen
     assert "only an active sprint can be completed" in skip
     assert started == {"id": "7", "name": "MOB Sprint 13", "state": "active", "goal": "4.3 release candidate",
-                       "start_date": "2026-11-30T09:00:00.000+0000", "end_date": "2026-12-11T17:00:00.000+0000"}
+                       "start_date": "2026-11-30T09:00:00.000Z", "end_date": "2026-12-11T17:00:00.000Z"}
 
 
 async def test_editing_a_sprint_ignores_empty_values_and_dates_of_a_closed_sprint(sample_db: Path) -> None:
@@ -95,8 +95,8 @@ async def test_editing_a_sprint_ignores_empty_values_and_dates_of_a_closed_sprin
         renamed = await jira.ok("jira_update_sprint", sprint_id="1", goal="Shipped login",
                                 start_date="2030-01-01T00:00:00Z")
     assert edited["name"] == "Sprint One" and edited["goal"] == "Ship login" and edited["state"] == "active"
-    assert edited["end_date"] == "2025-05-16T17:00:00.000+0000"
-    assert renamed["goal"] == "Shipped login" and renamed["start_date"] == "2025-05-01T00:00:00.000+0000"
+    assert edited["end_date"] == "2025-05-16T17:00:00.000Z"
+    assert renamed["goal"] == "Shipped login" and renamed["start_date"] == "2025-05-01T00:00:00.000Z"
 
 
 async def new_subtask(jira: JiraSession, summary: str) -> str:

@@ -64,11 +64,14 @@ async def test_create_issues_in_the_hierarchy_as_the_current_user_now(sample_db:
         subtask = await jira.ok("jira_create_issue", project_key="PROJ", summary="Email template",
                                 issue_type="Subtask", additional_fields='{"parent": "PROJ-5"}')
         found = await jira.ok("jira_search", jql="parent = PROJ-2", fields="summary")
+        points = await jira.ok("jira_get_issue", issue_key="PROJ-5", fields="customfield_10016")
     issue = story["issue"]
     assert issue["key"] == "PROJ-5" and subtask["issue"]["key"] == "PROJ-6"
     assert issue["reporter"]["email"] == "alice@example.com" and issue["assignee"]["email"] == "bob@example.com"
     assert issue["parent"]["key"] == "PROJ-2" and issue["labels"] == ["auth"] and issue["components"] == ["API"]
-    assert issue["customfield_10016"]["value"] == 8 and issue["fix_versions"] == ["1.0"]
+    # 0.23.1 re-reads the new issue without naming fields: no custom fields in the answer, the value is stored
+    assert not any(k.startswith("customfield_") for k in issue) and issue["fix_versions"] == ["1.0"]
+    assert points["customfield_10016"] == {"value": 8}
     assert issue["description"] == "As a user..." and issue["created"] == NOW_SHOWN
     assert subtask["issue"]["parent"]["key"] == "PROJ-5"
     assert [i["key"] for i in found["issues"]] == ["PROJ-5"]
@@ -84,7 +87,7 @@ async def test_updates_resolve_users_and_log_every_field(sample_db: Path) -> Non
         unassigned = await jira.ok("jira_assign_issue", issue_key="PROJ-4")
         epic = await jira.ok("jira_link_to_epic", issue_key="PROJ-4", epic_key="PROJ-2")
         full = await jira.ok("jira_get_issue", issue_key="PROJ-4", fields="*all")
-    assert unassigned["message"] == "Issue PROJ-4 unassigned successfully"
+    assert unassigned["message"] == "Issue PROJ-4 assigned successfully"  # 0.23.1's words for both
     assert epic["message"] == "Issue PROJ-4 has been linked to epic PROJ-2."
     assert full["assignee"] == {"display_name": "Unassigned"} and full["priority"] == {"name": "Highest"}
     assert full["customfield_10016"]["value"] == 3 and full["customfield_10014"]["value"] == "PROJ-2"
@@ -136,9 +139,18 @@ async def test_worklogs_add_up_and_adjust_the_remaining_estimate(sample_db: Path
         issue = await jira.ok("jira_get_issue", issue_key="PROJ-1", fields="timetracking")
     assert first["worklog"]["time_spent_seconds"] == 5400 and first["worklog"]["author"] == "Alice Admin"
     assert first["worklog"]["remaining_estimate_updated"] is True
+    assert first["worklog"]["original_estimate_updated"] is False  # 0.23.1's edit is refused by Jira
     assert [w["time_spent"] for w in logs["worklogs"]] == ["2h", "1h 30m"]  # by start time
     assert issue["timetracking"]["time_spent_seconds"] == 12600
     assert issue["timetracking"]["remaining_estimate"] == "6h"
+    assert "original_estimate" not in issue["timetracking"]
+
+
+async def test_worklog_original_estimate_quirk_sets_it(sample_db: Path) -> None:
+    async with open_jira(sample_db, Quirks(worklog_original_estimate="set")) as jira:
+        first = await jira.ok("jira_add_worklog", issue_key="PROJ-1", time_spent="1h", original_estimate="2d")
+        issue = await jira.ok("jira_get_issue", issue_key="PROJ-1", fields="timetracking")
+    assert first["worklog"]["original_estimate_updated"] is True
     assert issue["timetracking"]["original_estimate"] == "2d"
 
 

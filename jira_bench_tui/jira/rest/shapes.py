@@ -11,9 +11,13 @@ import sqlite3
 from typing import Any
 
 from jira_bench_tui.jira import versions
-from jira_bench_tui.jira.avatars import AVATAR_SIZES, avatars  # noqa: F401  (AVATAR_SIZES: public here before)
+from jira_bench_tui.jira.avatars import (  # noqa: F401  (AVATAR_SIZES: public here before)
+    AVATAR_SIZES,
+    avatars,
+    issue_type_avatar_id,
+)
 from jira_bench_tui.jira.durations import format_duration
-from jira_bench_tui.jira.render import raw_time
+from jira_bench_tui.jira.render import agile_time, raw_time
 from jira_bench_tui.jira.rest.adf import markdown_to_adf
 from jira_bench_tui.jira.rest.core import RestCall
 from jira_bench_tui.jira.rest.wiki import markdown_to_wiki
@@ -76,7 +80,7 @@ def issue_type_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:
     return {"self": call.self_url(f"issuetype/{row['id']}"), "id": str(row["id"]),
             "description": row["description"] or "",
             "iconUrl": f"{call.base_url}/images/icons/issuetypes/{name.lower().replace(' ', '')}.svg",
-            "name": name, "subtask": bool(row["subtask"]), "avatarId": 10300 + int(row["id"]) % 100,
+            "name": name, "subtask": bool(row["subtask"]), "avatarId": issue_type_avatar_id(row["id"]),
             "hierarchyLevel": row["hierarchy_level"]}
 
 
@@ -216,9 +220,8 @@ def sprint_field_value(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def _agile_time(stored: str) -> str:
-    """Agile dates are ISO with a `Z`: 2026-11-20T09:30:00.000Z."""
-    text = raw_time(stored) or ""
-    return text.replace("+0000", "Z")
+    """Agile dates are ISO with a `Z`: 2026-11-20T09:30:00.000Z (`render.agile_time`)."""
+    return agile_time(stored) or ""
 
 
 def board_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from jira_bench_tui.jira.render import parse_time, stored_time
+from jira_bench_tui.jira.render import agile_time, parse_time, stored_time
 from jira_bench_tui.jira.tools.common import (
     PROJECT_KEY_PATTERN,
     JiraContext,
@@ -22,10 +22,16 @@ SPRINT_STATES = ("active", "future", "closed")
 
 
 def sprint_dict(row: Any) -> dict[str, Any]:
-    """A sprint as mcp-atlassian 0.23.1's sprint tools show it: id as a string, name, state, goal, start and end
-    dates."""
-    return {"id": str(row["id"]), "name": row["name"], "state": row["state"], "goal": row["goal"],
-            "start_date": row["start_date"], "end_date": row["end_date"]}
+    """A sprint as mcp-atlassian 0.23.1's sprint tools show it (models/jira/agile.py `JiraSprint.to_simplified_dict`):
+    id as a string, name, state, then goal, start_date and end_date each only when not empty, the dates as Jira's
+    agile API gives them (2026-10-19T09:00:00.000Z)."""
+    out: dict[str, Any] = {"id": str(row["id"]), "name": row["name"], "state": row["state"]}
+    if row["goal"]:
+        out["goal"] = row["goal"]
+    for key in ("start_date", "end_date"):
+        if row[key]:
+            out[key] = agile_time(row[key])
+    return out
 
 
 def boards(ctx: JiraContext, args: dict[str, Any]) -> Any:

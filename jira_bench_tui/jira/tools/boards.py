@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
-from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.jql import JqlError, search
 from jira_bench_tui.jira.jql_scope import scoped
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
@@ -36,9 +35,9 @@ def board_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
     except JqlError as error:
         raise _refused(str(error)) from None
     rows = issue_rows(ctx.site, ids)
-    sel = FieldSelection.parse(args.get("fields") or DEFAULT_FIELDS)
+    sel = FieldSelection.parse(args.get("fields") or DEFAULT_FIELDS, api="agile", expand=args.get("expand"))
     return {"total": total, "start_at": start, "max_results": limit,
-            "issues": [simplified_issue(ctx.site, rows[i], sel) for i in ids if i in rows]}
+            "issues": [ctx.shape(rows[i], sel) for i in ids if i in rows]}
 
 
 TOOLS = [
@@ -50,6 +49,6 @@ TOOLS = [
              "fields": param("string", "Comma-separated fields to show, or '*all'.", DEFAULT_FIELDS),
              "start_at": param("integer", "Index of the first issue (0-based).", 0, minimum=0),
              "limit": param("integer", "At most this many issues (1-50).", 10, minimum=1, maximum=50),
-             "expand": param("string", "Jira expand options (accepted, no effect here).", "version")},
+             "expand": param("string", "Jira expand options, e.g. 'changelog' (adds each issue's history).", "version")},
             board_issues, read_only=True),
 ]

@@ -134,7 +134,7 @@ def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
     project = ctx.project(args["project_key"])
     result = []
     for r in ctx.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY id", (project["id"],)):
-        entry: dict[str, Any] = {"self": ctx.site.rest(f"component/{r['id']}"), "id": str(r["id"]),
+        entry: dict[str, Any] = {"self": ctx.site.rest(f"component/{r['id']}", "2"), "id": str(r["id"]),
                                  "name": r["name"]}
         if r["description"]:
             entry["description"] = r["description"]

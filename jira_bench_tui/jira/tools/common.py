@@ -68,7 +68,13 @@ class JiraContext:
 
     def issue_view(self, issue_id: int, sel: FieldSelection) -> dict[str, Any]:
         """The issue as it stands now (after this call's writes), as mcp-atlassian's simplified issue."""
-        return simplified_issue(self.site, issue_rows(self.site, [issue_id])[issue_id], sel)
+        return self.shape(issue_rows(self.site, [issue_id])[issue_id], sel)
+
+    def shape(self, row: sqlite3.Row, sel: FieldSelection) -> dict[str, Any]:
+        """mcp-atlassian's simplified issue of an ISSUE_SELECT row (`issue_shape.simplified_issue`), with the quirks
+        in force that change it (transitions_to_status, custom_field_names)."""
+        return simplified_issue(self.site, row, sel, with_target=self.quirks.transitions_show_target,
+                                field_names=self.quirks.custom_fields_named)
 
     def project(self, key: str) -> sqlite3.Row:
         """The project row with this key (any case); ToolFailure listing the known keys otherwise."""

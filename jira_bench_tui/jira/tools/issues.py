@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
-from jira_bench_tui.jira.issue_shape import simplified_issue
 from jira_bench_tui.jira.jql import JqlError, search
+from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
@@ -46,48 +45,43 @@ def get_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     except JiraError:  # 0.23.1's get_issue words Jira's 404 itself (jira/issues.py)
         raise ToolFailure(f"Issue {args['issue_key']} not found. Verify the issue key and project access.") from None
     sel = FieldSelection.parse(args.get("fields"), include=args.get("include"),
-                               comment_limit=args.get("comment_limit", 10), comments_by_default=True)
-    return simplified_issue(ctx.site, row, sel, with_target=ctx.quirks.transitions_show_target)
-
-
-def _page_token(offset: int) -> str:
-    """The opaque `nextPageToken` of the page starting at `offset`: the REST face's (`rest/routes/issues.py`), so
-    both faces hand the agent the same token."""
-    return base64.urlsafe_b64encode(f"jb:{offset}".encode()).decode().rstrip("=")
+                               comment_limit=args.get("comment_limit", 10), comments_by_default=True,
+                               expand=args.get("expand"), display_names=bool(args.get("use_display_names")))
+    return ctx.shape(row, sel)
 
 
 def _token_offset(token: str | None) -> int:
-    if not token:
-        return 0
+    """The offset of a `page_token` (the REST face's codec, `page_tokens`), or Jira's "The nextPageToken is
+    invalid."."""
     try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        return int(text.removeprefix("jb:"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        return decode_page_token(token)
+    except ValueError as exc:
         raise ToolFailure("The nextPageToken is invalid.") from exc
 
 
-def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, page_token: str | None = None
-               ) -> dict[str, Any]:
+def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, page_token: str | None = None,
+               expand: str | None = None, display_names: bool = False) -> dict[str, Any]:
     """The {"total", "start_at", "max_results", "issues", "next_page_token"?} page every search-like tool returns,
     as mcp-atlassian 0.23.1's `search_issues` builds it on Cloud (jira/search.py): it posts to
     /rest/api/3/search/jql, which has no offset, so a `start_at` is never sent (`start_at` is always 0) and only
     `page_token` pages; it fetches pages of up to 100 until `limit` issues are collected (no cap at 50: "max_results"
-    is `limit`); the token is the one after the last issue returned, present while more match. ToolFailure with
-    Jira's message for a bad query or token."""
+    is `limit`); the token is the one after the last issue returned, present while more match; `expand` and
+    `display_names` as get_issue's (changelogs, custom field names). ToolFailure with Jira's message for a bad query
+    or token."""
     offset = _token_offset(page_token)
     try:
         ids, total = search(ctx.conn, jql, start_at=offset, limit=limit)
     except JqlError as exc:
         raise ToolFailure(str(exc)) from exc
     rows = issue_rows(ctx.site, ids)
-    sel = FieldSelection.parse(fields)
+    sel = FieldSelection.parse(fields, api="3", expand=expand, display_names=display_names)
     result: dict[str, Any] = {
         "total": total if ctx.quirks.search_counts_total else -1,
         "start_at": 0, "max_results": limit,
-        "issues": [simplified_issue(ctx.site, rows[i], sel) for i in ids if i in rows],
+        "issues": [ctx.shape(rows[i], sel) for i in ids if i in rows],
     }
     if offset + len(ids) < total:
-        result["next_page_token"] = _page_token(offset + len(ids))
+        result["next_page_token"] = encode_page_token(offset + len(ids))
     return result
 
 
@@ -103,7 +97,8 @@ def search_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
         where, order = (jql[:match.start()], jql[match.start():]) if match else (jql, "")
         scope = f"project in ({', '.join(projects)})"
         jql = f"({where.strip()}) AND {scope} {order}" if where.strip() else f"{scope} {order}"
-    return run_search(ctx, jql, fields=args["fields"], limit=args["limit"], page_token=args["page_token"])
+    return run_search(ctx, jql, fields=args["fields"], limit=args["limit"], page_token=args["page_token"],
+                      expand=args.get("expand"), display_names=bool(args.get("use_display_names")))
 
 
 def project_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -183,9 +178,13 @@ def create_one(ctx: JiraContext, spec: dict[str, Any]) -> int:
     return next_id
 
 
-def _created_view(ctx: JiraContext, issue_id: int) -> dict[str, Any]:
-    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=False))
-    return {k: v for k, v in issue.items() if not (k.startswith("customfield_") and v.get("value") is None)}
+def fetched_view(ctx: JiraContext, issue_id: int, *, with_browse_url: bool = False) -> dict[str, Any]:
+    """An issue as mcp-atlassian 0.23.1 shows one it re-reads after a write without naming fields
+    (`jira.get_issue(key)`, then `JiraIssue.from_api_response` without `requested_fields`): every field but the
+    custom fields (kept only for '*all' or a list), the REST v2 `url`, and `browse_url` only where the base URL is
+    passed (batch create, not create or move)."""
+    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=with_browse_url))
+    return {k: v for k, v in issue.items() if not k.startswith("customfield_")}
 
 
 _REQUIRED_TO_CREATE = {
@@ -245,35 +244,70 @@ def create_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     left out, no browse_url), as mcp-atlassian 0.23.1 answers; the fields are what it sends (`mcpa_create_spec`).
     ToolFailure with Jira's message for a field Jira refuses (unwrapped, as 0.23.1 re-raises)."""
     issue_id = create_one(ctx, mcpa_create_spec(ctx, args))
-    return {"message": "Issue created successfully", "issue": _created_view(ctx, issue_id)}
+    return {"message": "Issue created successfully", "issue": fetched_view(ctx, issue_id)}
+
+
+def _batch_spec(ctx: JiraContext, raw: Any) -> dict[str, Any] | None:
+    """One element of jira_batch_create_issues as 0.23.1's `batch_create_issues` prepares it: ToolFailure "Missing
+    required fields for issue: ..." without project_key, summary or issue_type; None for an issue Jira will refuse
+    (a description goes as ADF to the v2 bulk endpoint, which wants a string); else a `create_one` spec with the
+    assignee resolved (dropped when it cannot be), components from a list of names, the other keys through
+    `mcpa_fields`."""
+    data = dict(raw) if isinstance(raw, dict) else {}
+    project_key, summary, issue_type = data.pop("project_key", None), data.pop("summary", None), \
+        data.pop("issue_type", None)
+    description, assignee, components = data.pop("description", ""), data.pop("assignee", None), \
+        data.pop("components", None)
+    if not all([project_key, summary, issue_type]):
+        raise ToolFailure(f"Missing required fields for issue: {project_key=}, {summary=}, {issue_type=}")
+    if description:
+        return None
+    fields: dict[str, Any] = {}
+    account = mcpa_account_id(ctx, assignee) if isinstance(assignee, str) and assignee else None
+    if account:
+        fields["assignee"] = {"accountId": account}
+    if isinstance(components, list):
+        names = [c.strip() for c in components if isinstance(c, str) and c.strip()]
+        if names:
+            fields["components"] = [{"name": name} for name in names]
+    fields.update(mcpa_fields(ctx, data))
+    return {"project_key": project_key, "summary": summary, "issue_type": issue_type, "additional_fields": fields}
 
 
 def batch_create(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_batch_create_issues`: create every issue of a JSON array, or none (the first bad one is named by its
-    index); with validate_only, check them and create nothing. {"message", "issues"} with each new issue's view."""
+    """`jira_batch_create_issues` as 0.23.1 does it over Jira Cloud (jira/issues.py `batch_create_issues`, one
+    POST /rest/api/2/issue/bulk): each issue is prepared (`_batch_spec`; a bad first one fails the call, a later one
+    is skipped), then created on its own: one Jira refuses is left out without a word, as Jira's bulk create lists
+    it only in `errors`. {"message", "issues"} with each created issue's `fetched_view` (with browse_url); with
+    validate_only, only the preparation runs and nothing is created."""
     example = '[{"project_key": "PROJ", "summary": "First", "issue_type": "Task"}]'
     specs = json_arg("issues", args["issues"], expect=list, example=example)
-    if args["validate_only"]:  # 0.23.1 checks only the three required keys, then sends nothing (jira/issues.py)
-        for spec in specs:
-            spec = spec if isinstance(spec, dict) else {}
-            project_key, summary, issue_type = spec.get("project_key"), spec.get("summary"), spec.get("issue_type")
-            if not all([project_key, summary, issue_type]):
-                raise ToolFailure(f"Missing required fields for issue: {project_key=}, {summary=}, {issue_type=}")
-        return {"message": "Issues validated successfully", "issues": []}
-    if not specs:
-        raise ToolFailure(f"issues is empty: pass a JSON array of issues, e.g. {example}")
-    ids = []
-    for index, spec in enumerate(specs):
-        if not isinstance(spec, dict):
-            raise ToolFailure(f"issues[{index}] must be an object, e.g. {example}")
-        spec = dict(spec)
-        if isinstance(spec.get("additional_fields"), dict):
-            spec["additional_fields"] = dict(spec["additional_fields"])
+    prepared: list[dict[str, Any] | None] = []
+    for raw in specs:
         try:
-            ids.append(create_one(ctx, spec))
-        except ToolFailure as exc:
-            raise ToolFailure(f"issues[{index}]: {exc} No issue was created.") from exc
-    return {"message": "Issues created successfully", "issues": [_created_view(ctx, i) for i in ids]}
+            prepared.append(_batch_spec(ctx, raw))
+        except ToolFailure:
+            if not prepared:
+                raise
+    if args["validate_only"]:
+        return {"message": "Issues validated successfully", "issues": []}
+    created: list[int] = []
+    failures: list[str] = []
+    for spec in prepared:
+        if spec is None:
+            failures.append("Operation value must be a string")
+            continue
+        ctx.conn.execute("SAVEPOINT batch_item")
+        try:
+            created.append(create_one(ctx, spec))
+        except ToolFailure as refused:
+            ctx.conn.execute("ROLLBACK TO batch_item")
+            failures.append(str(refused))
+        ctx.conn.execute("RELEASE batch_item")
+    if failures and not created:
+        raise ToolFailure("\n".join(failures))
+    return {"message": "Issues created successfully",
+            "issues": [fetched_view(ctx, i, with_browse_url=True) for i in created]}
 
 
 def mcpa_update_payload(ctx: JiraContext, updates: dict[str, Any]) -> dict[str, Any]:
@@ -327,15 +361,16 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
             ctx.touch(row["id"])
     except ToolFailure as exc:
         raise JiraError(str(exc)) from exc
-    return_fields = args["return_fields"] or "*all"
-    sel = FieldSelection.parse(return_fields, with_browse_url=return_fields == "*all")
+    return_fields = args["return_fields"] or "*all"  # re-read without the base URL: no browse_url (jira/issues.py)
+    sel = FieldSelection.parse(return_fields, with_browse_url=False)
     return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel)}
 
 
 def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_assign_issue`: as 0.23.1 assigns through PUT /issue/KEY/assignee: an assignee string is resolved as
     `mcpa_account_id` does ("Could not find account ID for user: X" otherwise), a JSON object needs
-    accountId/account_id, empty or null unassigns; {"message", "issue"}. Failures after the JSON parsing read
+    accountId/account_id, empty or null unassigns; {"message": "Issue KEY assigned successfully" (unassigning too),
+    "issue"} with the issue as jira_get_issue shows it by default. Failures after the JSON parsing read
     "Failed to assign issue KEY: Failed to assign issue KEY: ..."."""
     assignee: Any = args["assignee"]
     if assignee and assignee.strip().startswith("{"):
@@ -361,10 +396,9 @@ def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     except ToolFailure as exc:
         raise JiraError(str(exc)) from exc
     ctx.record_change(row["id"], writer.items)
-    assigned = ctx.conn.execute("SELECT assignee_id FROM issues WHERE id = ?", (row["id"],)).fetchone()[0]
-    verb = "assigned" if assigned else "unassigned"
-    return {"message": f"Issue {row['key']} {verb} successfully",
-            "issue": ctx.issue_view(row["id"], FieldSelection.parse(None))}
+    # 0.23.1 says "assigned" for an unassignment too, and re-reads the issue as jira_get_issue does by default
+    return {"message": f"Issue {args['issue_key']} assigned successfully",
+            "issue": ctx.issue_view(row["id"], FieldSelection.parse(None, comments_by_default=True))}
 
 
 def delete_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -390,14 +424,15 @@ TOOLS = [
             "watchers and worklogs. Example: issue_key='PROJ-123', fields='*all', include='transitions,changelog'.",
             {"issue_key": ISSUE_KEY,
              "fields": param("string", FIELDS_HELP, DEFAULT_FIELDS),
-             "expand": param("string", "Jira expand options, e.g. 'renderedFields' (accepted, not needed here).", None),
+             "expand": param("string", "Jira expand options, e.g. 'changelog' (adds the issue's history).", None),
              "comment_limit": param("integer", "How many of the latest comments to include (0-100).", 10,
                                     minimum=0, maximum=100),
              "properties": param("string", "Comma-separated issue properties (accepted, none are stored).", None),
              "update_history": param("boolean", "Record the view in the user's history (no effect here).", True),
              "include": param("string", "Extra sections, comma-separated: transitions, changelog, watchers, "
                                         "worklogs, remote_links, comments, or 'all'.", None),
-             "use_display_names": param("boolean", "Accepted for compatibility; fields keep their ids.", False)},
+             "use_display_names": param("boolean", "Key custom fields by their display name (e.g. 'Story point "
+                                                   "estimate') instead of their id.", False)},
             get_issue, read_only=True),
     ToolDef("jira_search",
             "Search issues with JQL. Example: jql='project = PROJ AND status = \"In Progress\" AND assignee = "
@@ -410,9 +445,10 @@ TOOLS = [
              "start_at": param("integer", "Index of the first issue to return (0-based).", 0, minimum=0),
              "projects_filter": param("string", "Comma-separated project keys to restrict the search to, e.g. "
                                                 "'PROJ,OPS'.", None),
-             "expand": param("string", "Jira expand options (accepted, not needed here).", None),
+             "expand": param("string", "Jira expand options, e.g. 'changelog' (adds each issue's history).", None),
              "page_token": param("string", "next_page_token from the previous page, to get the next one.", None),
-             "use_display_names": param("boolean", "Accepted for compatibility; fields keep their ids.", False)},
+             "use_display_names": param("boolean", "Key custom fields by their display name (e.g. 'Story point "
+                                                   "estimate') instead of their id.", False)},
             search_issues, read_only=True),
     ToolDef("jira_get_project_issues",
             "List a project's issues, newest first. Example: project_key='PROJ', limit=20, start_at=20.",

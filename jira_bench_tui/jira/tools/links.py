@@ -23,7 +23,7 @@ def link_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
     rows = ctx.conn.execute("SELECT * FROM link_types ORDER BY name").fetchall()
     wanted = (args.get("name_filter") or "").strip().lower()
     return [{"id": str(r["id"]), "name": r["name"], "inward": r["inward"], "outward": r["outward"],
-             "self": ctx.site.rest(f"issueLinkType/{r['id']}")}
+             "self": ctx.site.rest(f"issueLinkType/{r['id']}", "2")}
             for r in rows if not wanted or wanted in r["name"].lower()]
 
 
@@ -41,7 +41,7 @@ def create_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_create_issue_link`: link two issues so that the inward one reads "<outward phrase> <outward key>"
     (Blocks: inward_issue_key blocks outward_issue_key), as Jira's POST /issueLink; both issues' histories record
     it, a duplicate link is not made twice, an optional comment goes on the inward issue. {"success", "message",
-    ...}."""
+    "link_type", "inward_issue", "outward_issue"}, echoing the arguments as given, as 0.23.1 does."""
     link_type = _link_type(ctx, args["link_type"])
     inward = ctx.issue(args["inward_issue_key"])
     outward = ctx.issue(args["outward_issue_key"])
@@ -60,8 +60,10 @@ def create_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
                                                      f"This issue {link_type['inward']} {inward['key']}")])
     if args.get("comment"):
         insert_comment(ctx, inward["id"], args["comment"], None)
-    return {"success": True, "message": f"Link created between {inward['key']} and {outward['key']}",
-            "link_type": link_type["name"], "inward_issue": inward["key"], "outward_issue": outward["key"]}
+    # 0.23.1 echoes what it was given (jira/links.py `create_issue_link`), not Jira's spelling of the type
+    given_in, given_out = args["inward_issue_key"], args["outward_issue_key"]
+    return {"success": True, "message": f"Link created between {given_in} and {given_out}",
+            "link_type": args["link_type"], "inward_issue": given_in, "outward_issue": given_out}
 
 
 def remove_link(ctx: JiraContext, args: dict[str, Any]) -> Any:

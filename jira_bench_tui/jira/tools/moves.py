@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from jira_bench_tui.jira.issue_move import move_issue
-from jira_bench_tui.jira.render import FieldSelection
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY_PATTERN,
     PROJECT_KEY_PATTERN,
@@ -15,6 +14,7 @@ from jira_bench_tui.jira.tools.common import (
     ToolFailure,
     param,
 )
+from jira_bench_tui.jira.tools.issues import fetched_view
 from jira_bench_tui.jira.tools.rest_like import ISSUE_NOT_FOUND, find_issue, project_row
 
 
@@ -51,11 +51,7 @@ def move_issue_tool(ctx: JiraContext, args: dict[str, Any]) -> Any:
         move_issue(ctx, issue["id"], target, type_id)
     except ToolFailure as refused:
         raise ToolFailure(failed + str(refused)) from None
-    view = ctx.issue_view(issue["id"], FieldSelection.parse("*all", with_browse_url=False))
-    # 0.23.1 reads the moved issue without asking for fields: no custom fields, and its REST v2 `self` as url
-    view = {k: v for k, v in view.items() if not k.startswith("customfield_")}
-    if isinstance(view.get("url"), str):
-        view["url"] = view["url"].replace("/rest/api/3/issue/", "/rest/api/2/issue/")
+    view = fetched_view(ctx, issue["id"])  # 0.23.1 re-reads the moved issue without naming fields
     return {"message": f"Issue moved successfully from {key} to project {project_key}", "issue": view}
 
 

@@ -11,13 +11,13 @@ from jira_bench_tui.jira.avatars import avatars
 from jira_bench_tui.jira.create_meta import create_screen
 from jira_bench_tui.jira.tools.catalog import field_entries
 from jira_bench_tui.jira.tools.common import PROJECT_KEY_PATTERN, JiraContext, ToolDef, csv_arg, param
-from jira_bench_tui.jira.tools.rest_like import project_row, rest_v3
+from jira_bench_tui.jira.tools.rest_like import project_row
 
 
 def project_json(ctx: JiraContext, row: Any) -> dict[str, Any]:
     """A project as Jira Cloud's REST v3 lists it (`self`, `id`, `key`, `name`, `projectTypeKey`, `simplified`,
     `avatarUrls`)."""
-    return {"self": rest_v3(ctx, f"project/{row['id']}"), "id": str(row["id"]), "key": row["key"],
+    return {"self": ctx.site.rest(f"project/{row['id']}", "3"), "id": str(row["id"]), "key": row["key"],
             "name": row["name"], "projectTypeKey": row["project_type"], "simplified": False,
             "avatarUrls": avatars(ctx.base_url, "project", row["id"])}
 

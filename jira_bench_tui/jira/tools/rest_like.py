@@ -54,13 +54,3 @@ def project_row(ctx: JiraContext, ref: str) -> sqlite3.Row | None:
 def simple_user(ctx: JiraContext, row: sqlite3.Row) -> dict[str, Any]:
     """mcp-atlassian's simplified user (`JiraUser.to_simplified_dict`) of a users row."""
     return user_dict(ctx.base_url, row["account_id"], row["display_name"], row["email"])
-
-
-def rest_v2(ctx: JiraContext, path: str) -> str:
-    """A REST v2 `self` link on this site (mcp-atlassian's version calls use /rest/api/2)."""
-    return f"{ctx.base_url}/rest/api/2/{path}"
-
-
-def rest_v3(ctx: JiraContext, path: str) -> str:
-    """A REST v3 `self` link on this site (Cloud search and remote-link calls use /rest/api/3)."""
-    return f"{ctx.base_url}/rest/api/3/{path}"

@@ -52,15 +52,17 @@ def jira_started(text: str) -> datetime:
 def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_add_worklog`: log `time_spent` (a Jira duration: 1d = 8h) as the current user, started now or at
     `started`; the remaining estimate is set when given, else reduced by the time spent (Jira's "adjust
-    automatically"). {"message", "worklog"}, the worklog as jira_get_worklog shows it plus which estimates were
-    set."""
+    automatically"). `original_estimate` is ignored, as 0.23.1's refused edit leaves it (the
+    `worklog_original_estimate` quirk sets it). {"message", "worklog"}, the worklog as jira_get_worklog shows it
+    plus which estimates were set."""
     row = ctx.issue(args["issue_key"])
     spent = _seconds("time_spent", args["time_spent"])
     started = ctx.now_stored
     if args.get("started"):
         started = stored_time(jira_started(args["started"]))
     writer = FieldWriter(ctx, row["id"])
-    if args.get("original_estimate"):
+    sets_original = bool(args.get("original_estimate")) and ctx.quirks.worklog_sets_original_estimate
+    if sets_original:
         _seconds("original_estimate", args["original_estimate"])
         writer.apply({"originalEstimate": args["original_estimate"]})
     if args.get("remaining_estimate"):
@@ -79,7 +81,7 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     ctx.record_change(row["id"], items + writer.items)
     saved = ctx.conn.execute("SELECT * FROM worklogs WHERE id = ?", (cur.lastrowid,)).fetchone()
     entry = worklog_dict(worklog(ctx.site, saved))
-    entry["original_estimate_updated"] = bool(args.get("original_estimate"))
+    entry["original_estimate_updated"] = sets_original
     entry["remaining_estimate_updated"] = bool(args.get("remaining_estimate"))
     return {"message": "Worklog added successfully", "worklog": entry}
 

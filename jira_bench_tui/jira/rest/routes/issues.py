@@ -4,9 +4,9 @@ MCP face and the REST face change a database the same way."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
+from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_request, issue_row, route
 from jira_bench_tui.jira.rest.fields_in import apply_fields, apply_update
 from jira_bench_tui.jira.rest.issue_json import FieldChoice, changelog_page, issue_json
@@ -185,7 +185,7 @@ def bulk_changelog(call: RestCall) -> Reply:
         raise bad_request("issueIdsOrKeys must list at least one issue.")
     wanted = set(body.get("fieldIds") or [])
     size = int(body.get("maxResults") or 1000)
-    offset = _token_offset(body.get("nextPageToken"))
+    offset = token_offset(body.get("nextPageToken"))
     entries: list[tuple[str, dict[str, Any]]] = []
     for ref in refs:
         row = issue_row(call, str(ref))
@@ -202,24 +202,14 @@ def bulk_changelog(call: RestCall) -> Reply:
         logs.setdefault(issue_id, []).append(history)
     out: dict[str, Any] = {"issueChangeLogs": [{"issueId": k, "changeHistories": v} for k, v in logs.items()]}
     if offset + len(window) < len(entries):
-        out["nextPageToken"] = page_token(offset + len(window))
+        out["nextPageToken"] = encode_page_token(offset + len(window))
     return Reply(out)
 
 
-def page_token(offset: int) -> str:
-    """An opaque `nextPageToken` for an offset: the same encoding the MCP tools give their `next_page_token`
-    (`tools/issues._page_token`), so a token from either face pages the same search on the other."""
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
-
-
-def _token_offset(token: Any) -> int:
-    if not token:
-        return 0
+def token_offset(token: Any) -> int:
+    """The offset of a `nextPageToken` (`page_tokens.decode_page_token`), or Jira's 400 "The nextPageToken is
+    invalid."."""
     try:
-        text = base64.urlsafe_b64decode(str(token) + "=" * (-len(str(token)) % 4)).decode()
-        return int(text.removeprefix("offset:"))
-    except (ValueError, UnicodeDecodeError):
+        return decode_page_token(None if token is None else str(token))
+    except ValueError:
         raise bad_request("The nextPageToken is invalid.") from None
-
-
-token_offset = _token_offset

@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira.issue_extras import remote_link_json as shared_remote_link_json
+from jira_bench_tui.jira.issue_extras import remote_link_rows
 from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_request, issue_row, route
 from jira_bench_tui.jira.rest.fields_in import rich_text_in
 from jira_bench_tui.jira.rest.issue_json import fragment_json, link_type_json
@@ -89,28 +91,15 @@ def delete_issue_link(call: RestCall) -> Reply:
 
 
 def remote_link_json(call: RestCall, row: sqlite3.Row, issue_key: str) -> dict[str, Any]:
-    """A remote link: `{id, self, globalId?, application, relationship?, object: {url, title, summary?, icon}}`."""
-    out: dict[str, Any] = {"id": row["id"], "self": call.self_url(f"issue/{issue_key}/remotelink/{row['id']}")}
-    if row["global_id"]:
-        out["globalId"] = row["global_id"]
-    out["application"] = {}
-    if row["relationship"]:
-        out["relationship"] = row["relationship"]
-    icon = {k: v for k, v in (("url16x16", row["icon_url"]), ("title", row["icon_title"])) if v}
-    obj: dict[str, Any] = {"url": row["url"], "title": row["title"]}
-    if row["summary"]:
-        obj["summary"] = row["summary"]
-    obj["icon"] = icon
-    obj["status"] = {"icon": {}}
-    out["object"] = obj
-    return out
+    """A remote link with its `self` in this call's API version (`issue_extras.remote_link_json`)."""
+    return shared_remote_link_json(row, call.self_url(f"issue/{issue_key}/remotelink/{row['id']}"))
 
 
 @route("GET", "issue/{issueIdOrKey}/remotelink")
 def list_remote_links(call: RestCall) -> Reply:
     """GET /issue/{key}/remotelink (`globalId` filters): a list of remote links."""
     issue = issue_row(call)
-    rows = call.conn.execute("SELECT * FROM remote_links WHERE issue_id = ? ORDER BY id", (issue["id"],)).fetchall()
+    rows = remote_link_rows(call.conn, issue["id"])
     wanted = call.arg("globalId")
     return Reply([remote_link_json(call, r, issue["key"]) for r in rows if not wanted or r["global_id"] == wanted])
 

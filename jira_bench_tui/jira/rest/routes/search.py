@@ -10,9 +10,10 @@ from jira_bench_tui.jira.issue_load import issue_rows
 from jira_bench_tui.jira.jql import JqlError, parse
 from jira_bench_tui.jira.jql import count as jql_count
 from jira_bench_tui.jira.jql import search as jql_search
+from jira_bench_tui.jira.page_tokens import encode_page_token
 from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_request, route
 from jira_bench_tui.jira.rest.issue_json import FieldChoice, field_defs, issue_json
-from jira_bench_tui.jira.rest.routes.issues import expand_set, page_token, token_offset
+from jira_bench_tui.jira.rest.routes.issues import expand_set, token_offset
 
 UNBOUNDED = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
 REMOVED = ("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration "
@@ -48,7 +49,7 @@ def search_page(call: RestCall, jql: str, fields: Any, expand: set[str], max_res
     issues = [issue_json(call, rows[i], choice, expand, defs) for i in ids if i in rows]
     out: dict[str, Any] = {"issues": issues}
     if more:
-        out["nextPageToken"] = page_token(offset + len(ids))
+        out["nextPageToken"] = encode_page_token(offset + len(ids))
     out["isLast"] = not more
     if "names" in expand:
         out["names"] = {e["id"]: e["name"] for e in defs if choice.wants(e["id"])}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from jira_bench_tui.jira.issue_extras import watcher_rows
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_request, issue_row, route
 
@@ -14,8 +15,7 @@ from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_reques
 def list_watchers(call: RestCall) -> Reply:
     """GET /issue/{key}/watchers: `{"self", "isWatching", "watchCount", "watchers": [users]}`."""
     issue = issue_row(call)
-    rows = call.conn.execute("SELECT u.* FROM watchers w JOIN users u ON u.account_id = w.account_id "
-                             "WHERE w.issue_id = ? ORDER BY u.display_name", (issue["id"],)).fetchall()
+    rows = watcher_rows(call.conn, issue["id"])
     return Reply({"self": call.self_url(f"issue/{issue['key']}/watchers"),
                   "isWatching": any(r["account_id"] == call.ctx.current_user for r in rows),
                   "watchCount": len(rows), "watchers": [shapes.user_json(call, r) for r in rows]})
