@@ -159,8 +159,9 @@ def _moment(call: FunctionCall) -> list[Any]:
     try:
         return [evaluate_date_function(call.name.lower(), call.args, call.now)]
     except DateValueError:
-        raise JqlError(f"The offset '{call.args[0]}' of function '{call.name}' is invalid; "
-                       "use a number with an optional unit such as -1, +2d or -1M.") from None
+        # Jira's text (its func test TestJqlParsing: `startOfDay("invalid")`)
+        raise JqlError(f"Duration for function '{call.name}' should have the format (+/-)n(yMwdm), e.g -1M for 1 "
+                       "month earlier.") from None
 
 
 for _name in ("now", "currentLogin", "lastLogin"):  # no sessions here: both logins are now

@@ -277,6 +277,18 @@ HISTORY: list[tuple[str, str]] = [
     ('fixVersion CHANGED FROM "1.0"', "WEB-2"),
     ("fixVersion CHANGED TO 2.0 BY 'alice@acme.test'", "WEB-2"),
     ('fixVersion CHANGED FROM "1.0" TO "2.0"', ""),  # a version removed and one added are two changes, as in Jira
+    # every operator with predicates together, and negated
+    ('status WAS IN ("In Review", Done) BEFORE "2026-11-21"', "WEB-2 WEB-4"),
+    ('status WAS NOT IN ("To Do") BY currentUser()', "WEB-3 WEB-4 WEB-7 OPS-2"),
+    ("assignee WAS NOT IN (currentUser(), 'bob@acme.test')", "WEB-4 WEB-7"),
+    ("assignee WAS EMPTY BY 'bob@acme.test'", "WEB-3 WEB-4"),  # WEB-4 was created by Bob without an assignee
+    ('status WAS "In Progress" DURING (startOfWeek(-1), endOfWeek(-1))', "WEB-1 WEB-2 WEB-5 OPS-2"),
+    ("assignee CHANGED TO currentUser()", "OPS-2"),
+    ('status CHANGED FROM "In Progress" TO "In Review" BY \'bob@acme.test\' DURING ("2026-11-16", "2026-11-21")',
+     "WEB-2"),
+    ("priority CHANGED AFTER 2026-11-21 BEFORE 2026-11-23", "OPS-2"),
+    ("NOT status CHANGED TO Done", "WEB-1 WEB-2 WEB-3 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("NOT status CHANGED BY 'bob@acme.test'", "WEB-1 WEB-3 WEB-4 WEB-6 WEB-7 OPS-1 OPS-2"),
 ]
 
 # NOT as Jira applies it (its DeMorgansVisitor; Atlassian's "JQL operators": `field != value` is `NOT field = value`,
@@ -373,6 +385,17 @@ TEXT: list[tuple[str, str]] = [
     ('"Release notes" ~ "persist -carts"', ""),
     ('"Release notes" !~ "invoices"', "WEB-7"),
     ('"Release notes" ~ "\\"carts now\\""', "WEB-7"),
+    # more forms: words made of parts are phrases, phrases in text and comment, required terms, nested groups
+    ('summary ~ "checkout-page"', "WEB-2"),
+    ('summary ~ "login-fails"', "WEB-3"),
+    ('summary ~ "\\"checkout page\\"~2"', "WEB-2"),  # proximity is ignored
+    ('text ~ "\\"staging database\\""', "WEB-3"),
+    ('comment ~ "\\"staging database\\""', "WEB-3"),
+    ('text ~ "+backup +database"', "OPS-1"),
+    ('summary ~ "fail*"', "WEB-3 WEB-5 OPS-1"),
+    ('summary ~ "Fails"', "WEB-3 WEB-5 OPS-1"),
+    ("summary ~ '(checkout OR backup) -redesign'", "WEB-6 OPS-1"),
+    ('summary ~ "checkout AND NOT (page OR tests)"', "WEB-1"),
 ]
 
 
