@@ -81,6 +81,9 @@ WORKLOGS = "SELECT 1 FROM worklogs x WHERE x.issue_id = i.id"
 DATE_COLUMNS = {"created": "i.created", "updated": "i.updated", "resolutiondate": "i.resolution_date",
                 "duedate": "(i.due_date || 'T00:00:00.000+0000')"}
 TEXT_COLUMNS = {"summary": "i.summary", "description": "i.description", "environment": "i.environment"}
+# The operator a clause takes under NOT (Jira's DeMorgansVisitor.getNotOperator)
+NEGATED_OPERATORS = {"=": "!=", "!=": "=", "in": "not in", "not in": "in", "is": "is not", "is not": "is",
+                     "~": "!~", "!~": "~", ">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 TEXT_SEARCH_COLUMNS = ("summary", "description", "environment", "custom_text")  # issue_text's columns
 _MINUTE = timedelta(minutes=1)
 
@@ -118,15 +121,20 @@ class Compiler:
     # ------------------------------------------------------------ boolean structure
 
     def node(self, node: Node, negated: bool) -> str:
-        """The SQL of a boolean node. Under NOT (`negated`) a clause's NULL counts as false (COALESCE), so that
-        `NOT assignee = bob` includes unassigned issues while `assignee != bob` does not, as in Jira."""
+        """The SQL of a boolean node. NOT is pushed down to the clauses as Jira does before it searches (its
+        DeMorgansVisitor): `NOT (a OR b)` is `NOT a AND NOT b`, and a negated clause takes the opposite operator
+        (`NOT assignee = bob` is `assignee != bob`, `NOT created > d` is `created <= d`, `NOT summary ~ x` is
+        `summary !~ x`), so a negated clause leaves out the issues without a value, as in Jira. A negated history
+        clause is its complement (WAS NOT, NOT CHANGED)."""
         if isinstance(node, And | Or):
-            joiner = " AND " if isinstance(node, And) else " OR "
+            joiner = " AND " if isinstance(node, And) != negated else " OR "
             return _balanced(joiner, [self.node(n, negated) for n in node.operands])
         if isinstance(node, Not):
-            return f"NOT {self.node(node.operand, negated=True)}"
-        sql = self.history.clause(node) if isinstance(node, HistoryClause) else self.clause(node)
-        return f"COALESCE({sql}, 0)" if negated else f"({sql})"
+            return self.node(node.operand, not negated)
+        if isinstance(node, HistoryClause):
+            sql = self.history.clause(node)
+            return f"(NOT {sql})" if negated else f"({sql})"
+        return f"({self.clause(node, negated)})"
 
     # ------------------------------------------------------------ fields
 
@@ -150,29 +158,32 @@ class Compiler:
 
     # ------------------------------------------------------------ clauses
 
-    def clause(self, clause: Clause) -> str:
-        """The SQL condition of one clause. Raises JqlError, with Jira's message, for an operator the field does not
-        take or a value it does not know."""
+    def clause(self, clause: Clause, negated: bool = False) -> str:
+        """The SQL condition of one clause; `negated` (under NOT) takes the opposite operator, after the checks,
+        which Jira makes on the query as written. Raises JqlError, with Jira's message, for an operator the field
+        does not take or a value it does not know."""
         field = self.fields.resolve(clause.field)
-        op = clause.op
-        if op not in KIND_OPERATORS[field.kind]:
-            raise JqlError(f"The operator '{_op_shown(op)}' is not supported by the '{field.shown}' field.")
+        shown = clause.op
+        if shown not in KIND_OPERATORS[field.kind]:
+            raise JqlError(f"The operator '{_op_shown(shown)}' is not supported by the '{field.shown}' field.")
+        op = NEGATED_OPERATORS[shown] if negated else shown
         value = clause.value
         if op in ("~", "!~"):
-            return self.text_clause(field, op, value)
+            return self.text_clause(field, op, value, shown)
         if isinstance(value, Empty) or op in ("is", "is not"):
             if op in ("=", "is", "in"):
                 return self.emptiness(field, empty=True)
             if op in ("!=", "is not", "not in"):
                 return self.emptiness(field, empty=False)
-            raise JqlError(f"The operator '{_op_shown(op)}' is not supported by the '{field.shown}' field "
+            raise JqlError(f"The operator '{_op_shown(shown)}' is not supported by the '{field.shown}' field "
                            "when comparing with EMPTY.")
         values = value if isinstance(value, tuple) else (value,)
         if field.kind == "worklogdate":
             return self.worklog_date_clause(field, op, values)
         if op in RANGE:
             if isinstance(values[0], Function) and field.kind == "key":
-                raise JqlError(f"The operator '{op}' is not supported by the '{field.shown}' field with a function.")
+                raise JqlError(f"The operator '{shown}' is not supported by the '{field.shown}' field with a "
+                               "function.")
             return self.range_clause(field, op, values[0])
         positive = op in ("=", "in")
         return self.membership(field, values, positive)
@@ -355,19 +366,28 @@ class Compiler:
 
     # -- text: ~ !~
 
-    def text_clause(self, field: Field, op: str, value: Value | tuple[Value, ...]) -> str:
+    def text_clause(self, field: Field, op: str, value: Value | tuple[Value, ...], shown: str) -> str:
         """~ and !~: the text match of jql_text.py (Jira's Lucene syntax; FTS5 for system fields and comments, our
         matcher for text custom fields). `text ~ x` is `summary ~ x OR description ~ x OR environment ~ x OR
         comment ~ x` and the text custom fields, each searched alone (Jira's AllTextClauseQueryFactory); a comment
         matches alone. `f !~ x` finds the issues whose field has a value that does not match, as Jira does. Raises
-        JqlError for a function or a list as the value, and with Jira's message for a text Jira refuses."""
+        JqlError for a function or a list as the value, and with Jira's message for a text Jira refuses; `shown` is
+        the operator as written (`op` is the one searched: `NOT summary ~ x` searches `!~`).
+
+        `NOT text ~ x` is `text !~ x`, which matches nothing: Jira's AllTextClauseQueryFactory answers a false
+        result for any operator but `~` (the text is still checked)."""
+        if field.kind == "text" and op == "!~":
+            bound = len(self.params)
+            self.text_clause(field, "~", value, shown)
+            del self.params[bound:]
+            return "0"
         if isinstance(value, Empty):
             sql = self.emptiness(field, empty=True)
             return f"NOT ({sql})" if op == "~" else sql
         if not isinstance(value, Literal_):
             if isinstance(value, Function):
                 self.values.check_function(field, value)
-            raise JqlError(f"The operator '{op}' is not supported by the '{field.shown}' field.")
+            raise JqlError(f"The operator '{shown}' is not supported by the '{field.shown}' field.")
         filled = "" if op == "~" else self.emptiness(field, empty=False)  # binds nothing; written first
         try:
             if field.kind == "cf_string":

@@ -68,10 +68,16 @@ class JqlFunction:
         if unknown:
             raise ValueError(f"JQL function '{self.name}': unknown field kinds {unknown}")
 
-    @property
-    def arity_text(self) -> str:
-        """The expected argument count as Jira writes it in messages: "1", or "0 to 1"."""
-        return str(self.min_args) if self.min_args == self.max_args else f"{self.min_args} to {self.max_args}"
+    def arity_message(self, written: str, received: int) -> str:
+        """Jira's message for a call of this function (`written` as the query spells it) with `received` arguments
+        outside its arity, from its NumberOfArgumentsValidator (keys jira.jql.function.arg.incorrect.exact and
+        .range): "Function 'currentUser' expected '0' arguments but received '1'." or "Function 'startOfDay'
+        expected between '0' and '1' arguments but received '2'."."""
+        if self.min_args == self.max_args:
+            expected = f"expected '{self.min_args}' arguments"
+        else:
+            expected = f"expected between '{self.min_args}' and '{self.max_args}' arguments"
+        return f"Function '{written}' {expected} but received '{received}'."
 
 
 class FunctionRegistry:
@@ -110,7 +116,7 @@ class FunctionRegistry:
     def check(self, name: str, arg_count: int, kind: str, field: str) -> JqlFunction:
         """The function a call names, after Jira's checks, in Jira's order: it exists ("Unable to find JQL
         function 'bogus()'."), the field takes it ("Function 'now' is not supported by the field 'assignee'."),
-        the number of arguments fits ("Function 'membersOf' expected '1' arguments but got '0'.").
+        the number of arguments fits ("Function 'membersOf' expected '1' arguments but received '0'.").
 
         `name` and `field` are as the query wrote them; raises JqlError."""
         function = self.get(name)
@@ -119,7 +125,7 @@ class FunctionRegistry:
         if kind not in function.kinds:
             raise JqlError(f"Function '{name}' is not supported by the field '{field}'.")
         if not function.min_args <= arg_count <= function.max_args:
-            raise JqlError(f"Function '{name}' expected '{function.arity_text}' arguments but got '{arg_count}'.")
+            raise JqlError(function.arity_message(name, arg_count))
         return function
 
 
@@ -153,8 +159,9 @@ def _moment(call: FunctionCall) -> list[Any]:
     try:
         return [evaluate_date_function(call.name.lower(), call.args, call.now)]
     except DateValueError:
-        raise JqlError(f"The offset '{call.args[0]}' of function '{call.name}' is invalid; "
-                       "use a number with an optional unit such as -1, +2d or -1M.") from None
+        # Jira's text (its func test TestJqlParsing: `startOfDay("invalid")`)
+        raise JqlError(f"Duration for function '{call.name}' should have the format (+/-)n(yMwdm), e.g -1M for 1 "
+                       "month earlier.") from None
 
 
 for _name in ("now", "currentLogin", "lastLogin"):  # no sessions here: both logins are now

@@ -136,7 +136,7 @@ ERRORS: list[tuple[str, str]] = [
     ("status WAS Done DURING ('2026-11-01')", "The DURING predicate must be supplied with exactly 2 date values."),
     ("assignee CHANGED BY bogus()", "Unable to find JQL function 'bogus()'."),
     ("assignee WAS bogus()", "Unable to find JQL function 'bogus()'."),
-    ("status CHANGED AFTER now(x)", "Function 'now' expected '0' arguments but got '1'."),
+    ("status CHANGED AFTER now(x)", "Function 'now' expected '0' arguments but received '1'."),
     ("status WAS Done BY 'nobody@acme.test'",
      "The user 'nobody@acme.test' does not exist and cannot be used in the 'by' predicate."),
     ('status = "Open" by admin', 'Error in the JQL Query: The EQUALS operator does not support the use of the by '
@@ -172,12 +172,30 @@ ERRORS: list[tuple[str, str]] = [
     ("assignee = bogus()", "Unable to find JQL function 'bogus()'."),
     ("assignee = now()", "Function 'now' is not supported by the field 'assignee'."),
     ("created > currentUser()", "Function 'currentUser' is not supported by the field 'created'."),
-    ("assignee = currentUser(x)", "Function 'currentUser' expected '0' arguments but got '1'."),
-    ("assignee in membersOf()", "Function 'membersOf' expected '1' arguments but got '0'."),
+    # a wrong number of arguments: Jira's NumberOfArgumentsValidator (exact, or a range), the name as written
+    ("assignee = currentUser(x)", "Function 'currentUser' expected '0' arguments but received '1'."),
+    ("assignee = currentUser(1)", "Function 'currentUser' expected '0' arguments but received '1'."),
+    ("assignee = CURRENTUSER(a, b)", "Function 'CURRENTUSER' expected '0' arguments but received '2'."),
+    ("assignee in membersOf()", "Function 'membersOf' expected '1' arguments but received '0'."),
+    ("assignee in membersOf(devs, qa)", "Function 'membersOf' expected '1' arguments but received '2'."),
+    ("created > startOfDay(1, 2)", "Function 'startOfDay' expected between '0' and '1' arguments but received '2'."),
+    ("created < endOfMonth(-1, 2, 3)",
+     "Function 'endOfMonth' expected between '0' and '1' arguments but received '3'."),
+    ("created > now(-1d)", "Function 'now' expected '0' arguments but received '1'."),
+    ("sprint in openSprints(x)", "Function 'openSprints' expected '0' arguments but received '1'."),
+    ("sprint in closedSprints(1)", "Function 'closedSprints' expected '0' arguments but received '1'."),
+    ("type in standardIssueTypes(arg)", "Function 'standardIssueTypes' expected '0' arguments but received '1'."),
+    ("fixVersion in releasedVersions(WEB, OPS)",
+     "Function 'releasedVersions' expected between '0' and '1' arguments but received '2'."),
+    ("issue in linkedIssues()", "Function 'linkedIssues' expected between '1' and '2' arguments but received '0'."),
+    ("sprint in openSprint()", "Unable to find JQL function 'openSprint()'."),
+    ("assignee = me()", "Unable to find JQL function 'me()'."),
     ("assignee in membersOf(nogroup)", "Function 'membersOf' can not generate a list of usernames for group "
                                        "'nogroup'; the group does not exist."),
-    ("created > startOfDay(xyz)", "The offset 'xyz' of function 'startOfDay' is invalid; use a number with an "
-                                  "optional unit such as -1, +2d or -1M."),
+    ("created > startOfDay(xyz)", "Duration for function 'startOfDay' should have the format (+/-)n(yMwdm), e.g "
+                                  "-1M for 1 month earlier."),
+    ('status changed AFTER startOfDay("invalid")', "Duration for function 'startOfDay' should have the format "
+                                                   "(+/-)n(yMwdm), e.g -1M for 1 month earlier."),
     ("fixVersion in releasedVersions(NOPE)", "Could not resolve the project 'NOPE' provided to function "
                                              "'releasedVersions'."),
     ("cf[10016] > currentUser()", "Function 'currentUser' is not supported by the field 'cf[10016]'."),
@@ -225,3 +243,29 @@ def test_long_queries_work_up_to_the_clause_limit(conn: sqlite3.Connection) -> N
 
 def test_valid_query_validates(conn: sqlite3.Connection) -> None:
     validate(conn, "project = WEB ORDER BY created DESC")  # no error
+
+
+# Every reserved word that is not a JQL keyword, as Jira's own parser test lists them (TestJqlParsing, "copied from
+# JqlStringSupportImpl.java"): each is refused unquoted, at its position, and is a plain value once quoted.
+JIRA_RESERVED_WORDS = """
+abort access add alias all alter any as audit avg begin between boolean break byte catch char character check
+checkpoint collate collation column commit connect continue count create current date decimal declare decrement
+default defaults define delete delimiter difference distinct divide do double drop else encoding end equals escape
+exclusive exec execute exists explain false fetch file field first float for function go goto grant greater group
+having identified if immediate increment index initial inner inout input insert int integer intersect intersection
+into isempty isnull join last left less like limit lock long max min minus mode modify modulo more multiply next
+noaudit notin nowait number object of option outer output power previous prior privileges public raise raw remainder
+rename resource return returns revoke right row rowid rownum rows select session set share size sqrt start strict
+string subtract sum synonym table then trans transaction trigger true uid union unique update user validate values
+view when whenever where while with""".split()
+
+
+@pytest.mark.parametrize("word", JIRA_RESERVED_WORDS)
+def test_every_reserved_word_is_refused_unquoted(conn: sqlite3.Connection, word: str) -> None:
+    for jql, at in ((f"summary ~ {word}", 11), (f"labels in (a, {word.upper()})", 15), (f"{word} = x", 1)):
+        shown = word.upper() if "in (" in jql else word
+        with pytest.raises(JqlError) as caught:
+            search(conn, jql)
+        assert str(caught.value) == (f"Error in the JQL Query: '{shown}' is a reserved JQL word. You must surround it "
+                                     f"in quotation marks to use it in a query. (line 1, character {at})")
+    assert search(conn, f'labels = "{word}"') == ([], 0)

@@ -45,7 +45,7 @@ def test_a_function_declared_once_works_through_jql(conn: sqlite3.Connection) ->
     assert _keys(conn, "reporter = QATEAM('x')") == _keys(conn, "reporter = 'carol@acme.test'")
     with pytest.raises(JqlError, match=r"^Function 'qaTeam' is not supported by the field 'creator'\.$"):
         search(conn, "creator = qaTeam()")
-    with pytest.raises(JqlError, match=r"^Function 'qaTeam' expected '0 to 1' arguments but got '2'\.$"):
+    with pytest.raises(JqlError, match=r"^Function 'qaTeam' expected between '0' and '1' arguments but received '2'\.$"):
         search(conn, "assignee in qaTeam(a, b)")
 
 

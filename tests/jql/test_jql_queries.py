@@ -28,7 +28,7 @@ MATCHES: list[tuple[str, str]] = [
     ("project = WEB AND (assignee = 'bob@acme.test' OR reporter = 'bob@acme.test')", "WEB-2 WEB-4 WEB-5 WEB-7"),
     ("project = OPS OR priority = Highest AND type = Bug", "OPS-1 OPS-2 WEB-3"),
     ("NOT (project = WEB OR priority = High)", "OPS-2"),
-    ("!(labels = urgent) && project = OPS", "OPS-2"),
+    ("!(labels = urgent) && project = OPS", ""),  # OPS-2 has no labels: a negated clause leaves it out
     ("labels = docs || labels = ux", "WEB-2 WEB-4"),
     ("project = web and STATUS = 'to do' Or KEY = WEB-1", "WEB-1 WEB-3 WEB-6"),
     # status, status category, priority, type, resolution
@@ -68,7 +68,7 @@ MATCHES: list[tuple[str, str]] = [
     ("assignee is null", "WEB-3"),
     ("assignee is not empty AND reporter = currentUser()", "WEB-1 WEB-2 WEB-5 WEB-6 OPS-1"),
     ("assignee != currentUser()", "WEB-2 WEB-4 WEB-5 WEB-7 OPS-1"),
-    ("NOT assignee = currentUser()", "WEB-2 WEB-3 WEB-4 WEB-5 WEB-7 OPS-1"),
+    ("NOT assignee = currentUser()", "WEB-2 WEB-4 WEB-5 WEB-7 OPS-1"),  # as !=: not the unassigned WEB-3
     ("assignee in membersOf(devs)", "WEB-1 WEB-2 WEB-5 WEB-6 OPS-1 OPS-2"),
     ("assignee not in membersOf('devs')", "WEB-4 WEB-7"),
     ("assignee in (EMPTY, 'carol@acme.test')", "WEB-3 WEB-4"),
@@ -277,6 +277,78 @@ HISTORY: list[tuple[str, str]] = [
     ('fixVersion CHANGED FROM "1.0"', "WEB-2"),
     ("fixVersion CHANGED TO 2.0 BY 'alice@acme.test'", "WEB-2"),
     ('fixVersion CHANGED FROM "1.0" TO "2.0"', ""),  # a version removed and one added are two changes, as in Jira
+    # every operator with predicates together, and negated
+    ('status WAS IN ("In Review", Done) BEFORE "2026-11-21"', "WEB-2 WEB-4"),
+    ('status WAS NOT IN ("To Do") BY currentUser()', "WEB-3 WEB-4 WEB-7 OPS-2"),
+    ("assignee WAS NOT IN (currentUser(), 'bob@acme.test')", "WEB-4 WEB-7"),
+    ("assignee WAS EMPTY BY 'bob@acme.test'", "WEB-3 WEB-4"),  # WEB-4 was created by Bob without an assignee
+    ('status WAS "In Progress" DURING (startOfWeek(-1), endOfWeek(-1))', "WEB-1 WEB-2 WEB-5 OPS-2"),
+    ("assignee CHANGED TO currentUser()", "OPS-2"),
+    ('status CHANGED FROM "In Progress" TO "In Review" BY \'bob@acme.test\' DURING ("2026-11-16", "2026-11-21")',
+     "WEB-2"),
+    ("priority CHANGED AFTER 2026-11-21 BEFORE 2026-11-23", "OPS-2"),
+    ("NOT status CHANGED TO Done", "WEB-1 WEB-2 WEB-3 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("NOT status CHANGED BY 'bob@acme.test'", "WEB-1 WEB-3 WEB-4 WEB-6 WEB-7 OPS-1 OPS-2"),
+]
+
+# NOT as Jira applies it (its DeMorgansVisitor; Atlassian's "JQL operators": `field != value` is `NOT field = value`,
+# and != never matches an issue without a value): NOT is pushed down to the clauses, each taking the opposite
+# operator, so a negated clause leaves out the issues where the field is EMPTY, for every kind of field.
+NEGATION: list[tuple[str, str]] = [
+    # single value: users, resolution, priority, dates, durations, keys, parent, custom fields
+    ("NOT assignee = 'bob@acme.test'", "WEB-1 WEB-4 WEB-6 WEB-7 OPS-2"),  # not the unassigned WEB-3
+    ("assignee != 'bob@acme.test'", "WEB-1 WEB-4 WEB-6 WEB-7 OPS-2"),
+    ("NOT assignee in ('bob@acme.test', currentUser())", "WEB-4 WEB-7"),
+    ("NOT assignee not in ('bob@acme.test')", "WEB-2 WEB-5 OPS-1"),
+    ("NOT assignee is EMPTY", "WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("NOT assignee = EMPTY", "WEB-1 WEB-2 WEB-4 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("NOT assignee in (EMPTY, 'carol@acme.test')", "WEB-1 WEB-2 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("NOT resolution = Done", "WEB-5"),  # the unresolved issues have no resolution
+    ("resolution != Done", "WEB-5"),
+    ("NOT resolution = Unresolved", "WEB-4 WEB-5"),
+    ("NOT priority > Medium", "WEB-4 WEB-5 WEB-6 WEB-7 OPS-2"),  # priority <= Medium
+    ("NOT duedate < now()", "WEB-3 WEB-7"),  # duedate >= now(): only issues with a due date
+    ("NOT duedate > 2026-11-21", "OPS-2"),
+    ("NOT resolved > -7d", "WEB-4"),
+    ("NOT timespent > 2h", "WEB-4"),
+    ("NOT originalEstimate = 2h", ""),
+    ("NOT key > WEB-5", "WEB-1 WEB-2 WEB-3 WEB-4 WEB-5"),  # key <= WEB-5: a key range stays in its project
+    ("NOT parent = WEB-1", "WEB-6"),
+    ('NOT "Story point estimate" = 5', "WEB-6 WEB-7"),
+    ('NOT "Story point estimate" >= 3', "WEB-6"),
+    ("NOT Team = Red", "WEB-7"),
+    # multi-valued: labels, components, versions, sprints, watchers, worklogs
+    ("NOT labels = urgent", "WEB-2 WEB-4"),
+    ("NOT labels in (urgent, docs)", "WEB-2"),
+    ("NOT component = UI", "WEB-3"),
+    ("component != UI", "WEB-3"),
+    ("NOT fixVersion = 2.0", "WEB-4"),
+    ("fixVersion != 2.0", "WEB-4"),
+    ("NOT fixVersion in unreleasedVersions()", "WEB-4"),
+    ("NOT affectedVersion = 1.0", ""),
+    ("NOT sprint = 'Sprint 2'", "WEB-4 WEB-6"),
+    ("NOT sprint in openSprints()", "WEB-4"),
+    ("NOT watcher = currentUser()", "WEB-3"),
+    ("NOT worklogAuthor = currentUser()", "WEB-4"),
+    # text: NOT f ~ x is f !~ x (issues whose field has a value); NOT text ~ x is text !~ x, which matches nothing
+    ("NOT summary ~ checkout", "WEB-3 WEB-4 WEB-5 WEB-7 OPS-1 OPS-2"),
+    ("NOT description ~ backup", "WEB-3 WEB-5"),
+    ("NOT description !~ backup", "OPS-1"),
+    ("NOT environment ~ staging", "OPS-1"),
+    ("NOT comment ~ unicode", "WEB-3"),
+    ('NOT "Release notes" ~ invoices', "WEB-7"),
+    ("NOT text ~ checkout", ""),
+    ("NOT text ~ checkout OR project = OPS", "OPS-1 OPS-2"),
+    # combinations: De Morgan, double negation, history under NOT
+    ("NOT (assignee = 'bob@acme.test' OR labels = urgent)", "WEB-4"),
+    ("NOT (fixVersion = 2.0 AND project = WEB)", "WEB-4 OPS-1 OPS-2"),
+    ("NOT (component = UI OR component is EMPTY)", "WEB-3"),
+    ("NOT NOT assignee = 'bob@acme.test'", "WEB-2 WEB-5 OPS-1"),
+    ("NOT (NOT labels = urgent AND project = WEB)", "WEB-3 OPS-1 OPS-2"),
+    ("NOT status = Done AND NOT assignee = currentUser()", "WEB-2 WEB-7 OPS-1"),
+    ("NOT assignee WAS EMPTY", "WEB-1 WEB-2 WEB-5 WEB-6 WEB-7 OPS-1 OPS-2"),
+    ("NOT (status CHANGED OR priority CHANGED)", "WEB-6 WEB-7 OPS-1"),
+    ("NOT (status WAS Done OR assignee = EMPTY)", "WEB-1 WEB-2 WEB-6 WEB-7 OPS-1 OPS-2"),
 ]
 
 # Text search with Jira's Lucene syntax (inside ~)
@@ -313,6 +385,17 @@ TEXT: list[tuple[str, str]] = [
     ('"Release notes" ~ "persist -carts"', ""),
     ('"Release notes" !~ "invoices"', "WEB-7"),
     ('"Release notes" ~ "\\"carts now\\""', "WEB-7"),
+    # more forms: words made of parts are phrases, phrases in text and comment, required terms, nested groups
+    ('summary ~ "checkout-page"', "WEB-2"),
+    ('summary ~ "login-fails"', "WEB-3"),
+    ('summary ~ "\\"checkout page\\"~2"', "WEB-2"),  # proximity is ignored
+    ('text ~ "\\"staging database\\""', "WEB-3"),
+    ('comment ~ "\\"staging database\\""', "WEB-3"),
+    ('text ~ "+backup +database"', "OPS-1"),
+    ('summary ~ "fail*"', "WEB-3 WEB-5 OPS-1"),
+    ('summary ~ "Fails"', "WEB-3 WEB-5 OPS-1"),
+    ("summary ~ '(checkout OR backup) -redesign'", "WEB-6 OPS-1"),
+    ('summary ~ "checkout AND NOT (page OR tests)"', "WEB-1"),
 ]
 
 
@@ -321,7 +404,8 @@ def _keys(conn: sqlite3.Connection, ids: list[int]) -> list[str]:
     return [by_id[i] for i in ids]
 
 
-@pytest.mark.parametrize(("jql", "expected"), MATCHES + HISTORY + TEXT, ids=[m[0] for m in MATCHES + HISTORY + TEXT])
+@pytest.mark.parametrize(("jql", "expected"), MATCHES + HISTORY + NEGATION + TEXT,
+                         ids=[m[0] for m in MATCHES + HISTORY + NEGATION + TEXT])
 def test_query_matches(conn: sqlite3.Connection, jql: str, expected: str) -> None:
     ids, total = search(conn, jql)
     assert sorted(_keys(conn, ids)) == sorted(expected.split())

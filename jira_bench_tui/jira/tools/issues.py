@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
 from jira_bench_tui.jira.jql import JqlError, search
+from jira_bench_tui.jira.jql_scope import mcp_search_jql
 from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
 from jira_bench_tui.jira.tools.common import (
@@ -31,7 +31,6 @@ from jira_bench_tui.jira.tools.issue_fields import (
 
 FIELDS_HELP = ("Comma-separated fields to return, e.g. 'summary,status,assignee'; '*all' returns every field. "
                f"Default: '{DEFAULT_FIELDS}'.")
-_ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
 
 
 # ---- reading ----
@@ -86,17 +85,10 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, pa
 
 
 def search_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_search`: a page of issues matching the JQL (see `run_search`); `projects_filter` ANDs a project
-    condition before any ORDER BY. ToolFailure with Jira's message for a bad query or an unknown project."""
-    jql = args["jql"]
-    projects = csv_arg(args.get("projects_filter"))
-    if projects:
-        for key in projects:
-            ctx.project(key)
-        match = _ORDER_BY.search(jql)
-        where, order = (jql[:match.start()], jql[match.start():]) if match else (jql, "")
-        scope = f"project in ({', '.join(projects)})"
-        jql = f"({where.strip()}) AND {scope} {order}" if where.strip() else f"{scope} {order}"
+    """`jira_search`: a page of issues matching the JQL (see `run_search`), the JQL built as 0.23.1 builds it
+    (`jql_scope.mcp_search_jql`: reserved project keys quoted, `projects_filter` ANDed before any ORDER BY).
+    ToolFailure with Jira's message for a bad query or an unknown project."""
+    jql = mcp_search_jql(args["jql"], args.get("projects_filter"))  # 0.23.1's JQL string; Jira checks the keys
     return run_search(ctx, jql, fields=args["fields"], limit=args["limit"], page_token=args["page_token"],
                       expand=args.get("expand"), display_names=bool(args.get("use_display_names")))
 
