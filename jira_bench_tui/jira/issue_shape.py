@@ -23,6 +23,7 @@ from jira_bench_tui.jira.issue_load import (
     Worklog,
     load_issue,
 )
+from jira_bench_tui.jira.mcpa_text import TextPath, raw_text, shown_issue, shown_text
 from jira_bench_tui.jira.render import (
     FieldSelection,
     Site,
@@ -38,16 +39,20 @@ _RAW_WORKLOG_PAGE = 20  # Jira embeds the first 20 worklogs in an issue's `workl
 
 
 def simplified_issue(site: Site, row: sqlite3.Row, sel: FieldSelection, *,
-                     with_target: bool = False) -> dict[str, Any]:
+                     with_target: bool = False, text: TextPath = "v2") -> dict[str, Any]:
     """mcp-atlassian's `to_simplified_dict` of an ISSUE_SELECT row: only the asked-for fields that are not empty.
 
-    `with_target` adds each transition's target status (the `transitions_to_status` quirk)."""
-    return to_simplified_dict(load_issue(site, row, sel), sel, site.base_url, with_target=with_target)
+    `with_target` adds each transition's target status (the `transitions_to_status` quirk); `text` is the read path
+    whose rich text is shown (`mcpa_text.TextPath`: "v2" for jira_get_issue, "v3" for searches, "v2_raw" for the
+    issue a write answers with, "markdown" for the `rich_text=markdown` quirk)."""
+    return to_simplified_dict(load_issue(site, row, sel), sel, site.base_url, with_target=with_target, text=text)
 
 
 def to_simplified_dict(issue: JiraIssue, sel: FieldSelection, base_url: str, *,
-                       with_target: bool = False) -> dict[str, Any]:
-    """The simplified dict of a loaded issue, in mcp-atlassian's key order."""
+                       with_target: bool = False, text: TextPath = "v2") -> dict[str, Any]:
+    """The simplified dict of a loaded issue, in mcp-atlassian's key order (rich text read along `text`)."""
+    raw_worklogs = issue.worklogs
+    issue = shown_issue(issue, text, base_url)
     out: dict[str, Any] = {"id": str(issue.id), "key": issue.key}
     if sel.wants("summary"):
         out["summary"] = issue.summary
@@ -56,7 +61,7 @@ def to_simplified_dict(issue: JiraIssue, sel: FieldSelection, base_url: str, *,
     if sel.with_browse_url:
         out["browse_url"] = f"{base_url}/browse/{issue.key}"
     out.update(_scalars(issue, sel, base_url))
-    out.update(_related(issue, sel, base_url))
+    out.update(_related(issue, sel, base_url, raw_worklogs, text))
     if sel.wants("assignee"):
         out["assignee"] = _user(base_url, issue.assignee) if issue.assignee else {"display_name": "Unassigned"}
     if sel.wants("reporter") and issue.reporter:
@@ -67,7 +72,7 @@ def to_simplified_dict(issue: JiraIssue, sel: FieldSelection, base_url: str, *,
     if sel.wants("updated"):
         out["updated"] = display_time(issue.updated)
     out.update(_activity(issue, sel, base_url))
-    out.update(_includes(issue, sel, base_url, with_target))
+    out.update(_includes(issue, sel, base_url, with_target, text))
     return out
 
 
@@ -96,7 +101,8 @@ def _scalars(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, 
     return out
 
 
-def _related(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, Any]:
+def _related(issue: JiraIssue, sel: FieldSelection, base_url: str, raw_worklogs: tuple[Worklog, ...],
+             text: TextPath) -> dict[str, Any]:
     """parent, subtasks (as Jira's REST API nests them) and, with '*all', the raw `worklog` page."""
     out: dict[str, Any] = {}
     if issue.parent is not None:
@@ -104,7 +110,7 @@ def _related(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, 
     if issue.subtasks:
         out["subtasks"] = [_raw_fragment(base_url, child) for child in issue.subtasks]
     if sel.everything:
-        out["worklog"] = _raw_worklogs(base_url, issue.id, issue.worklogs)
+        out["worklog"] = _raw_worklogs(base_url, issue.id, raw_worklogs, text)
     return out
 
 
@@ -142,7 +148,8 @@ def _activity(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str,
     return out
 
 
-def _includes(issue: JiraIssue, sel: FieldSelection, base_url: str, with_target: bool) -> dict[str, Any]:
+def _includes(issue: JiraIssue, sel: FieldSelection, base_url: str, with_target: bool,
+              text: TextPath) -> dict[str, Any]:
     """The sections of the `include` parameter: remote_links, transitions, watchers, worklogs."""
     out: dict[str, Any] = {}
     if "remote_links" in sel.includes:
@@ -154,7 +161,8 @@ def _includes(issue: JiraIssue, sel: FieldSelection, base_url: str, with_target:
                            "is_watching": issue.watching,
                            "watchers": [_user_by_id(base_url, w) for w in issue.watchers]}
     if "worklogs" in sel.includes:
-        out["worklogs"] = [worklog_dict(w) for w in issue.worklogs]
+        # 0.23.1 reads these through get_worklogs (REST v2) whatever the tool
+        out["worklogs"] = [worklog_dict(w, "markdown" if text == "markdown" else "v2") for w in issue.worklogs]
     return out
 
 
@@ -238,10 +246,12 @@ def _timetracking(issue: JiraIssue) -> dict[str, Any]:
     return result
 
 
-def _raw_worklogs(base_url: str, issue_id: int, worklogs: tuple[Worklog, ...]) -> dict[str, Any]:
-    """The `worklog` field of Jira's REST issue: the first page of worklogs and their total."""
+def _raw_worklogs(base_url: str, issue_id: int, worklogs: tuple[Worklog, ...], text: TextPath) -> dict[str, Any]:
+    """The `worklog` field of Jira's REST issue: the first page of worklogs and their total (each comment as the
+    REST version of `text` sends it: wiki markup, ADF or, for the quirk, Markdown)."""
     entries = [{"self": rest_url(base_url, f"issue/{issue_id}/worklog/{w.id}"),
-                "author": _user_by_id(base_url, w.author), "comment": w.comment, "created": raw_time(w.created),
+                "author": _user_by_id(base_url, w.author), "comment": raw_text(w.comment, text),
+                "created": raw_time(w.created),
                 "updated": raw_time(w.updated), "started": raw_time(w.started),
                 "timeSpent": format_duration(w.seconds), "timeSpentSeconds": w.seconds, "id": str(w.id),
                 "issueId": str(issue_id)}
@@ -249,10 +259,12 @@ def _raw_worklogs(base_url: str, issue_id: int, worklogs: tuple[Worklog, ...]) -
     return {"startAt": 0, "maxResults": _RAW_WORKLOG_PAGE, "total": len(worklogs), "worklogs": entries}
 
 
-def worklog_dict(worklog: Worklog) -> dict[str, Any]:
+def worklog_dict(worklog: Worklog, text: TextPath = "v2") -> dict[str, Any]:
     """A worklog as mcp-atlassian's jira_get_worklog and jira_add_worklog show it (times as Python prints them,
-    the author's display name)."""
-    return {"id": str(worklog.id), "comment": worklog.comment, "created": python_time(worklog.created),
+    the author's display name; the comment read along `text`: "v2" for jira_get_worklog, "v3_clean" for
+    jira_add_worklog)."""
+    return {"id": str(worklog.id), "comment": shown_text(worklog.comment, text),
+            "created": python_time(worklog.created),
             "updated": python_time(worklog.updated), "started": python_time(worklog.started),
             "time_spent": format_duration(worklog.seconds), "time_spent_seconds": worklog.seconds,
             "author": _display_name(worklog.author)}

@@ -15,6 +15,8 @@ QUIRK_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
     "transitions_to_status": (("false", "true"), "jira_get_transitions adds each transition's target status"),
     "unknown_fields": (("ignore", "error"), "unknown keys in fields/additional_fields: silently dropped, or an error"),
     "transition_by_name": (("false", "true"), "jira_transition_issue also accepts a transition name as transition_id"),
+    "rich_text": (("mcp-atlassian", "markdown"),
+                  "descriptions, comments, worklog comments: as mcp-atlassian reads them back, or as written"),
 }
 
 
@@ -26,6 +28,7 @@ class Quirks:
     transitions_to_status: str = QUIRK_CHOICES["transitions_to_status"][0][0]
     unknown_fields: str = QUIRK_CHOICES["unknown_fields"][0][0]
     transition_by_name: str = QUIRK_CHOICES["transition_by_name"][0][0]
+    rich_text: str = QUIRK_CHOICES["rich_text"][0][0]
 
     @property
     def search_counts_total(self) -> bool:
@@ -48,6 +51,13 @@ class Quirks:
         """Whether jira_transition_issue also takes a transition's name or target status as transition_id (0.23.1:
         ids only)."""
         return self.transition_by_name == "true"
+
+    @property
+    def rich_text_as_written(self) -> bool:
+        """Whether rich text (descriptions, comment bodies, worklog comments) reads back as the stored Markdown
+        exactly as written; 0.23.1 shows what its own conversions of Jira Cloud's wiki markup or ADF leave of it
+        (`mcpa_text.py`)."""
+        return self.rich_text == "markdown"
 
     @classmethod
     def from_strings(cls, values: dict[str, str] | None) -> Quirks:

@@ -50,7 +50,8 @@ def test_bad_fixture_files_are_named_clearly(tmp_path: Path) -> None:
 def test_quirks_default_to_mcp_atlassian_and_switch_by_name() -> None:
     assert Quirks.from_strings({}) == Quirks()
     assert dataclasses.asdict(Quirks()) == {"search_total": "-1", "transitions_to_status": "false",
-                                     "unknown_fields": "ignore", "transition_by_name": "false"}
+                                     "unknown_fields": "ignore", "transition_by_name": "false",
+                                     "rich_text": "mcp-atlassian"}
     assert Quirks.from_strings({"unknown_fields": "ERROR"}).unknown_fields_are_errors
 
 

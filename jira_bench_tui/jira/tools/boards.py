@@ -38,7 +38,8 @@ def board_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
     rows = issue_rows(ctx.site, ids)
     sel = FieldSelection.parse(args.get("fields") or DEFAULT_FIELDS)
     return {"total": total, "start_at": start, "max_results": limit,
-            "issues": [simplified_issue(ctx.site, rows[i], sel) for i in ids if i in rows]}
+            "issues": [simplified_issue(ctx.site, rows[i], sel, text=ctx.text_path("v2_raw"))
+                       for i in ids if i in rows]}
 
 
 TOOLS = [

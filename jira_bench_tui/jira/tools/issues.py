@@ -47,7 +47,8 @@ def get_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         raise ToolFailure(f"Issue {args['issue_key']} not found. Verify the issue key and project access.") from None
     sel = FieldSelection.parse(args.get("fields"), include=args.get("include"),
                                comment_limit=args.get("comment_limit", 10), comments_by_default=True)
-    return simplified_issue(ctx.site, row, sel, with_target=ctx.quirks.transitions_show_target)
+    return simplified_issue(ctx.site, row, sel, with_target=ctx.quirks.transitions_show_target,
+                            text=ctx.text_path("v2"))
 
 
 def _page_token(offset: int) -> str:
@@ -84,7 +85,7 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, pa
     result: dict[str, Any] = {
         "total": total if ctx.quirks.search_counts_total else -1,
         "start_at": 0, "max_results": limit,
-        "issues": [simplified_issue(ctx.site, rows[i], sel) for i in ids if i in rows],
+        "issues": [simplified_issue(ctx.site, rows[i], sel, text=ctx.text_path("v3")) for i in ids if i in rows],
     }
     if offset + len(ids) < total:
         result["next_page_token"] = _page_token(offset + len(ids))
@@ -184,7 +185,7 @@ def create_one(ctx: JiraContext, spec: dict[str, Any]) -> int:
 
 
 def _created_view(ctx: JiraContext, issue_id: int) -> dict[str, Any]:
-    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=False))
+    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=False), "v2_raw")
     return {k: v for k, v in issue.items() if not (k.startswith("customfield_") and v.get("value") is None)}
 
 
@@ -329,7 +330,7 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         raise JiraError(str(exc)) from exc
     return_fields = args["return_fields"] or "*all"
     sel = FieldSelection.parse(return_fields, with_browse_url=return_fields == "*all")
-    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel)}
+    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel, "v2_raw")}
 
 
 def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:

@@ -51,7 +51,7 @@ def move_issue_tool(ctx: JiraContext, args: dict[str, Any]) -> Any:
         move_issue(ctx, issue["id"], target, type_id)
     except ToolFailure as refused:
         raise ToolFailure(failed + str(refused)) from None
-    view = ctx.issue_view(issue["id"], FieldSelection.parse("*all", with_browse_url=False))
+    view = ctx.issue_view(issue["id"], FieldSelection.parse("*all", with_browse_url=False), "v2_raw")
     # 0.23.1 reads the moved issue without asking for fields: no custom fields, and its REST v2 `self` as url
     view = {k: v for k, v in view.items() if not k.startswith("customfield_")}
     if isinstance(view.get("url"), str):
