@@ -23,7 +23,7 @@ from .conftest import SAMPLE_SITE, text_of
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--fixture", "missing.json"], "Fixture file 'missing.json' does not exist."),
     (["--fixture", "builtin:nope"], "Unknown built-in fixture 'builtin:nope' (known: "),
-    (["--fixture", str(SAMPLE_SITE), "--quirk", "speed=fast"], "Unknown quirk 'speed' (known: search_total"),
+    (["--fixture", str(SAMPLE_SITE), "--quirk", "speed=fast"], "Unknown quirk 'speed' (known: rich_text, search_total"),
     (["--fixture", str(SAMPLE_SITE), "--quirk", "search_total=some"],
      "Quirk 'search_total' cannot be 'some' (use one of: -1, count)."),
 ])
