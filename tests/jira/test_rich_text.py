@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from jira_bench_tui.jira.quirks import Quirks
+
 from .conftest import open_jira
 
 # name: (Markdown as written, {read path: what mcp-atlassian 0.23.1 shows})
