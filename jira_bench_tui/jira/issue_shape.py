@@ -27,6 +27,7 @@ from jira_bench_tui.jira.issue_load import (
     Worklog,
     load_issue,
 )
+from jira_bench_tui.jira.mcpa_text import TextPath, raw_text, shown_issue, shown_text
 from jira_bench_tui.jira.render import (
     FieldSelection,
     Site,
@@ -49,19 +50,24 @@ _INCLUDE_OUTPUT_KEYS = {"remote_links": "remote_links", "transitions": "transiti
 
 
 def simplified_issue(site: Site, row: sqlite3.Row, sel: FieldSelection, *, with_target: bool = False,
-                     field_names: bool = False) -> dict[str, Any]:
+                     field_names: bool = False, text: TextPath = "v2") -> dict[str, Any]:
     """mcp-atlassian's `to_simplified_dict` of an ISSUE_SELECT row: only the asked-for fields that are not empty.
 
     `with_target` adds each transition's target status (the `transitions_to_status` quirk); `field_names` names
-    every custom field (the `custom_field_names` quirk)."""
+    every custom field (the `custom_field_names` quirk); `text` is the read path whose rich text is shown
+    (`mcpa_text.TextPath`: "v2" for jira_get_issue, "v3" for searches, "v2_raw" for the issue a write answers with,
+    "markdown" for the `rich_text=markdown` quirk)."""
     return to_simplified_dict(load_issue(site, row, sel), sel, site.base_url, with_target=with_target,
-                              field_names=field_names)
+                              field_names=field_names, text=text)
 
 
 def to_simplified_dict(issue: JiraIssue, sel: FieldSelection, base_url: str, *, with_target: bool = False,
-                       field_names: bool = False) -> dict[str, Any]:
+                       field_names: bool = False, text: TextPath = "v2") -> dict[str, Any]:
     """The simplified dict of a loaded issue, in mcp-atlassian's key order (models/jira/issue.py
-    `JiraIssue.to_simplified_dict`, then servers/jira.py's `get_issue` additions for `include`)."""
+    `JiraIssue.to_simplified_dict`, then servers/jira.py's `get_issue` additions for `include`); rich text read
+    along `text`."""
+    raw_worklogs = issue.worklogs
+    issue = shown_issue(issue, text, base_url)
     out: dict[str, Any] = {"id": str(issue.id), "key": issue.key}
     if sel.wants("summary"):
         out["summary"] = issue.summary
@@ -70,7 +76,7 @@ def to_simplified_dict(issue: JiraIssue, sel: FieldSelection, base_url: str, *, 
     if sel.with_browse_url:
         out["browse_url"] = f"{base_url}/browse/{issue.key}"
     out.update(_scalars(issue, sel, base_url))
-    out.update(_related(issue, sel, base_url))
+    out.update(_related(issue, sel, base_url, raw_worklogs, text))
     if sel.wants("assignee"):
         out["assignee"] = _user(base_url, issue.assignee) if issue.assignee else {"display_name": "Unassigned"}
     if sel.wants("reporter") and issue.reporter:
@@ -87,7 +93,7 @@ def to_simplified_dict(issue: JiraIssue, sel: FieldSelection, base_url: str, *, 
         out["updated"] = display_time(issue.updated)
     out.update(_activity(issue, sel, base_url))
     out.update(_custom_fields(issue, sel, field_names or "names" in sel.expand, set(out)))
-    out.update(_includes(issue, sel, base_url, with_target, set(out)))
+    out.update(_includes(issue, sel, base_url, with_target, set(out), text))
     return out
 
 
@@ -116,7 +122,8 @@ def _scalars(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, 
     return out
 
 
-def _related(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, Any]:
+def _related(issue: JiraIssue, sel: FieldSelection, base_url: str, raw_worklogs: tuple[Worklog, ...],
+             text: TextPath) -> dict[str, Any]:
     """parent, subtasks (as Jira's REST API nests them) and, with '*all' or 'worklog', the raw `worklog` page."""
     out: dict[str, Any] = {}
     if issue.parent is not None:
@@ -124,7 +131,7 @@ def _related(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, 
     if issue.subtasks:
         out["subtasks"] = [_raw_fragment(base_url, sel.api, child) for child in issue.subtasks]
     if sel.wants("worklog"):
-        out["worklog"] = _raw_worklogs(base_url, sel.api, issue.id, issue.worklogs)
+        out["worklog"] = _raw_worklogs(base_url, sel.api, issue.id, raw_worklogs, text)
     return out
 
 
@@ -185,7 +192,7 @@ def _custom_fields(issue: JiraIssue, sel: FieldSelection, named: bool, taken: se
 
 
 def _includes(issue: JiraIssue, sel: FieldSelection, base_url: str, with_target: bool,
-              present: set[str]) -> dict[str, Any]:
+              present: set[str], text: TextPath) -> dict[str, Any]:
     """What jira_get_issue adds for its `include` sections (servers/jira.py `get_issue`): an empty `comments` or
     `changelogs` list when asked for and absent, then remote_links (GET /rest/api/3/issue/KEY/remotelink as is),
     transitions, watchers (by display name) and worklogs."""
@@ -204,7 +211,8 @@ def _includes(issue: JiraIssue, sel: FieldSelection, base_url: str, with_target:
                            "is_watching": issue.watching,
                            "watchers": [_user_by_id(base_url, w) for w in issue.watchers]}
     if "worklogs" in sel.includes:
-        out["worklogs"] = [worklog_dict(w) for w in issue.worklogs]
+        # 0.23.1 reads these through get_worklogs (REST v2) whatever the tool
+        out["worklogs"] = [worklog_dict(w, "markdown" if text == "markdown" else "v2") for w in issue.worklogs]
     return out
 
 
@@ -320,10 +328,13 @@ def _timetracking(issue: JiraIssue) -> dict[str, Any]:
     return result
 
 
-def _raw_worklogs(base_url: str, api: str, issue_id: int, worklogs: tuple[Worklog, ...]) -> dict[str, Any]:
-    """The `worklog` field of Jira's REST issue: the first page of worklogs and their total."""
+def _raw_worklogs(base_url: str, api: str, issue_id: int, worklogs: tuple[Worklog, ...],
+                  text: TextPath) -> dict[str, Any]:
+    """The `worklog` field of Jira's REST issue: the first page of worklogs and their total (each comment as the
+    REST version of `text` sends it: wiki markup, ADF or, for the quirk, Markdown)."""
     entries = [{"self": rest_url(base_url, f"issue/{issue_id}/worklog/{w.id}", api),
-                "author": _user_by_id(base_url, w.author), "comment": w.comment, "created": raw_time(w.created),
+                "author": _user_by_id(base_url, w.author), "comment": raw_text(w.comment, text),
+                "created": raw_time(w.created),
                 "updated": raw_time(w.updated), "started": raw_time(w.started),
                 "timeSpent": format_duration(w.seconds), "timeSpentSeconds": w.seconds, "id": str(w.id),
                 "issueId": str(issue_id)}
@@ -331,10 +342,12 @@ def _raw_worklogs(base_url: str, api: str, issue_id: int, worklogs: tuple[Worklo
     return {"startAt": 0, "maxResults": _RAW_WORKLOG_PAGE, "total": len(worklogs), "worklogs": entries}
 
 
-def worklog_dict(worklog: Worklog) -> dict[str, Any]:
+def worklog_dict(worklog: Worklog, text: TextPath = "v2") -> dict[str, Any]:
     """A worklog as mcp-atlassian's jira_get_worklog and jira_add_worklog show it (times as Python prints them,
-    the author's display name, "" for no comment: jira/worklog.py cleans `comment` with a "" default)."""
-    return {"id": str(worklog.id), "comment": worklog.comment or "", "created": python_time(worklog.created),
+    the author's display name, "" for no comment: jira/worklog.py cleans `comment` with a "" default); the comment
+    read along `text`: "v2" for jira_get_worklog, "v3_clean" for jira_add_worklog."""
+    return {"id": str(worklog.id), "comment": shown_text(worklog.comment, text) or "",
+            "created": python_time(worklog.created),
             "updated": python_time(worklog.updated), "started": python_time(worklog.started),
             "time_spent": format_duration(worklog.seconds), "time_spent_seconds": worklog.seconds,
             "author": _display_name(worklog.author)}

@@ -19,6 +19,8 @@ QUIRK_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
                                               "(0.23.1: only with use_display_names or expand=names)"),
     "worklog_original_estimate": (("ignored", "set"), "jira_add_worklog's original_estimate: ignored as 0.23.1's "
                                                       "malformed edit leaves it, or set on the issue"),
+    "rich_text": (("mcp-atlassian", "markdown"),
+                  "descriptions, comments, worklog comments: as mcp-atlassian reads them back, or as written"),
 }
 
 
@@ -32,6 +34,7 @@ class Quirks:
     transition_by_name: str = QUIRK_CHOICES["transition_by_name"][0][0]
     custom_field_names: str = QUIRK_CHOICES["custom_field_names"][0][0]
     worklog_original_estimate: str = QUIRK_CHOICES["worklog_original_estimate"][0][0]
+    rich_text: str = QUIRK_CHOICES["rich_text"][0][0]
 
     @property
     def search_counts_total(self) -> bool:
@@ -68,6 +71,11 @@ class Quirks:
         the operation list Jira requires; Jira refuses the edit, the estimate stays and
         `original_estimate_updated` is false (jira/worklog.py `add_worklog`)."""
         return self.worklog_original_estimate == "set"
+    def rich_text_as_written(self) -> bool:
+        """Whether rich text (descriptions, comment bodies, worklog comments) reads back as the stored Markdown
+        exactly as written; 0.23.1 shows what its own conversions of Jira Cloud's wiki markup or ADF leave of it
+        (`mcpa_text.py`)."""
+        return self.rich_text == "markdown"
 
     @classmethod
     def from_strings(cls, values: dict[str, str] | None) -> Quirks:

@@ -37,7 +37,7 @@ def board_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
     rows = issue_rows(ctx.site, ids)
     sel = FieldSelection.parse(args.get("fields") or DEFAULT_FIELDS, api="agile", expand=args.get("expand"))
     return {"total": total, "start_at": start, "max_results": limit,
-            "issues": [ctx.shape(rows[i], sel) for i in ids if i in rows]}
+            "issues": [ctx.shape(rows[i], sel, "v2_raw") for i in ids if i in rows]}
 
 
 TOOLS = [

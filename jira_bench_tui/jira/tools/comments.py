@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import display_name_of
+from jira_bench_tui.jira.mcpa_text import shown_text
 from jira_bench_tui.jira.render import python_time
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
@@ -26,6 +27,11 @@ def _visibility(value: Any) -> str | None:
     return json.dumps({"type": parsed["type"], "value": parsed["value"]})
 
 
+def _answered(ctx: JiraContext, body: str) -> str | None:
+    """A written comment body as 0.23.1's add_comment/edit_comment show it (ADF from REST v3, flattened, cleaned)."""
+    return shown_text(body, ctx.text_path("v3_clean"), ctx.base_url)
+
+
 def insert_comment(ctx: JiraContext, issue_id: int, body: str, visibility: str | None) -> int:
     """Add a comment by the current user, now, and bump the issue's `updated`; its id (ids start at 10000).
     ToolFailure for an empty body. `visibility` is the stored JSON ({"type": "group", "value": ...}) or None."""
@@ -41,16 +47,18 @@ def insert_comment(ctx: JiraContext, issue_id: int, body: str, visibility: str |
 
 def add_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_add_comment`: {"id", "body", "created", "author"} of the new comment (author by display name, created
-    as Python prints a datetime), as mcp-atlassian 0.23.1 answers."""
+    as Python prints a datetime), as mcp-atlassian 0.23.1 answers: the body as it reads back the ADF Jira Cloud
+    answers with (`mcpa_text`, "v3_clean")."""
     row = ctx.issue(args["issue_key"])
     comment_id = insert_comment(ctx, row["id"], args["body"], _visibility(args.get("visibility")))
-    return {"id": str(comment_id), "body": args["body"], "created": python_time(ctx.now_stored),
+    return {"id": str(comment_id), "body": _answered(ctx, args["body"]), "created": python_time(ctx.now_stored),
             "author": display_name_of(ctx.site, ctx.current_user)}
 
 
 def edit_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_edit_comment`: replace a comment's body (and visibility when given); {"id", "body", "updated",
-    "author"}. ToolFailure for a comment that is not on the issue, or an empty body."""
+    "author"}, the body as add_comment shows it. ToolFailure for a comment that is not on the issue, or an empty
+    body."""
     row = ctx.issue(args["issue_key"])
     comment = ctx.conn.execute("SELECT * FROM comments WHERE CAST(id AS TEXT) = ? AND issue_id = ?",
                                (str(args["comment_id"]).strip(), row["id"])).fetchone()
@@ -63,7 +71,7 @@ def edit_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
     ctx.conn.execute("UPDATE comments SET body = ?, visibility = ?, updated = ?, update_author_id = ? WHERE id = ?",
                      (args["body"], visibility, ctx.now_stored, ctx.current_user, comment["id"]))
     ctx.touch(row["id"])
-    return {"id": str(comment["id"]), "body": args["body"], "updated": python_time(ctx.now_stored),
+    return {"id": str(comment["id"]), "body": _answered(ctx, args["body"]), "updated": python_time(ctx.now_stored),
             "author": display_name_of(ctx.site, ctx.current_user)}
 
 

@@ -16,6 +16,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from jira_bench_tui.jira.issue_load import issue_row_by_key, issue_rows
 from jira_bench_tui.jira.issue_shape import simplified_issue
+from jira_bench_tui.jira.mcpa_text import TextPath
 from jira_bench_tui.jira.quirks import Quirks
 from jira_bench_tui.jira.render import FieldSelection, Site, stored_time
 
@@ -66,15 +67,21 @@ class JiraContext:
             raise ToolFailure(f"The {what} must be an issue key such as PROJ-123.")
         return self.issue(ref.strip().upper())
 
-    def issue_view(self, issue_id: int, sel: FieldSelection) -> dict[str, Any]:
-        """The issue as it stands now (after this call's writes), as mcp-atlassian's simplified issue."""
-        return self.shape(issue_rows(self.site, [issue_id])[issue_id], sel)
+    def issue_view(self, issue_id: int, sel: FieldSelection, text: TextPath = "v2") -> dict[str, Any]:
+        """The issue as it stands now (after this call's writes), as mcp-atlassian's simplified issue, its rich text
+        read along `text` ("v2": as 0.23.1's `get_issue` cleans it; "v2_raw": the wiki markup of the issue a write
+        answers with)."""
+        return self.shape(issue_rows(self.site, [issue_id])[issue_id], sel, text)
 
-    def shape(self, row: sqlite3.Row, sel: FieldSelection) -> dict[str, Any]:
+    def shape(self, row: sqlite3.Row, sel: FieldSelection, text: TextPath = "v2") -> dict[str, Any]:
         """mcp-atlassian's simplified issue of an ISSUE_SELECT row (`issue_shape.simplified_issue`), with the quirks
-        in force that change it (transitions_to_status, custom_field_names)."""
+        in force that change it (transitions_to_status, custom_field_names, rich_text); rich text read along `text`."""
         return simplified_issue(self.site, row, sel, with_target=self.quirks.transitions_show_target,
-                                field_names=self.quirks.custom_fields_named)
+                                field_names=self.quirks.custom_fields_named, text=self.text_path(text))
+
+    def text_path(self, path: TextPath) -> TextPath:
+        """The read path of a tool's rich text: `path`, or "markdown" under the `rich_text=markdown` quirk."""
+        return "markdown" if self.quirks.rich_text_as_written else path
 
     def project(self, key: str) -> sqlite3.Row:
         """The project row with this key (any case); ToolFailure listing the known keys otherwise."""

@@ -46,7 +46,7 @@ def get_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     sel = FieldSelection.parse(args.get("fields"), include=args.get("include"),
                                comment_limit=args.get("comment_limit", 10), comments_by_default=True,
                                expand=args.get("expand"), display_names=bool(args.get("use_display_names")))
-    return ctx.shape(row, sel)
+    return ctx.shape(row, sel, "v2")
 
 
 def _token_offset(token: str | None) -> int:
@@ -77,7 +77,7 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, pa
     result: dict[str, Any] = {
         "total": total if ctx.quirks.search_counts_total else -1,
         "start_at": 0, "max_results": limit,
-        "issues": [ctx.shape(rows[i], sel) for i in ids if i in rows],
+        "issues": [ctx.shape(rows[i], sel, "v3") for i in ids if i in rows],
     }
     if offset + len(ids) < total:
         result["next_page_token"] = encode_page_token(offset + len(ids))
@@ -175,7 +175,8 @@ def fetched_view(ctx: JiraContext, issue_id: int, *, with_browse_url: bool = Fal
     (`jira.get_issue(key)`, then `JiraIssue.from_api_response` without `requested_fields`): every field but the
     custom fields (kept only for '*all' or a list), the REST v2 `url`, and `browse_url` only where the base URL is
     passed (batch create, not create or move)."""
-    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=with_browse_url))
+    issue = ctx.issue_view(issue_id, FieldSelection.parse("*all", with_browse_url=with_browse_url),
+                           "v2_raw")
     return {k: v for k, v in issue.items() if not k.startswith("customfield_")}
 
 
@@ -355,7 +356,7 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         raise JiraError(str(exc)) from exc
     return_fields = args["return_fields"] or "*all"  # re-read without the base URL: no browse_url (jira/issues.py)
     sel = FieldSelection.parse(return_fields, with_browse_url=False)
-    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel)}
+    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel, "v2_raw")}
 
 
 def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:

@@ -80,7 +80,7 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
                         str(total)), ChangeItem("WorklogId", None, None, str(cur.lastrowid), str(cur.lastrowid))]
     ctx.record_change(row["id"], items + writer.items)
     saved = ctx.conn.execute("SELECT * FROM worklogs WHERE id = ?", (cur.lastrowid,)).fetchone()
-    entry = worklog_dict(worklog(ctx.site, saved))
+    entry = worklog_dict(worklog(ctx.site, saved), ctx.text_path("v3_clean"))  # 0.23.1 posts ADF to REST v3
     entry["original_estimate_updated"] = sets_original
     entry["remaining_estimate_updated"] = bool(args.get("remaining_estimate"))
     return {"message": "Worklog added successfully", "worklog": entry}
@@ -89,7 +89,7 @@ def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
 def get_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_worklog`: {"worklogs": [...]} of the issue, by start time, as mcp-atlassian 0.23.1 shows them."""
     row = ctx.issue(args["issue_key"])
-    return {"worklogs": [worklog_dict(w) for w in load_worklogs(ctx.site, row["id"])]}
+    return {"worklogs": [worklog_dict(w, ctx.text_path("v2")) for w in load_worklogs(ctx.site, row["id"])]}
 
 
 TOOLS = [
