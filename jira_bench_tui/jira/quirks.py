@@ -71,6 +71,8 @@ class Quirks:
         the operation list Jira requires; Jira refuses the edit, the estimate stays and
         `original_estimate_updated` is false (jira/worklog.py `add_worklog`)."""
         return self.worklog_original_estimate == "set"
+
+    @property
     def rich_text_as_written(self) -> bool:
         """Whether rich text (descriptions, comment bodies, worklog comments) reads back as the stored Markdown
         exactly as written; 0.23.1 shows what its own conversions of Jira Cloud's wiki markup or ADF leave of it
