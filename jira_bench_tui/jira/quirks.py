@@ -15,6 +15,8 @@ QUIRK_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
     "transitions_to_status": (("false", "true"), "jira_get_transitions adds each transition's target status"),
     "unknown_fields": (("ignore", "error"), "unknown keys in fields/additional_fields: silently dropped, or an error"),
     "transition_by_name": (("false", "true"), "jira_transition_issue also accepts a transition name as transition_id"),
+    "error_hints": (("false", "true"), "error texts as mcp-atlassian 0.23.1 words them, or with a hint appended (the "
+                                       "known values, the tool that lists them, what to pass instead)"),
 }
 
 
@@ -26,6 +28,7 @@ class Quirks:
     transitions_to_status: str = QUIRK_CHOICES["transitions_to_status"][0][0]
     unknown_fields: str = QUIRK_CHOICES["unknown_fields"][0][0]
     transition_by_name: str = QUIRK_CHOICES["transition_by_name"][0][0]
+    error_hints: str = QUIRK_CHOICES["error_hints"][0][0]
 
     @property
     def search_counts_total(self) -> bool:
@@ -48,6 +51,13 @@ class Quirks:
         """Whether jira_transition_issue also takes a transition's name or target status as transition_id (0.23.1:
         ids only)."""
         return self.transition_by_name == "true"
+
+    def hinted(self, text: str, hint: str | None) -> str:
+        """`text` (mcp-atlassian 0.23.1's words) with `hint` appended when the error_hints switch is on: the one place
+        our extra help for the agent (known values, the tool that lists them) is added to an error."""
+        if hint and self.error_hints == "true":
+            return f"{text} {hint}"
+        return text
 
     @classmethod
     def from_strings(cls, values: dict[str, str] | None) -> Quirks:

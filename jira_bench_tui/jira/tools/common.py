@@ -25,7 +25,13 @@ REQUIRED = object()
 
 
 class ToolFailure(Exception):
-    """A call the agent got wrong (or Jira refused): the message is shown to it after "Error calling tool ..."."""
+    """A call the agent got wrong (or Jira refused): the message (mcp-atlassian 0.23.1's words) is shown to it after
+    "Error calling tool ...". `hint`, our extra help (known values, the tool that lists them), is appended only
+    when the `error_hints` quirk is on (`Quirks.hinted`)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass
@@ -71,13 +77,17 @@ class JiraContext:
         return simplified_issue(self.site, issue_rows(self.site, [issue_id])[issue_id], sel)
 
     def project(self, key: str) -> sqlite3.Row:
-        """The project row with this key (any case); ToolFailure listing the known keys otherwise."""
+        """The project row with this key (any case); otherwise ToolFailure with Jira Cloud's create refusal
+        ("Specify a valid project ID or key", errors.project of POST /issue), hinting the known keys."""
         row: sqlite3.Row | None = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE",
                                                     (key,)).fetchone()
         if row is None:
-            known = ", ".join(r[0] for r in self.conn.execute("SELECT key FROM projects ORDER BY key"))
-            raise ToolFailure(f"Project '{key}' not found (known projects: {known}).")
+            raise ToolFailure("Specify a valid project ID or key", hint=f"(known projects: {self.project_keys()}).")
         return row
+
+    def project_keys(self) -> str:
+        """The keys of every project, comma-separated, for hints."""
+        return ", ".join(r[0] for r in self.conn.execute("SELECT key FROM projects ORDER BY key"))
 
     def find_user(self, ref: str) -> sqlite3.Row | None:
         """A user by account id, then email, then display name (case-insensitive), as mcp-atlassian resolves."""

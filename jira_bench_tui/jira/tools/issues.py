@@ -9,7 +9,7 @@ from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
 from jira_bench_tui.jira.issue_shape import simplified_issue
-from jira_bench_tui.jira.jql import JqlError, search
+from jira_bench_tui.jira.jql import UNBOUNDED, JqlError, check_bounded, search
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
@@ -76,9 +76,11 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, pa
     Jira's message for a bad query or token."""
     offset = _token_offset(page_token)
     try:
+        check_bounded(jql)
         ids, total = search(ctx.conn, jql, start_at=offset, limit=limit)
     except JqlError as exc:
-        raise ToolFailure(str(exc)) from exc
+        hint = "(add a condition before any ORDER BY, e.g. project = KEY)" if str(exc) == UNBOUNDED else None
+        raise ToolFailure(str(exc), hint=hint) from exc
     rows = issue_rows(ctx.site, ids)
     sel = FieldSelection.parse(fields)
     result: dict[str, Any] = {
@@ -96,9 +98,7 @@ def search_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
     condition before any ORDER BY. ToolFailure with Jira's message for a bad query or an unknown project."""
     jql = args["jql"]
     projects = csv_arg(args.get("projects_filter"))
-    if projects:
-        for key in projects:
-            ctx.project(key)
+    if projects:  # an unknown key is refused by the JQL as Jira refuses it ("The value 'X' does not exist ...")
         match = _ORDER_BY.search(jql)
         where, order = (jql[:match.start()], jql[match.start():]) if match else (jql, "")
         scope = f"project in ({', '.join(projects)})"
@@ -132,7 +132,7 @@ def _issue_type(ctx: JiraContext, project: Any, name: str) -> Any:
         known = ", ".join(r[0] for r in ctx.conn.execute(
             "SELECT t.name FROM issue_types t JOIN project_issue_types pt ON pt.issue_type_id = t.id "
             "WHERE pt.project_id = ? ORDER BY t.id", (project["id"],)))
-        raise ToolFailure(f"Issue type '{name}' is not valid for project {project['key']} (valid: {known}).")
+        raise ToolFailure("Specify a valid issue type", hint=f"(valid for project {project['key']}: {known}).")
     return row
 
 
@@ -248,31 +248,79 @@ def create_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return {"message": "Issue created successfully", "issue": _created_view(ctx, issue_id)}
 
 
+_BATCH_EXAMPLE = '[{"project_key": "PROJ", "summary": "First", "issue_type": "Task"}]'
+_PYTHON_TYPE = {str: "str", int: "int", float: "float", bool: "bool", type(None): "NoneType"}
+
+
+def _batch_specs(text: str) -> list[Any]:
+    """The `issues` JSON as servers/jira.py's `batch_create_issues` reads it: "Invalid JSON in issues", or
+    "Invalid input for issues: Input 'issues' must be a JSON array string." for anything but an array."""
+    try:
+        specs = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolFailure("Invalid JSON in issues", hint=f"({exc.msg} at character {exc.pos}; pass a JSON array "
+                                                         f"as a string, e.g. {_BATCH_EXAMPLE})") from exc
+    if not isinstance(specs, list):
+        raise ToolFailure("Invalid input for issues: Input 'issues' must be a JSON array string.",
+                          hint=f"(e.g. {_BATCH_EXAMPLE})")
+    return specs
+
+
+def _batch_prepared(ctx: JiraContext, spec: Any) -> dict[str, Any]:
+    """One element as 0.23.1's `batch_create_issues` prepares it (jira/issues.py): it `pop`s the keys off, so a
+    non-object fails with Python's own message, and the three required keys must be truthy."""
+    if isinstance(spec, list):
+        raise ToolFailure("'str' object cannot be interpreted as an integer")
+    if not isinstance(spec, dict):
+        raise ToolFailure(f"'{_PYTHON_TYPE.get(type(spec), type(spec).__name__)}' object has no attribute 'pop'")
+    project_key, summary, issue_type = spec.get("project_key"), spec.get("summary"), spec.get("issue_type")
+    if not all([project_key, summary, issue_type]):
+        raise ToolFailure(f"Missing required fields for issue: {project_key=}, {summary=}, {issue_type=}",
+                          hint="(each issue needs project_key, summary and issue_type)")
+    spec = dict(spec)
+    if isinstance(spec.get("additional_fields"), dict):
+        spec["additional_fields"] = dict(spec["additional_fields"])
+    if spec.get("assignee"):  # resolved as `_get_account_id` does; one it cannot resolve is dropped (a warning)
+        account = mcpa_account_id(ctx, str(spec["assignee"]))
+        spec["assignee"] = {"accountId": account} if account else None
+    return spec
+
+
+def _bulk_create(ctx: JiraContext, spec: dict[str, Any]) -> int | None:
+    """Create one prepared issue as one element of Jira's POST /rest/api/3/issue/bulk: its id, or None (nothing
+    written) when Jira refuses it. v3 takes rich text only as ADF, so a description (0.23.1 sends wiki markup)
+    is refused."""
+    ctx.conn.execute("SAVEPOINT bulk_item")
+    try:
+        if spec.get("description"):
+            raise ToolFailure("Operation value must be an Atlassian Document (see the Atlassian Document Format)")
+        issue_id: int | None = create_one(ctx, spec)
+    except ToolFailure:
+        ctx.conn.execute("ROLLBACK TO bulk_item")
+        issue_id = None
+    ctx.conn.execute("RELEASE bulk_item")
+    return issue_id
+
+
 def batch_create(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_batch_create_issues`: create every issue of a JSON array, or none (the first bad one is named by its
-    index); with validate_only, check them and create nothing. {"message", "issues"} with each new issue's view."""
-    example = '[{"project_key": "PROJ", "summary": "First", "issue_type": "Task"}]'
-    specs = json_arg("issues", args["issues"], expect=list, example=example)
-    if args["validate_only"]:  # 0.23.1 checks only the three required keys, then sends nothing (jira/issues.py)
-        for spec in specs:
-            spec = spec if isinstance(spec, dict) else {}
-            project_key, summary, issue_type = spec.get("project_key"), spec.get("summary"), spec.get("issue_type")
-            if not all([project_key, summary, issue_type]):
-                raise ToolFailure(f"Missing required fields for issue: {project_key=}, {summary=}, {issue_type=}")
-        return {"message": "Issues validated successfully", "issues": []}
-    if not specs:
-        raise ToolFailure(f"issues is empty: pass a JSON array of issues, e.g. {example}")
-    ids = []
-    for index, spec in enumerate(specs):
-        if not isinstance(spec, dict):
-            raise ToolFailure(f"issues[{index}] must be an object, e.g. {example}")
-        spec = dict(spec)
-        if isinstance(spec.get("additional_fields"), dict):
-            spec["additional_fields"] = dict(spec["additional_fields"])
+    """`jira_batch_create_issues`, as 0.23.1 does it (jira/issues.py `batch_create_issues`): each element is
+    prepared in turn, and one that fails to prepare fails the call only when none before it succeeded (later ones
+    are skipped); with validate_only nothing is sent. The rest goes to Jira's bulk create, which creates what it
+    can: the elements Jira refuses are only logged, so the answer lists the issues made; when Jira makes none it
+    answers 400 with no message, which 0.23.1 reports as "HTTPError". An empty array creates nothing.
+    {"message", "issues"} with each new issue's view."""
+    prepared: list[dict[str, Any]] = []
+    for spec in _batch_specs(args["issues"]):
         try:
-            ids.append(create_one(ctx, spec))
-        except ToolFailure as exc:
-            raise ToolFailure(f"issues[{index}]: {exc} No issue was created.") from exc
+            prepared.append(_batch_prepared(ctx, spec))
+        except ToolFailure:
+            if not prepared or args["validate_only"]:
+                raise
+    if args["validate_only"]:
+        return {"message": "Issues validated successfully", "issues": []}
+    ids = [issue_id for issue_id in (_bulk_create(ctx, spec) for spec in prepared) if issue_id is not None]
+    if prepared and not ids:
+        raise ToolFailure("HTTPError", hint="(Jira refused every issue: check each one with jira_create_issue)")
     return {"message": "Issues created successfully", "issues": [_created_view(ctx, i) for i in ids]}
 
 
@@ -315,8 +363,7 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     components = [c.strip() for c in (args["components"] or "").split(",") if c.strip()]
     if components:
         updates["components"] = components
-    if args["attachments"]:
-        raise ToolFailure("Attachments are not supported by this Jira; leave attachments empty.")
+    # attachments: 0.23.1 uploads each path it can read and only logs the others; none can be read here
     try:
         row = ctx.issue(args["issue_key"])
         payload = mcpa_update_payload(ctx, updates)
@@ -326,7 +373,7 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
             ctx.record_change(row["id"], writer.items)
             ctx.touch(row["id"])
     except ToolFailure as exc:
-        raise JiraError(str(exc)) from exc
+        raise JiraError(str(exc), exc.hint) from exc
     return_fields = args["return_fields"] or "*all"
     sel = FieldSelection.parse(return_fields, with_browse_url=return_fields == "*all")
     return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel)}
@@ -359,7 +406,7 @@ def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         writer = FieldWriter(ctx, row["id"])
         writer.apply({"assignee": {"accountId": account} if account else None})
     except ToolFailure as exc:
-        raise JiraError(str(exc)) from exc
+        raise JiraError(str(exc), exc.hint) from exc
     ctx.record_change(row["id"], writer.items)
     assigned = ctx.conn.execute("SELECT assignee_id FROM issues WHERE id = ?", (row["id"],)).fetchone()[0]
     verb = "assigned" if assigned else "unassigned"

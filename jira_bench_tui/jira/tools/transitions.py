@@ -14,9 +14,9 @@ from jira_bench_tui.jira.tools.common import (
     JiraContext,
     ToolDef,
     ToolFailure,
-    json_arg,
 )
 from jira_bench_tui.jira.tools.issue_fields import FieldWriter, normal_name
+from jira_bench_tui.jira.tools.issues import mcpa_object
 
 
 def get_transitions(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -38,8 +38,9 @@ def _choose(ctx: JiraContext, row: Any, wanted: str) -> Any:
             if t["name"].lower() == text.lower() or t["to_name"].lower() == text.lower():
                 return t
     listed = ", ".join(f"{t['id']} ({t['name']})" for t in available) or "none"
-    raise ToolFailure(f"Transition id '{wanted}' is not valid for this issue. Transitions available from "
-                      f"'{row['status_name']}': {listed} (jira_get_transitions lists them).")
+    raise ToolFailure(f"Transition id '{wanted}' is not valid for this issue.",
+                      hint=f"(Transitions available from '{row['status_name']}': {listed}; jira_get_transitions "
+                           "lists them.)")
 
 
 def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -47,9 +48,11 @@ def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     `transition_by_name` quirk), setting the resolution on the way to done (given one, else Done) and clearing it on
     the way back; other `fields` and a `comment` are applied with it. {"message", "issue"}; ToolFailure listing the
     available transitions for one that is not."""
+    if not args["issue_key"] or not args["transition_id"]:
+        raise ToolFailure("issue_key and transition_id are required.")
+    fields = dict(mcpa_object(args.get("fields")))  # parsed first, as servers/jira.py does
     row = ctx.issue(args["issue_key"])
     chosen = _choose(ctx, row, str(args["transition_id"]))
-    fields = dict(json_arg("fields", args.get("fields"), example='{"resolution": {"name": "Done"}}'))
     resolution_ref = None
     for key in list(fields):
         if normal_name(key) == "resolution":
