@@ -7,6 +7,7 @@ from typing import Any
 
 from jira_bench_tui.jira.issue_load import display_name_of
 from jira_bench_tui.jira.render import python_time
+from jira_bench_tui.jira.tools.products import no_service_desk
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
     JiraContext,
@@ -51,8 +52,17 @@ def insert_comment(ctx: JiraContext, issue_id: int, body: str, visibility: str |
 
 def add_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_add_comment`: {"id", "body", "created", "author"} of the new comment (author by display name, created
-    as Python prints a datetime), as mcp-atlassian 0.23.1 answers."""
+    as Python prints a datetime), as mcp-atlassian 0.23.1 answers. public=true goes to the ServiceDesk API
+    (jira/comments.py `_add_servicedesk_comment`), which this site has not: "Error adding ServiceDesk comment to
+    KEY: null for uri: ..."."""
     visibility = _visibility(args.get("visibility"))
+    if args.get("public"):  # 0.23.1 takes a bare false as not given (no internal-only projects here)
+        if visibility is not None:
+            raise ToolFailure("Cannot use both 'public' and 'visibility'. 'public' uses the ServiceDesk API which "
+                              "does not support Jira visibility restrictions.")
+        failure = no_service_desk(f"request/{args['issue_key']}/comment")
+        raise ToolFailure(f"Error adding ServiceDesk comment to {args['issue_key']}: {failure}",
+                          hint="(public is for Jira Service Management requests only; leave it out.)")
     row = ctx.issue(args["issue_key"])
     comment_id = insert_comment(ctx, row["id"], args["body"], visibility)
     return {"id": str(comment_id), "body": args["body"], "created": python_time(ctx.now_stored),
@@ -87,7 +97,7 @@ TOOLS = [
             "Add a comment to an issue, as the current user. Example: issue_key='PROJ-1', body='Fixed in "
             "**build 42**.' (Markdown).",
             {"issue_key": ISSUE_KEY, "body": param("string", "Comment text in Markdown."), "visibility": VISIBILITY,
-             "public": param("boolean", "Service-desk only: whether customers see it (ignored here).", None)},
+             "public": param("boolean", "Service-desk only: whether customers see it (fails here: no service desk).", None)},
             add_comment, read_only=False),
     ToolDef("jira_edit_comment",
             "Replace the text of an existing comment. Example: issue_key='PROJ-1', comment_id='10050', "

@@ -211,6 +211,21 @@ def json_arg(name: str, text: Any, *, expect: type = dict, example: str = '{"sum
     return value
 
 
+def mcpa_object(text: str | None) -> dict[str, Any]:
+    """A JSON-object parameter as servers/jira.py's `_parse_additional_fields` reads it (for `fields` too): null is
+    {}; ToolFailure "additional_fields is not valid JSON: ..." or "Parsed additional_fields is not a JSON object
+    (dict)." otherwise."""
+    if text is None:
+        return {}
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolFailure(f"additional_fields is not valid JSON: {exc}") from exc
+    if not isinstance(parsed, dict):
+        raise ToolFailure("Parsed additional_fields is not a JSON object (dict).")
+    return parsed
+
+
 def csv_arg(text: Any) -> list[str]:
     """A comma-separated parameter ("API,Frontend") as a list; a JSON list is accepted too."""
     if text is None:

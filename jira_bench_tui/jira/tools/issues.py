@@ -20,6 +20,7 @@ from jira_bench_tui.jira.tools.common import (
     ToolFailure,
     csv_arg,
     json_arg,
+    mcpa_object,
     param,
 )
 from jira_bench_tui.jira.tools.issue_fields import (
@@ -29,6 +30,7 @@ from jira_bench_tui.jira.tools.issue_fields import (
     mcpa_epic_link,
     mcpa_fields,
 )
+from jira_bench_tui.jira.tools.transitions import mcpa_status_transition
 
 FIELDS_HELP = ("Comma-separated fields to return, e.g. 'summary,status,assignee'; '*all' returns every field. "
                f"Default: '{DEFAULT_FIELDS}'.")
@@ -195,19 +197,6 @@ _REQUIRED_TO_CREATE = {
 }
 
 
-def mcpa_object(text: str | None) -> dict[str, Any]:
-    """A JSON-object parameter as servers/jira.py's `_parse_additional_fields` reads it (for `fields` too): null is
-    {}; ToolFailure "additional_fields is not valid JSON: ..." or "Parsed additional_fields is not a JSON object
-    (dict)." otherwise."""
-    if text is None:
-        return {}
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ToolFailure(f"additional_fields is not valid JSON: {exc}") from exc
-    if not isinstance(parsed, dict):
-        raise ToolFailure("Parsed additional_fields is not a JSON object (dict).")
-    return parsed
 
 
 def mcpa_create_spec(ctx: JiraContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -360,6 +349,7 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     (default '*all'). Every failure past the JSON parsing reads "Failed to update issue KEY: Failed to update
     issue KEY: ..." (both layers of 0.23.1 wrap it); nothing to send still answers success."""
     updates = {**mcpa_object(args["fields"]), **mcpa_object(args["additional_fields"])}
+    status = updates.pop("status", None)
     components = [c.strip() for c in (args["components"] or "").split(",") if c.strip()]
     if components:
         updates["components"] = components
@@ -372,6 +362,8 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
             writer.apply(payload)
             ctx.record_change(row["id"], writer.items)
             ctx.touch(row["id"])
+        if status:
+            mcpa_status_transition(ctx, row["id"], status)
     except ToolFailure as exc:
         raise JiraError(str(exc), exc.hint) from exc
     return_fields = args["return_fields"] or "*all"
