@@ -274,7 +274,7 @@ def mcpa_update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
             raise ToolFailure(f"state must be future, active or closed, got '{args['state']}'.")
         return update_sprint(ctx, args)
     except ToolFailure as exc:
-        reason = " ".join(part for part in (str(exc), exc.hint) if part)
+        reason = " ".join(part for part in (str(exc), (exc.hint or "").strip("()")) if part)
         failed = f"Failed to update sprint {args['sprint_id']}. Check logs for details."
         raise RollbackWithResult({"error": ctx.quirks.hinted(failed, f"({reason})")}) from None
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from jira_bench_tui.jira.issue_load import display_name_of
 from jira_bench_tui.jira.render import python_time
-from jira_bench_tui.jira.tools.products import no_service_desk
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
     JiraContext,
@@ -16,6 +15,7 @@ from jira_bench_tui.jira.tools.common import (
     ToolFailure,
     param,
 )
+from jira_bench_tui.jira.tools.products import no_service_desk
 
 
 def _visibility(value: Any) -> str | None:
