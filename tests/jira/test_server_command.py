@@ -23,7 +23,7 @@ from .conftest import SAMPLE_SITE, text_of
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--fixture", "missing.json"], "Fixture file 'missing.json' does not exist."),
     (["--fixture", "builtin:nope"], "Unknown built-in fixture 'builtin:nope' (known: "),
-    (["--fixture", str(SAMPLE_SITE), "--quirk", "speed=fast"], "Unknown quirk 'speed' (known: search_total"),
+    (["--fixture", str(SAMPLE_SITE), "--quirk", "speed=fast"], "Unknown quirk 'speed' (known: error_hints, search_total"),
     (["--fixture", str(SAMPLE_SITE), "--quirk", "search_total=some"],
      "Quirk 'search_total' cannot be 'some' (use one of: -1, count)."),
 ])
@@ -50,7 +50,7 @@ def test_bad_fixture_files_are_named_clearly(tmp_path: Path) -> None:
 def test_quirks_default_to_mcp_atlassian_and_switch_by_name() -> None:
     assert Quirks.from_strings({}) == Quirks()
     assert dataclasses.asdict(Quirks()) == {"search_total": "-1", "transitions_to_status": "false",
-                                     "unknown_fields": "ignore", "transition_by_name": "false"}
+                                     "unknown_fields": "ignore", "transition_by_name": "false", "error_hints": "false"}
     assert Quirks.from_strings({"unknown_fields": "ERROR"}).unknown_fields_are_errors
 
 
