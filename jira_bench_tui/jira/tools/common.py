@@ -235,13 +235,6 @@ def csv_arg(text: Any) -> list[str]:
     return [part.strip() for part in str(text).split(",") if part.strip()]
 
 
-def ids_arg(name: str, value: Any) -> int:
-    """A numeric id given as a string ("12") or a number."""
-    text = str(value).strip()
-    if not text.isdigit():
-        raise ToolFailure(f"{name} must be a numeric id such as '1', got '{value}'.")
-    return int(text)
-
 
 class RollbackWithResult(Exception):  # noqa: N818 - a control-flow signal, not an error
     """Undo the call's writes but answer with `result` (a dry run such as validate_only)."""
