@@ -62,6 +62,16 @@ def count(conn: sqlite3.Connection, jql: str) -> int:
     return _count(conn, where, params)
 
 
+UNBOUNDED = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+
+
+def check_bounded(jql: str) -> None:
+    """JqlError(UNBOUNDED) for a query without a restriction (empty, or only ORDER BY), as Jira Cloud's enhanced
+    search (/rest/api/3/search/jql) refuses it; JqlError with Jira's message for a query that does not parse."""
+    if parse(jql).where is None:
+        raise JqlError(UNBOUNDED)
+
+
 def validate(conn: sqlite3.Connection, jql: str) -> None:
     """Raise JqlError when Jira would refuse `jql` (syntax, fields, operators, values); return None otherwise."""
     _compile(conn, jql)

@@ -21,6 +21,8 @@ QUIRK_CHOICES: dict[str, tuple[tuple[str, ...], str]] = {
                                                       "malformed edit leaves it, or set on the issue"),
     "rich_text": (("mcp-atlassian", "markdown"),
                   "descriptions, comments, worklog comments: as mcp-atlassian reads them back, or as written"),
+    "error_hints": (("false", "true"), "error texts as mcp-atlassian 0.23.1 words them, or with a hint appended (the "
+                                       "known values, the tool that lists them, what to pass instead)"),
 }
 
 
@@ -35,6 +37,7 @@ class Quirks:
     custom_field_names: str = QUIRK_CHOICES["custom_field_names"][0][0]
     worklog_original_estimate: str = QUIRK_CHOICES["worklog_original_estimate"][0][0]
     rich_text: str = QUIRK_CHOICES["rich_text"][0][0]
+    error_hints: str = QUIRK_CHOICES["error_hints"][0][0]
 
     @property
     def search_counts_total(self) -> bool:
@@ -78,6 +81,13 @@ class Quirks:
         exactly as written; 0.23.1 shows what its own conversions of Jira Cloud's wiki markup or ADF leave of it
         (`mcpa_text.py`)."""
         return self.rich_text == "markdown"
+
+    def hinted(self, text: str, hint: str | None) -> str:
+        """`text` (mcp-atlassian 0.23.1's words) with `hint` appended when the error_hints switch is on: the one place
+        our extra help for the agent (known values, the tool that lists them) is added to an error."""
+        if hint and self.error_hints == "true":
+            return f"{text} {hint}"
+        return text
 
     @classmethod
     def from_strings(cls, values: dict[str, str] | None) -> Quirks:

@@ -51,13 +51,14 @@ JIRA_ERROR_FORMATS: dict[str, str] = {
 }
 
 
-def failure_text(tool: ToolDef, values: dict[str, Any], exc: ToolFailure) -> str:
+def failure_text(tool: ToolDef, values: dict[str, Any], exc: ToolFailure, quirks: Quirks) -> str:
     """The text of a failed call: "Error calling tool '<name>': <detail>" (mcp-atlassian's `handle_tool_errors`),
-    a refusal by Jira (JiraError) in the tool's own words (JIRA_ERROR_FORMATS)."""
+    a refusal by Jira (JiraError) in the tool's own words (JIRA_ERROR_FORMATS), the failure's hint appended when
+    the error_hints quirk is on."""
     detail = str(exc)
     if isinstance(exc, JiraError):
         detail = JIRA_ERROR_FORMATS.get(tool.short_name, "{error}").format_map({**values, "error": detail})
-    return f"Error calling tool '{tool.short_name}': {detail}"
+    return quirks.hinted(f"Error calling tool '{tool.short_name}': {detail}", exc.hint)
 
 
 def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tuple[str | Blocks, bool]:
@@ -82,7 +83,7 @@ def run_tool(tool: ToolDef, ctx: JiraContext, arguments: dict[str, Any]) -> tupl
         if isinstance(exc, RollbackWithResult):
             return to_json(exc.result), False
         if isinstance(exc, ToolFailure):
-            return failure_text(tool, values, exc), True
+            return failure_text(tool, values, exc, ctx.quirks), True
         log.exception("tool %s failed unexpectedly", tool.name)
         message = f"Internal error in the embedded Jira ({type(exc).__name__}: {exc}); nothing was changed."
         return f"Error calling tool '{tool.short_name}': {message}", True

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from jira_bench_tui.jira.quirks import Quirks
 from jira_bench_tui.jira.reader import SqliteReader
 
 from .conftest import JiraSession, open_jira
@@ -67,15 +68,16 @@ async def test_unfinished_work_moves_on_when_asked_and_the_closed_sprint_keeps_i
 
 
 async def test_a_sprint_starts_only_from_future_with_dates_and_no_other_active_sprint(default_db: Path) -> None:
-    # MOB Sprint 12 (id 6) is active on the Mobile board; MOB Sprint 13 (id 7) is future and has no dates
-    async with open_jira(default_db) as jira:
-        busy = await jira.error("jira_update_sprint", sprint_id="7", state="active", start_date="2026-11-30T09:00Z",
-                                end_date="2026-12-11T17:00Z")
+    # MOB Sprint 12 (id 6) is active on the Mobile board; MOB Sprint 13 (id 7) is future and has no dates.
+    # 0.23.1 answers every refusal {"error": "Failed to update sprint N. ..."}; the reason is the error_hints hint.
+    async with open_jira(default_db, Quirks.from_strings({"error_hints": "true"})) as jira:
+        busy = (await jira.ok("jira_update_sprint", sprint_id="7", state="active", start_date="2026-11-30T09:00Z",
+                              end_date="2026-12-11T17:00Z"))["error"]
         await jira.ok("jira_update_sprint", sprint_id="6", state="closed")
-        undated = await jira.error("jira_update_sprint", sprint_id="7", state="active")
+        undated = (await jira.ok("jira_update_sprint", sprint_id="7", state="active"))["error"]
         before = jira.dump()
-        reopen = await jira.error("jira_update_sprint", sprint_id="6", state="active")
-        skip = await jira.error("jira_update_sprint", sprint_id="4", state="closed")
+        reopen = (await jira.ok("jira_update_sprint", sprint_id="6", state="active"))["error"]
+        skip = (await jira.ok("jira_update_sprint", sprint_id="4", state="closed"))["error"]
         assert jira.dump() == before
         started = await jira.ok("jira_update_sprint", sprint_id="7", state="active",
                                 start_date="2026-11-30T09:00:00.000Z", end_date="2026-12-11T17:00:00.000Z")

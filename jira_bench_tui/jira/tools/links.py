@@ -33,7 +33,8 @@ def _link_type(ctx: JiraContext, name: str) -> Any:
     if row is None:
         known = ", ".join(f"{r['name']} ('{r['outward']}' / '{r['inward']}')"
                           for r in ctx.conn.execute("SELECT * FROM link_types ORDER BY name"))
-        raise ToolFailure(f"Link type '{name}' not found (known: {known}). Use the type's name, e.g. 'Blocks'.")
+        raise ToolFailure(f"No issue link type with name '{name}' found.",
+                          hint=f"(known: {known}; use the type's name, e.g. 'Blocks'.)")
     return row
 
 
@@ -46,7 +47,7 @@ def create_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
     inward = ctx.issue(args["inward_issue_key"])
     outward = ctx.issue(args["outward_issue_key"])
     if inward["id"] == outward["id"]:
-        raise ToolFailure("An issue cannot be linked to itself.")
+        raise ToolFailure("You cannot link an issue to itself.")
     exists = ctx.conn.execute("SELECT 1 FROM issue_links WHERE link_type_id = ? AND inward_issue_id = ? AND "
                               "outward_issue_id = ?", (link_type["id"], inward["id"], outward["id"])).fetchone()
     if not exists:
@@ -75,8 +76,8 @@ def remove_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
         "JOIN link_types lt ON lt.id = l.link_type_id JOIN issues a ON a.id = l.inward_issue_id "
         "JOIN issues b ON b.id = l.outward_issue_id WHERE CAST(l.id AS TEXT) = ?", (link_id,)).fetchone()
     if row is None:
-        raise ToolFailure(f"No issue link with id '{link_id}' exists (link ids are in jira_get_issue's "
-                          "issuelinks with fields='issuelinks').")
+        raise ToolFailure(f"No issue link with id '{link_id}' exists.",
+                          hint="(link ids are in jira_get_issue's issuelinks with fields='issuelinks'.)")
     ctx.conn.execute("DELETE FROM issue_links WHERE id = ?", (row["id"],))
     ctx.record_change(row["inward_issue_id"], [ChangeItem("Link", row["b_key"],
                                                           f"This issue {row['outward']} {row['b_key']}", None, None)])
@@ -86,17 +87,22 @@ def remove_link(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def link_to_epic(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_link_to_epic`: make the epic the issue's parent; {"message", "issue"}. ToolFailure when the target is
-    not an epic, or the issue is a sub-task or an epic itself."""
+    """`jira_link_to_epic`: make the epic the issue's parent; {"message", "issue"}. As 0.23.1 words it
+    (jira/epics.py `link_issue_to_epic`): "Error linking issue to epic: X is not an Epic" for a target that is not
+    one; when Jira refuses the parent (a sub-task, an epic under an epic) "Could not link issue A to epic B. Your
+    Jira instance might use a different field for epic links."."""
     issue = ctx.issue(args["issue_key"])
     epic = ctx.issue(args["epic_key"])
     if epic["type_level"] != 1:
-        raise ToolFailure(f"{epic['key']} is not an Epic (it is a {epic['type_name']}); pass an epic's key.")
+        raise ToolFailure(f"Error linking issue to epic: {args['epic_key']} is not an Epic",
+                          hint=f"(it is a {epic['type_name']}; pass an epic's key.)")
+    refused = (f"Could not link issue {args['issue_key']} to epic {args['epic_key']}. Your Jira instance might use "
+               "a different field for epic links.")
     if issue["type_subtask"]:
-        raise ToolFailure(f"{issue['key']} is a sub-task: it belongs to its parent and cannot be put under an "
-                          "epic; link its parent instead.")
+        raise ToolFailure(refused, hint=f"({issue['key']} is a sub-task: it belongs to its parent and cannot be put "
+                                        "under an epic; link its parent instead.)")
     if issue["type_level"] >= 1:
-        raise ToolFailure(f"{issue['key']} is an Epic; an epic cannot be put under another epic.")
+        raise ToolFailure(refused, hint=f"({issue['key']} is an Epic; an epic cannot be put under another epic.)")
     writer = FieldWriter(ctx, issue["id"])
     writer.apply({"parent": epic["key"]})
     ctx.record_change(issue["id"], writer.items)

@@ -80,19 +80,19 @@ def queues_server_only(ctx: JiraContext, args: dict[str, Any]) -> Any:
     raise ToolFailure(QUEUES_SERVER_ONLY)
 
 
-def _no_service_desk(path: str) -> ToolFailure:
+def no_service_desk(path: str) -> ToolFailure:
     """Jira's 404 for a `servicedeskapi` path on a site without Jira Service Management."""
     return ToolFailure(f"null for uri: /rest/servicedeskapi/{path}")
 
 
 def request_types(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_request_types`: ToolFailure with Jira's 404 (no Service Management)."""
-    raise _no_service_desk(f"servicedesk/{args['service_desk_id']}/requesttype")
+    raise no_service_desk(f"servicedesk/{args['service_desk_id']}/requesttype")
 
 
 def request_type_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_request_type_fields`: ToolFailure with Jira's 404 (no Service Management)."""
-    raise _no_service_desk(f"servicedesk/{args['service_desk_id']}/requesttype/{args['request_type_id']}/field")
+    raise no_service_desk(f"servicedesk/{args['service_desk_id']}/requesttype/{args['request_type_id']}/field")
 
 
 def _json_argument(name: str, text: Any, kind: type, shape: str) -> Any:
@@ -131,7 +131,7 @@ def customer_request(ctx: JiraContext, args: dict[str, Any]) -> Any:
         raise ToolFailure("Service desk ID is required")
     if not args["request_type_id"].strip():
         raise ToolFailure("Request type ID is required")
-    raise _no_service_desk(f"servicedesk/{args['service_desk_id']}/requesttype/{args['request_type_id']}/field")
+    raise no_service_desk(f"servicedesk/{args['service_desk_id']}/requesttype/{args['request_type_id']}/field")
 
 
 ISSUE_KEY = param("string", "The issue's key, e.g. 'PROJ-123'.", pattern=ISSUE_KEY_PATTERN)

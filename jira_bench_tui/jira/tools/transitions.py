@@ -14,7 +14,7 @@ from jira_bench_tui.jira.tools.common import (
     JiraContext,
     ToolDef,
     ToolFailure,
-    json_arg,
+    mcpa_object,
 )
 from jira_bench_tui.jira.tools.issue_fields import FieldWriter, normal_name
 
@@ -38,8 +38,9 @@ def _choose(ctx: JiraContext, row: Any, wanted: str) -> Any:
             if t["name"].lower() == text.lower() or t["to_name"].lower() == text.lower():
                 return t
     listed = ", ".join(f"{t['id']} ({t['name']})" for t in available) or "none"
-    raise ToolFailure(f"Transition id '{wanted}' is not valid for this issue. Transitions available from "
-                      f"'{row['status_name']}': {listed} (jira_get_transitions lists them).")
+    raise ToolFailure(f"Transition id '{wanted}' is not valid for this issue.",
+                      hint=f"(Transitions available from '{row['status_name']}': {listed}; jira_get_transitions "
+                           "lists them.)")
 
 
 def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -47,9 +48,11 @@ def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     `transition_by_name` quirk), setting the resolution on the way to done (given one, else Done) and clearing it on
     the way back; other `fields` and a `comment` are applied with it. {"message", "issue"}; ToolFailure listing the
     available transitions for one that is not."""
+    if not args["issue_key"] or not args["transition_id"]:
+        raise ToolFailure("issue_key and transition_id are required.")
+    fields = dict(mcpa_object(args.get("fields")))  # parsed first, as servers/jira.py does
     row = ctx.issue(args["issue_key"])
     chosen = _choose(ctx, row, str(args["transition_id"]))
-    fields = dict(json_arg("fields", args.get("fields"), example='{"resolution": {"name": "Done"}}'))
     resolution_ref = None
     for key in list(fields):
         if normal_name(key) == "resolution":
@@ -68,6 +71,29 @@ def transition_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
         insert_comment(ctx, row["id"], comment, None)
     sel = FieldSelection.parse(None, comments_by_default=True)
     return {"message": f"Issue {row['key']} transitioned successfully", "issue": ctx.issue_view(row["id"], sel)}
+
+
+def mcpa_status_transition(ctx: JiraContext, issue_id: int, status: Any) -> None:
+    """A `status` among jira_update_issue's fields, as 0.23.1 handles it after the other fields (jira/issues.py
+    `_update_issue_with_status`): the transition whose id is the status (a digit string, a number or {"id"}) is
+    done without fields; a status name never matches, since 0.23.1 reads no target status from
+    atlassian-python-api's transitions; otherwise "Could not find transition to status '<status>'. Available
+    transitions: <names>"."""
+    row = ctx.issue(ctx.conn.execute("SELECT key FROM issues WHERE id = ?", (issue_id,)).fetchone()[0])
+    wanted = status.get("id") if isinstance(status, dict) else status
+    if isinstance(wanted, bool) or not isinstance(wanted, int | str) or not str(wanted).isdigit():
+        wanted = None
+    available = transition_rows(ctx.site, row["workflow_id"], row["status_id"])
+    chosen = next((t for t in available if wanted is not None and str(t["id"]) == str(wanted)), None)
+    if chosen is None:
+        names = ", ".join(t["name"] for t in available) or "None found"
+        raise ToolFailure(f"Could not find transition to status '{status}'. Available transitions: {names}",
+                          hint="(pass a transition id from jira_get_transitions, or use jira_transition_issue.)")
+    items = [ChangeItem("status", str(row["status_id"]), row["status_name"], str(chosen["to_status_id"]),
+                        chosen["to_name"])]
+    ctx.conn.execute("UPDATE issues SET status_id = ? WHERE id = ?", (chosen["to_status_id"], row["id"]))
+    items += apply_resolution(ctx, row, chosen, None)
+    ctx.record_change(row["id"], items)
 
 
 def apply_resolution(ctx: JiraContext, row: Any, chosen: Any, ref: Any) -> list[ChangeItem]:

@@ -32,6 +32,29 @@ def _seconds(name: str, text: str) -> int:
     return seconds
 
 
+_MCPA_UNITS = {"w": 7 * 24 * 3600, "d": 24 * 3600, "h": 3600, "m": 60}
+
+
+def mcpa_seconds(text: str) -> int:
+    """The `timeSpentSeconds` 0.23.1 sends for a time_spent text (jira/worklog.py `_parse_time_spent`): "90s" is 90;
+    else the sum of every <n><w|d|h|m> in it with w = 7 days and d = 24 hours (not Jira's 5d and 8h); when that is
+    0, the text as a number, else 60 (a warning: "lots" logs one minute)."""
+    if text.endswith("s"):
+        try:
+            return int(text[:-1])
+        except ValueError:
+            pass
+    total = sum(int(value) * _MCPA_UNITS[unit] for value, unit in re.findall(r"(\d+)([wdhm])", text))
+    if total:
+        return total
+    try:
+        return int(float(text))
+    except ValueError:
+        return 60
+    except OverflowError as exc:  # "inf": not caught there, so add_worklog's own wrapping reports it
+        raise JiraError(str(exc)) from None
+
+
 JIRA_STARTED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+[+-]\d{2}:?\d{2}")
 STARTED_REFUSED = 'Invalid date format. Please enter the date in the format "yyyy-MM-dd\'T\'HH:mm:ss.SSSZ".'
 
@@ -49,12 +72,27 @@ def jira_started(text: str) -> datetime:
         raise JiraError.body([], {"started": STARTED_REFUSED}) from None
 
 
+def mcpa_add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
+    """`jira_add_worklog`: `add_worklog` with the time spent 0.23.1 sends (`mcpa_seconds`), as Jira's POST
+    /issue/KEY/worklog takes `timeSpentSeconds`: more than zero ("Time Spent must be more than zero." otherwise,
+    as "Error adding worklog: ..."), counted in whole minutes (under one is one)."""
+    seconds = mcpa_seconds(args["time_spent"])
+    if seconds <= 0:
+        raise JiraError.body([], {"timeLogged": "Time Spent must be more than zero."})
+    try:
+        return add_worklog(ctx, {**args, "time_spent": format_duration(seconds) or "1m"})
+    except JiraError:
+        raise
+    except ToolFailure as exc:  # every refusal comes from Jira here, and 0.23.1 wraps it
+        raise JiraError(str(exc), exc.hint) from exc
+
+
 def add_worklog(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_add_worklog`: log `time_spent` (a Jira duration: 1d = 8h) as the current user, started now or at
-    `started`; the remaining estimate is set when given, else reduced by the time spent (Jira's "adjust
-    automatically"). `original_estimate` is ignored, as 0.23.1's refused edit leaves it (the
-    `worklog_original_estimate` quirk sets it). {"message", "worklog"}, the worklog as jira_get_worklog shows it
-    plus which estimates were set."""
+    """Log `time_spent` (a Jira duration: 1d = 8h) as the current user, started now or at `started`; the
+    remaining estimate is set when given, else reduced by the time spent (Jira's "adjust automatically").
+    `original_estimate` is ignored, as 0.23.1's refused edit leaves it (the `worklog_original_estimate` quirk sets
+    it). {"message", "worklog"}, the worklog as jira_get_worklog shows it plus which estimates were set. The REST
+    face uses it for POST /issue/KEY/worklog."""
     row = ctx.issue(args["issue_key"])
     spent = _seconds("time_spent", args["time_spent"])
     started = ctx.now_stored
@@ -104,7 +142,7 @@ TOOLS = [
              "original_estimate": param("string", "Set the issue's original estimate, e.g. '3d'.", None),
              "remaining_estimate": param("string", "Set the remaining estimate, e.g. '1d'; otherwise it is reduced "
                                                    "by time_spent.", None)},
-            add_worklog, read_only=False),
+            mcpa_add_worklog, read_only=False),
     ToolDef("jira_get_worklog",
             "List the work logged on an issue: who, when, how long. Example: issue_key='PROJ-1'.",
             {"issue_key": ISSUE_KEY}, get_worklog, read_only=True),

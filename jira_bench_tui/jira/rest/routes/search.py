@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from jira_bench_tui.jira.issue_load import issue_rows
-from jira_bench_tui.jira.jql import JqlError, parse
+from jira_bench_tui.jira.jql import JqlError
+from jira_bench_tui.jira.jql import check_bounded as jql_check_bounded
 from jira_bench_tui.jira.jql import count as jql_count
 from jira_bench_tui.jira.jql import search as jql_search
 from jira_bench_tui.jira.page_tokens import encode_page_token
@@ -15,7 +16,6 @@ from jira_bench_tui.jira.rest.core import Reply, RestCall, RestError, bad_reques
 from jira_bench_tui.jira.rest.issue_json import FieldChoice, field_defs, issue_json
 from jira_bench_tui.jira.rest.routes.issues import expand_set, token_offset
 
-UNBOUNDED = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
 REMOVED = ("The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration "
            "guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
 
@@ -23,11 +23,9 @@ REMOVED = ("The requested API has been removed. Please migrate to the /rest/api/
 def check_bounded(jql: str) -> None:
     """400 for a query with no restriction (only ORDER BY, or empty), as the enhanced search refuses it."""
     try:
-        query = parse(jql)
+        jql_check_bounded(jql)
     except JqlError as error:
         raise RestError(400, str(error)) from None
-    if query.where is None:
-        raise RestError(400, UNBOUNDED)
 
 
 def search_page(call: RestCall, jql: str, fields: Any, expand: set[str], max_results: int,

@@ -19,7 +19,7 @@ from jira_bench_tui.jira.tools.comments import insert_comment
 from jira_bench_tui.jira.tools.common import ChangeItem, ToolFailure
 from jira_bench_tui.jira.tools.issue_fields import FieldWriter
 from jira_bench_tui.jira.tools.transitions import apply_resolution
-from jira_bench_tui.jira.tools.worklogs import add_worklog
+from jira_bench_tui.jira.tools.worklogs import STARTED_REFUSED, add_worklog
 
 
 def transitions_json(call: RestCall, row: sqlite3.Row, with_fields: bool = False) -> list[dict[str, Any]]:
@@ -209,8 +209,7 @@ def _started(body: dict[str, Any]) -> str | None:
     if started is None:
         return None
     if not isinstance(started, str) or not _JIRA_DATETIME.match(started):
-        raise RestError(400, errors={"started": "Invalid date format. Use yyyy-MM-dd'T'HH:mm:ss.SSSZ, e.g. "
-                                                "2026-11-20T09:00:00.000+0000."})
+        raise RestError(400, errors={"started": STARTED_REFUSED})
     return started
 
 
