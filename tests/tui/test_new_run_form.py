@@ -89,8 +89,8 @@ async def test_key_hint_says_which_keys_are_missing(results, monkeypatch):
     app = make_app(results, start="new", watch="off")
     async with app.run_test(size=(120, 40)):
         hint = str(app.screen.query_one("#model-hint", Static).render())
-        assert "Anthropic: ANTHROPIC_API_KEY missing" in hint and "OPENAI_API_KEY set" in hint
-        assert "Offline agents need no key" in hint
+        assert "ANTHROPIC_API_KEY missing" in hint and "OPENAI_API_KEY set" in hint
+        assert "offline agents need no key" in hint
 
 
 async def test_the_model_list_is_grouped_by_provider_and_fills_the_model(results):

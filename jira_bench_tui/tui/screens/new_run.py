@@ -60,7 +60,7 @@ def model_options(models: list[ModelChoice]) -> list[Option]:
             provider = choice.provider
             key = "" if choice.key_env is None else f"  {choice.key_env} {'set' if choice.key_set else 'missing'}"
             options.append(Option(f"── {choice.provider_title}{key}", id=f"provider:{provider}", disabled=True))
-        options.append(Option(f"  {choice.name}  ({choice.description})", id=choice.name))
+        options.append(Option(f"{choice.name} — {choice.description}", id=choice.name))
     return options
 
 
@@ -73,8 +73,8 @@ def key_hint() -> str:
         state = "set" if key_set else "missing"
         if not key_set and key_env == "OPENAI_API_KEY":
             state += " (a local endpoint needs none)"
-        parts.append(f"{title}: {key_env} {state}" + ("" if sdk else " [SDK not installed]"))
-    return "; ".join(parts) + ". Offline agents need no key."
+        parts.append(f"{key_env} {state}" + ("" if sdk else f" ({title}: SDK not installed)"))
+    return " · ".join([*parts, "offline agents need no key"])
 
 
 def real_server_hint() -> str:
