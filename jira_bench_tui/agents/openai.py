@@ -123,7 +123,7 @@ class Turn:
             reply.seen_choice = True
             reply.text = choice.message.content or ""
             reply.finish_reason = choice.finish_reason
-            for index, call in enumerate(choice.message.tool_calls or []):
+            for call in choice.message.tool_calls or []:
                 function = getattr(call, "function", None)
                 reply.tool_calls.append(ToolCall(call.id or "", getattr(function, "name", "") or "",
                                                  getattr(function, "arguments", "") or ""))

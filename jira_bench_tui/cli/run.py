@@ -57,9 +57,9 @@ if TYPE_CHECKING:
 @click.option("--background", "-b", is_flag=True, help="Fork a detached worker and return at once.")
 @results_option
 @user_errors
-def run(harness: str | None, harness_file: str | None, results_dir: Path | None, model: str,
-        model_base_url: str | None, model_args: tuple[str, ...], runs: int,
-        concurrency: int, server: str, fixture: str | None, scenarios: tuple[str, ...], max_turns: int | None,
+def run(harness: str | None, harness_file: str | None, results_dir: Path | None, model: str, model_base_url: str | None,
+        model_args: tuple[str, ...], runs: int, concurrency: int, server: str, fixture: str | None,
+        scenarios: tuple[str, ...], max_turns: int | None,
         wall_time: float | None, trust: bool, background: bool, max_memory: str | None = None,
         max_cpu_time: str | None = None, nice: str | None = None) -> None:
     """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each.
@@ -74,12 +74,11 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
         raise UserError("give the harness once: either HARNESS or --harness-file")
     if not source:
         raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
-    from jira_bench_tui.engine.launcher import RunRequest, create_run
-    from jira_bench_tui.engine.spawn import spawn_worker
+    from jira_bench_tui.engine.launcher import RunRequest, create_run, spawn_worker
 
     request = RunRequest(harness=source, model=model, model_base_url=model_base_url, model_args=list(model_args),
-                         runs=runs, concurrency=concurrency, server=server,
-                         fixture=fixture, scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
+                         runs=runs, concurrency=concurrency, server=server, fixture=fixture,
+                         scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
                          trust=trust, max_memory=max_memory, max_cpu_time=max_cpu_time, nice=nice)
     folder = create_run(request, results_root(results_dir))
     if background:

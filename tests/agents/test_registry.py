@@ -8,8 +8,8 @@ import pytest
 
 from jira_bench_tui.agents.anthropic import AnthropicAgent
 from jira_bench_tui.agents.null import NullAgent
-from jira_bench_tui.agents.oracle import OracleAgent
 from jira_bench_tui.agents.openai import OpenAIAgent
+from jira_bench_tui.agents.oracle import OracleAgent
 from jira_bench_tui.agents.registry import MODELS, PROVIDERS, is_local_url, offered, parse_model_args
 from jira_bench_tui.agents.replay import ReplayAgent
 from jira_bench_tui.engine import run_folder

@@ -154,21 +154,7 @@ class NewRunScreen(Screen[None]):
             yield OptionList(*[Option(name, id=name) for name in builtins], id="builtin-harnesses")
             yield Static("", classes="field-error", id="error-harness", markup=False)
 
-            yield Label("Model", classes="field-label")
-            yield Input("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL",
-                        suggester=SuggestFromList([choice.name for choice in models]), id="model")
-            yield OptionList(*model_options(models), id="model-list")
-            yield Static(key_hint(), classes="field-hint", id="model-hint", markup=False)
-            yield Static("", classes="field-error", id="error-model", markup=False)
-            with Horizontal(classes="field-grid", id="model-options"):
-                with Vertical(classes="field-cell"):
-                    yield Label("Model base URL", classes="field-label")
-                    yield Input("", placeholder="provider default, e.g. http://localhost:11434/v1", id="model_base_url")
-                    yield Static("", classes="field-error", id="error-model_base_url", markup=False)
-                with Vertical(classes="field-cell"):
-                    yield Label("Model args", classes="field-label")
-                    yield Input("", placeholder="KEY=VALUE ..., e.g. temperature=0", id="model_args")
-                    yield Static("", classes="field-error", id="error-model_args", markup=False)
+            yield from self._model_fields(models)
 
             with Horizontal(classes="field-grid"):
                 with Vertical(classes="field-cell"):
@@ -205,6 +191,25 @@ class NewRunScreen(Screen[None]):
                 yield Button("Launch (ctrl+s)", variant="primary", id="launch")
                 yield Static("", id="launch-status", markup=False)
         yield Footer()
+
+    @staticmethod
+    def _model_fields(models: list[ModelChoice]) -> ComposeResult:
+        """The model: its name, the menu grouped by provider, the key hint, its base URL and extra API arguments."""
+        yield Label("Model", classes="field-label")
+        yield Input("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL",
+                    suggester=SuggestFromList([choice.name for choice in models]), id="model")
+        yield OptionList(*model_options(models), id="model-list")
+        yield Static(key_hint(), classes="field-hint", id="model-hint", markup=False)
+        yield Static("", classes="field-error", id="error-model", markup=False)
+        with Horizontal(classes="field-grid", id="model-options"):
+            with Vertical(classes="field-cell"):
+                yield Label("Model base URL", classes="field-label")
+                yield Input("", placeholder="provider default, e.g. http://localhost:11434/v1", id="model_base_url")
+                yield Static("", classes="field-error", id="error-model_base_url", markup=False)
+            with Vertical(classes="field-cell"):
+                yield Label("Model args", classes="field-label")
+                yield Input("", placeholder="KEY=VALUE ..., e.g. temperature=0", id="model_args")
+                yield Static("", classes="field-error", id="error-model_args", markup=False)
 
     @staticmethod
     def _limit_fields() -> ComposeResult:
