@@ -118,6 +118,7 @@ class FakeChatApi:
     def __init__(self) -> None:
         self.script: list[Reply] = []
         self.forever: Reply | None = None
+        self.responder: Any = None  # body -> Reply, for unscripted requests (before `forever`)
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
         self.closing = threading.Event()
@@ -134,7 +135,12 @@ class FakeChatApi:
                 seen = Seen(body, {k.lower(): v for k, v in self.headers.items()}, self.path, time.monotonic())
                 with api._lock:
                     api.requests.append(seen)
-                    reply = api.script.pop(0) if api.script else api.forever or error(400, "unscripted")
+                    if api.script:
+                        reply = api.script.pop(0)
+                    elif api.responder is not None:
+                        reply = api.responder(body)
+                    else:
+                        reply = api.forever or error(400, "unscripted")
                 if api.on_request is not None:
                     api.on_request(seen)
                 if self.path != "/v1/chat/completions":
