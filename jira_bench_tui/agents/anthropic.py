@@ -119,7 +119,7 @@ class AnthropicAgent(Agent):
         self.name = model
         self.model = model
         self.base_url = base_url
-        self.model_args = dict(model_args or {})
+        self.model_args = {k: v for k, v in (model_args or {}).items() if k != "stream"}  # the loop reads whole replies
         self.retry = retry or RetryPolicy()
         self.call_timeout_s = call_timeout_s
         self.prompt_caching = prompt_caching

@@ -111,3 +111,26 @@ def test_model_args() -> None:
     for bad in (["temperature"], ["=1"], ["api_key=sk-1"], ["Authorization=Bearer x"]):
         with pytest.raises(ValueError):
             parse_model_args(bad)
+
+
+def test_the_models_command_lists_models_prices_and_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from jira_bench_tui.cli import main
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-hidden-0123456789")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:11434/v1")
+    table = CliRunner().invoke(main, ["models"])
+    assert table.exit_code == 0, table.output
+    assert "ANTHROPIC_API_KEY: set" in table.output and "OPENAI_API_KEY: not set (a local endpoint needs none)" in table.output
+    assert "http://localhost:11434/v1 (local: cost 0)" in table.output
+    assert "openai/gpt-4o " in table.output and "anthropic/claude-sonnet-4-6" in table.output
+    assert "https://developers.openai.com/api/docs/pricing" in table.output
+    assert "sk-ant-hidden" not in table.output
+    data = json.loads(CliRunner().invoke(main, ["models", "--json", "--all"]).output)
+    rows = {row["name"]: row for row in data["models"]}
+    assert rows["openai/gpt-4.1-mini"]["input"] == 0.40 and rows["openai/gpt-4.1-mini"]["context_window"] == 1_047_576
+    assert rows["openai/o1"]["offered"] is False and rows["oracle"]["input"] is None
+    assert {p["provider"]: p["key_set"] for p in data["providers"]} == {"anthropic": True, "openai": False}
