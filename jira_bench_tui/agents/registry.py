@@ -278,8 +278,8 @@ def resolve(name: str) -> ResolvedModel:
         return ResolvedModel(name, PROVIDERS["anthropic"], name, entry_for("anthropic", name))
     if _OPENAI_BARE.match(name) and not name.endswith("-"):
         return ResolvedModel(name, PROVIDERS["openai"], name, entry_for("openai", name))
-    raise UnknownModel(f"unknown model {name!r} (known: {known_names()}; any anthropic/ID or openai/ID works, "
-                       "and bare claude-*, gpt-*, o1*, o3*, o4* ids)")
+    raise UnknownModel(f"unknown model {name!r} (known: {known_names()}; `jira-bench models` lists them; any "
+                       "anthropic/ID or openai/ID works, and bare claude-*, gpt-*, o1*, o3*, o4* ids)")
 
 
 def entry_for(provider: ProviderId, model_id: str) -> ModelEntry | None:
@@ -320,8 +320,10 @@ def offered(provider: ProviderId | None = None) -> list[ModelEntry]:
 
 
 def known_names() -> str:
-    """The offered model names, comma-separated, for error messages."""
-    return ", ".join(entry.full_name for entry in offered())
+    """The offered names in short, for error messages: the offline agents, then one pattern per provider
+    (`jira-bench models` lists them all)."""
+    patterns = {"anthropic": "anthropic/claude-...", "openai": "openai/gpt-..."}
+    return ", ".join([e.full_name for e in offered("offline")] + list(patterns.values()))
 
 
 # ---- endpoints ------------------------------------------------------------------------------------------------------
