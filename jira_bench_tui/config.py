@@ -1,4 +1,5 @@
-"""Settings read from the environment: where results live, the Anthropic key and base URL (never written anywhere)."""
+"""Settings read from the environment: where results live. (The model providers' keys and endpoints are read by
+the model registry, agents/registry.py; keys are never written anywhere.)"""
 
 from __future__ import annotations
 
@@ -16,8 +17,3 @@ def results_root(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return (Path.cwd() / "results").resolve()
-
-
-def anthropic_key_present() -> bool:
-    """Whether an Anthropic API key is set (its value never leaves the process environment)."""
-    return bool(os.environ.get("ANTHROPIC_API_KEY", "").strip())

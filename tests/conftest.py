@@ -1,4 +1,4 @@
-"""Shared test settings: every test gets its own results folder and no Anthropic key from the developer's shell.
+"""Shared test settings: every test gets its own results folder and no Anthropic or OpenAI key (or endpoint) from the developer's shell.
 
 pytest puts this folder on sys.path when it imports this file, so test modules import shared helpers by name
 (`from pilot_helpers import wait_until`).
@@ -13,4 +13,6 @@ import pytest
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.setenv("JIRA_BENCH_RESULTS", str(tmp_path_factory.mktemp("results")))

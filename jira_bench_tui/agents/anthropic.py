@@ -1,6 +1,7 @@
 """The Claude agent: the Messages API tool-use loop over the trial's MCP tools, with limits, retries, usage and cost.
 
-The key and base URL come from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL (read by the SDK); the key is never logged.
+The key comes from ANTHROPIC_API_KEY (read by the SDK; never logged); the endpoint from the run's model base URL, else
+ANTHROPIC_BASE_URL. Extra API arguments (`--model-arg`) go into every request (agents/request_args.py).
 """
 
 from __future__ import annotations
@@ -12,32 +13,27 @@ from typing import Any
 
 import anthropic
 from anthropic import AsyncAnthropic
+from anthropic.resources.messages import AsyncMessages
 from anthropic.types import ContentBlock, Message
 from anthropic.types import Usage as ApiUsage
 
 from jira_bench_tui.agents.base import (
     Agent,
     AgentContext,
-    AgentError,
     AgentResult,
+    ApiCallError,
     FatalAgentError,
     Usage,
+    limit_reached,
 )
 from jira_bench_tui.agents.messages import text_of, tool_result_block
-from jira_bench_tui.agents.pricing import PRICES_AS_OF, cost_usd
+from jira_bench_tui.agents.registry import ANTHROPIC_PRICES, cost_usd
+from jira_bench_tui.agents.request_args import place_args
 from jira_bench_tui.agents.retry import RetriesExhausted, RetryPolicy, call_with_retries, describe_failure
-from jira_bench_tui.harness.schema import Limits
 
 DEFAULT_CALL_TIMEOUT_S = 120.0  # one model call (the SDK's request timeout); a timeout is retried
 CACHE: dict[str, str] = {"type": "ephemeral"}
-
-
-class ApiCallError(AgentError):
-    """The model could not be called (retries exhausted, a refused request). `partial` holds the trial so far."""
-
-    def __init__(self, message: str, partial: AgentResult) -> None:
-        super().__init__(message)
-        self.partial = partial
+AsyncMessagesCreate = AsyncMessages.create
 
 
 def scrub_key(text: str) -> str:
@@ -56,7 +52,7 @@ def end_of_life(model: str) -> str | None:
 
 
 def usage_of(model: str, api_usage: ApiUsage) -> tuple[Usage, bool]:
-    """Our Usage (with cost in US dollars) of one API call, and whether the model had a price (see pricing.py).
+    """Our Usage (with cost in US dollars) of one API call, and whether the model had a price (see registry.py).
 
     The SDK's token counts may be None (cache fields of older models): they count as 0."""
     usage = Usage(
@@ -97,18 +93,6 @@ def block_param(block: ContentBlock) -> dict[str, Any]:
     return dict(block.model_dump(mode="json", exclude_none=True))
 
 
-def limit_reached(limits: Limits, result: AgentResult, remaining_s: float) -> str | None:
-    """The stop reason when a trial limit is reached before the next model call: max_turns, max_tokens (all tokens
-    so far) or wall_time (`remaining_s` seconds left); None while the trial may go on."""
-    if result.turns >= limits.max_turns:
-        return "max_turns"
-    if result.usage.total_tokens >= limits.max_tokens:
-        return "max_tokens"
-    if remaining_s <= 0:
-        return "wall_time"
-    return None
-
-
 def with_cache_breakpoint(message: dict[str, Any]) -> dict[str, Any]:
     """A copy of a user message whose last content block carries a cache breakpoint (the transcript stays clean)."""
     content = message["content"]
@@ -129,9 +113,13 @@ class AnthropicAgent(Agent):
         retry: RetryPolicy | None = None,
         call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
         prompt_caching: bool = True,
+        base_url: str | None = None,
+        model_args: dict[str, Any] | None = None,
     ) -> None:
         self.name = model
         self.model = model
+        self.base_url = base_url
+        self.model_args = {k: v for k, v in (model_args or {}).items() if k != "stream"}  # the loop reads whole replies
         self.retry = retry or RetryPolicy()
         self.call_timeout_s = call_timeout_s
         self.prompt_caching = prompt_caching
@@ -147,7 +135,7 @@ class AnthropicAgent(Agent):
         if self._client is None:
             try:
                 # Our retries are the only ones (and are logged): the SDK's own are off.
-                self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s)
+                self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s, base_url=self.base_url)
             except anthropic.AnthropicError as exc:
                 raise FatalAgentError(f"cannot create the Anthropic client: {scrub_key(str(exc))}") from None
         return self._client
@@ -266,6 +254,7 @@ class AnthropicAgent(Agent):
             request["system"] = system
         if tools:
             request["tools"] = tools
+        request = place_args(AsyncMessagesCreate, request, self.model_args)
 
         def log_retry(attempt: int, exc: BaseException, wait_s: float) -> None:
             ctx.emit(
@@ -317,6 +306,7 @@ class AnthropicAgent(Agent):
             "log",
             {
                 "level": "warning",
-                "message": f"no price for model '{self.model}' in the price table of {PRICES_AS_OF}: its cost counts as 0",
+                "message": f"no price for model '{self.model}' in the price table of {ANTHROPIC_PRICES.as_of}: "
+                           "its cost counts as 0",
             },
         )

@@ -115,6 +115,26 @@ class AgentError(Exception):
         self.partial = partial
 
 
+class ApiCallError(AgentError):
+    """The model could not be called (retries exhausted, a refused request). `partial` holds the trial so far."""
+
+    def __init__(self, message: str, partial: AgentResult) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+def limit_reached(limits: Limits, result: AgentResult, remaining_s: float) -> str | None:
+    """The stop reason when a trial limit is reached before the next model call: max_turns, max_tokens (all tokens
+    so far) or wall_time (`remaining_s` seconds left); None while the trial may go on."""
+    if result.turns >= limits.max_turns:
+        return "max_turns"
+    if result.usage.total_tokens >= limits.max_tokens:
+        return "max_tokens"
+    if remaining_s <= 0:
+        return "wall_time"
+    return None
+
+
 class FatalAgentError(Exception):
     """The whole run must stop now (an invalid or unauthorised API key). The message is shown to the user."""
 

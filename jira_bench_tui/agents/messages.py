@@ -27,3 +27,17 @@ def tool_result_block(tool_use_id: str | None, outcome: ToolOutcome) -> dict[str
     if outcome.is_error:
         block["is_error"] = True
     return block
+
+
+def invalid_arguments_outcome(block: dict[str, Any]) -> ToolOutcome:
+    """The tool error a model gets for a tool call whose arguments were not a JSON object (the tool was not called).
+
+    `block` is the transcript's tool_use block, which keeps the raw text in `invalid_arguments`."""
+    raw = str(block.get("invalid_arguments", ""))
+    shown = raw if len(raw) <= 200 else raw[:200] + "…"
+    return ToolOutcome(
+        text=f"Error: the arguments of tool call '{block.get('name')}' are not a JSON object ({shown!r}); "
+             "the tool was not called. Send the arguments again as one JSON object.",
+        is_error=True,
+        duration_s=0.0,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from jira_bench_tui.agents.base import Agent, AgentContext, AgentError, AgentResult, Usage
-from jira_bench_tui.agents.messages import text_of, tool_result_block
+from jira_bench_tui.agents.messages import invalid_arguments_outcome, text_of, tool_result_block
 
 
 class ReplayTrials(Protocol):
@@ -84,6 +84,9 @@ class ReplayAgent(Agent):
             results: list[dict[str, Any]] = []
             for use in tool_uses:
                 arguments = use.get("input")
+                if use.get("invalid_arguments") is not None:  # never reached a tool: answered as it was then
+                    results.append(tool_result_block(use.get("id"), invalid_arguments_outcome(use)))
+                    continue
                 outcome = await ctx.toolbox.call(
                     str(use.get("name")), dict(arguments) if isinstance(arguments, dict) else {}, call_id=use.get("id")
                 )

@@ -1,9 +1,12 @@
-"""Retrying Anthropic API calls: which failures are worth another attempt, how long to wait (exponential backoff with
-jitter, or the server's retry-after), and the loop that does it within a budget of attempts."""
+"""Retrying model API calls (the Anthropic SDK's and, when installed, the OpenAI SDK's errors): which failures are
+worth another attempt, how long to wait (exponential backoff with jitter, or the server's retry-after), and the loop
+that does it within a budget of attempts. Both SDKs name their error classes alike (APIStatusError,
+APIConnectionError, APITimeoutError), so one reading serves both."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import random
 import time
@@ -16,6 +19,43 @@ import anthropic
 
 T = TypeVar("T")
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
+
+
+@functools.cache
+def sdk_errors(name: str) -> tuple[type[BaseException], ...]:
+    """The error class `name` (APIStatusError, APIConnectionError, APITimeoutError) of every installed SDK."""
+    classes: list[type[BaseException]] = [getattr(anthropic, name)]
+    try:
+        import openai
+    except ImportError:  # the optional extra is not installed
+        pass
+    else:
+        classes.append(getattr(openai, name))
+    return tuple(classes)
+
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status of an SDK's APIStatusError, else None."""
+    if not isinstance(exc, sdk_errors("APIStatusError")):
+        return None
+    status = getattr(exc, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def api_detail(exc: BaseException) -> str:
+    """The API's own words of an error response: its error message (Anthropic's `api_message`, or the `message` of
+    an OpenAI-style error body), else ''."""
+    message = getattr(exc, "api_message", None)
+    if isinstance(message, str) and message:
+        return message
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+        if isinstance(inner, str):
+            return inner
+    return ""
 
 
 @dataclass(frozen=True)
@@ -68,23 +108,24 @@ def retry_after_s(headers: Mapping[str, str] | None) -> float | None:
 
 def is_retryable(exc: BaseException) -> bool:
     """Rate limits, overload, server errors, connection errors and timeouts are worth another attempt (the statuses in
-    RETRYABLE_STATUS, close to the Anthropic SDK's `_should_retry`, which we switch off to log each retry)."""
-    if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
+    RETRYABLE_STATUS, close to the SDKs' `_should_retry`, which we switch off to log each retry)."""
+    if isinstance(exc, sdk_errors("APIConnectionError")):  # includes APITimeoutError
         return True
-    if isinstance(exc, anthropic.APIStatusError):
-        return exc.status_code in RETRYABLE_STATUS
-    return False
+    status = status_of(exc)
+    return status is not None and status in RETRYABLE_STATUS
 
 
 def describe_failure(exc: BaseException) -> str:
     """A short phrase for a failed attempt: 'HTTP 529 overloaded_error: Overloaded', 'timeout', 'connection error'."""
-    if isinstance(exc, anthropic.APITimeoutError):
+    if isinstance(exc, sdk_errors("APITimeoutError")):
         return "timeout"
-    if isinstance(exc, anthropic.APIConnectionError):
+    if isinstance(exc, sdk_errors("APIConnectionError")):
         return "connection error"
-    if isinstance(exc, anthropic.APIStatusError):
-        detail = ": ".join(part for part in (exc.type, exc.api_message) if part)
-        return f"HTTP {exc.status_code}" + (f" {detail}" if detail else "")
+    status = status_of(exc)
+    if status is not None:
+        kind = getattr(exc, "type", None)
+        detail = ": ".join(part for part in (kind if isinstance(kind, str) else None, api_detail(exc)) if part)
+        return f"HTTP {status}" + (f" {detail}" if detail else "")
     return type(exc).__name__
 
 
@@ -116,7 +157,7 @@ async def call_with_retries(
                 raise
             if attempt >= policy.max_attempts:
                 raise RetriesExhausted(attempt, exc) from exc
-            headers = exc.response.headers if isinstance(exc, anthropic.APIStatusError) else None
+            headers = getattr(getattr(exc, "response", None), "headers", None) if status_of(exc) else None
             wait_s = policy.backoff_s(attempt, retry_after_s(headers))
             if on_retry is not None:
                 on_retry(attempt, exc, wait_s)

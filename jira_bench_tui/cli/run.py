@@ -30,7 +30,15 @@ if TYPE_CHECKING:
 @click.argument("harness", required=False)
 @click.option("--harness-file", "harness_file", default=None, help="Same as HARNESS (for users of the earlier tool).")
 @click.option("--model", "-m", default="oracle", show_default=True,
-              help="claude-..., oracle, null or replay:RUN_ID.")
+              help="anthropic/claude-..., openai/gpt-... (or any model of an OpenAI-compatible endpoint), bare "
+                   "claude-*/gpt-*/o3*/o4*, oracle, null or replay:RUN_ID. `jira-bench models` lists them.")
+@click.option("--model-base-url", default=None, metavar="URL",
+              help="The model API's endpoint, e.g. http://localhost:8000/v1 (vLLM) or http://localhost:11434/v1 "
+                   "(Ollama); default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, else the vendor's. A local one needs no "
+                   "key. Kept in spec.json.")
+@click.option("--model-arg", "model_args", multiple=True, metavar="KEY=VALUE",
+              help="An extra model API argument, repeatable: temperature=0, max_tokens=2048, reasoning_effort=low, "
+                   "stream=false, ... (VALUE read as JSON when it is JSON). Kept in spec.json; never a key.")
 @click.option("--runs", "-n", type=int, default=1, show_default=True, help="Repetitions of every scenario.")
 @click.option("--concurrency", "-c", type=int, default=4, show_default=True, help="Trials at once.")
 @click.option("--server", default="builtin", show_default=True,
@@ -49,8 +57,9 @@ if TYPE_CHECKING:
 @click.option("--background", "-b", is_flag=True, help="Fork a detached worker and return at once.")
 @results_option
 @user_errors
-def run(harness: str | None, harness_file: str | None, results_dir: Path | None, model: str, runs: int,
-        concurrency: int, server: str, fixture: str | None, scenarios: tuple[str, ...], max_turns: int | None,
+def run(harness: str | None, harness_file: str | None, results_dir: Path | None, model: str, model_base_url: str | None,
+        model_args: tuple[str, ...], runs: int, concurrency: int, server: str, fixture: str | None,
+        scenarios: tuple[str, ...], max_turns: int | None,
         wall_time: float | None, trust: bool, background: bool, max_memory: str | None = None,
         max_cpu_time: str | None = None, nice: str | None = None) -> None:
     """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each.
@@ -65,11 +74,11 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
         raise UserError("give the harness once: either HARNESS or --harness-file")
     if not source:
         raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
-    from jira_bench_tui.engine.launcher import RunRequest, create_run
-    from jira_bench_tui.engine.spawn import spawn_worker
+    from jira_bench_tui.engine.launcher import RunRequest, create_run, spawn_worker
 
-    request = RunRequest(harness=source, model=model, runs=runs, concurrency=concurrency, server=server,
-                         fixture=fixture, scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
+    request = RunRequest(harness=source, model=model, model_base_url=model_base_url, model_args=list(model_args),
+                         runs=runs, concurrency=concurrency, server=server, fixture=fixture,
+                         scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
                          trust=trust, max_memory=max_memory, max_cpu_time=max_cpu_time, nice=nice)
     folder = create_run(request, results_root(results_dir))
     if background:

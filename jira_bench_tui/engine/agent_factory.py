@@ -1,14 +1,15 @@
-"""Which agent a model name means: the models on offer, the check that a model can run here, and the factory of
-agents for a run. The app and the command line reach the agents only through this module."""
+"""Which agent a model name means, read from the model registry (agents/registry.py): the models on offer, the
+check that a model can run here, and the agent for a run (with the run folders a replay reads). The app and the
+command line reach the agents only through this module."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jira_bench_tui.agents import registry
 from jira_bench_tui.agents.base import Agent
-from jira_bench_tui.agents.registry import KNOWN_MODELS, OFFLINE_HINT, REPLAY_PREFIX, is_claude, known_names
-from jira_bench_tui.config import anthropic_key_present
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.errors import UserError
 
@@ -35,30 +36,75 @@ class RunFolderTrials:
             raise LookupError(str(exc)) from None
 
 
-def model_choices() -> list[tuple[str, str, bool]]:
-    """The models the launcher offers, in menu order: (name, one-line description, needs ANTHROPIC_API_KEY)."""
-    return [(info.name, info.description, info.needs_key) for info in KNOWN_MODELS]
+@dataclass(frozen=True)
+class ModelChoice:
+    """A model the launcher offers: its name, provider id and title, one-line description, the environment variable
+    of its key (None: needs none) and whether that key is set."""
+
+    name: str
+    provider: str
+    provider_title: str
+    description: str
+    key_env: str | None
+    key_set: bool
 
 
-def check_model(model: str, results: Path) -> None:
-    """UserError(field="model") unless `model` can run here: a known offline agent, `replay:` of an existing run,
-    or any claude-* id with ANTHROPIC_API_KEY set."""
-    model = model.strip()
-    if model in ("oracle", "null"):
+def model_choices() -> list[ModelChoice]:
+    """The models the launcher offers, grouped by provider in table order (offline agents first)."""
+    return [ModelChoice(e.full_name, e.provider, registry.PROVIDERS[e.provider].title, e.description,
+                        registry.PROVIDERS[e.provider].key_env, registry.PROVIDERS[e.provider].key_present())
+            for e in registry.offered()]
+
+
+def provider_status() -> list[tuple[str, str | None, bool, bool]]:
+    """Each provider that needs a key: (title, key variable, key set, SDK installed)."""
+    return [(p.title, p.key_env, p.key_present(), p.sdk_installed()) for p in registry.PROVIDERS.values() if p.key_env]
+
+
+def effective_base_url(model: str, base_url: str | None) -> str | None:
+    """The endpoint a run of `model` uses, to keep in spec.json: `base_url` (checked), else the provider's *_BASE_URL
+    variable, else None (the provider's default). UserError(field="model_base_url") for a bad URL or one given to an
+    offline agent."""
+    provider = _resolve(model).provider
+    if base_url and base_url.strip():
+        if provider.id == "offline":
+            raise UserError(f"{model} calls no model API: it takes no base URL", field="model_base_url")
+        try:
+            return registry.check_base_url(base_url)
+        except ValueError as exc:
+            raise UserError(str(exc), field="model_base_url") from None
+    return provider.env_base_url()
+
+
+def _resolve(model: str) -> registry.ResolvedModel:
+    try:
+        return registry.resolve(model)
+    except registry.UnknownModel as exc:
+        raise UserError(str(exc), field="model") from None
+
+
+def check_model(model: str, results: Path, base_url: str | None = None) -> None:
+    """UserError(field="model") unless `model` can run here: a known offline agent, `replay:` of an existing run, or
+    a model of a provider (registry.resolve) whose SDK is installed and whose key is set; a local endpoint
+    (`base_url`, else the provider's *_BASE_URL) needs no key."""
+    resolved = _resolve(model)
+    provider = resolved.provider
+    if provider.id == "offline":
+        if resolved.model_id.startswith(registry.REPLAY_PREFIX):
+            replay_folder(resolved.model_id, results)
         return
-    if model.startswith(REPLAY_PREFIX):
-        replay_folder(model, results)
-        return
-    if is_claude(model):
-        if not anthropic_key_present():
-            raise UserError(f"{model} needs ANTHROPIC_API_KEY; {OFFLINE_HINT}", field="model")
-        return
-    raise UserError(f"unknown model {model!r} (known: {known_names()}; any claude-* id works)", field="model")
+    if not provider.sdk_installed():
+        raise UserError(f"{model} needs the {provider.id} SDK: pip install 'jira-bench[{provider.extra}]'",
+                        field="model")
+    endpoint = (base_url or "").strip() or provider.env_base_url()
+    if not provider.key_present() and not (provider.id == "openai" and registry.is_local_url(endpoint)):
+        local = "; a local endpoint (--model-base-url http://localhost:...) needs none" if provider.id == "openai" else ""
+        raise UserError(f"{model} needs {provider.key_env}{local}; {registry.OFFLINE_HINT}", field="model")
 
 
 def replay_folder(model: str, results: Path) -> Path:
     """The run folder a `replay:RUN_ID` model names; UserError when there is no such run."""
-    run_id = model.removeprefix(REPLAY_PREFIX).strip()
+    run_id = model.removeprefix(registry.REPLAY_PREFIX).strip()
     if not run_id:
         raise UserError("replay needs a run id: replay:RUN_ID (see `jira-bench view list`)", field="model")
     try:
@@ -67,22 +113,18 @@ def replay_folder(model: str, results: Path) -> Path:
         raise UserError(f"cannot replay: {exc}", field="model") from None
 
 
-def make_agent(model: str, results: Path) -> Agent:
-    """The agent for `model` (call check_model first for a friendly error; this raises the same UserError)."""
-    check_model(model, results)
-    model = model.strip()
-    if model == "oracle":
-        from jira_bench_tui.agents.oracle import OracleAgent
-
-        return OracleAgent()
-    if model == "null":
-        from jira_bench_tui.agents.null import NullAgent
-
-        return NullAgent()
-    if model.startswith(REPLAY_PREFIX):
-        from jira_bench_tui.agents.replay import ReplayAgent
-
-        return ReplayAgent(RunFolderTrials(replay_folder(model, results)))
-    from jira_bench_tui.agents.anthropic import AnthropicAgent
-
-    return AnthropicAgent(model)
+def make_agent(model: str, results: Path, base_url: str | None = None,
+               model_args: dict[str, Any] | None = None) -> Agent:
+    """The agent for `model` through its provider's factory (call check_model first for a friendly error; this
+    raises the same UserError)."""
+    check_model(model, results, base_url)
+    resolved = _resolve(model)
+    trials = None
+    if resolved.model_id.startswith(registry.REPLAY_PREFIX):
+        trials = RunFolderTrials(replay_folder(resolved.model_id, results))
+    request = registry.ModelRequest(resolved.model_id, base_url=base_url, model_args=dict(model_args or {}),
+                                    trials=trials)
+    agent = resolved.provider.factory(request)
+    if resolved.provider.id != "offline":
+        agent.name = resolved.name
+    return agent

@@ -107,7 +107,7 @@ def check_resumable(folder: Path) -> run_folder.RunSpec:
         raise UserError(f"run {folder.name} is {status}; only an interrupted, cancelled or failed run can be resumed")
     from jira_bench_tui.engine.agent_factory import check_model
 
-    check_model(spec.model, folder.parent.parent)
+    check_model(spec.model, folder.parent.parent, spec.model_base_url)
     from jira_bench_tui.engine.worker import load_spec_harness
 
     load_spec_harness(spec)  # the harness and fixture it holds must still load (UserError otherwise)

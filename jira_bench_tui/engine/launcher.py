@@ -4,10 +4,12 @@ the detached worker. Also the entry point of run control for the app (kill_run, 
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jira_bench_tui.engine import run_folder, server_envs
 from jira_bench_tui.engine.control import kill_run, resume_run
@@ -35,6 +37,8 @@ class RunRequest:
 
     harness: str
     model: str = "oracle"
+    model_base_url: str | None = None  # the model's endpoint (None: the provider's *_BASE_URL, else its own)
+    model_args: list[str] | dict[str, Any] = field(default_factory=list)  # KEY=VALUE strings, or parsed
     runs: int = 1
     concurrency: int = 4
     server: str = "builtin"
@@ -144,7 +148,8 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, run_folder.
     loaded = _load(req)
     from jira_bench_tui.engine.agent_factory import check_model
 
-    check_model(req.model, results)
+    check_model(req.model, results, req.model_base_url)
+    model_options(req)
     server = resolve_server(req, loaded)
     if server.kind == "command":
         assert server.command is not None
@@ -163,7 +168,25 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, run_folder.
     return loaded, server
 
 
+def model_options(req: RunRequest) -> tuple[str | None, dict[str, Any]]:
+    """The run's model endpoint and API arguments as spec.json keeps them: (base URL or None, arguments).
+    UserError(field="model_base_url" or "model_args") when one is malformed or looks like a key."""
+    from jira_bench_tui.agents.registry import parse_model_args
+    from jira_bench_tui.engine.agent_factory import effective_base_url
+
+    base_url = effective_base_url(req.model, req.model_base_url)
+    if isinstance(req.model_args, dict):
+        items = [f"{key}={value if isinstance(value, str) else json.dumps(value)}" for key, value in req.model_args.items()]
+    else:
+        items = list(req.model_args)
+    try:
+        return base_url, parse_model_args(items)
+    except ValueError as exc:
+        raise UserError(str(exc), field="model_args") from None
+
+
 def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.ServerChoice) -> run_folder.RunSpec:
+    base_url, model_args = model_options(req)
     scenario_ids = list(req.scenarios) or [s.id for s in loaded.harness.scenarios]
     now = time.time()
     return run_folder.RunSpec(
@@ -175,7 +198,9 @@ def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.Server
         harness=loaded.harness.model_dump(mode="json", by_alias=True, exclude_unset=True),
         harness_dir=str(loaded.base_dir) if loaded.base_dir else None,
         fixture=loaded.fixture.model_dump(mode="json", by_alias=True) if server.kind != "command" else None,
-        model=req.model,
+        model=req.model.strip(),
+        model_base_url=base_url,
+        model_args=model_args,
         runs=req.runs,
         concurrency=req.concurrency,
         scenario_ids=scenario_ids,

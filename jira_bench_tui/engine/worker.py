@@ -202,7 +202,7 @@ class RunWorker:
     def _make_agent(self) -> Agent:
         from jira_bench_tui.engine.agent_factory import make_agent
 
-        return make_agent(self.spec.model, self.folder.parent.parent)
+        return make_agent(self.spec.model, self.folder.parent.parent, self.spec.model_base_url, self.spec.model_args)
 
     async def run(self) -> run_folder.RunState:
         """Claim the run, run every trial without an artifact, release it; returns the final state (completed,

@@ -9,9 +9,9 @@ import socket
 
 import pytest
 
-from jira_bench_tui.agents.anthropic import AnthropicAgent, ApiCallError
-from jira_bench_tui.agents.base import AgentError, FatalAgentError, Usage
-from jira_bench_tui.agents.pricing import cost_usd, price_for
+from jira_bench_tui.agents.anthropic import AnthropicAgent
+from jira_bench_tui.agents.base import AgentError, ApiCallError, FatalAgentError, Usage
+from jira_bench_tui.agents.registry import cost_usd, price_for
 from jira_bench_tui.agents.retry import RetryPolicy, retry_after_s
 from jira_bench_tui.harness.schema import Limits
 

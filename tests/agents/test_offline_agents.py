@@ -156,6 +156,19 @@ async def test_replay_reissues_the_tool_calls_and_gives_the_same_answer(tmp_path
     assert trial.result is not None and trial.result.final_answer == "Commented 'rep three'."
 
 
+async def test_replay_answers_a_call_with_invalid_arguments_without_calling_the_tool(tmp_path: Path) -> None:
+    transcript = earlier_transcript("on it")
+    transcript["messages"][1]["content"][1] = {"type": "tool_use", "id": "call_bad", "name": "get_issue", "input": {},
+                                               "invalid_arguments": '{"issue_key": '}
+    folder = hand_made_run(tmp_path, {("comment-login-bug", 1): transcript})
+    trial = await run_trial(ReplayAgent(RunFolderTrials(folder)))
+    assert [c["call_id"] for c in trial.toolbox.calls] == ["toolu_b", "toolu_c"]  # the bad call reached no tool
+    assert trial.result is not None
+    answer = trial.result.messages[2]["content"][0]
+    assert answer["tool_use_id"] == "call_bad" and answer["is_error"] is True
+    assert "not a JSON object" in answer["content"]
+
+
 async def test_replay_of_a_scenario_the_earlier_run_did_not_have_is_an_agent_error(tmp_path: Path) -> None:
     folder = hand_made_run(tmp_path, {("other-scenario", 1): earlier_transcript("x")})
     trial = await run_trial(ReplayAgent(RunFolderTrials(folder)), expect_error=AgentError)

@@ -33,7 +33,12 @@ def earlier_run(results: Path) -> dict[str, str]:
 @pytest.mark.parametrize(
     "args,phrases",
     [
-        (["--model", "gpt-4o"], ["unknown model 'gpt-4o'", "known: oracle, null"]),
+        (["--model", "mistral-large"], ["unknown model 'mistral-large'", "known: oracle, null"]),
+        (["--model", "gpt-4o"], ["gpt-4o needs OPENAI_API_KEY; a local endpoint"]),
+        (["--model", "openai/llama3", "--model-base-url", "http://user:pw@localhost:11434/v1"],
+         ["the model base URL must not hold a key"]),
+        (["--model", "oracle", "--model-base-url", "http://localhost:11434/v1"], ["oracle calls no model API"]),
+        (["--model", "oracle", "--model-arg", "temperature"], ["a model argument is KEY=VALUE"]),
         (["--model", "claude-sonnet-4-5"], ["claude-sonnet-4-5 needs ANTHROPIC_API_KEY"]),
         (["--model", "replay:no-such-run"], ["cannot replay: no run 'no-such-run'"]),
         (["--runs", "0"], ["runs must be a whole number from 1 to 1000, got 0"]),

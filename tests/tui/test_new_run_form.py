@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import snapshot_tree
 from pilot_helpers import wait_until
-from textual.widgets import Input, RadioButton, Static
+from textual.widgets import Input, OptionList, RadioButton, Static
 
 from jira_bench_tui.tui.app import make_app
 
@@ -47,7 +47,12 @@ async def submit(results, fill: dict[str, str], command: str | None = None) -> d
         ({"max_turns": "x"}, "max_turns", "whole number"),
         ({"wall_time": "-5"}, "wall_time", "more than 0"),
         ({"model": "claude-sonnet-4-5"}, "model", "needs ANTHROPIC_API_KEY"),
-        ({"model": "gpt-9"}, "model", "unknown model"),
+        ({"model": "mistral-9"}, "model", "unknown model"),
+        ({"model": "openai/gpt-4o"}, "model", "needs OPENAI_API_KEY; a local endpoint"),
+        ({"model": "openai/llama3", "model_base_url": "ftp://localhost/v1"}, "model_base_url", "http(s) URL"),
+        ({"model": "openai/llama3", "model_base_url": "http://localhost:11434/v1", "model_args": "api_key=sk-1"},
+         "model_args", "looks like a credential"),
+        ({"model_args": "temperature='0"}, "model_args", "cannot read the model arguments"),
     ],
 )
 async def test_bad_input_is_shown_on_its_field_and_nothing_changes(results, fill, field, phrase):
@@ -79,11 +84,31 @@ async def test_empty_server_command(results):
     assert list(errors) == ["server"] and "give the MCP server command" in errors["server"]
 
 
-async def test_key_hint_offers_offline_agents(results):
+async def test_key_hint_says_which_keys_are_missing(results, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     app = make_app(results, start="new", watch="off")
     async with app.run_test(size=(120, 40)):
         hint = str(app.screen.query_one("#model-hint", Static).render())
-        assert "ANTHROPIC_API_KEY is not set" in hint and "oracle" in hint and "null" in hint
+        assert "ANTHROPIC_API_KEY missing" in hint and "OPENAI_API_KEY set" in hint
+        assert "offline agents need no key" in hint
+
+
+async def test_the_model_list_is_grouped_by_provider_and_fills_the_model(results):
+    app = make_app(results, start="new", watch="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        menu = screen.query_one("#model-list", OptionList)
+        ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        headings = [i for i in ids if i.startswith("provider:")]
+        assert headings == ["provider:offline", "provider:anthropic", "provider:openai"]
+        assert ids.index("provider:openai") < ids.index("openai/gpt-4o")
+        assert ids.index("provider:anthropic") < ids.index("anthropic/claude-sonnet-4-6") < ids.index("provider:openai")
+        openai_heading = menu.get_option(ids[ids.index("provider:openai")])
+        assert "OPENAI_API_KEY missing" in str(openai_heading.prompt) and openai_heading.disabled
+        menu.focus()
+        menu.highlighted = ids.index("openai/gpt-4.1-mini")
+        await pilot.press("enter")
+        assert screen.query_one("#model", Input).value == "openai/gpt-4.1-mini"
 
 
 async def test_builtin_list_and_file_picker_fill_the_harness(results, tmp_path):

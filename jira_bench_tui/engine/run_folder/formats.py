@@ -69,6 +69,10 @@ class RunSpec(BaseModel):
     harness_dir: str | None = None  # where relative fixture paths resolve; None for builtins
     fixture: dict[str, Any] | None = None  # the starting Jira as resolved at launch (None in runs made before it)
     model: str
+    # the model's endpoint (--model-base-url, else the provider's *_BASE_URL at launch; None: the provider's own) and
+    # extra API arguments (--model-arg KEY=VALUE). Never a key: keys stay in the environment.
+    model_base_url: str | None = None
+    model_args: dict[str, Any] = Field(default_factory=dict)
     runs: int = Field(ge=1, le=1_000_000)
     concurrency: int = Field(default=4, ge=1, le=100_000)
     scenario_ids: list[str]  # the scenarios in this run, in order

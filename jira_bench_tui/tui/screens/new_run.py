@@ -1,4 +1,5 @@
-"""The new-run form: harness, model, repetitions, concurrency, limits and server; bad input is shown on its field.
+"""The new-run form: harness, model (offered grouped by provider, with the keys that are missing), the model's base
+URL and extra API arguments, repetitions, concurrency, limits and server; bad input is shown on its field.
 
 Launching runs `launcher.launch` in a worker thread and switches to the new run's monitor tab at once.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,23 +30,51 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from jira_bench_tui.config import anthropic_key_present
 from jira_bench_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from jira_bench_tui.engine.agent_factory import ModelChoice
 from jira_bench_tui.harness.loader import builtin_fixture_names, builtin_harness_names
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
 
-FIELDS = ("harness", "model", "runs", "concurrency", "max_turns", "wall_time", "server", "fixture", "max_memory",
+FIELDS = ("harness", "model", "model_base_url", "model_args", "runs", "concurrency", "max_turns", "wall_time", "server", "fixture", "max_memory",
           "max_cpu_time", "nice")
 LIMIT_FIELDS = (("max_memory", "Worker max memory", "no limit, e.g. 2G"),
                 ("max_cpu_time", "Worker max CPU time", "no limit, e.g. 30m"), ("nice", "Worker nice", "0-19"))
 
 
-def known_models() -> list[tuple[str, str, bool]]:
-    """(name, description, needs a key) of the models the form offers."""
+def known_models() -> list[ModelChoice]:
+    """The models the form offers, grouped by provider (engine/agent_factory.py reads the model registry)."""
     from jira_bench_tui.engine.agent_factory import model_choices
 
     return model_choices()
+
+
+def model_options(models: list[ModelChoice]) -> list[Option]:
+    """The model menu: a disabled heading per provider (with its key's state), then its models."""
+    options: list[Option] = []
+    provider = None
+    for choice in models:
+        if choice.provider != provider:
+            provider = choice.provider
+            key = "" if choice.key_env is None else f"  {choice.key_env} {'set' if choice.key_set else 'missing'}"
+            options.append(Option(f"── {choice.provider_title}{key}", id=f"provider:{provider}", disabled=True))
+        options.append(Option(f"{choice.name} — {choice.description}", id=choice.name))
+    return options
+
+
+def key_hint() -> str:
+    """Which providers' keys are set and which are missing (a local OpenAI-compatible endpoint needs none)."""
+    from jira_bench_tui.engine.agent_factory import provider_status
+
+    parts = []
+    for title, key_env, key_set, sdk in provider_status():
+        state = "set" if key_set else "missing"
+        if not key_set and key_env == "OPENAI_API_KEY":
+            state += " (a local endpoint needs none)"
+        parts.append(f"{key_env} {state}" + ("" if sdk else f" ({title}: SDK not installed)"))
+    return " · ".join([*parts, "offline agents need no key"])
 
 
 def real_server_hint() -> str:
@@ -72,6 +101,15 @@ def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int
     if value < 1:
         raise UserError(f"{what} must be 1 or more, got {value}", field=field)
     return value
+
+
+def parse_model_args(text: str) -> list[str]:
+    """The model-args field as KEY=VALUE items (split like a shell line, so a value may be quoted);
+    UserError(field="model_args") when it cannot be read."""
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise UserError(f"cannot read the model arguments: {exc}", field="model_args") from None
 
 
 def parse_seconds(text: str) -> float | None:
@@ -116,11 +154,7 @@ class NewRunScreen(Screen[None]):
             yield OptionList(*[Option(name, id=name) for name in builtins], id="builtin-harnesses")
             yield Static("", classes="field-error", id="error-harness", markup=False)
 
-            yield Label("Model", classes="field-label")
-            yield Input("oracle", placeholder="oracle, null, replay:RUN_ID or claude-...",
-                        suggester=SuggestFromList([name for name, _d, _k in models]), id="model")
-            yield Static(self._model_hint(models), classes="field-hint", id="model-hint", markup=False)
-            yield Static("", classes="field-error", id="error-model", markup=False)
+            yield from self._model_fields(models)
 
             with Horizontal(classes="field-grid"):
                 with Vertical(classes="field-cell"):
@@ -159,6 +193,25 @@ class NewRunScreen(Screen[None]):
         yield Footer()
 
     @staticmethod
+    def _model_fields(models: list[ModelChoice]) -> ComposeResult:
+        """The model: its name, the menu grouped by provider, the key hint, its base URL and extra API arguments."""
+        yield Label("Model", classes="field-label")
+        yield Input("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL",
+                    suggester=SuggestFromList([choice.name for choice in models]), id="model")
+        yield OptionList(*model_options(models), id="model-list")
+        yield Static(key_hint(), classes="field-hint", id="model-hint", markup=False)
+        yield Static("", classes="field-error", id="error-model", markup=False)
+        with Horizontal(classes="field-grid", id="model-options"):
+            with Vertical(classes="field-cell"):
+                yield Label("Model base URL", classes="field-label")
+                yield Input("", placeholder="provider default, e.g. http://localhost:11434/v1", id="model_base_url")
+                yield Static("", classes="field-error", id="error-model_base_url", markup=False)
+            with Vertical(classes="field-cell"):
+                yield Label("Model args", classes="field-label")
+                yield Input("", placeholder="KEY=VALUE ..., e.g. temperature=0", id="model_args")
+                yield Static("", classes="field-error", id="error-model_args", markup=False)
+
+    @staticmethod
     def _limit_fields() -> ComposeResult:
         """The worker's resource limits (engine/limits.py): memory, CPU time, nice; empty means no limit."""
         with Horizontal(classes="field-grid", id="limits-grid"):
@@ -167,13 +220,6 @@ class NewRunScreen(Screen[None]):
                     yield Label(label, classes="field-label")
                     yield Input("", placeholder=placeholder, id=field_id)
                     yield Static("", classes="field-error", id=f"error-{field_id}", markup=False)
-
-    @staticmethod
-    def _model_hint(models: list[tuple[str, str, bool]]) -> str:
-        offline = ", ".join(name for name, _d, needs_key in models if not needs_key)
-        if anthropic_key_present():
-            return f"Claude models use ANTHROPIC_API_KEY (set). Offline agents: {offline}."
-        return f"ANTHROPIC_API_KEY is not set: Claude models cannot run. Offline agents work: {offline}."
 
     # ---- field helpers ---------------------------------------------------------------------------------------
 
@@ -230,6 +276,10 @@ class NewRunScreen(Screen[None]):
     def _builtin_chosen(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#harness", Input).value = str(event.option.id)
 
+    @on(OptionList.OptionSelected, "#model-list")
+    def _model_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#model", Input).value = str(event.option.id)
+
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
         """Open the harness file picker (ctrl+o or Browse); the chosen path goes into the harness field."""
@@ -246,6 +296,8 @@ class NewRunScreen(Screen[None]):
         fields: dict[str, Any] = {
             "harness": self.value("harness").strip(),
             "model": self.value("model").strip(),
+            "model_base_url": self.value("model_base_url").strip() or None,
+            "model_args": parse_model_args(self.value("model_args")),
             "runs": parse_whole(self.value("runs"), "repetitions", "runs"),
             "concurrency": parse_whole(self.value("concurrency"), "concurrency", "concurrency"),
             "max_turns": parse_whole(self.value("max_turns"), "max turns", "max_turns", optional=True),
@@ -255,7 +307,7 @@ class NewRunScreen(Screen[None]):
         if not fields["harness"]:
             raise UserError("which harness? pick a built-in one or give a harness file", field="harness")
         if not fields["model"]:
-            raise UserError("which model? e.g. oracle, or a claude-... model", field="model")
+            raise UserError("which model? e.g. oracle, anthropic/claude-... or openai/gpt-...", field="model")
         if self.command_chosen:
             command = self.value("server-command").strip()
             if not command:

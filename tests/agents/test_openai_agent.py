@@ -1,0 +1,217 @@
+"""The OpenAI agent against a scripted Chat Completions server of ours on 127.0.0.1, through the real `openai` client
+and the real MCP tool box: streamed and whole replies, tool calls split over chunks, parallel calls, usage and cost,
+retries, refused keys, unknown models, invalid arguments, a full context window and a model that never stops."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from jira_bench_tui.agents.base import AgentError, ApiCallError, FatalAgentError, Usage
+from jira_bench_tui.agents.openai import OpenAIAgent
+from jira_bench_tui.agents.registry import cost_usd, price_for, resolve
+from jira_bench_tui.agents.retry import RetryPolicy
+from jira_bench_tui.harness.schema import Limits
+
+from .conftest import run_trial
+from .fake_openai import OPENAI_SECRET, FakeChatApi, call, completion, error
+
+FAST = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, min_delay_s=0.01)
+
+
+@pytest.fixture
+def chat_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeChatApi]:
+    api = FakeChatApi().start()
+    monkeypatch.setenv("OPENAI_API_KEY", OPENAI_SECRET)
+    monkeypatch.setenv("OPENAI_BASE_URL", api.url)
+    yield api
+    api.stop()
+
+
+def agent(model: str = "gpt-4o", **kwargs: object) -> OpenAIAgent:
+    kwargs.setdefault("retry", FAST)
+    return OpenAIAgent(model, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("stream", [True, False])
+async def test_a_tool_call_then_an_answer(chat_api: FakeChatApi, stream: bool) -> None:
+    chat_api.queue(
+        completion("Let me comment.", call("call_a", "add_comment", {"issue_key": "T-1", "body": "on it"})),
+        completion("Done: commented on T-1."),
+    )
+    the_agent = agent(model_args={} if stream else {"stream": False})
+    trial = await run_trial(the_agent)
+    await the_agent.aclose()
+    assert trial.result is not None
+    assert trial.result.final_answer == "Done: commented on T-1." and trial.result.stop_reason == "end_turn"
+    assert [s["tool"] for s in trial.toolbox.calls] == ["add_comment"]
+    assert trial.toolbox.calls[0]["arguments"] == {"issue_key": "T-1", "body": "on it"}
+    assert trial.toolbox.calls[0]["call_id"] == "call_a" and not trial.toolbox.calls[0]["is_error"]
+    first, second = chat_api.requests
+    assert first.headers["authorization"] == f"Bearer {OPENAI_SECRET}"
+    assert first.body["model"] == "gpt-4o" and first.body["max_tokens"] == 4096
+    assert bool(first.body.get("stream")) is stream
+    assert ("stream_options" in first.body) is stream
+    assert first.body["messages"][0] == {"role": "system", "content": "You work a Jira through tools."}
+    assert {t["function"]["name"] for t in first.body["tools"]} == {"create_issue", "get_issue", "add_comment"}
+    assert second.body["messages"][-2]["tool_calls"][0]["function"]["arguments"] == '{"issue_key": "T-1", "body": "on it"}'
+    assert second.body["messages"][-1]["role"] == "tool" and second.body["messages"][-1]["tool_call_id"] == "call_a"
+    # the transcript is in the Messages format, like a Claude run's
+    messages = trial.result.messages
+    assert messages[1]["content"][1] == {"type": "tool_use", "id": "call_a", "name": "add_comment",
+                                         "input": {"issue_key": "T-1", "body": "on it"}}
+    assert messages[2]["content"][0]["type"] == "tool_result" and messages[2]["content"][0]["tool_use_id"] == "call_a"
+    events = trial.of_type("agent_message")
+    assert [e["stop_reason"] for e in events] == ["tool_use", "end_turn"]
+    assert [e["tool_uses"] for e in events] == [1, 0]
+
+
+async def test_parallel_calls_split_over_chunks_run_in_order(chat_api: FakeChatApi) -> None:
+    long_body = "a comment long enough to be streamed in many small pieces"
+    chat_api.queue(
+        completion("", call("c1", "get_issue", {"issue_key": "T-1"}),
+                   call("c2", "add_comment", {"issue_key": "T-1", "body": long_body})),
+        completion("done"),
+    )
+    trial = await run_trial(agent())
+    assert [(s["call_id"], s["tool"]) for s in trial.toolbox.calls] == [("c1", "get_issue"), ("c2", "add_comment")]
+    assert trial.toolbox.calls[1]["arguments"]["body"] == long_body
+    tool_messages = [m for m in chat_api.requests[1].body["messages"] if m["role"] == "tool"]
+    assert [m["tool_call_id"] for m in tool_messages] == ["c1", "c2"]
+
+
+async def test_usage_with_cached_tokens_and_cost(chat_api: FakeChatApi) -> None:
+    chat_api.queue(completion("", call("c1", "get_issue", {"issue_key": "T-1"}), usage=(1000, 100, 400)),
+                   completion("done", usage=(2000, 50, 1000)))
+    trial = await run_trial(agent("gpt-4o", free_endpoint=False))
+    assert trial.result is not None
+    usage = trial.result.usage
+    assert (usage.input_tokens, usage.cache_read_input_tokens, usage.output_tokens) == (1600, 1400, 150)
+    # gpt-4o: $2.50 input, $1.25 cached input, $10 output per million tokens
+    assert usage.cost_usd == pytest.approx((1600 * 2.5 + 1400 * 1.25 + 150 * 10) / 1e6)
+    assert [e["usage"]["cache_read_input_tokens"] for e in trial.of_type("agent_message")] == [400, 1000]
+    assert not trial.of_type("log")
+
+
+async def test_a_local_endpoint_costs_nothing_and_says_so(chat_api: FakeChatApi) -> None:
+    chat_api.queue(completion("done", usage=(1000, 100, 0)))
+    trial = await run_trial(agent("llama3.1:8b"))
+    assert trial.result is not None and trial.result.usage.cost_usd == 0.0
+    assert trial.result.usage.input_tokens == 1000
+    (log,) = trial.of_type("log")
+    assert log["level"] == "info" and "local endpoint" in log["message"] and "cost counts as 0" in log["message"]
+
+
+async def test_an_unpriced_model_warns_once(chat_api: FakeChatApi) -> None:
+    chat_api.queue(completion("", call("c1", "get_issue", {"issue_key": "T-1"})), completion("done"))
+    trial = await run_trial(agent("gpt-99-turbo", free_endpoint=False))
+    warnings = [e["message"] for e in trial.of_type("log")]
+    assert len(warnings) == 1 and "no price for model 'gpt-99-turbo'" in warnings[0]
+
+
+async def test_invalid_json_arguments_go_back_as_a_tool_error(chat_api: FakeChatApi) -> None:
+    chat_api.queue(completion("", call("bad", "add_comment", '{"issue_key": "T-1", "body": ')),
+                   completion("", call("good", "add_comment", {"issue_key": "T-1", "body": "on it"})),
+                   completion("done"))
+    trial = await run_trial(agent())
+    assert trial.result is not None and trial.result.stop_reason == "end_turn"
+    assert [s["call_id"] for s in trial.toolbox.calls] == ["good"]  # the bad call never reached the tool
+    tool_reply = [m for m in chat_api.requests[1].body["messages"] if m["role"] == "tool"][0]
+    assert tool_reply["tool_call_id"] == "bad" and "not a JSON object" in tool_reply["content"]
+    use = trial.result.messages[1]["content"][0]
+    assert use["input"] == {} and use["invalid_arguments"] == '{"issue_key": "T-1", "body": '
+    assert trial.result.messages[2]["content"][0]["is_error"] is True
+    assert any("not a JSON object" in e["message"] for e in trial.of_type("log"))
+
+
+async def test_429_then_success_is_retried_with_retry_after(chat_api: FakeChatApi) -> None:
+    chat_api.queue(error(429, "Rate limit reached", kind="requests", code="rate_limit_exceeded",
+                         headers={"retry-after-ms": "30"}),
+                   error(503, "overloaded", kind="server_error"),
+                   completion("done"))
+    trial = await run_trial(agent())
+    assert trial.result is not None and trial.result.final_answer == "done"
+    assert len(chat_api.requests) == 3
+    retries = [e["message"] for e in trial.of_type("log") if e["level"] == "warning"]
+    assert len(retries) == 2 and "HTTP 429" in retries[0] and "Rate limit reached" in retries[0]
+    assert OPENAI_SECRET not in " ".join(retries)
+
+
+async def test_retries_run_out(chat_api: FakeChatApi) -> None:
+    chat_api.queue(*[error(500, "boom", kind="server_error")] * 3)
+    trial = await run_trial(agent(), expect_error=ApiCallError)
+    assert isinstance(trial.error, ApiCallError)
+    assert "gave up after 3 attempts (HTTP 500 server_error: boom)" in str(trial.error)
+    assert trial.error.partial.stop_reason == "error"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_a_rejected_key_stops_the_run(chat_api: FakeChatApi, status: int) -> None:
+    chat_api.queue(error(status, "Incorrect API key provided: sk-proj-***", kind="invalid_request_error",
+                         code="invalid_api_key"))
+    trial = await run_trial(agent(), expect_error=FatalAgentError)
+    assert str(trial.error) == f"the endpoint {chat_api.url} rejected the key ({status}): check OPENAI_API_KEY"
+    assert len(chat_api.requests) == 1
+
+
+async def test_an_unknown_model_stops_the_run_with_its_name(chat_api: FakeChatApi) -> None:
+    chat_api.queue(error(404, "The model `gpt-nope` does not exist or you do not have access to it.",
+                         code="model_not_found"))
+    trial = await run_trial(agent("gpt-nope"), expect_error=FatalAgentError)
+    assert str(trial.error).startswith(f"the endpoint {chat_api.url} does not know model 'gpt-nope' (404)")
+
+
+async def test_a_full_context_window_ends_the_trial_as_an_error(chat_api: FakeChatApi) -> None:
+    chat_api.queue(completion("", call("c1", "get_issue", {"issue_key": "T-1"})),
+                   error(400, "This model's maximum context length is 128000 tokens.", code="context_length_exceeded"))
+    trial = await run_trial(agent(), expect_error=ApiCallError)
+    assert isinstance(trial.error, AgentError) and trial.error.partial is not None
+    assert "no longer fits the context window of gpt-4o (400)" in str(trial.error)
+    assert trial.error.partial.turns == 1 and trial.error.partial.stop_reason == "error"
+
+
+async def test_a_model_that_never_stops_calling_tools_hits_max_turns(chat_api: FakeChatApi) -> None:
+    chat_api.forever = completion("again", call("loop", "get_issue", {"issue_key": "T-1"}))
+    trial = await run_trial(agent(), limits=Limits(max_turns=4))
+    assert trial.result is not None and trial.result.stop_reason == "max_turns"
+    assert trial.result.turns == 4 and len(chat_api.requests) == 4 and len(trial.toolbox.calls) == 4
+    assert trial.result.final_answer is None
+
+
+async def test_model_args_reach_the_request(chat_api: FakeChatApi) -> None:
+    chat_api.queue(completion("done"))
+    await run_trial(agent(model_args={"temperature": 0, "max_completion_tokens": 512, "reasoning_effort": "low",
+                                      "top_k": 20, "stream_options": None}))
+    body = chat_api.requests[0].body
+    assert body["temperature"] == 0 and body["max_completion_tokens"] == 512 and "max_tokens" not in body
+    assert body["reasoning_effort"] == "low" and body["top_k"] == 20 and "stream_options" not in body
+
+
+async def test_a_local_endpoint_needs_no_key(chat_api: FakeChatApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")
+    chat_api.queue(completion("done"))
+    trial = await run_trial(agent("qwen2.5:7b"))
+    assert trial.result is not None and trial.result.final_answer == "done"
+    assert chat_api.requests[0].headers["authorization"] == "Bearer no-key-needed"
+
+
+async def test_no_key_for_a_remote_endpoint_stops_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    trial = await run_trial(agent("gpt-4o", base_url="https://api.example.com/v1"), expect_error=FatalAgentError)
+    assert str(trial.error) == "gpt-4o needs OPENAI_API_KEY for the endpoint https://api.example.com/v1"
+
+
+def test_names_and_prices() -> None:
+    assert resolve("openai/gpt-4o").model_id == "gpt-4o" and resolve("gpt-4.1-mini").provider.id == "openai"
+    assert resolve("o3").provider.id == "openai" and resolve("o4-mini").provider.id == "openai"
+    assert resolve("anthropic/claude-sonnet-4-6").model_id == "claude-sonnet-4-6"
+    assert resolve("claude-haiku-4-5").provider.id == "anthropic"
+    assert resolve("openai/Qwen/Qwen2.5-7B-Instruct").model_id == "Qwen/Qwen2.5-7B-Instruct"
+    assert price_for("gpt-4o-2024-08-06") == price_for("openai/gpt-4o")
+    assert price_for("gpt-4o-mini") != price_for("gpt-4o")
+    assert price_for("openai/llama3.1:8b") is None
+    gpt41 = price_for("gpt-4.1")
+    assert gpt41 is not None and gpt41.source.url.startswith("https://developers.openai.com/")
+    million = Usage(input_tokens=1_000_000, output_tokens=1_000_000)
+    assert cost_usd("openai/gpt-4.1-mini", million) == pytest.approx(2.0)
