@@ -193,16 +193,36 @@ _REQUIRED_TO_CREATE = {
 
 
 
+# create_issue's own keyword arguments in 0.23.1 (servers/jira.py passes each of them by name, then
+# `**extra_fields`): an additional_fields key among them makes the Python call itself fail
+_CREATE_KEYWORDS = ("project_key", "summary", "issue_type", "description", "assignee", "components")
+
+
+def _mcpa_keyword_clash(kwargs: dict[str, Any]) -> None:
+    """0.23.1's servers/jira.py calls `jira.create_issue(project_key=..., summary=..., issue_type=...,
+    description=..., assignee=..., components=..., **extra_fields)`: Python refuses a key of additional_fields
+    that repeats one of them (the first such key, in the JSON's order) before anything is sent, and a "self" key
+    (the bound method's own) after that. ToolFailure with Python's TypeError text."""
+    clash = next((key for key in kwargs if key in _CREATE_KEYWORDS), None)
+    if clash is not None:
+        raise ToolFailure(f"mcp_atlassian.jira.issues.IssuesMixin.create_issue() got multiple values for keyword "
+                          f"argument '{clash}'", hint="(give it as the tool's own parameter, not in additional_fields)")
+    if "self" in kwargs:
+        raise ToolFailure("IssuesMixin.create_issue() got multiple values for argument 'self'",
+                          hint="(\"self\" is not a Jira field)")
+
+
 def mcpa_create_spec(ctx: JiraContext, args: dict[str, Any]) -> dict[str, Any]:
     """What mcp-atlassian 0.23.1's `create_issue` posts, as a `create_one` spec: an assignee it cannot resolve is
     dropped with a warning (the issue is created unassigned); `parent` from additional_fields is wrapped as
     {"key": value}, whatever value is (so {"key": "PROJ-1"} becomes {"key": {"key": ...}}, which Jira refuses);
-    epic-link aliases go to the Epic Link field; the other keys through `mcpa_fields` (unknown ones dropped); an
-    `assignee` inside additional_fields is ignored."""
+    epic-link aliases go to the Epic Link field; the other keys through `mcpa_fields` (unknown ones dropped). An
+    additional_fields key that repeats one of the tool's parameters is refused first (`_mcpa_keyword_clash`)."""
+    kwargs = mcpa_object(args.get("additional_fields"))
+    _mcpa_keyword_clash(kwargs)
     for name, message in _REQUIRED_TO_CREATE.items():
         if not args.get(name):
             raise ToolFailure(message)
-    kwargs = mcpa_object(args.get("additional_fields"))
     fields: dict[str, Any] = {}
     if args.get("description"):
         fields["description"] = args["description"]
@@ -457,8 +477,8 @@ TOOLS = [
             project_issues, read_only=True),
     ToolDef("jira_create_issue",
             "Create an issue. Example: project_key='PROJ', summary='Login fails', issue_type='Bug', "
-            "assignee='bob@example.com', components='API,Frontend', additional_fields='{\"description\": "
-            "\"Steps to reproduce (Markdown)\", \"priority\": {\"name\": \"High\"}, \"labels\": [\"backend\"], \"duedate\": "
+            "assignee='bob@example.com', description='Steps to reproduce (Markdown)', components='API,Frontend', "
+            "additional_fields='{\"priority\": {\"name\": \"High\"}, \"labels\": [\"backend\"], \"duedate\": "
             "\"2027-01-31\", \"fixVersions\": [{\"name\": \"1.0\"}], \"customfield_10016\": 3}'. A sub-task needs "
             "'{\"parent\": \"PROJ-1\"}'; put a story under an epic with '{\"parent\": \"PROJ-9\"}'.",
             {"project_key": param("string", "Project key, e.g. 'PROJ'.", pattern=PROJECT_KEY_PATTERN),
@@ -469,8 +489,8 @@ TOOLS = [
              "description": param("string", "Description in Markdown.", None),
              "components": param("string", "Comma-separated component names, e.g. 'API,Frontend'.", None),
              "additional_fields": param("string", "More fields as a JSON object string: priority, labels, parent, "
-                                                  "duedate, fixVersions, custom fields by id; the description "
-                                                  "(Markdown) too: '{\"description\": \"Steps: ...\"}'.", None)},
+                                                  "duedate, fixVersions, custom fields by id (not description, "
+                                                  "assignee or components: use their own parameters).", None)},
             create_issue, read_only=False),
     ToolDef("jira_batch_create_issues",
             "Create several issues in one call; if one is invalid none is created. Example: issues='[{\"project_key\": "
