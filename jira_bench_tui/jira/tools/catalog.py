@@ -94,10 +94,18 @@ def search_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def all_projects(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_get_all_projects`: [{"key", "name", "avatar_url"}] by key, archived projects only when asked for."""
-    sql = "SELECT * FROM projects" + ("" if args.get("include_archived") else " WHERE archived = 0") + " ORDER BY key"
-    return [{"key": r["key"], "name": r["name"], "avatar_url": f"{ctx.base_url}/secure/projectavatar?pid={r['id']}"}
-            for r in ctx.conn.execute(sql)]
+    """`jira_get_all_projects`: [{"key", "name", "description"?, "avatar_url"}] by key, as 0.23.1 reads Jira
+    Cloud's GET /project/search?expand=description (jira/projects.py `get_all_projects`; `JiraProject`
+    `to_simplified_dict` keeps a non-empty description). Cloud's project search takes no includeArchived (it
+    filters by `status`), so archived projects are never listed, whatever include_archived says."""
+    out: list[dict[str, Any]] = []
+    for r in ctx.conn.execute("SELECT * FROM projects WHERE archived = 0 ORDER BY key"):
+        entry = {"key": r["key"], "name": r["name"]}
+        if r["description"]:
+            entry["description"] = r["description"]
+        entry["avatar_url"] = f"{ctx.base_url}/secure/projectavatar?pid={r['id']}"
+        out.append(entry)
+    return out
 
 
 def _project_or_none(ctx: JiraContext, key: str) -> Any:
