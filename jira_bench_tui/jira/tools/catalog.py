@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from typing import Any
 
+from jira_bench_tui.jira.fuzzy import partial_ratio
 from jira_bench_tui.jira.issue_load import issue_row_by_key
 from jira_bench_tui.jira.render import user_dict
 from jira_bench_tui.jira.tools.common import (
@@ -74,21 +74,20 @@ def field_entries(ctx: JiraContext) -> list[dict[str, Any]]:
 
 
 def search_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_search_fields`: GET /rest/api/3/field entries, all (up to `limit`) or ranked by a keyword: exact name
-    or id first, then containing it (names starting with it ahead), then by similarity of the name."""
+    """`jira_search_fields`: GET /rest/api/3/field entries, all (up to `limit`) or ranked by a keyword as 0.23.1
+    ranks them (jira/fields.py `search_fields`): by the best `fuzz.partial_ratio` of the lower-cased keyword to
+    the lower-cased id, key, name and clause names, highest first, ties in Jira's order (a stable sort). `refresh`
+    changes nothing here (the field list is read afresh every call)."""
     entries = field_entries(ctx)
-    keyword = (args.get("keyword") or "").strip().lower()
+    keyword = args.get("keyword") or ""
     limit = args.get("limit", 10)
     if not keyword:
         return entries[:limit]
+    needle = keyword.lower()
 
-    def score(entry: dict[str, Any]) -> float:
-        name, field_id = entry["name"].lower(), entry["id"].lower()
-        if keyword in (name, field_id):
-            return 3.0
-        if keyword in name or keyword in field_id:
-            return 2.0 + (1.0 if name.startswith(keyword) else 0.0) / 2
-        return difflib.SequenceMatcher(None, keyword, name).ratio()
+    def score(entry: dict[str, Any]) -> int:
+        names = [entry.get("id", ""), entry.get("key", ""), entry.get("name", ""), *entry.get("clauseNames", [])]
+        return max(partial_ratio(needle, name.lower()) for name in names)
 
     return sorted(entries, key=score, reverse=True)[:limit]
 
