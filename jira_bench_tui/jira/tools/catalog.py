@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from jira_bench_tui.jira.components import component_json, project_component_rows
 from jira_bench_tui.jira.fuzzy import partial_ratio
 from jira_bench_tui.jira.issue_load import issue_row_by_key
 from jira_bench_tui.jira.render import user_dict
@@ -145,25 +146,14 @@ def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_get_project_components`: the project's components by id as Jira's REST API gives them, with the lead's
-    accountId and displayName when there is one; [] for an unknown project (0.23.1 swallows Jira's 404)."""
+    """`jira_get_project_components`: Jira's GET /rest/api/2/project/{key}/components as is (0.23.1 passes it on:
+    jira/projects.py `get_project_components`), by name ignoring case, each with its full lead user
+    (`components.component_json`); [] for an unknown project (0.23.1 swallows Jira's 404)."""
     project = _project_or_none(ctx, args["project_key"])
-    result: list[dict[str, Any]] = []
     if project is None:
-        return result
-    for r in ctx.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY id", (project["id"],)):
-        entry: dict[str, Any] = {"self": ctx.site.rest(f"component/{r['id']}", "2"), "id": str(r["id"]),
-                                 "name": r["name"]}
-        if r["description"]:
-            entry["description"] = r["description"]
-        if r["lead_account_id"]:
-            lead = ctx.conn.execute("SELECT * FROM users WHERE account_id = ?", (r["lead_account_id"],)).fetchone()
-            if lead is not None:
-                entry["lead"] = {"accountId": lead["account_id"], "displayName": lead["display_name"]}
-        entry["projectId"] = project["id"]
-        entry["project"] = project["key"]
-        result.append(entry)
-    return result
+        return []
+    return [component_json(ctx.conn, ctx.base_url, "2", row, project)
+            for row in project_component_rows(ctx.conn, project["id"])]
 
 
 def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:

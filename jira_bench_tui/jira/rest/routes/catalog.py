@@ -9,6 +9,7 @@ import re
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira.components import project_component_rows
 from jira_bench_tui.jira.create_meta import CREATE_FIELDS as _CREATE_FIELDS
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import (
@@ -79,8 +80,7 @@ def _allowed(call: RestCall, field_id: str, project: sqlite3.Row) -> list[dict[s
     if field_id == "priority":
         return [shapes.priority_json(call, r[0]) or {} for r in conn.execute("SELECT id FROM priorities ORDER BY rank")]
     if field_id == "components":
-        return [shapes.component_json(call, r) for r in conn.execute(
-            "SELECT * FROM components WHERE project_id = ? ORDER BY name", (project["id"],))]
+        return [shapes.component_json(call, r) for r in project_component_rows(conn, project["id"])]
     if field_id in ("fixVersions", "versions"):
         return [shapes.version_json(call, r) for r in conn.execute(
             "SELECT * FROM versions WHERE project_id = ? ORDER BY id", (project["id"],))]
@@ -160,10 +160,10 @@ def get_project(call: RestCall) -> Reply:
 
 @route("GET", "project/{projectIdOrKey}/components")
 def project_components(call: RestCall) -> Reply:
-    """GET /project/{key}/components: the project's components, by name."""
+    """GET /project/{key}/components: the project's components, by name ignoring case (Jira's
+    `ProjectComponentComparator`)."""
     project = project_row(call)
-    rows = call.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY name", (project["id"],))
-    return Reply([shapes.component_json(call, r, project) for r in rows])
+    return Reply([shapes.component_json(call, r, project) for r in project_component_rows(call.conn, project["id"])])
 
 
 @route("GET", "project/{projectIdOrKey}/versions")
