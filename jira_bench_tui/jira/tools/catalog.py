@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from jira_bench_tui.jira.components import component_json, project_component_rows
+from jira_bench_tui.jira.cloud_json import component_json, found_users, project_component_rows
 from jira_bench_tui.jira.fuzzy import partial_ratio
 from jira_bench_tui.jira.issue_load import issue_row_by_key
 from jira_bench_tui.jira.render import user_dict
@@ -148,7 +148,7 @@ def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
 def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_get_project_components`: Jira's GET /rest/api/2/project/{key}/components as is (0.23.1 passes it on:
     jira/projects.py `get_project_components`), by name ignoring case, each with its full lead user
-    (`components.component_json`); [] for an unknown project (0.23.1 swallows Jira's 404)."""
+    (`cloud_json.component_json`); [] for an unknown project (0.23.1 swallows Jira's 404)."""
     project = _project_or_none(ctx, args["project_key"])
     if project is None:
         return []
@@ -161,8 +161,9 @@ def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:
 
 
 def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_search_assignable_users`: {"success", "count", "users"} of the active users whose display name or email
-    contains `query` (or whose account id is it), by display name. Every active user is assignable here. As
+    """`jira_search_assignable_users`: {"success", "count", "users"} of the first `limit` users Jira Cloud's
+    GET /user/assignable/search finds for `query` (`cloud_json.found_users`: a prefix of the display name, of one
+    of its words or of the email; active users, by display name). Every active user is assignable here. As
     mcp-atlassian 0.23.1 answers, not as an error: {"success": false, "error", "query"} unless exactly one of
     project_key and issue_key is given, or with Jira's message when that project or issue does not exist."""
     failed = {"success": False, "error": "Exactly one of project_key or issue_key must be provided.",
@@ -174,11 +175,7 @@ def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
     if args.get("project_key") and ctx.conn.execute("SELECT 1 FROM projects WHERE key = ? COLLATE NOCASE",
                                                      (args["project_key"],)).fetchone() is None:
         return {**failed, "error": f"No project could be found with key '{args['project_key']}'."}
-    query = (args.get("query") or "").strip().lower()
-    rows = ctx.conn.execute("SELECT * FROM users WHERE active = 1 AND (? = '' OR instr(lower(display_name), ?) > 0 "
-                            "OR instr(lower(COALESCE(email, '')), ?) > 0 OR lower(account_id) = ?) "
-                            "ORDER BY display_name LIMIT ?",
-                            (query, query, query, query, args.get("limit", 20))).fetchall()
+    rows = found_users(ctx.conn, args.get("query") or "")[:args.get("limit", 20)]
     return {"success": True, "count": len(rows), "users": [_user(ctx, r) for r in rows]}
 
 
@@ -242,9 +239,10 @@ TOOLS = [
             "List a project's components. Example: project_key='PROJ'.",
             {"project_key": PROJECT_KEY}, project_components, read_only=True),
     ToolDef("jira_search_assignable_users",
-            "Find users who can be assigned, by part of their name or email. Example: query='bob', "
+            "Find users who can be assigned, by the start of a name or email. Example: query='bob', "
             "project_key='PROJ' (or issue_key='PROJ-1').",
-            {"query": param("string", "Part of a display name or email, e.g. 'bob'."),
+            {"query": param("string", "The start of a display name, of one of its words, or of an email, "
+                                      "e.g. 'bob'."),
              "project_key": param("string", "Users assignable in this project.", None),
              "issue_key": param("string", "Users assignable to this issue.", None),
              "limit": param("integer", "How many users to return.", 20, minimum=1, maximum=1000)},

@@ -9,7 +9,7 @@ import re
 import sqlite3
 from typing import Any
 
-from jira_bench_tui.jira.components import project_component_rows
+from jira_bench_tui.jira.cloud_json import found_users, project_component_rows
 from jira_bench_tui.jira.create_meta import CREATE_FIELDS as _CREATE_FIELDS
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import (
@@ -298,19 +298,8 @@ def issue_types(call: RestCall) -> Reply:
     return Reply([shapes.issue_type_json(call, r) for r in rows])
 
 
-def _user_matches(row: sqlite3.Row, query: str) -> bool:
-    """Jira Cloud's user query: a prefix of the display name, of one of its words, or of the email address."""
-    if not query:
-        return True
-    name = (row["display_name"] or "").lower()
-    words = re.split(r"\s+", name)
-    return (name.startswith(query) or any(w.startswith(query) for w in words)
-            or (row["email"] or "").lower().startswith(query) or row["account_id"] == query)
-
-
 def _users(call: RestCall, query: str, *, active_only: bool = True) -> list[sqlite3.Row]:
-    rows = call.conn.execute("SELECT * FROM users ORDER BY display_name, account_id").fetchall()
-    return [r for r in rows if (r["active"] or not active_only) and _user_matches(r, query.strip().lower())]
+    return found_users(call.conn, query, active_only=active_only)
 
 
 @route("GET", "user")

@@ -1,8 +1,10 @@
-"""Project components and users as Jira Cloud's REST API shows them, shared by both faces: the REST face
-(`rest/shapes.py`) and the MCP tools that pass Jira's JSON on unchanged (`jira_get_project_components`)."""
+"""Jira Cloud REST behaviour both faces share: users and project components as its REST API shows them, and
+which users its user searches find. Used by the REST face (`rest/shapes.py`, `rest/routes/catalog.py`) and by the
+MCP tools that pass Jira's answer on (`jira_get_project_components`, `jira_search_assignable_users`)."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -56,3 +58,23 @@ def component_json(conn: sqlite3.Connection, base_url: str, api: str, row: sqlit
     out.update({"assigneeType": "PROJECT_DEFAULT", "isAssigneeTypeValid": False, "project": project["key"],
                 "projectId": project["id"]})
     return out
+
+
+def user_matches(row: sqlite3.Row, query: str) -> bool:
+    """Whether Jira Cloud's user searches (`/user/search`, `/user/assignable/search`, ... `query=`) find this user:
+    the lower-cased, stripped query is a prefix of the display name, of one of its words, or of the email address
+    ("john" finds John Smith and johnson@example.com, as Jira's REST reference says; a domain such as
+    "example.com" finds nobody), or is the account id. An empty query finds everyone."""
+    query = query.strip().lower()
+    if not query:
+        return True
+    name = (row["display_name"] or "").lower()
+    return (name.startswith(query) or any(word.startswith(query) for word in re.split(r"\s+", name))
+            or (row["email"] or "").lower().startswith(query) or row["account_id"] == query)
+
+
+def found_users(conn: sqlite3.Connection, query: str, *, active_only: bool = True) -> list[sqlite3.Row]:
+    """The users a Jira Cloud user search with `query` answers (`user_matches`), by display name then account id;
+    inactive users only when `active_only` is False."""
+    rows = conn.execute("SELECT * FROM users ORDER BY display_name, account_id").fetchall()
+    return [row for row in rows if (row["active"] or not active_only) and user_matches(row, query)]
