@@ -29,6 +29,7 @@ from jira_bench_tui.jira.tools.issue_fields import (
     mcpa_epic_link,
     mcpa_fields,
 )
+from jira_bench_tui.jira.tools.attachments import mcpa_attachment_paths, mcpa_upload_attachments
 from jira_bench_tui.jira.tools.transitions import mcpa_status_transition
 
 FIELDS_HELP = ("Comma-separated fields to return, e.g. 'summary,status,assignee'; '*all' returns every field. "
@@ -360,14 +361,20 @@ def mcpa_update_payload(ctx: JiraContext, updates: dict[str, Any]) -> dict[str, 
 def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_update_issue`: what mcp-atlassian 0.23.1 sends (`mcpa_update_payload` of fields, additional_fields and
     components), written as Jira does with its changelog; {"message", "issue"} with `return_fields` of the result
-    (default '*all'). Every failure past the JSON parsing reads "Failed to update issue KEY: Failed to update
+    (default '*all'); the files named in `attachments` (or an "attachments" key of the fields) are then uploaded
+    from the working folder and the issue carries `attachment_results` (`mcpa_upload_attachments`), unless a
+    status was given. Every failure past the JSON parsing reads "Failed to update issue KEY: Failed to update
     issue KEY: ..." (both layers of 0.23.1 wrap it); nothing to send still answers success."""
     updates = {**mcpa_object(args["fields"]), **mcpa_object(args["additional_fields"])}
-    status = updates.pop("status", None)
     components = [c.strip() for c in (args["components"] or "").split(",") if c.strip()]
     if components:
         updates["components"] = components
-    # attachments: 0.23.1 uploads each path it can read and only logs the others; none can be read here
+    paths = mcpa_attachment_paths(args["attachments"])
+    if paths:
+        updates["attachments"] = paths
+    status = updates.pop("status", None)
+    attachments = updates.pop("attachments", None)
+    uploaded: dict[str, Any] | None = None
     try:
         row = ctx.issue(args["issue_key"])
         payload = mcpa_update_payload(ctx, updates)
@@ -378,11 +385,16 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
             ctx.touch(row["id"])
         if status:
             mcpa_status_transition(ctx, row["id"], status)
+        elif attachments:  # 0.23.1 returns from the status transition before it uploads anything
+            uploaded = mcpa_upload_attachments(ctx, row["id"], args["issue_key"], attachments)
     except ToolFailure as exc:
         raise JiraError(str(exc), exc.hint) from exc
     return_fields = args["return_fields"] or "*all"  # re-read without the base URL: no browse_url (jira/issues.py)
     sel = FieldSelection.parse(return_fields, with_browse_url=False)
-    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel, "v2_raw")}
+    issue = ctx.issue_view(row["id"], sel, "v2_raw")
+    if uploaded:
+        issue["attachment_results"] = uploaded
+    return {"message": "Issue updated successfully", "issue": issue}
 
 
 def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -509,7 +521,8 @@ TOOLS = [
              "fields": param("string", "The fields to set, as a JSON object string."),
              "additional_fields": param("string", "More fields as a JSON object string (merged into fields).", None),
              "components": param("string", "Comma-separated component names; replaces the issue's components.", None),
-             "attachments": param("string", "Not supported by this Jira; leave empty.", None),
+             "attachments": param("string", "Files to attach, as a JSON array string or comma-separated paths "
+                                            "relative to the server's working folder.", None),
              "return_fields": param("string", "Comma-separated fields to return in the result, or '*all'.", "*all")},
             update_issue, read_only=False, destructive=True),
     ToolDef("jira_assign_issue",
