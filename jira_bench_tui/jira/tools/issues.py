@@ -10,6 +10,7 @@ from jira_bench_tui.jira.jql import UNBOUNDED, JqlError, check_bounded, search
 from jira_bench_tui.jira.jql_scope import mcp_search_jql
 from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
+from jira_bench_tui.jira.tools.attachments import mcpa_attachment_paths, mcpa_upload_attachments
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
     PROJECT_KEY_PATTERN,
@@ -29,7 +30,6 @@ from jira_bench_tui.jira.tools.issue_fields import (
     mcpa_epic_link,
     mcpa_fields,
 )
-from jira_bench_tui.jira.tools.attachments import mcpa_attachment_paths, mcpa_upload_attachments
 from jira_bench_tui.jira.tools.transitions import mcpa_status_transition
 
 FIELDS_HELP = ("Comma-separated fields to return, e.g. 'summary,status,assignee'; '*all' returns every field. "
