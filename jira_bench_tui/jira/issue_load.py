@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from jira_bench_tui.jira.issue_extras import remote_link_rows, watcher_rows
+from jira_bench_tui.jira.issue_extras import attachment_rows, remote_link_rows, watcher_rows
 from jira_bench_tui.jira.render import FieldSelection, Site
 
 # The issue and the names it refers to, joined; every reader of whole issues selects its columns FROM this.
@@ -137,6 +137,18 @@ class IssueRef:
     status: Status
     issue_type: IssueType
     priority: Named | None
+
+
+@dataclass(slots=True)
+class Attachment:
+    """A file attached to an issue (its metadata); `created` in the stored form."""
+
+    id: int
+    filename: str
+    size: int
+    mime_type: str | None
+    author: User | None
+    created: str | None
 
 
 @dataclass(slots=True)
@@ -270,6 +282,7 @@ class JiraIssue:
     fix_versions: tuple[str, ...] = ()
     affects_versions: tuple[str, ...] = ()
     comments: tuple[Comment, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     links: tuple[IssueLink, ...] = ()
     worklogs: tuple[Worklog, ...] = ()
     changelog: tuple[ChangelogEntry, ...] = ()
@@ -340,6 +353,13 @@ def load_subtasks(site: Site, issue_id: int) -> tuple[IssueRef, ...]:
         "WHERE i.parent_id = ? AND t.subtask = 1 ORDER BY i.id", (issue_id,))]
     children = _refs(site, child_ids)
     return tuple(children[c] for c in child_ids)
+
+
+def load_attachments(site: Site, issue_id: int) -> tuple[Attachment, ...]:
+    """The issue's attachments in upload order (Jira's `attachment` field)."""
+    return tuple(Attachment(row["id"], row["filename"], row["size"], row["mime_type"],
+                            load_user(site, row["author_id"]), row["created"])
+                 for row in attachment_rows(site.conn, issue_id))
 
 
 def load_comments(site: Site, issue_id: int, limit: int) -> tuple[Comment, ...]:
@@ -490,6 +510,7 @@ def load_issue(site: Site, row: sqlite3.Row, sel: FieldSelection) -> JiraIssue:
         fix_versions=load_versions(site, issue_id, "fix") if wants("fixversions") else (),
         affects_versions=load_versions(site, issue_id, "affects") if wants("versions") else (),
         comments=load_comments(site, issue_id, sel.comment_limit) if wants("comment") else (),
+        attachments=load_attachments(site, issue_id) if wants("attachment") else (),
         links=load_links(site, issue_id) if wants("issuelinks") else (),
         worklogs=load_worklogs(site, issue_id) if wants("worklog") or "worklogs" in include else (),
         changelog=load_changelog(site, issue_id) if "changelog" in include | sel.expand else (),

@@ -14,6 +14,7 @@ from jira_bench_tui.jira.avatars import issue_type_avatar_id
 from jira_bench_tui.jira.durations import format_duration
 from jira_bench_tui.jira.issue_extras import remote_link_json
 from jira_bench_tui.jira.issue_load import (
+    Attachment,
     ChangelogEntry,
     Comment,
     IssueLink,
@@ -159,10 +160,12 @@ def _epic_fields(issue: JiraIssue, sel: FieldSelection) -> dict[str, Any]:
 
 
 def _activity(issue: JiraIssue, sel: FieldSelection, base_url: str) -> dict[str, Any]:
-    """comments, changelogs (when expanded and not empty) and issuelinks."""
+    """comments, attachments, changelogs (when expanded and not empty) and issuelinks."""
     out: dict[str, Any] = {}
     if issue.comments:
         out["comments"] = [_comment(base_url, c) for c in issue.comments]
+    if issue.attachments:
+        out["attachments"] = [_attachment(base_url, sel.api, a) for a in issue.attachments]
     if issue.changelog:
         out["changelogs"] = changelog_dicts(base_url, issue.changelog)
     if issue.links:
@@ -297,6 +300,21 @@ def _raw_fragment(base_url: str, api: str, ref: IssueRef) -> dict[str, Any]:
                               "name": ref.priority.name, "id": str(ref.priority.id)}
     fields["issuetype"] = _raw_issue_type(base_url, api, ref.issue_type)
     return {"id": str(ref.id), "key": ref.key, "self": rest_url(base_url, f"issue/{ref.id}", api), "fields": fields}
+
+
+def _attachment(base_url: str, api: str, attachment: Attachment) -> dict[str, Any]:
+    """One attachment as models/jira/common.py `JiraAttachment.to_simplified_dict` shows Jira's: filename, size,
+    url (the content link, through the API the issue was read from), content_type, author (when Jira knows the
+    user), created (as Jira gives it)."""
+    out: dict[str, Any] = {"filename": attachment.filename, "size": attachment.size,
+                           "url": rest_url(base_url, f"attachment/content/{attachment.id}", api)}
+    if attachment.mime_type:
+        out["content_type"] = attachment.mime_type
+    if attachment.author is not None and attachment.author.found:
+        out["author"] = _user(base_url, attachment.author)
+    if attachment.created:
+        out["created"] = attachment.created
+    return out
 
 
 def _comment(base_url: str, comment: Comment) -> dict[str, Any]:

@@ -139,18 +139,20 @@ def make_tool(tool: ToolDef, ctx: JiraContext) -> JiraTool:
     return prototype.model_copy(update={"fn": partial(run_tool, tool, ctx)})
 
 
-def context_for(conn: sqlite3.Connection, quirks: Quirks | None = None) -> JiraContext:
-    """The JiraContext of an open database: its clock, current user and base URL from `meta`, and the quirks
-    (default: mcp-atlassian 0.23.1's behaviour)."""
+def context_for(conn: sqlite3.Connection, quirks: Quirks | None = None, workdir: Path | None = None) -> JiraContext:
+    """The JiraContext of an open database: its clock, current user and base URL from `meta`, the quirks
+    (default: mcp-atlassian 0.23.1's behaviour) and the working folder (None: the current one)."""
     meta = db.read_meta(conn)
     return JiraContext(conn=conn, now=meta.now, current_user=meta.current_user, base_url=meta.base_url.rstrip("/"),
-                       quirks=quirks or Quirks())
+                       quirks=quirks or Quirks(), workdir=workdir)
 
 
 def build_server(db_path: Path, quirks: Quirks | None = None) -> MCPServer:
-    """An MCP server over one Jira database (one connection, calls served one at a time)."""
+    """An MCP server over one Jira database (one connection, calls served one at a time). It works in the
+    database's folder (file paths given to tools are read from there), as a real mcp-atlassian started in the
+    folder of its Jira's data would."""
     conn = db.connect(Path(db_path))
-    ctx = context_for(conn, quirks)
+    ctx = context_for(conn, quirks, workdir=Path(db_path).parent)
     server: MCPServer = MCPServer(
         name=SERVER_NAME,
         version=SERVER_INFO_VERSION,

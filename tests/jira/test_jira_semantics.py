@@ -58,9 +58,9 @@ async def test_transition_quirks_show_targets_and_accept_names(sample_db: Path) 
 async def test_create_issues_in_the_hierarchy_as_the_current_user_now(sample_db: Path) -> None:
     async with open_jira(sample_db) as jira:
         story = await jira.ok("jira_create_issue", project_key="PROJ", summary="Password reset", issue_type="Story",
-                              assignee="Bob Builder", components="API",
+                              assignee="Bob Builder", components="API", description="As a user...",
                               additional_fields='{"parent": "PROJ-2", "labels": ["auth"], "customfield_10016": 8, '
-                                                '"fixVersions": [{"name": "1.0"}], "description": "As a user..."}')
+                                                '"fixVersions": [{"name": "1.0"}]}')
         subtask = await jira.ok("jira_create_issue", project_key="PROJ", summary="Email template",
                                 issue_type="Subtask", additional_fields='{"parent": "PROJ-5"}')
         found = await jira.ok("jira_search", jql="parent = PROJ-2", fields="summary")

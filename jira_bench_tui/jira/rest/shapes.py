@@ -10,12 +10,13 @@ import json
 import sqlite3
 from typing import Any
 
-from jira_bench_tui.jira import versions
+from jira_bench_tui.jira import cloud_json, versions
 from jira_bench_tui.jira.avatars import (  # noqa: F401  (AVATAR_SIZES: public here before)
     AVATAR_SIZES,
     avatars,
     issue_type_avatar_id,
 )
+from jira_bench_tui.jira.cloud_json import user_rest_json
 from jira_bench_tui.jira.durations import format_duration
 from jira_bench_tui.jira.render import agile_time, raw_time
 from jira_bench_tui.jira.rest.adf import markdown_to_adf
@@ -31,16 +32,9 @@ def text_out(call: RestCall, markdown: str | None) -> Any:
 
 
 def user_json(call: RestCall, row: sqlite3.Row | None) -> dict[str, Any] | None:
-    """A user as Jira Cloud shows one (`accountId`, `displayName`, `emailAddress`, `active`, `timeZone`...)."""
-    if row is None:
-        return None
-    account = row["account_id"]
-    return {
-        "self": f"{call.base_url}/rest/api/{'3' if call.v3 else '2'}/user?accountId={account}",
-        "accountId": account, "emailAddress": row["email"], "avatarUrls": avatars(call.base_url, "user", account),
-        "displayName": row["display_name"], "active": bool(row["active"]), "timeZone": row["time_zone"],
-        "accountType": "atlassian",
-    }
+    """A user as Jira Cloud shows one (`cloud_json.user_rest_json`: accountId, displayName, emailAddress, active,
+    timeZone...)."""
+    return user_rest_json(call.base_url, "3" if call.v3 else "2", row)
 
 
 def user_by_account(call: RestCall, account_id: str | None) -> dict[str, Any] | None:
@@ -67,8 +61,7 @@ def project_json(call: RestCall, row: sqlite3.Row, *, full: bool = False) -> dic
         types = call.conn.execute("SELECT t.* FROM issue_types t JOIN project_issue_types pt ON pt.issue_type_id = "
                                   "t.id WHERE pt.project_id = ? ORDER BY t.id", (row["id"],)).fetchall()
         out["issueTypes"] = [issue_type_json(call, t) for t in types]
-        out["components"] = [component_json(call, c, row) for c in call.conn.execute(
-            "SELECT * FROM components WHERE project_id = ? ORDER BY id", (row["id"],))]
+        out["components"] = [component_json(call, c, row) for c in cloud_json.project_component_rows(call.conn, row["id"])]
         out["versions"] = [version_json(call, v) for v in call.conn.execute(
             "SELECT * FROM versions WHERE project_id = ? ORDER BY id", (row["id"],))]
     return out
@@ -121,19 +114,9 @@ def resolution_json(call: RestCall, resolution_id: int | None) -> dict[str, Any]
 
 
 def component_json(call: RestCall, row: sqlite3.Row, project: sqlite3.Row | None = None) -> dict[str, Any]:
-    """A component; with `project`, the full form of `GET /project/{key}/components` (lead, project)."""
-    out: dict[str, Any] = {"self": call.self_url(f"component/{row['id']}"), "id": str(row["id"]), "name": row["name"]}
-    if row["description"]:
-        out["description"] = row["description"]
-    if project is not None:
-        out["lead"] = user_by_account(call, row["lead_account_id"])
-        out["assigneeType"] = "PROJECT_DEFAULT"
-        out["isAssigneeTypeValid"] = False
-        out["project"] = project["key"]
-        out["projectId"] = project["id"]
-        if out["lead"] is None:
-            del out["lead"]
-    return out
+    """A component; with `project`, the full form of `GET /project/{key}/components` (lead, project): the shape
+    the MCP tools show too (`cloud_json.component_json`)."""
+    return cloud_json.component_json(call.conn, call.base_url, call.version, row, project)
 
 
 def version_json(call: RestCall, row: sqlite3.Row) -> dict[str, Any]:

@@ -5,12 +5,15 @@ image blocks). The first block is always the JSON summary; neither tool has an o
 from __future__ import annotations
 
 import base64
+import json
 import mimetypes
+import os
+from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.jira.issue_extras import attachment_rows
 from jira_bench_tui.jira.render import to_json
-from jira_bench_tui.jira.tools.common import ISSUE_KEY_PATTERN, JiraContext, ToolDef, param
+from jira_bench_tui.jira.tools.common import ISSUE_KEY_PATTERN, JiraContext, ToolDef, ToolFailure, param
 from jira_bench_tui.jira.tools.rest_like import issue_or_404
 from jira_bench_tui.jira.tools.surface import Blocks
 
@@ -85,6 +88,77 @@ def issue_images(ctx: JiraContext, args: dict[str, Any]) -> Any:
                "downloaded": len(blocks.items), "failed": failed}
     blocks.items.insert(0, Blocks.text_block(to_json(summary)))
     return blocks
+
+
+# ---- uploading (jira_update_issue's attachments) ----
+
+
+def mcpa_attachment_paths(text: str | None) -> list[str]:
+    """jira_update_issue's `attachments` as servers/jira.py `update_issue` reads it: a JSON array (each item as
+    Python's str() of it), else a comma-separated list; ToolFailure "attachments JSON string must be an array."
+    for other JSON. Empty: no paths."""
+    if not text:
+        return []
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if not isinstance(parsed, list):
+        raise ToolFailure("attachments JSON string must be an array.",
+                          hint='(e.g. \'["report.pdf"]\' or \'report.pdf,log.txt\')')
+    return [str(item) for item in parsed]
+
+
+def _safe_path(ctx: JiraContext, path: str) -> Path:
+    """utils/io.py `validate_safe_path`: the path resolved against the working folder; ValueError "Path traversal
+    detected: ..." when it leads outside it."""
+    base = Path(ctx.workdir if ctx.workdir is not None else os.getcwd()).resolve(strict=False)
+    candidate = Path(path)
+    resolved = (candidate if candidate.is_absolute() else base / candidate).resolve(strict=False)
+    if not resolved.is_relative_to(base):
+        raise ValueError(f"Path traversal detected: {path} resolves outside {base}")
+    return resolved
+
+
+def _upload_one(ctx: JiraContext, issue_id: int, path: str) -> dict[str, Any]:
+    """jira/attachments.py `upload_attachment`: read the file and store it as Jira's POST /issue/{key}/attachments
+    does (no part type is sent, so application/octet-stream); {"filename", "size", "id": None} (Jira answers a
+    list, which 0.23.1 takes no id from), or {"error"}."""
+    try:
+        resolved = str(_safe_path(ctx, path))
+        if not os.path.exists(resolved):
+            return {"error": f"File not found: {resolved}"}
+        with open(resolved, "rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError) as exc:
+        return {"error": str(exc)}
+    next_id = ctx.conn.execute("SELECT MAX(COALESCE(MAX(id) + 1, 10000), 10000) FROM attachments").fetchone()[0]
+    ctx.conn.execute("INSERT INTO attachments(id, issue_id, filename, mime_type, size, content, author_id, created) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (next_id, issue_id, os.path.basename(resolved),
+                                                         "application/octet-stream", len(content), content,
+                                                         ctx.current_user, ctx.now_stored))
+    ctx.touch(issue_id)
+    return {"filename": os.path.basename(resolved), "size": os.path.getsize(resolved), "id": None}
+
+
+def mcpa_upload_attachments(ctx: JiraContext, issue_id: int, key: str, paths: Any) -> dict[str, Any] | None:
+    """jira/attachments.py `upload_attachments`, as 0.23.1's `update_issue` calls it after the field update:
+    each path read from the working folder and uploaded, a missing or unreadable one listed in `failed` with its
+    error. {"success": True, "issue_key", "total", "uploaded", "failed"}; None where 0.23.1 swallows the error
+    (a value that has no length, an item that is not a path)."""
+    if isinstance(paths, dict | str):
+        paths = list(paths)  # 0.23.1 walks whatever it was given: a string's characters, an object's keys
+    if not isinstance(paths, list) or not all(isinstance(path, str) for path in paths):
+        return None
+    uploaded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for path in paths:
+        result = _upload_one(ctx, issue_id, path) if path else {"error": "No file path provided"}
+        if "error" in result:
+            failed.append({"filename": os.path.basename(path), "error": result["error"]})
+        else:
+            uploaded.append(result)
+    return {"success": True, "issue_key": key, "total": len(paths), "uploaded": uploaded, "failed": failed}
 
 
 ISSUE_KEY = param("string", "The issue's key, e.g. 'PROJ-123'.", pattern=ISSUE_KEY_PATTERN)

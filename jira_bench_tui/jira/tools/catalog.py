@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from typing import Any
 
+from jira_bench_tui.jira.cloud_json import component_json, found_users, project_component_rows
+from jira_bench_tui.jira.fuzzy import partial_ratio
 from jira_bench_tui.jira.issue_load import issue_row_by_key
 from jira_bench_tui.jira.render import user_dict
 from jira_bench_tui.jira.tools.common import (
@@ -74,30 +75,37 @@ def field_entries(ctx: JiraContext) -> list[dict[str, Any]]:
 
 
 def search_fields(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_search_fields`: GET /rest/api/3/field entries, all (up to `limit`) or ranked by a keyword: exact name
-    or id first, then containing it (names starting with it ahead), then by similarity of the name."""
+    """`jira_search_fields`: GET /rest/api/3/field entries, all (up to `limit`) or ranked by a keyword as 0.23.1
+    ranks them (jira/fields.py `search_fields`): by the best `fuzz.partial_ratio` of the lower-cased keyword to
+    the lower-cased id, key, name and clause names, highest first, ties in Jira's order (a stable sort). `refresh`
+    changes nothing here (the field list is read afresh every call)."""
     entries = field_entries(ctx)
-    keyword = (args.get("keyword") or "").strip().lower()
+    keyword = args.get("keyword") or ""
     limit = args.get("limit", 10)
     if not keyword:
         return entries[:limit]
+    needle = keyword.lower()
 
-    def score(entry: dict[str, Any]) -> float:
-        name, field_id = entry["name"].lower(), entry["id"].lower()
-        if keyword in (name, field_id):
-            return 3.0
-        if keyword in name or keyword in field_id:
-            return 2.0 + (1.0 if name.startswith(keyword) else 0.0) / 2
-        return difflib.SequenceMatcher(None, keyword, name).ratio()
+    def score(entry: dict[str, Any]) -> int:
+        names = [entry.get("id", ""), entry.get("key", ""), entry.get("name", ""), *entry.get("clauseNames", [])]
+        return max(partial_ratio(needle, name.lower()) for name in names)
 
     return sorted(entries, key=score, reverse=True)[:limit]
 
 
 def all_projects(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_get_all_projects`: [{"key", "name", "avatar_url"}] by key, archived projects only when asked for."""
-    sql = "SELECT * FROM projects" + ("" if args.get("include_archived") else " WHERE archived = 0") + " ORDER BY key"
-    return [{"key": r["key"], "name": r["name"], "avatar_url": f"{ctx.base_url}/secure/projectavatar?pid={r['id']}"}
-            for r in ctx.conn.execute(sql)]
+    """`jira_get_all_projects`: [{"key", "name", "description"?, "avatar_url"}] by key, as 0.23.1 reads Jira
+    Cloud's GET /project/search?expand=description (jira/projects.py `get_all_projects`; `JiraProject`
+    `to_simplified_dict` keeps a non-empty description). Cloud's project search takes no includeArchived (it
+    filters by `status`), so archived projects are never listed, whatever include_archived says."""
+    out: list[dict[str, Any]] = []
+    for r in ctx.conn.execute("SELECT * FROM projects WHERE archived = 0 ORDER BY key"):
+        entry = {"key": r["key"], "name": r["name"]}
+        if r["description"]:
+            entry["description"] = r["description"]
+        entry["avatar_url"] = f"{ctx.base_url}/secure/projectavatar?pid={r['id']}"
+        out.append(entry)
+    return out
 
 
 def _project_or_none(ctx: JiraContext, key: str) -> Any:
@@ -138,25 +146,14 @@ def project_versions(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 
 def project_components(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_get_project_components`: the project's components by id as Jira's REST API gives them, with the lead's
-    accountId and displayName when there is one; [] for an unknown project (0.23.1 swallows Jira's 404)."""
+    """`jira_get_project_components`: Jira's GET /rest/api/2/project/{key}/components as is (0.23.1 passes it on:
+    jira/projects.py `get_project_components`), by name ignoring case, each with its full lead user
+    (`cloud_json.component_json`); [] for an unknown project (0.23.1 swallows Jira's 404)."""
     project = _project_or_none(ctx, args["project_key"])
-    result: list[dict[str, Any]] = []
     if project is None:
-        return result
-    for r in ctx.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY id", (project["id"],)):
-        entry: dict[str, Any] = {"self": ctx.site.rest(f"component/{r['id']}", "2"), "id": str(r["id"]),
-                                 "name": r["name"]}
-        if r["description"]:
-            entry["description"] = r["description"]
-        if r["lead_account_id"]:
-            lead = ctx.conn.execute("SELECT * FROM users WHERE account_id = ?", (r["lead_account_id"],)).fetchone()
-            if lead is not None:
-                entry["lead"] = {"accountId": lead["account_id"], "displayName": lead["display_name"]}
-        entry["projectId"] = project["id"]
-        entry["project"] = project["key"]
-        result.append(entry)
-    return result
+        return []
+    return [component_json(ctx.conn, ctx.base_url, "2", row, project)
+            for row in project_component_rows(ctx.conn, project["id"])]
 
 
 def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:
@@ -164,8 +161,9 @@ def _user(ctx: JiraContext, row: Any) -> dict[str, Any]:
 
 
 def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
-    """`jira_search_assignable_users`: {"success", "count", "users"} of the active users whose display name or email
-    contains `query` (or whose account id is it), by display name. Every active user is assignable here. As
+    """`jira_search_assignable_users`: {"success", "count", "users"} of the first `limit` users Jira Cloud's
+    GET /user/assignable/search finds for `query` (`cloud_json.found_users`: a prefix of the display name, of one
+    of its words or of the email; active users, by display name). Every active user is assignable here. As
     mcp-atlassian 0.23.1 answers, not as an error: {"success": false, "error", "query"} unless exactly one of
     project_key and issue_key is given, or with Jira's message when that project or issue does not exist."""
     failed = {"success": False, "error": "Exactly one of project_key or issue_key must be provided.",
@@ -177,11 +175,7 @@ def assignable_users(ctx: JiraContext, args: dict[str, Any]) -> Any:
     if args.get("project_key") and ctx.conn.execute("SELECT 1 FROM projects WHERE key = ? COLLATE NOCASE",
                                                      (args["project_key"],)).fetchone() is None:
         return {**failed, "error": f"No project could be found with key '{args['project_key']}'."}
-    query = (args.get("query") or "").strip().lower()
-    rows = ctx.conn.execute("SELECT * FROM users WHERE active = 1 AND (? = '' OR instr(lower(display_name), ?) > 0 "
-                            "OR instr(lower(COALESCE(email, '')), ?) > 0 OR lower(account_id) = ?) "
-                            "ORDER BY display_name LIMIT ?",
-                            (query, query, query, query, args.get("limit", 20))).fetchall()
+    rows = found_users(ctx.conn, args.get("query") or "")[:args.get("limit", 20)]
     return {"success": True, "count": len(rows), "users": [_user(ctx, r) for r in rows]}
 
 
@@ -245,9 +239,10 @@ TOOLS = [
             "List a project's components. Example: project_key='PROJ'.",
             {"project_key": PROJECT_KEY}, project_components, read_only=True),
     ToolDef("jira_search_assignable_users",
-            "Find users who can be assigned, by part of their name or email. Example: query='bob', "
+            "Find users who can be assigned, by the start of a name or email. Example: query='bob', "
             "project_key='PROJ' (or issue_key='PROJ-1').",
-            {"query": param("string", "Part of a display name or email, e.g. 'bob'."),
+            {"query": param("string", "The start of a display name, of one of its words, or of an email, "
+                                      "e.g. 'bob'."),
              "project_key": param("string", "Users assignable in this project.", None),
              "issue_key": param("string", "Users assignable to this issue.", None),
              "limit": param("integer", "How many users to return.", 20, minimum=1, maximum=1000)},

@@ -78,7 +78,8 @@ def add_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
 
 def edit_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_edit_comment`: replace a comment's body (and visibility when given); {"id", "body", "updated",
-    "author"}, the body as add_comment shows it. ToolFailure for a comment that is not on the issue, or an empty
+    "author"}, the body as add_comment shows it, `author` the display name of the comment's original author
+    (jira/comments.py `edit_comment` reads it from Jira's answer; "Unknown" when it has none). ToolFailure for a comment that is not on the issue, or an empty
     body."""
     new_visibility = _visibility(args.get("visibility"))
     row = ctx.issue(args["issue_key"])
@@ -93,8 +94,10 @@ def edit_comment(ctx: JiraContext, args: dict[str, Any]) -> Any:
     ctx.conn.execute("UPDATE comments SET body = ?, visibility = ?, updated = ?, update_author_id = ? WHERE id = ?",
                      (args["body"], visibility, ctx.now_stored, ctx.current_user, comment["id"]))
     ctx.touch(row["id"])
+    # 0.23.1 reads `author` of Jira's PUT answer: the comment's original author (the editor is `updateAuthor`)
+    author = display_name_of(ctx.site, comment["author_id"]) or "Unknown"
     return {"id": str(comment["id"]), "body": _answered(ctx, args["body"]), "updated": python_time(ctx.now_stored),
-            "author": display_name_of(ctx.site, ctx.current_user)}
+            "author": author}
 
 
 VISIBILITY = param("string", "Restrict who sees the comment, as a JSON object string: "

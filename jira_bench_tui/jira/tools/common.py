@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -37,13 +38,16 @@ class ToolFailure(Exception):
 
 @dataclass
 class JiraContext:
-    """One database, its frozen clock and current user, and the quirks in force."""
+    """One database, its frozen clock and current user, and the quirks in force. `workdir` is the folder the
+    server works in, where file paths given to it (jira_update_issue's attachments) are read from; None: the
+    process's current folder, as mcp-atlassian's."""
 
     conn: sqlite3.Connection
     now: datetime
     current_user: str
     base_url: str
     quirks: Quirks = field(default_factory=Quirks)
+    workdir: Path | None = None
 
     def __post_init__(self) -> None:
         self.site = Site(self.conn, self.base_url, self.current_user)

@@ -10,6 +10,7 @@ from jira_bench_tui.jira.jql import UNBOUNDED, JqlError, check_bounded, search
 from jira_bench_tui.jira.jql_scope import mcp_search_jql
 from jira_bench_tui.jira.page_tokens import decode_page_token, encode_page_token
 from jira_bench_tui.jira.render import DEFAULT_FIELDS, FieldSelection
+from jira_bench_tui.jira.tools.attachments import mcpa_attachment_paths, mcpa_upload_attachments
 from jira_bench_tui.jira.tools.common import (
     ISSUE_KEY,
     PROJECT_KEY_PATTERN,
@@ -193,16 +194,36 @@ _REQUIRED_TO_CREATE = {
 
 
 
+# create_issue's own keyword arguments in 0.23.1 (servers/jira.py passes each of them by name, then
+# `**extra_fields`): an additional_fields key among them makes the Python call itself fail
+_CREATE_KEYWORDS = ("project_key", "summary", "issue_type", "description", "assignee", "components")
+
+
+def _mcpa_keyword_clash(kwargs: dict[str, Any]) -> None:
+    """0.23.1's servers/jira.py calls `jira.create_issue(project_key=..., summary=..., issue_type=...,
+    description=..., assignee=..., components=..., **extra_fields)`: Python refuses a key of additional_fields
+    that repeats one of them (the first such key, in the JSON's order) before anything is sent, and a "self" key
+    (the bound method's own) after that. ToolFailure with Python's TypeError text."""
+    clash = next((key for key in kwargs if key in _CREATE_KEYWORDS), None)
+    if clash is not None:
+        raise ToolFailure(f"mcp_atlassian.jira.issues.IssuesMixin.create_issue() got multiple values for keyword "
+                          f"argument '{clash}'", hint="(give it as the tool's own parameter, not in additional_fields)")
+    if "self" in kwargs:
+        raise ToolFailure("IssuesMixin.create_issue() got multiple values for argument 'self'",
+                          hint="(\"self\" is not a Jira field)")
+
+
 def mcpa_create_spec(ctx: JiraContext, args: dict[str, Any]) -> dict[str, Any]:
     """What mcp-atlassian 0.23.1's `create_issue` posts, as a `create_one` spec: an assignee it cannot resolve is
     dropped with a warning (the issue is created unassigned); `parent` from additional_fields is wrapped as
     {"key": value}, whatever value is (so {"key": "PROJ-1"} becomes {"key": {"key": ...}}, which Jira refuses);
-    epic-link aliases go to the Epic Link field; the other keys through `mcpa_fields` (unknown ones dropped); an
-    `assignee` inside additional_fields is ignored."""
+    epic-link aliases go to the Epic Link field; the other keys through `mcpa_fields` (unknown ones dropped). An
+    additional_fields key that repeats one of the tool's parameters is refused first (`_mcpa_keyword_clash`)."""
+    kwargs = mcpa_object(args.get("additional_fields"))
+    _mcpa_keyword_clash(kwargs)
     for name, message in _REQUIRED_TO_CREATE.items():
         if not args.get(name):
             raise ToolFailure(message)
-    kwargs = mcpa_object(args.get("additional_fields"))
     fields: dict[str, Any] = {}
     if args.get("description"):
         fields["description"] = args["description"]
@@ -340,14 +361,20 @@ def mcpa_update_payload(ctx: JiraContext, updates: dict[str, Any]) -> dict[str, 
 def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
     """`jira_update_issue`: what mcp-atlassian 0.23.1 sends (`mcpa_update_payload` of fields, additional_fields and
     components), written as Jira does with its changelog; {"message", "issue"} with `return_fields` of the result
-    (default '*all'). Every failure past the JSON parsing reads "Failed to update issue KEY: Failed to update
+    (default '*all'); the files named in `attachments` (or an "attachments" key of the fields) are then uploaded
+    from the working folder and the issue carries `attachment_results` (`mcpa_upload_attachments`), unless a
+    status was given. Every failure past the JSON parsing reads "Failed to update issue KEY: Failed to update
     issue KEY: ..." (both layers of 0.23.1 wrap it); nothing to send still answers success."""
     updates = {**mcpa_object(args["fields"]), **mcpa_object(args["additional_fields"])}
-    status = updates.pop("status", None)
     components = [c.strip() for c in (args["components"] or "").split(",") if c.strip()]
     if components:
         updates["components"] = components
-    # attachments: 0.23.1 uploads each path it can read and only logs the others; none can be read here
+    paths = mcpa_attachment_paths(args["attachments"])
+    if paths:
+        updates["attachments"] = paths
+    status = updates.pop("status", None)
+    attachments = updates.pop("attachments", None)
+    uploaded: dict[str, Any] | None = None
     try:
         row = ctx.issue(args["issue_key"])
         payload = mcpa_update_payload(ctx, updates)
@@ -358,11 +385,16 @@ def update_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
             ctx.touch(row["id"])
         if status:
             mcpa_status_transition(ctx, row["id"], status)
+        elif attachments:  # 0.23.1 returns from the status transition before it uploads anything
+            uploaded = mcpa_upload_attachments(ctx, row["id"], args["issue_key"], attachments)
     except ToolFailure as exc:
         raise JiraError(str(exc), exc.hint) from exc
     return_fields = args["return_fields"] or "*all"  # re-read without the base URL: no browse_url (jira/issues.py)
     sel = FieldSelection.parse(return_fields, with_browse_url=False)
-    return {"message": "Issue updated successfully", "issue": ctx.issue_view(row["id"], sel, "v2_raw")}
+    issue = ctx.issue_view(row["id"], sel, "v2_raw")
+    if uploaded:
+        issue["attachment_results"] = uploaded
+    return {"message": "Issue updated successfully", "issue": issue}
 
 
 def assign_issue(ctx: JiraContext, args: dict[str, Any]) -> Any:
@@ -457,8 +489,8 @@ TOOLS = [
             project_issues, read_only=True),
     ToolDef("jira_create_issue",
             "Create an issue. Example: project_key='PROJ', summary='Login fails', issue_type='Bug', "
-            "assignee='bob@example.com', components='API,Frontend', additional_fields='{\"description\": "
-            "\"Steps to reproduce (Markdown)\", \"priority\": {\"name\": \"High\"}, \"labels\": [\"backend\"], \"duedate\": "
+            "assignee='bob@example.com', description='Steps to reproduce (Markdown)', components='API,Frontend', "
+            "additional_fields='{\"priority\": {\"name\": \"High\"}, \"labels\": [\"backend\"], \"duedate\": "
             "\"2027-01-31\", \"fixVersions\": [{\"name\": \"1.0\"}], \"customfield_10016\": 3}'. A sub-task needs "
             "'{\"parent\": \"PROJ-1\"}'; put a story under an epic with '{\"parent\": \"PROJ-9\"}'.",
             {"project_key": param("string", "Project key, e.g. 'PROJ'.", pattern=PROJECT_KEY_PATTERN),
@@ -469,8 +501,8 @@ TOOLS = [
              "description": param("string", "Description in Markdown.", None),
              "components": param("string", "Comma-separated component names, e.g. 'API,Frontend'.", None),
              "additional_fields": param("string", "More fields as a JSON object string: priority, labels, parent, "
-                                                  "duedate, fixVersions, custom fields by id; the description "
-                                                  "(Markdown) too: '{\"description\": \"Steps: ...\"}'.", None)},
+                                                  "duedate, fixVersions, custom fields by id (not description, "
+                                                  "assignee or components: use their own parameters).", None)},
             create_issue, read_only=False),
     ToolDef("jira_batch_create_issues",
             "Create several issues in one call; if one is invalid none is created. Example: issues='[{\"project_key\": "
@@ -489,7 +521,8 @@ TOOLS = [
              "fields": param("string", "The fields to set, as a JSON object string."),
              "additional_fields": param("string", "More fields as a JSON object string (merged into fields).", None),
              "components": param("string", "Comma-separated component names; replaces the issue's components.", None),
-             "attachments": param("string", "Not supported by this Jira; leave empty.", None),
+             "attachments": param("string", "Files to attach, as a JSON array string or comma-separated paths "
+                                            "relative to the server's working folder.", None),
              "return_fields": param("string", "Comma-separated fields to return in the result, or '*all'.", "*all")},
             update_issue, read_only=False, destructive=True),
     ToolDef("jira_assign_issue",

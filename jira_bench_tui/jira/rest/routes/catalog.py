@@ -9,6 +9,7 @@ import re
 import sqlite3
 from typing import Any
 
+from jira_bench_tui.jira.cloud_json import found_users, project_component_rows
 from jira_bench_tui.jira.create_meta import CREATE_FIELDS as _CREATE_FIELDS
 from jira_bench_tui.jira.rest import shapes
 from jira_bench_tui.jira.rest.core import (
@@ -79,8 +80,7 @@ def _allowed(call: RestCall, field_id: str, project: sqlite3.Row) -> list[dict[s
     if field_id == "priority":
         return [shapes.priority_json(call, r[0]) or {} for r in conn.execute("SELECT id FROM priorities ORDER BY rank")]
     if field_id == "components":
-        return [shapes.component_json(call, r) for r in conn.execute(
-            "SELECT * FROM components WHERE project_id = ? ORDER BY name", (project["id"],))]
+        return [shapes.component_json(call, r) for r in project_component_rows(conn, project["id"])]
     if field_id in ("fixVersions", "versions"):
         return [shapes.version_json(call, r) for r in conn.execute(
             "SELECT * FROM versions WHERE project_id = ? ORDER BY id", (project["id"],))]
@@ -160,10 +160,10 @@ def get_project(call: RestCall) -> Reply:
 
 @route("GET", "project/{projectIdOrKey}/components")
 def project_components(call: RestCall) -> Reply:
-    """GET /project/{key}/components: the project's components, by name."""
+    """GET /project/{key}/components: the project's components, by name ignoring case (Jira's
+    `ProjectComponentComparator`)."""
     project = project_row(call)
-    rows = call.conn.execute("SELECT * FROM components WHERE project_id = ? ORDER BY name", (project["id"],))
-    return Reply([shapes.component_json(call, r, project) for r in rows])
+    return Reply([shapes.component_json(call, r, project) for r in project_component_rows(call.conn, project["id"])])
 
 
 @route("GET", "project/{projectIdOrKey}/versions")
@@ -298,19 +298,8 @@ def issue_types(call: RestCall) -> Reply:
     return Reply([shapes.issue_type_json(call, r) for r in rows])
 
 
-def _user_matches(row: sqlite3.Row, query: str) -> bool:
-    """Jira Cloud's user query: a prefix of the display name, of one of its words, or of the email address."""
-    if not query:
-        return True
-    name = (row["display_name"] or "").lower()
-    words = re.split(r"\s+", name)
-    return (name.startswith(query) or any(w.startswith(query) for w in words)
-            or (row["email"] or "").lower().startswith(query) or row["account_id"] == query)
-
-
 def _users(call: RestCall, query: str, *, active_only: bool = True) -> list[sqlite3.Row]:
-    rows = call.conn.execute("SELECT * FROM users ORDER BY display_name, account_id").fetchall()
-    return [r for r in rows if (r["active"] or not active_only) and _user_matches(r, query.strip().lower())]
+    return found_users(call.conn, query, active_only=active_only)
 
 
 @route("GET", "user")
