@@ -166,7 +166,11 @@ class TrialRunner:
             return
         from jira_bench_tui.jira.server import build_server, close_server
 
-        db_path = copy_database(self.template_for(scenario), self._workdir / f"{scenario.id}-{uuid.uuid4().hex}.sqlite")
+        # each trial has a folder of its own: the server's working folder (files an agent attaches are read from
+        # it, as mcp-atlassian reads them from its own), so no trial sees another's database
+        folder = self._workdir / f"{scenario.id}-{uuid.uuid4().hex}"
+        folder.mkdir()
+        db_path = copy_database(self.template_for(scenario), folder / "jira.sqlite")
         try:
             system_prompt = system_prompt_for(db_path)
             server = build_server(db_path)
@@ -178,8 +182,7 @@ class TrialRunner:
                 reader.close()
                 close_server(server)
         finally:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
     async def run(self, scenario: Scenario, repetition: int, emit: EventSink, *,
                   announce_end: bool = True) -> TrialArtifact:
