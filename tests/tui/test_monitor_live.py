@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fake_worker import FakeWorker
 from pilot_helpers import wait_until
-from textual.widgets import Log, ProgressBar, TabbedContent
+from textual.widgets import TabbedContent
 
 from jira_bench_tui.tui.app import make_app
+from jira_bench_tui.tui.widgets.monitor.outcome_bar import OutcomeBar
 from jira_bench_tui.tui.screens.monitor import pane_id
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
@@ -30,10 +31,10 @@ async def test_new_run_gets_a_tab_that_follows_it_to_the_end(results):
         worker.trial("close-duplicate", 2, "error")
         worker.finish()
         await wait_until(pilot, lambda: not tab.view.live, what="the run to end")
-        await wait_until(pilot, lambda: tab.query_one(ProgressBar).percentage == 1.0, what="100% progress")
-        log = tab.query_one(Log)
-        assert any("[INST] keep my brackets [/INST]" in line for line in log.lines)
-        assert any("check 0 issue FAILED: WEB-12 status is 'To Do'" in line for line in log.lines)
+        await wait_until(pilot, lambda: tab.query_one(OutcomeBar).fraction == 1.0, what="100% progress")
+        log_lines = tab.event_log.texts()
+        assert any("[INST] keep my brackets [/INST]" in line for line in log_lines)
+        assert any("check 1 issue FAILED: WEB-12 status is 'To Do'" in line for line in log_lines)
         assert tab.view.counts() == (4, 4, 2, 1, 1)
         assert any(run_id in note and "2/3 (67%)" in note for note in notes), notes
         assert app.screen.query_one(TabbedContent).active == pane_id(run_id)
@@ -49,7 +50,7 @@ async def test_reopening_shows_live_runs_with_their_log_from_the_start(results):
         await pilot.press("m")
         await wait_until(pilot, lambda: worker.spec.run_id in app.monitor_screen.tabs
                          and app.monitor_screen.tabs[worker.spec.run_id].is_mounted, what="the tab")
-        lines = app.monitor_screen.tabs[worker.spec.run_id].query_one(Log).lines
+        lines = app.monitor_screen.tabs[worker.spec.run_id].event_log.texts()
         assert lines[0].startswith("+00:00 run") and "run started" in lines[0]
         assert any("first line of the log" in line for line in lines)
     worker.close()
@@ -98,12 +99,12 @@ async def test_log_filter_and_pause(results):
 
         tab.query_one(Select).value = "close-duplicate"
         await pilot.pause()
-        lines = tab.query_one(Log).lines
+        lines = tab.event_log.texts()
         assert lines and all("close-duplicate#1" in line for line in lines)
-        await pilot.press("f")
-        assert tab.following is False and tab.query_one(Log).auto_scroll is False
-        await pilot.press("f")
-        assert tab.following is True
+        await pilot.press("p")
+        assert tab.event_log.following is False
+        await pilot.press("p")
+        assert tab.event_log.following is True
     worker.close()
 
 
@@ -136,7 +137,7 @@ async def test_big_log_shows_its_tail_and_counts_everything(results):
         # the tail is read a chunk at a time: the tab may show before its last lines are in
         await wait_until(pilot, lambda: tab.view.cells["close-duplicate__1"] == "failed", what="the last lines")
         assert tab.view.cells["assign-login-bug__1"] == "passed"
-        lines = tab.query_one(Log).lines
+        lines = tab.event_log.texts()
         assert lines[0].startswith("… ") and "earlier lines not shown" in lines[0]
         assert "finished FAILED" in " ".join(lines[-3:])
     worker.close()

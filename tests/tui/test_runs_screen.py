@@ -7,7 +7,7 @@ from pilot_helpers import wait_until
 
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
-from jira_bench_tui.tui.widgets.runs_table import RunsTable
+from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
 
 LIVE = "20261124-095500-example-sonnet-4-5-0a0b"
 DONE = "20261124-080000-example-oracle-a1b2"
@@ -109,7 +109,7 @@ async def test_command_palette_offers_the_screen_actions(fixed_results, fixed_cl
     async with app.run_test(size=(120, 40)):
         provider = ScreenActionsProvider(app.screen)
         titles = [title for title, *_ in provider.commands()]
-        for wanted in ("Kill the selected live run", "Start a new run", "Show the runs list",
+        for wanted in ("Kill the selected live run", "Open the new-run form", "Show the runs list",
                        "Filter runs by id, harness, model or status", "Delete the selected ended run's folder"):
             assert wanted in titles
 

@@ -20,15 +20,25 @@ NAME_WIDTH = 28
 MAX_CELLS = 30  # more repetitions than this: one count per status instead of a cell per trial
 
 
-def grid_content(view: RunView) -> Content:
-    """One line per scenario: its id, then a cell per repetition (plain text and styles, never markup)."""
+SUMMARY_WIDTH = 35  # one count per status: 5 x "✔ 12   "
+
+
+def grid_content(view: RunView, width: int = 120) -> Content:
+    """One line per scenario: its id, then a cell per repetition, fitted to `width` cells (names are cut, with an
+    ellipsis, before a row would wrap; too many repetitions show one count per status). Plain text and styles,
+    never markup."""
     parts: list[str | tuple[str, str]] = []
+    reps = view.repetitions
+    summary = reps > MAX_CELLS or 2 * reps + 9 > width
+    cells_width = SUMMARY_WIDTH if summary else 2 * reps
+    longest = max((len(s) for s in view.scenario_ids), default=8)
+    name_width = max(8, min(NAME_WIDTH, longest, width - cells_width - 1))
     for index, scenario_id in enumerate(view.scenario_ids):
         if index:
             parts.append("\n")
-        parts.append(f"{flat(scenario_id, NAME_WIDTH):<{NAME_WIDTH}} ")
-        statuses = [view.cells.get(trial_key(scenario_id, rep), "pending") for rep in range(1, view.repetitions + 1)]
-        if len(statuses) > MAX_CELLS:
+        parts.append(f"{flat(scenario_id, name_width):<{name_width}} ")
+        statuses = [view.cells.get(trial_key(scenario_id, rep), "pending") for rep in range(1, reps + 1)]
+        if summary:
             for kind in ("passed", "failed", "error", "running", "pending"):
                 symbol, style = CELL[kind]
                 parts.append((f"{symbol} {statuses.count(kind):<5}", style))
@@ -51,10 +61,17 @@ class TrialGrid(Static):
     """Shows `grid_content` for a run; `show(view)` redraws it."""
 
     _shown_lines = -1
+    _view: RunView | None = None
 
     def show(self, view: RunView) -> None:
         """Redraw the grid; a new layout only when its number of lines changed (cells keep their width)."""
-        content = grid_content(view)
+        self._view = view
+        content = grid_content(view, self.size.width or 120)
         lines = content.plain.count("\n")
         self.update(content, layout=lines != self._shown_lines)
         self._shown_lines = lines
+
+    def on_resize(self) -> None:
+        """Fit the grid to the new width."""
+        if self._view is not None:
+            self.show(self._view)

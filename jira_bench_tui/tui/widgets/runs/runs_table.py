@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-Row = tuple[str, tuple[str | Text, ...]]
+Cell = str | Text
+Row = tuple[str, tuple[Cell, ...]]
 
 
-class RunsTable(DataTable[str | Text]):
-    """Rows keyed by run id; `show_rows` replaces the content with as little redrawing as it can."""
+class RunsTable(DataTable[Cell]):
+    """Rows keyed by run id; `show_rows` replaces the content with as little redrawing as it can. Columns widen to
+    fit what they show (never cut silently)."""
 
     def __init__(self, columns: list[str], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -34,12 +36,12 @@ class RunsTable(DataTable[str | Text]):
 
     def show_rows(self, rows: list[Row]) -> None:
         """Show `rows` ((run id, cells) each): only the changed cells when the same runs are listed in the same
-        order, else every row again, the cursor kept on its run."""
+        order (their columns widen when a cell needs it), else every row again, the cursor kept on its run."""
         if [key for key, _ in rows] == self.run_ids:
             for (key, cells), (_key, old) in zip(rows, self._rows, strict=True):
                 for name, cell, old_cell in zip(self._column_names, cells, old, strict=True):
                     if cell != old_cell:
-                        self.update_cell(key, name, cell)
+                        self.update_cell(key, name, cell, update_width=True)
             self._rows = rows
             return
         keep = self.selected_run_id()
