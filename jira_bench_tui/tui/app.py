@@ -156,7 +156,10 @@ class JiraBenchApp(App[None]):
             self.state.loaded = True
         await self.switch_mode(self._first_mode())
         if self._start == "replay" and self._start_run_id:
-            self.open_replay(find_run(self.results, self._start_run_id), self._start_trial)
+            try:
+                self.open_replay(find_run(self.results, self._start_run_id), self._start_trial)
+            except UserError as exc:
+                self.notify(str(exc), title="No such run", severity="error", markup=False)
         if self.watch_mode != "off":
             self.follow_runs()
 

@@ -35,7 +35,7 @@ def screen_keys(screen: Screen[object]) -> list[KeyRow]:
 class HelpScreen(ModalScreen[None]):
     """A table of the keys of the screen underneath; Escape, q, ? or F1 close it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help-close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "back", "Back", tooltip="Close the help", id="help-close")]
 
     def __init__(self, under: Screen[object]) -> None:
         super().__init__(id="help-screen")
@@ -58,3 +58,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(keys, text)
         table.focus()
 
+
+    def action_back(self) -> None:
+        """Close the help (Escape, q, ? or F1)."""
+        self.dismiss(None)

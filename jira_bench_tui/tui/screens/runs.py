@@ -45,7 +45,7 @@ class RunsScreen(Screen[None]):
         Binding("k", "kill_run", "Kill", tooltip="Kill the selected live run", id="kill-run"),
         Binding("r", "resume_run", "Resume", tooltip="Resume the selected interrupted run", id="resume-run"),
         Binding("d", "delete_run", "Delete", tooltip="Delete the selected ended run's folder", id="delete-run"),
-        Binding("slash", "filter", "Filter", tooltip="Filter runs by id, harness, model or status", id="filter-runs"),
+        Binding("slash", "filter", "Find", tooltip="Filter runs by id, harness, model or status", id="filter-runs"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter",
                 id="clear-filter"),
         Binding("ctrl+n", "app.new_run", "New run", tooltip="Open the new-run form", id="runs-new-run"),
