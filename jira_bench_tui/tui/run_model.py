@@ -90,6 +90,8 @@ class RunView:
     run_start: float | None = None
     """The one clock origin: the log's "+MM:SS" and the elapsed time both count from it (the run's first event;
     the spec's creation until there is one)."""
+    run_end: float | None = None
+    """When the run last finished (its run_finished event), on the same clock."""
     lines_added: int = 0
     """Log lines ever added (`lines` keeps the last LOG_LINES_KEPT): line n (from 0) sits at
     `lines[n - (lines_added - len(lines))]` while it is kept."""
@@ -160,6 +162,7 @@ class RunView:
             self.tally.tokens += event.tokens
             self.tally.cost_usd += event.cost_usd
         elif isinstance(event, RunFinishedEvent):
+            self.run_end = event.t
             for cell_key, cell in self.cells.items():
                 if cell == "running":  # a cancelled run leaves its running trials unfinished
                     self.cells[cell_key] = "pending"
@@ -201,7 +204,9 @@ class RunView:
         if start is None:
             return 0.0
         state = self.info.state
-        end = state.finished_at if state is not None and state.finished_at and not self.live else None
+        end = None
+        if not self.live:
+            end = self.run_end or (state.finished_at if state is not None and state.finished_at else None)
         if end is None and not self.live and state is not None:
             end = state.updated_at
         return max(0.0, (end if end is not None else now) - start)

@@ -108,17 +108,19 @@ class AppState:
 
     def tab_labels(self) -> dict[str, str]:
         """A short label per tab, unique among the tabs: its number (the key that selects it, 1 to 9), the model,
-        the harness only when two tabs share a model, the run id's tail when they share both; a mark once the run
+        the harness when another tab runs the model on another harness, the run id's tail when another tab runs
+        both the same; a mark once the run
         has ended ('1 sonnet-4-5', '2 core·null c3d4 ✔')."""
         run_ids = self.tabs()
         names = {run_id: _names(self.views[run_id]) for run_id in run_ids}
         labels: dict[str, str] = {}
         for number, run_id in enumerate(run_ids, 1):
             model, harness, tail = names[run_id]
-            same_model = [r for r in run_ids if names[r][0] == model]
-            same_both = [r for r in same_model if names[r][1] == harness]
-            text = model if len(same_model) == 1 else f"{harness}·{model}"
-            if len(same_both) > 1:
+            same_model = [r for r in run_ids if names[r][0] == model and r != run_id]
+            text = model
+            if any(names[r][1] != harness for r in same_model):
+                text = f"{harness}·{model}"
+            if any(names[r][1] == harness for r in same_model):
                 text += f" {tail}"
             view = self.views[run_id]
             mark = "" if view.live else f" {ENDED_MARKS.get(view.info.status, '■')}"

@@ -35,7 +35,10 @@ def screen_keys(screen: Screen[object]) -> list[KeyRow]:
 class HelpScreen(ModalScreen[None]):
     """A table of the keys of the screen underneath; Escape, q, ? or F1 close it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "back", "Back", tooltip="Close the help", id="help-close")]
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", tooltip="Close the help", id="help-close"),
+        Binding("question_mark,f1", "back", "Help", key_display="?", tooltip="Close the help", id="help-toggle"),
+    ]
 
     def __init__(self, under: Screen[object]) -> None:
         super().__init__(id="help-screen")

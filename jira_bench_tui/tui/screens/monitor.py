@@ -54,6 +54,14 @@ class MonitorScreen(Screen[None]):
         Binding("escape", "close_search", "Close search", show=False, tooltip="Close the search box",
                 id="close-search"),
         Binding("l", "app.show_runs", "Runs", tooltip="Show the runs list", id="monitor-runs"),
+        Binding("home", "log_first", "First", show=False, tooltip="Go to the log's first line (stops following)",
+                id="log-first"),
+        Binding("end", "log_last", "Last", show=False, tooltip="Go to the log's last line and follow new ones",
+                id="log-last"),
+        Binding("pageup", "log_page(-1)", "Page up", show=False, tooltip="One page up in the log (stops following)",
+                id="log-page-up"),
+        Binding("pagedown", "log_page(1)", "Page down", show=False, tooltip="One page down in the log",
+                id="log-page-down"),
     ]
 
     def __init__(self) -> None:
@@ -263,6 +271,24 @@ class MonitorScreen(Screen[None]):
         """Close the search box (Escape)."""
         if tab := self.current_tab():
             tab.close_search()
+
+    def action_log_first(self) -> None:
+        """Go to the first line of the tab's log and stop following (Home)."""
+        if tab := self.current_tab():
+            tab.event_log.action_scroll_home()
+
+    def action_log_last(self) -> None:
+        """Go to the last line of the tab's log and follow new lines (End)."""
+        if tab := self.current_tab():
+            tab.event_log.action_scroll_end()
+
+    def action_log_page(self, pages: int) -> None:
+        """One page up (stops following) or down in the tab's log."""
+        if tab := self.current_tab():
+            if pages < 0:
+                tab.event_log.action_page_up()
+            else:
+                tab.event_log.action_page_down()
 
     def action_filter_scenario(self) -> None:
         """Focus the scenario filter of the tab in view (key s)."""

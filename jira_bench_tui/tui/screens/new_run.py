@@ -119,6 +119,28 @@ def collect(errors: dict[str, str], check: Callable[[], Any]) -> Any:
         return None
 
 
+class FieldInput(Input):
+    """A form field that selects its whole text when it gains focus, by Tab or by a click, so typing replaces the
+    value ('10' typed into '40' gives '10', never '4010')."""
+
+    _select_on_click = False
+
+    def on_focus(self) -> None:
+        """The next click (the one that gave focus, if any) selects the text instead of placing the cursor."""
+        self._select_on_click = True
+
+    def on_blur(self) -> None:
+        """Clicks into a focused field place the cursor as usual."""
+        self._select_on_click = False
+
+    def on_mouse_up(self) -> None:
+        """After the click that focused the field: select all its text."""
+        if self._select_on_click:
+            self._select_on_click = False
+            if self.selection.is_empty:
+                self.select_all()
+
+
 class NewRunScreen(Screen[None]):
     """Fill in the run, press ctrl+s (or the Launch button)."""
 
@@ -141,14 +163,14 @@ class NewRunScreen(Screen[None]):
         with VerticalScroll(id="new-run-form", can_focus=False):
             yield Label("Harness", classes="field-label")
             with Horizontal(classes="field-row"):
-                yield Input(builtins[0] if builtins else "", placeholder="builtin:NAME or a harness .json file",
+                yield FieldInput(builtins[0] if builtins else "", placeholder="builtin:NAME or a harness .json file",
                             suggester=SuggestFromList(builtins), id="harness")
                 yield Button("Browse…", id="browse")
             yield OptionList(*[Option(name, id=name) for name in builtins], id="builtin-harnesses")
             yield Static("", classes="field-error", id="error-harness", markup=False)
 
             yield Label("Model", classes="field-label")
-            yield Input("oracle", placeholder="oracle, null, replay:RUN_ID or claude-...",
+            yield FieldInput("oracle", placeholder="oracle, null, replay:RUN_ID or claude-...",
                         suggester=SuggestFromList([name for name, _d, _k in models]), id="model")
             yield Static(self._model_hint(models), classes="field-hint", id="model-hint", markup=False)
             yield Static("", classes="field-error", id="error-model", markup=False)
@@ -156,19 +178,19 @@ class NewRunScreen(Screen[None]):
             with Horizontal(classes="field-grid"):
                 with Vertical(classes="field-cell"):
                     yield Label("Repetitions", classes="field-label")
-                    yield Input("1", id="runs")
+                    yield FieldInput("1", id="runs")
                     yield Static("", classes="field-error", id="error-runs", markup=False)
                 with Vertical(classes="field-cell"):
                     yield Label("Concurrency", classes="field-label")
-                    yield Input("4", id="concurrency")
+                    yield FieldInput("4", id="concurrency")
                     yield Static("", classes="field-error", id="error-concurrency", markup=False)
                 with Vertical(classes="field-cell"):
                     yield Label("Max turns", classes="field-label")
-                    yield Input("", placeholder="harness default", id="max_turns")
+                    yield FieldInput("", placeholder="harness default", id="max_turns")
                     yield Static("", classes="field-error", id="error-max_turns", markup=False)
                 with Vertical(classes="field-cell"):
                     yield Label("Wall time (s)", classes="field-label")
-                    yield Input("", placeholder="harness default", id="wall_time")
+                    yield FieldInput("", placeholder="harness default", id="wall_time")
                     yield Static("", classes="field-error", id="error-wall_time", markup=False)
 
             yield Label("Jira server", classes="field-label")
@@ -179,7 +201,7 @@ class NewRunScreen(Screen[None]):
             yield Select([("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()],
                          value="", allow_blank=False, id="fixture")
             yield Static("", classes="field-error", id="error-fixture", markup=False)
-            yield Input("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
+            yield FieldInput("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
             yield Static("", classes="field-hint -hidden", id="server-hint", markup=False)
             yield Static("", classes="field-error", id="error-server", markup=False)
             yield from self._limit_fields()
@@ -199,7 +221,7 @@ class NewRunScreen(Screen[None]):
             for field_id, label, placeholder in LIMIT_FIELDS:
                 with Vertical(classes="field-cell"):
                     yield Label(label, classes="field-label")
-                    yield Input("", placeholder=placeholder, id=field_id)
+                    yield FieldInput("", placeholder=placeholder, id=field_id)
                     yield Static("", classes="field-error", id=f"error-{field_id}", markup=False)
 
     @staticmethod

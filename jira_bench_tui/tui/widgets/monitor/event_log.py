@@ -57,8 +57,8 @@ class EventLog(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("home", "scroll_home", "Top", show=False, tooltip="Go to the first line (pauses following)"),
-        Binding("end", "scroll_end", "End", show=False, tooltip="Go to the last line and follow new ones"),
+        Binding("home", "scroll_home", "First", show=False, tooltip="Go to the log's first line (stops following)"),
+        Binding("end", "scroll_end", "Last", show=False, tooltip="Go to the log's last line and follow new ones"),
     ]
 
     @dataclass
