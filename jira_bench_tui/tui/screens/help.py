@@ -53,10 +53,10 @@ class HelpScreen(ModalScreen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        """Fill the table: the screen's own keys first, then the app's."""
+        """Fill the table: the screen's own keys first, then the focused widget's, then the app's."""
         table = self.query_one(DataTable)
         table.add_columns("key", "what it does")
-        order = {"here": 0, "screen": 1, "app": 2}
+        order = {"screen": 0, "here": 1, "app": 2}
         for keys, text, _where in sorted(self.rows, key=lambda row: order[row[2]]):
             table.add_row(keys, text)
         table.focus()

@@ -41,6 +41,10 @@ from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
 
 FIELDS = ("harness", "model", "runs", "concurrency", "max_turns", "wall_time", "server", "fixture", "max_memory",
           "max_cpu_time", "nice")
+FIELD_NAMES = {"harness": "harness", "model": "model", "runs": "repetitions", "concurrency": "concurrency",
+               "max_turns": "max turns", "wall_time": "wall time", "server": "server", "fixture": "fixture",
+               "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice"}
+"""How the launch line names a field in error."""
 LIMIT_FIELDS = (("max_memory", "Worker max memory", "no limit, e.g. 2G"),
                 ("max_cpu_time", "Worker max CPU time", "no limit, e.g. 30m"), ("nice", "Worker nice", "0-19"))
 
@@ -257,6 +261,9 @@ class NewRunScreen(Screen[None]):
             if message and first is None:
                 first = field
         stray = [message for field, message in errors.items() if field not in FIELDS]
+        named = [FIELD_NAMES[field] for field in FIELDS if errors.get(field)]
+        if named:
+            stray.insert(0, f"to fix: {', '.join(named)}")
         self.query_one("#launch-status", Static).update("; ".join(stray))
         if first is not None and (first != "server" or self.command_chosen):
             self.query_one(f"#{self._widget_of(first)}").focus()
@@ -269,6 +276,8 @@ class NewRunScreen(Screen[None]):
         self.query_one(f"#error-{field}", Static).update("")
         self.query_one(f"#error-{field}", Static).remove_class("-shown")
         self.query_one(f"#{self._widget_of(field)}").remove_class("-invalid-field")
+        named = [FIELD_NAMES[f] for f in FIELDS if self.query_one(f"#error-{f}", Static).has_class("-shown")]
+        self.query_one("#launch-status", Static).update(f"to fix: {', '.join(named)}" if named else "")
 
     @on(Input.Changed)
     def _field_changed(self, event: Input.Changed) -> None:
