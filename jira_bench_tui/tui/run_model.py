@@ -92,6 +92,8 @@ class RunView:
     the spec's creation until there is one)."""
     run_end: float | None = None
     """When the run last finished (its run_finished event), on the same clock."""
+    widest: int = 0
+    """The longest log line ever added, in characters (the log's scrollable width)."""
     lines_added: int = 0
     """Log lines ever added (`lines` keeps the last LOG_LINES_KEPT): line n (from 0) sits at
     `lines[n - (lines_added - len(lines))]` while it is kept."""
@@ -143,6 +145,8 @@ class RunView:
                                               "(`jira-bench attach` or the replay has them all)"))
         self.lines.extend(new_lines)
         self.lines_added += len(new_lines)
+        if new_lines:
+            self.widest = max(self.widest, max(len(line.text) for line in new_lines))
         return new_lines
 
     def origin(self) -> float:

@@ -157,3 +157,47 @@ async def test_memory_is_settled_after_the_first_read_of_the_runs(results, gc_re
 
 def test_watch_status_before_the_screen_is_composed_is_kept_quiet():
     RunsScreen().show_watch_status("polling every 0.5s")  # a status that arrives while the app starts or quits
+
+
+async def test_log_search_goes_from_match_to_match_and_wrap_cuts_long_lines():
+    async with LogApp().run_test(size=(40, 12)) as pilot:
+        log = pilot.app.query_one(EventLog)
+        add_lines(pilot.app.view, log, [f"line {n} " + ("FAILED" if n % 10 == 3 else "ok") for n in range(60)]
+                  + ["x" * 100])
+        await pilot.pause()
+        assert log.set_search("failed") == 6
+        assert log.next_match() and log.line(log.match_number).text.startswith("line 53 ")  # from the view's top
+        assert log.next_match() and log.line(log.match_number).text.startswith("line 3 ")  # round the end
+        assert log.next_match() and log.line(log.match_number).text.startswith("line 13 ")
+        assert log.next_match(forward=False) and log.line(log.match_number).text.startswith("line 3 ")
+        assert log.next_match(forward=False) and log.line(log.match_number).text.startswith("line 53 ")
+        assert not log.following
+        await pilot.pause()
+        assert any("line 53 FAILED" in text for text in log.visible_text())
+        log.next_match(forward=False)
+        await pilot.pause()
+        assert any("line 43 FAILED" in text for text in log.visible_text())
+        log.set_following(True)
+        rows = log.row_count
+        assert log.toggle_wrap()
+        await pilot.pause()
+        width = log.scrollable_content_region.width
+        assert log.row_count == rows - 1 + -(-100 // width)
+        assert log.visible_text()[-1] == "x" * (100 % width or width)
+
+
+async def test_log_scenario_filter_keeps_only_that_scenarios_lines():
+    async with LogApp().run_test(size=(60, 12)) as pilot:
+        log = pilot.app.query_one(EventLog)
+        view = pilot.app.view
+        lines = [LogLine("a" if n % 2 else "b", f"{'a' if n % 2 else 'b'} {n}") for n in range(40)]
+        view.lines.extend(lines)
+        view.lines_added += len(lines)
+        log.lines_added(lines)
+        log.set_scenario("a")
+        assert log.texts() == [line.text for line in lines if line.scenario == "a"]
+        more = [LogLine("a", "a 40"), LogLine("b", "b 41")]
+        view.lines.extend(more)
+        view.lines_added += len(more)
+        log.lines_added(more)
+        assert log.texts()[-1] == "a 40" and all(text.startswith("a") for text in log.texts())

@@ -104,7 +104,8 @@ class MonitorScreen(Screen[None]):
 
     def scan_done(self) -> None:
         """The first reading of the runs folder is done: an empty monitor now says so."""
-        self.query_one("#monitor-empty", Static).update(EMPTY)
+        for notice in self.query("#monitor-empty").results(Static):  # none while composing
+            notice.update(EMPTY)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Tab keys exist only for the tabs there are (the footer, help and palette offer no others)."""

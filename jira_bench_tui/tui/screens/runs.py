@@ -95,6 +95,8 @@ class RunsScreen(Screen[None]):
 
     def scan_done(self) -> None:
         """The first reading of the runs folder is done: empty sections now say (none)."""
+        if not self.query(RunsTable):  # still composing: on_mount reads the state
+            return
         self.refresh_tables()
         if not isinstance(self.focused, RunsTable):
             self.focus_first_table()
@@ -119,6 +121,8 @@ class RunsScreen(Screen[None]):
         """Redraw every section from the app's runs: the runs the filter keeps, newest first; an empty section
         says (none) (loading… before the first reading is done), an empty UNREADABLE section hides."""
         self._dirty = False
+        if not self.query(RunsTable):  # composing or closing
+            return
         state = bench_app(self).state
         now = bench_app(self).clock()
         grouped: dict[str, list[Row]] = {key: [] for key in SECTIONS}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 Cell = str | Text
 Row = tuple[str, tuple[Cell, ...]]
@@ -41,7 +42,8 @@ class RunsTable(DataTable[Cell]):
             for (key, cells), (_key, old) in zip(rows, self._rows, strict=True):
                 for name, cell, old_cell in zip(self._column_names, cells, old, strict=True):
                     if cell != old_cell:
-                        self.update_cell(key, name, cell, update_width=True)
+                        wider = len(cell) > self.columns[ColumnKey(name)].content_width
+                        self.update_cell(key, name, cell, update_width=wider)
             self._rows = rows
             return
         keep = self.selected_run_id()
