@@ -23,7 +23,8 @@ from jira_bench_tui.tui.screens.replay import ReplayScreen
 from jira_bench_tui.tui.screens.runs import RunsScreen
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from tui_replay.replay_app import COMPLETE_RUN, DATA as REPLAY_DATA  # noqa: E402
+from tui_replay.replay_app import COMPLETE_RUN  # noqa: E402
+from tui_replay.replay_app import DATA as REPLAY_DATA
 
 SIZES = [(80, 24), (120, 40)]
 LIVE = "20261124-095500-example-sonnet-4-5-0a0b"

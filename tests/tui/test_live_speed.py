@@ -14,10 +14,10 @@ from pilot_helpers import wait_until
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from jira_bench_tui.tui.app import make_app
-from jira_bench_tui.tui.screens.runs import RunsScreen
 from jira_bench_tui.engine.run_folder import RunInfo
+from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.run_model import LogLine, RunView
+from jira_bench_tui.tui.screens.runs import RunsScreen
 from jira_bench_tui.tui.widgets.monitor.event_log import EventLog
 
 SCENARIOS = ["assign-login-bug", "close-duplicate"]

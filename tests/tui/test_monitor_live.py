@@ -7,8 +7,8 @@ from pilot_helpers import wait_until
 from textual.widgets import TabbedContent
 
 from jira_bench_tui.tui.app import make_app
-from jira_bench_tui.tui.widgets.monitor.outcome_bar import OutcomeBar
 from jira_bench_tui.tui.screens.monitor import pane_id
+from jira_bench_tui.tui.widgets.monitor.outcome_bar import OutcomeBar
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
 SCENARIOS = ["assign-login-bug", "close-duplicate"]

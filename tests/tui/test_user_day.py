@@ -12,9 +12,9 @@ from textual.widgets import Input, TabbedContent
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.app import make_app
-from jira_bench_tui.tui.widgets.monitor.outcome_bar import OutcomeBar
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.screens.monitor import pane_id
+from jira_bench_tui.tui.widgets.monitor.outcome_bar import OutcomeBar
 from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
 
 RUN_TIMEOUT = 60.0
