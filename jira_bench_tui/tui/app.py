@@ -306,10 +306,11 @@ class JiraBenchApp(App[None]):
         view = self.state.views.get(message.run_id)
         if view is None:
             return
-        if message.what in CONFIRM_QUESTIONS and message.confirm:
-            self.confirm_control(message.what, view)  # type: ignore[arg-type]
+        what = message.what
+        if (what == "kill" or what == "delete") and message.confirm:
+            self.confirm_control(what, view)
         else:
-            self.control_run(message.what, view.info.path)
+            self.control_run(what, view.info.path)
 
     def confirm_control(self, what: Literal["kill", "delete"], view: RunView) -> None:
         """Ask (in a modal) before killing or deleting `view`'s run; on yes, `control_run` does it."""

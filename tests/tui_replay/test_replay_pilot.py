@@ -274,3 +274,32 @@ async def test_every_key_action_is_in_the_palette_once_and_every_binding_has_an_
         assert len(titles) == len(set(titles))  # one entry per action: "next step" is not listed twice
         for binding in bindings:
             assert binding.tooltip in titles
+
+
+async def test_filter_keeps_the_trials_that_match_and_escape_brings_all_back(complete_run: Path) -> None:
+    from jira_bench_tui.tui.widgets.replay import TrialList
+
+    async with ReplayTestApp(complete_run).run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        trial_list = screen.query_one(TrialList)
+        everyone = trial_list.option_count
+        await pilot.press("slash", *"passed")
+        await pilot.pause()
+        assert 0 < trial_list.option_count < everyone
+        assert all(s.outcome == "passed" for s in trial_list.summaries)
+        await pilot.press("enter", "right_curly_bracket")  # no failed trial among these: a notice, nothing moves
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert trial_list.option_count == everyone and pilot.app.screen is screen
+
+
+async def test_next_failed_trial_skips_the_passed_ones(complete_run: Path) -> None:
+    async with ReplayTestApp(complete_run).run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        seen = []
+        for _ in range(3):
+            await pilot.press("right_curly_bracket")
+            await wait_until(pilot, lambda: screen.replay is not None, "a trial")
+            await pilot.pause(0.2)
+            seen.append(screen.replay.outcome)
+        assert set(seen) <= {"failed", "error"} and len(set(seen)) == 2

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.tui.widgets.replay import (
@@ -55,6 +55,22 @@ def resolve_trial(summaries: list[TrialSummary], trial: str | None) -> tuple[int
     return index, notice.format(key=summaries[index].key) if notice else None
 
 
+class TrialFilter(Input):
+    """The trial list's filter box: Escape empties it (all trials again) and hides it, instead of leaving the
+    replay."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear", show=False, tooltip="Clear the filter: every trial again")]
+
+    @dataclass
+    class Cleared(Message):
+        """The filter was emptied and should hide."""
+
+    def action_clear(self) -> None:
+        """Empty the filter (every trial shows again) and say so."""
+        self.value = ""
+        self.post_message(self.Cleared())
+
+
 class ReplayScreen(Screen[None]):
     """Replays the trials of one run folder. `trial` is "SCENARIO__REP" or "SCENARIO"; None opens the first failed
     trial (else the first)."""
@@ -87,6 +103,8 @@ class ReplayScreen(Screen[None]):
                 id="replay.next-failed-trial", tooltip="Replay the next failed trial (round to the first)."),
         Binding("left_curly_bracket", "previous_failed_trial", "Previous failed trial", show=False,
                 key_display="{", id="replay.previous-failed-trial", tooltip="Replay the previous failed trial."),
+        Binding("slash", "find", "Find", id="replay.find",
+                tooltip="Filter the trials by scenario or outcome (e.g. 'failed', 'close-dup')"),
         Binding("a", "show_all", "Show all", show=False, id="replay.show-all",
                 tooltip="Show the whole (or the short) tool result of the current step."),
         Binding("x", "toggle_result", "Result", show=False, id="replay.toggle-result",
@@ -117,13 +135,15 @@ class ReplayScreen(Screen[None]):
         with Horizontal(id="replay-body"):
             with Vertical(id="replay-sidebar"):
                 yield RunHeader(id="run-header")
+                yield TrialFilter(placeholder="filter: scenario or outcome; Esc clears", compact=True,
+                                  id="trial-filter", classes="-hidden")
                 yield Static(list_heading(), id="trial-list-heading")
                 yield TrialList(id="trial-list")
             with Vertical(id="replay-main"):
                 yield TrialBanner(id="trial-banner")
                 yield TranscriptView(id="transcript")
                 yield ReplayStatus(id="replay-status")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         """Read the run and its trials' summaries (in a thread), fill the header and the list, then open the trial
@@ -172,7 +192,40 @@ class ReplayScreen(Screen[None]):
     async def _trial_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self.replay is not None and event.option_id == self.replay.key:
             return
-        await self._open_trial(event.option_index)
+        trial_list = self.query_one(TrialList)
+        current = trial_list.highlighted_option
+        if current is not None and current.id != event.option_id:
+            return  # a stale highlight (the list was just refilled by the filter)
+        index = next((i for i, s in enumerate(self.summaries) if s.key == event.option_id), None)
+        if index is not None:
+            await self._open_trial(index)
+
+    def action_find(self) -> None:
+        """Show the trial filter and focus it (key /)."""
+        box = self.query_one(TrialFilter)
+        box.remove_class("-hidden")
+        box.focus()
+
+    @on(Input.Changed, "#trial-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        """Keep the trials whose scenario, key or outcome hold every word typed ('failed close')."""
+        words = event.value.lower().split()
+        shown = [s for s in self.summaries
+                 if all(word in f"{s.outcome} {s.key} {s.scenario_id}".lower() for word in words)]
+        trial_list = self.query_one(TrialList)
+        trial_list.show_trials(shown)
+        if self.replay is not None and any(s.key == self.replay.key for s in shown):
+            trial_list.highlighted = next(i for i, s in enumerate(shown) if s.key == self.replay.key)
+
+    @on(Input.Submitted, "#trial-filter")
+    def _filter_done(self) -> None:
+        self.query_one(TrialList).focus()
+
+    @on(TrialFilter.Cleared)
+    def _filter_cleared(self) -> None:
+        box = self.query_one(TrialFilter)
+        box.add_class("-hidden")
+        self.query_one(TrialList).focus()
 
     # ---- state shown --------------------------------------------------------------------------------------
 
@@ -266,7 +319,7 @@ class ReplayScreen(Screen[None]):
 
     def _failed_trial(self, forward: bool) -> None:
         trial_list = self.query_one(TrialList)
-        failed = [i for i, s in enumerate(self.summaries) if s.outcome in ("failed", "error")]
+        failed = [i for i, s in enumerate(trial_list.summaries) if s.outcome in ("failed", "error")]
         if not failed:
             self.notify("No trial of this run failed.", title="No failed trial")
             return
