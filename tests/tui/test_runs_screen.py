@@ -144,3 +144,14 @@ async def test_command_palette_runs_an_action(fixed_results, fixed_clock):
         await pilot.press("enter")
         box = runs_screen.query_one("#runs-filter", Input)
         await wait_until(pilot, lambda: not box.has_class("-hidden") and box.has_focus, what="the filter box")
+
+
+async def test_arrow_keys_go_from_section_to_section(fixed_results, fixed_clock):
+    app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is table(app, "live")
+        await pilot.press("down", "down")  # past the one live run: the interrupted one, then the completed ones
+        assert app.focused is table(app, "ended") and app.screen.selected_view().run_id == CANCELLED
+        await pilot.press("up")
+        assert app.focused is table(app, "interrupted")

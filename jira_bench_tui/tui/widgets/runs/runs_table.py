@@ -24,6 +24,28 @@ class RunsTable(DataTable[Cell]):
         for name in self._column_names:
             self.add_column(name, key=name)
 
+    def action_cursor_down(self) -> None:
+        """Down a row; from the last row, on to the next section's table (keyboard users never need Tab)."""
+        if self.row_count and self.cursor_row >= self.row_count - 1:
+            self._next_table(1)
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """Up a row; from the first row, on to the previous section's table, at its last row."""
+        if self.cursor_row <= 0:
+            self._next_table(-1)
+        else:
+            super().action_cursor_up()
+
+    def _next_table(self, step: int) -> None:
+        tables = [t for t in self.screen.query(RunsTable) if t.display and t.row_count]
+        index = tables.index(self) + step if self in tables else -1
+        if 0 <= index < len(tables):
+            target = tables[index]
+            target.focus()
+            target.move_cursor(row=0 if step > 0 else target.row_count - 1, animate=False)
+
     @property
     def run_ids(self) -> list[str]:
         """The run ids of the rows, top to bottom."""
