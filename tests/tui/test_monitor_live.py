@@ -160,3 +160,25 @@ async def test_corrupt_lines_and_state_do_not_crash_the_app(results):
         await pilot.pause()
         assert app.current_mode == "runs"
     worker.close()
+
+
+async def test_paused_log_counts_new_lines_and_c_copies_the_found_line(results):
+    worker = FakeWorker(results, "20261124-120000-example-oracle-c0c0", ["assign-login-bug"]).start()
+    for n in range(30):
+        worker.log(f"line {n}")
+    app = make_app(results, start="monitor", watch="off")
+    copied: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await wait_until(pilot, lambda: app.monitor_screen.tabs, what="the tab")
+        tab = app.monitor_screen.tabs[worker.spec.run_id]
+        await wait_until(pilot, lambda: tab.is_mounted, what="the tab mounted")
+        await pilot.press("p")
+        for n in range(3):
+            worker.log(f"more {n}")
+        app.apply_updates(app.watcher.read_runs([worker.spec.run_id]))
+        await pilot.pause()
+        assert "paused +3" in str(tab.query_one(".log-follow").render())
+        await pilot.press("slash", *"line 7", "enter", "c")
+        assert copied and copied[-1].endswith("info: line 7")
+    worker.close()

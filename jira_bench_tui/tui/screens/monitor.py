@@ -46,6 +46,8 @@ class MonitorScreen(Screen[None]):
         Binding("p", "toggle_follow", "Pause", tooltip="Pause the log, or follow it again (also Home / End)",
                 id="toggle-follow"),
         Binding("s", "filter_scenario", "Scenario", show=False, tooltip="Filter the log by scenario", id="filter-scenario"),
+        Binding("c", "copy_line", "Copy", show=False,
+                tooltip="Copy the log line the search went to (else the last line in view)", id="copy-line"),
         Binding("z", "toggle_wrap", "Wrap", show=False, tooltip="Wrap long log lines, or cut them", id="toggle-wrap"),
         Binding("k", "kill_run", "Kill", tooltip="Kill this tab's run", id="kill-tab-run"),
         Binding("o", "open_replay", "Open", tooltip="Open this tab's run in the replay (once it has ended)",
@@ -247,6 +249,11 @@ class MonitorScreen(Screen[None]):
         """Pause the log of the tab in view, or follow it again (key p)."""
         if tab := self.current_tab():
             tab.toggle_follow()
+
+    def action_copy_line(self) -> None:
+        """Copy a log line to the clipboard (key c)."""
+        if tab := self.current_tab():
+            tab.copy_line()
 
     def action_toggle_wrap(self) -> None:
         """Wrap the long lines of the tab's log, or cut them (key z)."""

@@ -90,6 +90,8 @@ class EventLog(ScrollView, can_focus=True):
         self._widest = 0
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIPS_KEPT)
         self._last_first = 0
+        self.unseen = 0
+        """Lines that arrived while the log was paused (the controls line says how many)."""
 
     # ---- lines -----------------------------------------------------------------------------------------------
 
@@ -186,6 +188,7 @@ class EventLog(ScrollView, can_focus=True):
         if self.following:
             self._go_end()
         else:
+            self.unseen += len(new_numbers)
             if dropped_rows:  # keep the same lines in view while paused
                 self.scroll_to(y=max(0, self.scroll_y - dropped_rows), animate=False, immediate=True)
             self.refresh()
@@ -249,6 +252,7 @@ class EventLog(ScrollView, can_focus=True):
         changed = following != self.following
         self.following = following
         if following:
+            self.unseen = 0
             self._go_end()
         if changed:
             self.post_message(self.FollowChanged(self, following))
@@ -330,6 +334,14 @@ class EventLog(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if not self.scroll_y <= y < self.scroll_y + height:
             self.scroll_to(y=max(0, y - height // 2), animate=False, immediate=True)
+
+    def current_text(self) -> str | None:
+        """The line the last search went to, else the last line in view (None when the log is empty)."""
+        if self.match_number is not None and self.match_number >= self._first_number:
+            return self.line(self.match_number).text
+        rows = [self._row(int(self.scroll_y) + y) for y in range(self.scrollable_content_region.height)]
+        shown = [row for row in rows if row is not None]
+        return self.line(shown[-1].number).text if shown else None
 
     def texts(self) -> list[str]:
         """The text of every line the log shows (the filter's), oldest first."""

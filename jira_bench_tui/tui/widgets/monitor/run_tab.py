@@ -107,6 +107,8 @@ class RunTab(Vertical):
             self.flush()
         else:
             self.event_log.lines_added(lines)
+        if not self.event_log.following:
+            self._show_follow()
 
     def flush(self) -> None:
         """Catch the log up with the lines that arrived while the tab was out of view."""
@@ -124,8 +126,17 @@ class RunTab(Vertical):
         self._show_follow()
 
     def _show_follow(self) -> None:
-        text = "following" if self.event_log.following else "paused"
+        log = self.event_log
+        text = "following" if log.following else f"paused +{log.unseen}" if log.unseen else "paused"
         self.query_one(".log-follow", Static).update(f"log: {text}", layout=False)
+
+    def copy_line(self) -> None:
+        """Copy the line the search went to (else the last line in view) to the clipboard."""
+        text = self.event_log.current_text()
+        if text is None:
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(text, title="Copied", timeout=3, markup=False)
 
     def toggle_wrap(self) -> None:
         """Wrap the log's long lines, or cut them."""
