@@ -451,3 +451,21 @@ async def test_5_focus_starts_on_the_form_and_a_click_selects_the_field(results)
         await pilot.click("#concurrency")
         await pilot.press("1", "0")
         assert screen.query_one("#concurrency", Input).value == "10"
+
+
+async def test_14_only_the_focused_table_shows_its_cursor(fixed_results, fixed_clock):
+    app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        def background_of(text: str):  # type: ignore[no-untyped-def]
+            for strip in app.screen._compositor.render_strips():
+                for segment in strip:
+                    if text in segment.text:
+                        return segment.style.bgcolor
+            raise AssertionError(f"{text} is not on screen")
+
+        focused_cursor = background_of(LIVE)
+        unfocused_cursor = background_of("20261124-083000-example-null-c3d4")  # row 0 of COMPLETED
+        plain_row = background_of("20261124-080000-example-oracle-a1b2")
+        assert focused_cursor != unfocused_cursor and unfocused_cursor == plain_row

@@ -182,3 +182,22 @@ async def test_paused_log_counts_new_lines_and_c_copies_the_found_line(results):
         await pilot.press("slash", *"line 7", "enter", "c")
         assert copied and copied[-1].endswith("info: line 7")
     worker.close()
+
+
+async def test_clicking_a_finished_trials_cell_opens_its_replay(fixed_results, fixed_clock):
+    from jira_bench_tui.tui.screens.replay import ReplayScreen
+    from jira_bench_tui.tui.widgets.monitor.trial_grid import TrialGrid
+
+    app = make_app(fixed_results, start="monitor", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        grid = app.screen.query_one(TrialGrid)
+        await pilot.click(grid, offset=(21, 2))  # sprint-plan #3: not run yet
+        await pilot.click(grid, offset=(19, 1))  # close-duplicate #2: running
+        await pilot.pause()
+        assert not isinstance(app.screen, ReplayScreen)
+        await pilot.click(grid, offset=(17, 1))  # close-duplicate #1: failed
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen) and app.screen.loaded, what="replay")
+        assert app.screen.replay is not None and app.screen.replay.key == "close-duplicate__1"

@@ -155,3 +155,12 @@ async def test_arrow_keys_go_from_section_to_section(fixed_results, fixed_clock)
         assert app.focused is table(app, "ended") and app.screen.selected_view().run_id == CANCELLED
         await pilot.press("up")
         assert app.focused is table(app, "interrupted")
+
+
+async def test_palette_offers_the_theme_once(fixed_results, fixed_clock):
+    from jira_bench_tui.tui.commands import ScreenActionsProvider
+
+    app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(120, 40)):
+        titles = [title for title, *_ in ScreenActionsProvider(app.screen).commands()]
+        assert titles.count("Change the colour theme") == 1 and len(titles) == len(set(titles))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
 from jira_bench_tui.engine.event_lines import flat
 from jira_bench_tui.engine.run_folder import trial_key
+from jira_bench_tui.tui.messages import OpenReplay
 from jira_bench_tui.tui.run_model import RunView
 
 CELL = {
@@ -18,9 +20,28 @@ CELL = {
 }
 NAME_WIDTH = 28
 MAX_CELLS = 30  # more repetitions than this: one count per status instead of a cell per trial
-
-
 SUMMARY_WIDTH = 35  # one count per status: 5 x "✔ 12   "
+
+
+def grid_layout(view: RunView, width: int) -> tuple[int, bool]:
+    """(width of the names column, whether rows show one count per status instead of a cell per trial)."""
+    reps = view.repetitions
+    summary = reps > MAX_CELLS or 2 * reps + 9 > width
+    cells_width = SUMMARY_WIDTH if summary else 2 * reps
+    longest = max((len(s) for s in view.scenario_ids), default=8)
+    return max(8, min(NAME_WIDTH, longest, width - cells_width - 1)), summary
+
+
+def trial_at(view: RunView, width: int, x: int, y: int) -> str | None:
+    """The trial ("SCENARIO__REP") under cell (x, y) of the grid, the scenario when its row shows counts, or None."""
+    if not 0 <= y < len(view.scenario_ids):
+        return None
+    scenario_id = view.scenario_ids[y]
+    name_width, summary = grid_layout(view, width)
+    if summary or x < name_width + 1:
+        return scenario_id
+    rep = (x - name_width - 1) // 2 + 1
+    return trial_key(scenario_id, rep) if rep <= view.repetitions else None
 
 
 def grid_content(view: RunView, width: int = 120) -> Content:
@@ -29,10 +50,7 @@ def grid_content(view: RunView, width: int = 120) -> Content:
     never markup."""
     parts: list[str | tuple[str, str]] = []
     reps = view.repetitions
-    summary = reps > MAX_CELLS or 2 * reps + 9 > width
-    cells_width = SUMMARY_WIDTH if summary else 2 * reps
-    longest = max((len(s) for s in view.scenario_ids), default=8)
-    name_width = max(8, min(NAME_WIDTH, longest, width - cells_width - 1))
+    name_width, summary = grid_layout(view, width)
     for index, scenario_id in enumerate(view.scenario_ids):
         if index:
             parts.append("\n")
@@ -70,6 +88,19 @@ class TrialGrid(Static):
         lines = content.plain.count("\n")
         self.update(content, layout=lines != self._shown_lines)
         self._shown_lines = lines
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a finished trial's cell (or a scenario's name) opens it in the replay."""
+        view = self._view
+        if view is None:
+            return
+        trial = trial_at(view, self.size.width, event.x, event.y)
+        if trial is None:
+            return
+        if "__" in trial and view.cells.get(trial) in ("pending", "running"):
+            self.notify("that trial has not finished yet", severity="warning")
+            return
+        self.post_message(OpenReplay(view.info.path, trial))
 
     def on_resize(self) -> None:
         """Fit the grid to the new width."""
