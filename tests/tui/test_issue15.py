@@ -469,3 +469,24 @@ async def test_14_only_the_focused_table_shows_its_cursor(fixed_results, fixed_c
         unfocused_cursor = background_of("20261124-083000-example-null-c3d4")  # row 0 of COMPLETED
         plain_row = background_of("20261124-080000-example-oracle-a1b2")
         assert focused_cursor != unfocused_cursor and unfocused_cursor == plain_row
+
+
+# ---- help: every key of the screen in view ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("start", "key", "text"), [("monitor", "f1", "Pause the log"), ("runs", "question_mark",
+                                                     "Kill the selected live run")])
+async def test_help_lists_the_keys_of_the_screen_in_view(fixed_results, fixed_clock, start, key, text):
+    from jira_bench_tui.tui.screens.help import HelpScreen
+
+    app = make_app(fixed_results, start=start, clock=fixed_clock, watch="off")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        under = app.screen
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        await pilot.pause(0.1)
+        assert text in screen_text(app)  # the screen's own keys come first
+        assert any("Quit the app" in row[1] for row in app.screen.rows)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: app.screen is under, what="the help to close")
