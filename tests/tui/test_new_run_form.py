@@ -109,3 +109,12 @@ async def test_builtin_list_and_file_picker_fill_the_harness(results, tmp_path):
         picker.dismiss(harness_file)
         await wait_until(pilot, lambda: screen.query_one("#harness", Input).value == str(harness_file),
                          what="the chosen file")
+
+
+def test_the_forms_number_limits_are_the_engines():
+    from jira_bench_tui.engine import launcher
+    from jira_bench_tui.tui.screens import new_run
+
+    assert new_run.NUMBER_LIMITS == {"runs": launcher.MAX_RUNS, "concurrency": launcher.MAX_CONCURRENCY,
+                                     "max_turns": launcher.MAX_TURNS}
+    assert new_run.MAX_WALL_TIME_S == launcher.MAX_WALL_TIME_S

@@ -168,14 +168,14 @@ class NewRunScreen(Screen[None]):
             yield Label("Harness", classes="field-label")
             with Horizontal(classes="field-row"):
                 yield FieldInput(builtins[0] if builtins else "", placeholder="builtin:NAME or a harness .json file",
-                            suggester=SuggestFromList(builtins), id="harness")
+                                 suggester=SuggestFromList(builtins), id="harness")
                 yield Button("Browse…", id="browse")
             yield OptionList(*[Option(name, id=name) for name in builtins], id="builtin-harnesses")
             yield Static("", classes="field-error", id="error-harness", markup=False)
 
             yield Label("Model", classes="field-label")
             yield FieldInput("oracle", placeholder="oracle, null, replay:RUN_ID or claude-...",
-                        suggester=SuggestFromList([name for name, _d, _k in models]), id="model")
+                             suggester=SuggestFromList([name for name, _d, _k in models]), id="model")
             yield Static(self._model_hint(models), classes="field-hint", id="model-hint", markup=False)
             yield Static("", classes="field-error", id="error-model", markup=False)
 
