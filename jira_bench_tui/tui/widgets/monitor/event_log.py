@@ -85,7 +85,8 @@ class EventLog(ScrollView, can_focus=True):
         """The line the last next/previous match went to (highlighted)."""
         self._selected: deque[int] | None = None
         """Numbers of the lines the scenario filter keeps (None: every line)."""
-        self._wrapped: list[Row] | None = None
+        self._wrapped: deque[Row] | None = None
+        """The rows when wrapping: (line number, piece) pairs."""
         self._wrap_width = 0
         self._widest = 0
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIPS_KEPT)
@@ -152,8 +153,8 @@ class EventLog(ScrollView, can_focus=True):
         self._widest = self.view.widest
         self._wrapped = None
         if self.wrap:
-            self._wrapped = [Row(first + i, piece) for i, line in enumerate(self.view.lines) if self._kept(line)
-                             for piece in range(self._piece_count(line.text))]
+            self._wrapped = deque(Row(first + i, piece) for i, line in enumerate(self.view.lines)
+                                  if self._kept(line) for piece in range(self._piece_count(line.text)))
         self._strips.clear()
         self._last_first = first
         self._size_changed()
@@ -175,12 +176,13 @@ class EventLog(ScrollView, can_focus=True):
             self._selected.extend(n for n in new_numbers if self._kept(self.line(n)))
         self._widest = max(self._widest, self.view.widest)
         if self._wrapped is not None:
-            before = len(self._wrapped)
-            self._wrapped = [row for row in self._wrapped if row.number >= first]
-            dropped_rows = before - len(self._wrapped)
+            dropped_rows = 0
+            while self._wrapped and self._wrapped[0].number < first:
+                self._wrapped.popleft()
+                dropped_rows += 1
             for n in new_numbers:
                 if self._kept(self.line(n)):
-                    self._wrapped += [Row(n, p) for p in range(self._piece_count(self.line(n).text))]
+                    self._wrapped.extend(Row(n, p) for p in range(self._piece_count(self.line(n).text)))
         elif self._selected is None:
             dropped_rows = first - self._last_first
         self._last_first = first
