@@ -29,9 +29,20 @@ def outcome_text(line: str) -> Text:
     return text
 
 
+class _Console(Console):
+    """Rich's console, except that a closed pipe raises BrokenPipeError (Rich's own choice is SystemExit(1)): the
+    callers decide, e.g. a foreground run's display stops and the run goes on."""
+
+    def on_broken_pipe(self) -> None:
+        """Let the caller handle the closed pipe."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def echo(text: str | Text, *, err: bool = False) -> None:
-    """Print `text` (never read as markup) to stdout or stderr, coloured only on a colour terminal."""
+    """Print `text` (never read as markup) to stdout or stderr, coloured only on a colour terminal. BrokenPipeError
+    when the reader went away."""
     plain = bool(os.environ.get("NO_COLOR"))  # no styles at all, not only no colours
-    console = Console(file=sys.stderr if err else sys.stdout, highlight=False, soft_wrap=True,
+    console = _Console(file=sys.stderr if err else sys.stdout, highlight=False, soft_wrap=True,
                       color_system=None if plain else "auto")
     console.print(text, markup=False, emoji=False)
