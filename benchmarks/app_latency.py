@@ -1,6 +1,9 @@
 """The app's live path and footprint: event written by a worker -> painted in the monitor (p50/p95 over 500
-events), process start -> first frame, and with 16 live runs of 100k log lines each writing fast: peak RSS and CPU
-when idle. Prints `app_latency: p50_ms=... p95_ms=... first_frame_ms=... rss_mb=... idle_cpu_pct=...` last."""
+events), process start -> first frame, and with 16 live runs of 100k log lines each writing fast: every screen's
+keys timed from key to the frame that shows their effect (a tour of monitor, help, runs list and form keys, with the
+first presses of l, m and ctrl+n apart), peak RSS, CPU when idle, and ctrl+q to process exit with the runs still live.
+Prints `app_latency: p50_ms=... key_p95_ms=... monitor_key_p95_ms=... quit_ms=...` last. Goals (issue 15): every
+key p95 <= 100 ms, quit <= 300 ms."""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ EVENTS = 500
 WRITE_EVERY_S = 0.01
 RUNS = 16
 LINES_PER_RUN = 100_000
-BUSY_S = 8.0  # long enough for the garbage collector's full passes to show in the key figures
+BUSY_S = 15.0  # long enough for the garbage collector's full passes to show, and for several tours of the keys
 IDLE_S = 3.0
 SCENARIOS = [f"scenario-{i:02d}" for i in range(10)]
 
@@ -110,9 +113,35 @@ def first_frame(results: Path) -> float:
 # ---- 3. 16 live runs, 100k lines each -----------------------------------------------------------------------
 
 LOAD_CHILD = """
-import asyncio, resource, statistics, sys, threading, time
+import asyncio, json, resource, sys, threading, time
 from pathlib import Path
-from jira_bench_tui.tui.app import make_app
+from textual.screen import Screen
+from jira_bench_tui.tui.app import leave_at_once, make_app
+
+CYCLE = [  # (screen the key is pressed on, key): a tour of every screen's keys, back to the monitor
+    ("monitor", "right_square_bracket"), ("monitor", "left_square_bracket"), ("monitor", "p"), ("monitor", "p"),
+    ("monitor", "z"), ("monitor", "z"), ("monitor", "home"), ("monitor", "end"), ("monitor", "2"),
+    ("monitor", "1"), ("monitor", "slash"), ("monitor", "escape"), ("monitor", "question_mark"),
+    ("help", "escape"), ("monitor", "l"), ("runs", "down"), ("runs", "up"), ("runs", "slash"), ("runs", "escape"),
+    ("runs", "ctrl+n"), ("new", "tab"), ("new", "shift+tab"), ("new", "escape"), ("runs", "m"),
+]
+painted = [0.0]
+paint = Screen._compositor_refresh
+def paint_and_note(self):
+    paint(self)
+    painted[0] = time.perf_counter()
+
+async def timed_key(app, key, acted):
+    pressed = time.perf_counter()
+    app.simulate_key(key)  # as a terminal would: a Key event into the app's queue
+    deadline = pressed + 3.0
+    while acted[0] < pressed and time.perf_counter() < deadline:
+        await asyncio.sleep(0.001)
+    handled = max(acted[0], pressed)
+    while painted[0] < handled and time.perf_counter() < deadline:
+        await asyncio.sleep(0.001)
+    return painted[0] - pressed
+
 async def main():
     app = make_app(Path(sys.argv[1]), start="monitor")
     commands = asyncio.Queue()
@@ -121,34 +150,39 @@ async def main():
         for line in sys.stdin:
             loop.call_soon_threadsafe(commands.put_nowait, line.strip())
     threading.Thread(target=read_stdin, daemon=True).start()
+    acted = [0.0]
+    run_action = app.run_action
+    async def noting_run_action(*args, **kwargs):
+        result = await run_action(*args, **kwargs)
+        acted[0] = time.perf_counter()
+        return result
+    app.run_action = noting_run_action
     async with app.run_test(size=(120, 40)) as pilot:
         while len(app.monitor_screen.tabs) < int(sys.argv[2]) or not all(
                 t.is_mounted for t in app.monitor_screen.tabs.values()):
             await pilot.pause(0.1)
         print("READY", flush=True)
         assert await commands.get() == "busy"
-        screen = app.monitor_screen
-        paint = screen._compositor_refresh
-        painted = [0.0]
-        def paint_and_note():
-            paint()
-            painted[0] = time.perf_counter()
-        screen._compositor_refresh = paint_and_note
-        keys = []
-        while commands.empty():  # while the runs write fast: next tab, and time until it is on screen
-            pressed = time.perf_counter()
-            app.simulate_key("right_square_bracket")  # as a terminal would: a Key event into the app's queue
-            while painted[0] < pressed:
-                await asyncio.sleep(0.001)
-            keys.append(painted[0] - pressed)
-            await asyncio.sleep(0.1)
+        Screen._compositor_refresh = paint_and_note
+        keys = {}
+        step = 0
+        while commands.empty():  # while the runs write fast: every screen's keys, each timed until on screen
+            where, key = CYCLE[step % len(CYCLE)]
+            first = step < len(CYCLE) and key in ("l", "m", "ctrl+n")
+            keys.setdefault(f"{where} {key}{' (first)' if first else ''}", []).append(
+                1000 * await timed_key(app, key, acted))
+            step += 1
+            await asyncio.sleep(0.05)
         await commands.get()
-        screen._compositor_refresh = paint
+        Screen._compositor_refresh = paint
         assert await commands.get() == "done"
-        keys_ms = sorted(1000 * k for k in keys)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, keys_ms[len(keys_ms) // 2],
-              keys_ms[min(len(keys_ms) - 1, round(0.95 * (len(keys_ms) - 1)))], flush=True)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, json.dumps(keys), flush=True)
+        assert await commands.get() == "quit"
+        app.simulate_key("ctrl+q")
+        while app.is_running:  # quitting: then the test context closes the app and the process ends
+            await asyncio.sleep(0.005)
 asyncio.run(main())
+leave_at_once(0)  # as `run_app` ends the process
 """
 
 
@@ -175,7 +209,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def load(results: Path) -> tuple[float, float, float, float, float]:
+def load(results: Path) -> tuple[float, float, float, dict[str, list[float]], float]:
+    """(peak RSS MB, idle CPU %, seconds until every tab is loaded, key-to-frame ms by 'screen key', quit seconds)
+    with RUNS live runs writing fast."""
     workers = write_big_runs(results)
     stop = threading.Event()
 
@@ -194,8 +230,7 @@ def load(results: Path) -> tuple[float, float, float, float, float]:
     assert child.stdout is not None and child.stdin is not None
     assert child.stdout.readline().strip() == "READY"
     loaded_s = time.monotonic() - started
-    child.stdin.write("busy\n")
-    child.stdin.flush()
+    send(child, "busy")
     deadline = time.monotonic() + BUSY_S
     n = 0
     while time.monotonic() < deadline:  # every run writes fast: 16 x ~500 events/s
@@ -204,21 +239,36 @@ def load(results: Path) -> tuple[float, float, float, float, float]:
                 worker.log(f"busy line {n}")
                 n += 1
         time.sleep(0.01)
-    child.stdin.write("quiet\n")
-    child.stdin.flush()
+    send(child, "quiet")
     time.sleep(1.0)  # let the app drain what was written
     before, at = cpu_seconds(child.pid), time.monotonic()
     time.sleep(IDLE_S)
     idle_pct = 100 * (cpu_seconds(child.pid) - before) / (time.monotonic() - at)
-    child.stdin.write("done\n")
-    child.stdin.flush()
-    rss_kb, key_p50, key_p95 = (float(x) for x in child.stdout.readline().split())
-    child.wait(timeout=30)
+    send(child, "done")
+    rss_kb, keys = child.stdout.readline().split(" ", 1)
+    quit_from = time.monotonic()
+    send(child, "quit")  # ctrl+q with every run still live: time until the process has exited
+    child.wait(timeout=60)
+    quit_s = time.monotonic() - quit_from
     stop.set()
     beating.join()
     for worker in workers:
         worker.close()
-    return rss_kb / 1024, idle_pct, loaded_s, key_p50, key_p95
+    return float(rss_kb) / 1024, idle_pct, loaded_s, json.loads(keys), quit_s
+
+
+def send(child: subprocess.Popen[str], command: str) -> None:
+    assert child.stdin is not None
+    child.stdin.write(command + "\n")
+    child.stdin.flush()
+
+
+def per_screen(keys: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Key-to-frame times grouped by the screen the key was pressed on (first presses of l, m, ctrl+n included)."""
+    grouped: dict[str, list[float]] = {}
+    for name, times in keys.items():
+        grouped.setdefault(name.split()[0], []).extend(times)
+    return grouped
 
 
 def main() -> None:
@@ -231,13 +281,20 @@ def main() -> None:
         frames = [first_frame(root / "latency") for _ in range(3)]
         first_ms = 1000 * statistics.median(frames)
         print(f"first frame: {first_ms:.0f} ms (median of 3 fresh processes)")
-        rss_mb, idle_pct, loaded_s, key_p50, key_p95 = load(root / "load")
-        print(f"16 runs x {LINES_PER_RUN} lines: all tabs loaded in {loaded_s:.1f} s, peak RSS {rss_mb:.0f} MB, "
-              f"idle CPU {idle_pct:.1f}%, next-tab key to frame p50 {key_p50:.0f} ms p95 {key_p95:.0f} ms "
-              "(while all 16 write fast)")
+        rss_mb, idle_pct, loaded_s, keys, quit_s = load(root / "load")
+        for name, times in sorted(keys.items()):
+            print(f"  key {name:<28} n={len(times):<3} p50 {statistics.median(times):5.0f} ms  "
+                  f"p95 {percentile(times, 0.95):5.0f} ms  max {max(times):5.0f} ms")
+        screens = per_screen(keys)
+        every = [t for times in screens.values() for t in times]
+        key_p95 = percentile(every, 0.95)
+        print(f"{RUNS} runs x {LINES_PER_RUN} lines: all tabs loaded in {loaded_s:.1f} s, peak RSS {rss_mb:.0f} MB, "
+              f"idle CPU {idle_pct:.1f}%, quit with {RUNS} live runs {1000 * quit_s:.0f} ms")
+        screen_p95 = " ".join(f"{name}_key_p95_ms={percentile(times, 0.95):.0f}" for name, times in sorted(
+            screens.items()))
         print(f"app_latency: p50_ms={statistics.median(latencies_ms):.1f} p95_ms={percentile(latencies_ms, 0.95):.1f} "
               f"first_frame_ms={first_ms:.0f} rss_mb={rss_mb:.0f} idle_cpu_pct={idle_pct:.1f} key_p95_ms={key_p95:.0f} "
-              f"n={len(latencies_ms)}")
+              f"{screen_p95} quit_ms={1000 * quit_s:.0f} n={len(latencies_ms)}")
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def _problem_lines(verdict: ScenarioVerdict) -> list[str]:
     oracle, null = verdict.oracle, verdict.null
     if not verdict.oracle_passes:
         lines.append(f"  the oracle does not pass it ({oracle.outcome})" + (f": {oracle.error}" if oracle.error else ""))
-        lines += [f"    check {c.index} {c.kind}: {c.reason}" for c in oracle.checks if not c.passed]
+        lines += [f"    check {c.index + 1} {c.kind}: {c.reason}" for c in oracle.checks if not c.passed]
     if not verdict.null_fails:
         lines.append(f"  the null agent does not fail it ({null.outcome})" + (f": {null.error}" if null.error else ""))
     return lines

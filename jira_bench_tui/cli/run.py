@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.text import Text
 
 from jira_bench_tui.cli.common import (
     EXIT_CANCELLED,
@@ -19,6 +20,7 @@ from jira_bench_tui.cli.common import (
     run_id_command,
     user_errors,
 )
+from jira_bench_tui.cli.style import echo, outcome_text, rate_style
 from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
 from jira_bench_tui.errors import UserError
 
@@ -127,12 +129,12 @@ def _run_in_foreground(folder: Path, *, resume: bool = False) -> int:
     state = asyncio.run(run_worker(folder, on_event=ProgressPrinter(spec.total_trials), resume=resume))
     _echo(score_table(folder))
     if state.status == "failed":
-        _echo(f"error: the run failed: {state.error}", err=True)
+        _echo(Text(f"error: the run failed: {state.error}", style="red"), err=True)
     elif state.status == "cancelled":
         _echo(f"cancelled; finish it with `jira-bench resume {folder.name}`", err=True)
     unscored = _unscored(state)
     if unscored:
-        _echo("error: no trial could be scored (every trial ended in an error)", err=True)
+        _echo(Text("error: no trial could be scored (every trial ended in an error)", style="red"), err=True)
     _echo(f"run {folder.name} {state.status}: {folder}")
     if unscored:
         return EXIT_FAILED
@@ -164,31 +166,39 @@ class ProgressPrinter:
                 click.echo(event_line(event, start=event.t))
             elif isinstance(event, TrialFinishedEvent):
                 self.done += 1
-                click.echo(finished_trial_line(event, self.done, self.total))
+                echo(outcome_text(finished_trial_line(event, self.done, self.total)))
             elif isinstance(event, LogEvent) and event.level in ("warning", "error"):
-                click.echo(f"  {event.level}: {event.message}", err=True)
+                echo(Text(f"  {event.level}: {event.message}", style="yellow"), err=True)
         except BrokenPipeError:
             _silence_stdout()
             raise
 
 
-def score_table(folder: Path) -> str:
-    """Per-scenario results and the run's scores from summary.json, as printed at the end of a foreground run."""
+def score_table(folder: Path) -> Text:
+    """Per-scenario results and the run's scores from summary.json, as printed at the end of a foreground run: each
+    cell right under its header ('3/3' under 'passed'), the pass rate coloured by how good it is."""
     from jira_bench_tui.engine import run_folder
 
     summary = run_folder.read_summary(folder)
-    lines = ["", f"{'scenario':<40} {'passed':>8} {'failed':>7} {'errors':>7}"]
-    for sid, counts in (summary.scenarios if summary else {}).items():
-        lines.append(f"{sid:<40} {counts.passed:>4}/{counts.total:<3} {counts.failed:>7} {counts.errored:>7}")
+    scenarios = summary.scenarios if summary else {}
+    width = max([len("scenario"), *(len(sid) for sid in scenarios)])
+    table = Text("\n" + f"{'scenario':<{width}} {'passed':>8} {'failed':>7} {'errors':>7}")
+    for sid, counts in scenarios.items():
+        table.append("\n" + f"{sid:<{width}} ")
+        scored = counts.passed + counts.failed
+        table.append(f"{f'{counts.passed}/{counts.total}':>8}", style=rate_style(
+            counts.passed / scored if scored else None))
+        table.append(f" {counts.failed:>7} {counts.errored:>7}")
     rate = summary.pass_rate if summary else None
-    lines.append("")
-    lines.append(f"pass rate {rate:.1%}" if rate is not None else "pass rate n/a (no scored trial)")
+    table.append("\n\n")
+    table.append(f"pass rate {rate:.1%}" if rate is not None else "pass rate n/a (no scored trial)",
+                 style=rate_style(rate))
     hat = summary.pass_hat_k if summary else {}
     if hat:
-        lines.append("pass^k    " + "  ".join(f"k={k}: {v:.1%}" for k, v in hat.items()))
-    lines.append(f"errors {summary.errored if summary else 0}, tokens {summary.tokens if summary else 0}, "
+        table.append("\npass^k    " + "  ".join(f"k={k}: {v:.1%}" for k, v in hat.items()))
+    table.append(f"\nerrors {summary.errored if summary else 0}, tokens {summary.tokens if summary else 0}, "
                  f"cost ${summary.cost_usd if summary else 0:.4f}")
-    return "\n".join(lines)
+    return table
 
 
 def _silence_stdout() -> None:
@@ -201,9 +211,9 @@ def _silence_stdout() -> None:
         pass
 
 
-def _echo(text: str, *, err: bool = False) -> None:
-    """click.echo that survives a closed pipe: the text is dropped and stdout silenced."""
+def _echo(text: str | Text, *, err: bool = False) -> None:
+    """Print (coloured on a terminal) surviving a closed pipe: the text is dropped and stdout silenced."""
     try:
-        click.echo(text, err=err)
+        echo(text, err=err)
     except BrokenPipeError:
         _silence_stdout()

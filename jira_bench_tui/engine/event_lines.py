@@ -96,7 +96,7 @@ def _tool_result(event: ToolResultEvent) -> str:
 def _check_result(event: CheckResultEvent) -> str:
     verdict = "passed" if event.passed else "FAILED"
     reason = f": {flat(event.reason)}" if event.reason else ""
-    return f"check {event.index} {event.kind} {verdict}{reason}"
+    return f"check {event.index + 1} {event.kind} {verdict}{reason}"
 
 
 @renders(TrialFinishedEvent)

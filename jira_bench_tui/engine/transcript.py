@@ -94,7 +94,7 @@ def format_transcript(artifact: TrialArtifact) -> str:
     lines += ["", "CHECKS"]
     for check in artifact.checks:
         verdict = "pass" if check.passed else "FAIL"
-        lines.append(f"  [{verdict}] {check.index} {check.kind}: {check.description}")
+        lines.append(f"  [{verdict}] {check.index + 1} {check.kind}: {check.description}")
         lines.append(f"         {check.reason}")
     if not artifact.checks:
         lines.append("  (no checks ran)")

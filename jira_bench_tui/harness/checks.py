@@ -375,7 +375,7 @@ async def _run_check(context: CheckContext, index: int, check: Check) -> CheckRe
         description, passed, reason = check.description or check.kind, False, f"could not read Jira: {exc}"
     except PatternTimeout as exc:
         description, passed, reason = check.description or check.kind, False, str(exc)
-        context.unjudged.append(f"check {index} ({check.kind}) could not be judged: {exc}")
+        context.unjudged.append(f"check {index + 1} ({check.kind}) could not be judged: {exc}")
     return CheckResult(index, check.kind, description, passed, reason)
 
 

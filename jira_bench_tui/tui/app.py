@@ -8,24 +8,37 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, NoReturn, cast, get_args
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
-from jira_bench_tui.engine.run_folder import FINAL_STATUSES, find_run, runs_dir
-from jira_bench_tui.engine.runs_text import score
+from jira_bench_tui.engine.run_folder import find_run, runs_dir
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.commands import ScreenActionsProvider
-from jira_bench_tui.tui.messages import RunChanged, WatchStatus
+from jira_bench_tui.tui.messages import (
+    CloseTab,
+    Control,
+    ControlRun,
+    OpenMonitor,
+    OpenReplay,
+    OpenRun,
+    RunChanged,
+    RunLaunched,
+    ScanDone,
+    WatchStatus,
+)
 from jira_bench_tui.tui.run_model import Clock, RunView
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
+from jira_bench_tui.tui.state import AppState, end_notice
 from jira_bench_tui.tui.watcher import RunsWatcher, RunUpdate
 
 FULL_GC_EVERY = 100  # middle-generation collections between two full ones (Python's default: 10)
@@ -64,15 +77,21 @@ class JiraBenchApp(App[None]):
     `start` is the first screen ("auto": the runs list, or the form when there is no run yet; "replay" opens
     `run_id`'s replay at `trial`); `clock` gives Unix seconds; `watch` follows the folder with file-system
     notices, by polling, or not at all ("off": one read at start, for tests and stable pictures).
+
+    The state (runs, open tabs) lives in `state`, an `AppState` without Textual; screens read it and ask for
+    changes with the messages of `tui/messages.py`, which the app handles here.
     """
 
     TITLE = "jira-bench"
     CSS_PATH = STYLES / "app.tcss"  # the replay screen brings its own (styles/replay.tcss)
-    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    COMMANDS = {ScreenActionsProvider}
     BINDINGS = [
-        Binding("l", "show_runs", "Runs", tooltip="Show the runs list", id="show-runs"),
-        Binding("n", "new_run", "New run", tooltip="Start a new run", id="new-run"),
-        Binding("m", "show_monitor", "Monitor", tooltip="Show the live monitor (a tab per run)", id="show-monitor"),
+        Binding("l", "show_runs", "Runs", show=False, tooltip="Show the runs list", id="show-runs"),
+        Binding("ctrl+n", "new_run", "New run", show=False, tooltip="Open the new-run form", id="new-run"),
+        Binding("m", "show_monitor", "Monitor", show=False, tooltip="Show the live monitor (a tab per run)",
+                id="show-monitor"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="Show every key of this screen",
+                id="help"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit the app (runs go on)", id="quit", priority=True),
     ]
 
@@ -92,11 +111,7 @@ class JiraBenchApp(App[None]):
         self.results = Path(results)
         self.clock = clock
         self.watch_mode = watch
-        self.views: dict[str, RunView] = {}
-        """Every run the watcher has read, by run id."""
-        self.open_tabs: list[str] = []
-        """Runs that have a monitor tab, in tab order (live runs, and finished ones until their tab is closed)."""
-        self.watch_status = ""
+        self.state = AppState()
         self._start = start
         self._start_run_id = run_id
         self._start_trial = trial
@@ -110,6 +125,21 @@ class JiraBenchApp(App[None]):
             "monitor": lambda: self.monitor_screen,
             "new": self._new_run_factory,
         }
+
+    @property
+    def views(self) -> dict[str, RunView]:
+        """Every run the watcher has read, by run id (the state's)."""
+        return self.state.views
+
+    @property
+    def open_tabs(self) -> list[str]:
+        """Runs that have a monitor tab, in tab order (the state's)."""
+        return self.state.open_tabs
+
+    @property
+    def watch_status(self) -> str:
+        """The watcher's state line ('' when all is well)."""
+        return self.state.watch_status
 
     # ---- start --------------------------------------------------------------------------------------------
 
@@ -125,9 +155,13 @@ class JiraBenchApp(App[None]):
         is no run yet; with `start="replay"` the replay over the runs list), then start the watcher."""
         if self.watch_mode == "off":
             self.apply_updates(self.watcher.scan())
+            self.state.loaded = True
         await self.switch_mode(self._first_mode())
         if self._start == "replay" and self._start_run_id:
-            self.open_replay(find_run(self.results, self._start_run_id), self._start_trial)
+            try:
+                self.open_replay(find_run(self.results, self._start_run_id), self._start_trial)
+            except UserError as exc:
+                self.notify(str(exc), title="No such run", severity="error", markup=False)
         if self.watch_mode != "off":
             self.follow_runs()
 
@@ -144,8 +178,12 @@ class JiraBenchApp(App[None]):
         def say(text: str) -> None:
             self.post_message(WatchStatus(text))
 
+        def first_scan_done() -> None:
+            settle_memory()
+            self.post_message(ScanDone())
+
         await self.watcher.follow(deliver, say, force_polling=self.watch_mode == "poll",
-                                  first_scan_done=settle_memory)
+                                  first_scan_done=first_scan_done)
 
     # ---- updates from the watcher -----------------------------------------------------------------------
 
@@ -155,45 +193,31 @@ class JiraBenchApp(App[None]):
 
     @on(WatchStatus)
     def _on_watch_status(self, message: WatchStatus) -> None:
-        self.watch_status = message.text
+        self.state.watch_status = message.text
         for screen in (self.runs_screen, self.monitor_screen):
             if screen.is_mounted:
                 screen.show_watch_status(message.text)
 
-    def apply_updates(self, updates: list[RunUpdate]) -> None:
-        """Fold watcher updates into the run views, open/close tabs, tell the screens, announce ended runs."""
-        for update in updates:
-            if update.removed or update.info is None:
-                self.views.pop(update.run_id, None)
-                if update.run_id in self.open_tabs:
-                    self.open_tabs.remove(update.run_id)
-                self._tell_screens(update.run_id, None, [])
-                continue
-            view = self.views.get(update.run_id)
-            was_live = view.live if view is not None else None
-            if view is None:
-                view = self.views[update.run_id] = RunView(update.info)
-            lines = view.apply(update.info, update.events, update.counted, update.skipped_lines)
-            if view.live and update.run_id not in self.open_tabs:
-                self.open_tabs.append(update.run_id)
-            if was_live and not view.live:
-                self._announce_end(view)
-            self._tell_screens(update.run_id, view, lines)
+    @on(ScanDone)
+    def _on_scan_done(self) -> None:
+        self.state.loaded = True
+        for screen in (self.runs_screen, self.monitor_screen):
+            if screen.is_mounted:
+                screen.scan_done()
 
-    def _tell_screens(self, run_id: str, view: RunView | None, lines: list) -> None:
-        if self.runs_screen.is_mounted:
-            self.runs_screen.run_changed(run_id)
-        if self.monitor_screen.is_mounted:
-            self.monitor_screen.run_changed(run_id, view, lines)
+    def apply_updates(self, updates: list[RunUpdate]) -> None:
+        """Fold watcher updates into the state, tell the screens, announce ended runs."""
+        for change in self.state.apply(updates):
+            if change.ended and change.view is not None:
+                self._announce_end(change.view)
+            if self.runs_screen.is_mounted:
+                self.runs_screen.run_changed(change.run_id)
+            if self.monitor_screen.is_mounted:
+                self.monitor_screen.run_changed(change.run_id, change.view, change.lines)
 
     def _announce_end(self, view: RunView) -> None:
-        _done, total, passed, _failed, errored = view.counts()
-        status = view.info.status
-        scored = total - errored
-        text = f"{view.info.spec.harness_name if view.info.spec else ''} / " \
-               f"{view.info.spec.model if view.info.spec else ''}: {score(passed, scored)}"
-        severity: SeverityLevel = "information" if status == "completed" else "warning" if status in FINAL_STATUSES else "error"
-        self.notify(text, title=f"Run {status}: {view.run_id}", severity=severity, timeout=8, markup=False)
+        title, text, severity = end_notice(view)
+        self.notify(text, title=title, severity=cast(SeverityLevel, severity), timeout=8, markup=False)
         self.bell()
 
     # ---- navigation ---------------------------------------------------------------------------------------
@@ -203,26 +227,40 @@ class JiraBenchApp(App[None]):
         self.switch_mode("runs")
 
     def action_new_run(self) -> None:
-        """Switch to the new-run form (key n)."""
+        """Switch to the new-run form (ctrl+n)."""
         self.switch_mode("new")
 
     def action_show_monitor(self) -> None:
         """Switch to the live monitor (key m)."""
         self.switch_mode("monitor")
 
+    def action_help(self) -> None:
+        """Show every key of the current screen (keys ? and F1)."""
+        from jira_bench_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    @on(OpenMonitor)
+    def _on_open_monitor(self, message: OpenMonitor) -> None:
+        self.open_monitor(message.run_id)
+
     def open_monitor(self, run_id: str) -> None:
         """Show the monitor with the run's tab (opening the tab if it was closed)."""
-        if run_id not in self.open_tabs and run_id in self.views:
-            self.open_tabs.append(run_id)
+        self.state.open_tab(run_id)
         self.monitor_screen.wanted_tab = run_id
         if self.current_mode == "monitor":
             self.monitor_screen.sync_tabs()
         else:
             self.switch_mode("monitor")
 
+    @on(OpenRun)
+    def _on_open_run(self, message: OpenRun) -> None:
+        self.open_run(message.run_id)
+
     def open_run(self, run_id: str) -> None:
         """Open a run as it deserves: its live tab while it runs, its replay once it has ended or was interrupted."""
-        view = self.views.get(run_id)
+        view = self.state.views.get(run_id)
         if view is None:
             return
         if view.info.status == "unreadable":
@@ -233,6 +271,10 @@ class JiraBenchApp(App[None]):
         else:
             self.open_replay(view.info.path, None)
 
+    @on(OpenReplay)
+    def _on_open_replay(self, message: OpenReplay) -> None:
+        self.open_replay(message.folder, message.trial)
+
     def open_replay(self, folder: Path, trial: str | None) -> None:
         """Push the replay screen over the run folder `folder`, opening `trial` ("SCENARIO__REP" or "SCENARIO";
         None: the first failed trial)."""
@@ -240,13 +282,35 @@ class JiraBenchApp(App[None]):
 
         self.push_screen(ReplayScreen(folder, trial))
 
+    @on(CloseTab)
+    def _on_close_tab(self, message: CloseTab) -> None:
+        refusal = self.state.close_tab(message.run_id)
+        if refusal:
+            self.notify(refusal, severity="warning")
+        elif self.monitor_screen.is_mounted:
+            self.monitor_screen.sync_tabs()
+
+    @on(RunLaunched)
+    def _on_run_launched(self, message: RunLaunched) -> None:
+        self.run_launched(message.folder)
+
     def run_launched(self, folder: Path) -> None:
         """A run was just launched from the form: read it at once and show its tab."""
         self.apply_updates(self.watcher.read_runs([folder.name]))
-        if folder.name not in self.open_tabs:
-            self.open_tabs.append(folder.name)
         self.open_monitor(folder.name)
 
+    # ---- run control --------------------------------------------------------------------------------------
+
+    @on(ControlRun)
+    def _on_control_run(self, message: ControlRun) -> None:
+        view = self.state.views.get(message.run_id)
+        if view is None:
+            return
+        what = message.what
+        if (what == "kill" or what == "delete") and message.confirm:
+            self.confirm_control(what, view)
+        else:
+            self.control_run(what, view.info.path)
 
     def confirm_control(self, what: Literal["kill", "delete"], view: RunView) -> None:
         """Ask (in a modal) before killing or deleting `view`'s run; on yes, `control_run` does it."""
@@ -260,7 +324,7 @@ class JiraBenchApp(App[None]):
         self.push_screen(ConfirmScreen(question.format(run_id=view.run_id), label), answered)
 
     @work(thread=True, group="run-control", exit_on_error=False, description="Kill, resume or delete a run")
-    def control_run(self, what: Literal["kill", "resume", "delete"], folder: Path) -> None:
+    def control_run(self, what: Control, folder: Path) -> None:
         """Ask the engine to kill or resume a run, or delete its folder; the outcome comes back as a toast."""
         action, done = CONTROLS[what]
         try:
@@ -281,8 +345,19 @@ make_app = JiraBenchApp
 `watch="off"` for stable pictures."""
 
 
-def run_app(results: Path, start: str = "auto", run_id: str | None = None, trial: str | None = None) -> None:
-    """Open the app (the `jira-bench` and `jira-bench view` entry point)."""
+def run_app(results: Path, start: str = "auto", run_id: str | None = None, trial: str | None = None) -> NoReturn:
+    """Open the app (the `jira-bench` and `jira-bench view` entry point); the process ends when the app does."""
     if start not in get_args(StartScreen):
         raise ValueError(f"unknown start screen {start!r}")
-    make_app(results, start=start, run_id=run_id, trial=trial).run()  # type: ignore[arg-type]
+    app = make_app(results, start=start, run_id=run_id, trial=trial)  # type: ignore[arg-type]
+    app.run()
+    leave_at_once(app.return_code or 0)
+
+
+def leave_at_once(code: int) -> NoReturn:
+    """End the process now that the app has given the terminal back: with 16 big runs read, tearing the heap down
+    object by object took ~2 s after the screen was already blank. The app holds nothing to save (runs go on in
+    their own workers), so output is flushed and the process exits without that teardown."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

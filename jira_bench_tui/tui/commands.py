@@ -35,10 +35,17 @@ class ActionsProvider(Provider):
 
 
 class ScreenActionsProvider(ActionsProvider):
-    """Offers the actions the footer shows, named as the footer names them, with the key in the help text."""
+    """The app's one palette provider: every action bound on the screen in view (named by its tooltip, with its key
+    in the help text), then the colour theme."""
 
     def commands(self) -> Iterable[Command]:
-        """One entry per enabled, described, non-system binding of the screen (first binding of an action wins)."""
+        """One entry per enabled, described, non-system binding of the screen (first binding of an action wins),
+        then "Change the colour theme"."""
+        yield from self._bound()
+        yield ("Change the colour theme", self.app.action_change_theme,
+               "Pick a theme, e.g. textual-light (previewed as you move)")
+
+    def _bound(self) -> Iterable[Command]:
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding

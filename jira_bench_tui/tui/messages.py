@@ -1,12 +1,17 @@
-"""Messages that cross the app: what the watcher hands to the app, and what the app tells its screens."""
+"""Messages that cross the app: what the watcher hands to the app, and what screens ask of the app (they post
+these and the app, the one owner of the state, acts; no screen reaches into the app's insides)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
 
 from textual.message import Message
 
 from jira_bench_tui.tui.watcher import RunUpdate
+
+Control = Literal["kill", "resume", "delete"]
 
 
 @dataclass
@@ -21,3 +26,53 @@ class WatchStatus(Message):
     """How the watcher follows the runs folder, for the status bar ('' when all is well)."""
 
     text: str
+
+
+@dataclass
+class ScanDone(Message):
+    """The watcher has read every run folder present at start: screens stop saying "loading"."""
+
+
+@dataclass
+class OpenRun(Message):
+    """Open a run as it deserves: its live tab while it runs, its replay once it has ended."""
+
+    run_id: str
+
+
+@dataclass
+class OpenMonitor(Message):
+    """Show the monitor on the run's tab (opening the tab if it was closed)."""
+
+    run_id: str
+
+
+@dataclass
+class OpenReplay(Message):
+    """Replay the run folder, at `trial` ("SCENARIO__REP" or "SCENARIO"; None: the first failed trial)."""
+
+    folder: Path
+    trial: str | None = None
+
+
+@dataclass
+class ControlRun(Message):
+    """Kill, resume or delete a run; `confirm` asks first (a modal) for kill and delete."""
+
+    what: Control
+    run_id: str
+    confirm: bool = True
+
+
+@dataclass
+class CloseTab(Message):
+    """Close the run's monitor tab (refused while the run is live)."""
+
+    run_id: str
+
+
+@dataclass
+class RunLaunched(Message):
+    """The form launched a run into this folder: read it at once and show its tab."""
+
+    folder: Path

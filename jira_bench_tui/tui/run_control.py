@@ -22,6 +22,21 @@ def make_request(**fields: Any) -> RunRequest:
     return RunRequest(**fields)
 
 
+def check(request: RunRequest, results: Path) -> None:
+    """Everything the engine checks before a launch (harness, scenarios, server, fixture); UserError(field=...) on
+    the first problem. Writes nothing."""
+    from jira_bench_tui.engine import launcher
+
+    launcher.check_request(request, results)
+
+
+def check_model(model: str, results: Path, base_url: str | None = None) -> None:
+    """UserError(field="model") unless the model can run here (a local `base_url` needs no key)."""
+    from jira_bench_tui.engine.agent_factory import check_model as check
+
+    check(model, results, base_url)
+
+
 def launch(request: RunRequest, results: Path) -> Path:
     """Start a detached worker for the request; the new run's folder."""
     from jira_bench_tui.engine import launcher

@@ -12,9 +12,15 @@ from typing import Literal, NamedTuple
 
 from jira_bench_tui.engine.event_lines import event_line
 from jira_bench_tui.engine.run_folder import (
+    AgentMessageEvent,
     AnyEvent,
+    CheckResultEvent,
+    LogEvent,
     RunFinishedEvent,
     RunInfo,
+    RunStartedEvent,
+    ToolCallEvent,
+    ToolResultEvent,
     TrialFinishedEvent,
     TrialStartedEvent,
     scenario_of,
@@ -28,13 +34,38 @@ LOG_LINES_KEPT = 10_000
 
 
 class LogLine(NamedTuple):
-    """A rendered event and the scenario it belongs to (None for run-level events), for the scenario filter.
+    """A rendered event, the scenario it belongs to (None for run-level events, for the scenario filter) and its
+    kind (for its colour: see `line_kind`).
 
     A tuple of strings on purpose: the garbage collector stops tracking it, so 16 runs x 10,000 kept lines add
     nothing to its full collections (those paused the app for ~200 ms)."""
 
     scenario: str | None
     text: str
+    kind: str = "other"
+
+
+def line_kind(event: AnyEvent) -> str:
+    """What a log line is about, for its colour: 'passed', 'failed', 'error' (a trial's outcome), 'check-passed',
+    'check-failed', 'tool-error', 'tool', 'agent', 'warning', 'log', 'run', 'started' or 'other'."""
+    kind = "other"
+    if isinstance(event, TrialFinishedEvent):
+        kind = event.outcome
+    elif isinstance(event, CheckResultEvent):
+        kind = "check-passed" if event.passed else "check-failed"
+    elif isinstance(event, ToolResultEvent):
+        kind = "tool-error" if event.is_error else "tool"
+    elif isinstance(event, ToolCallEvent):
+        kind = "tool"
+    elif isinstance(event, AgentMessageEvent):
+        kind = "agent"
+    elif isinstance(event, LogEvent):
+        kind = "warning" if event.level in ("warning", "error") else "log"
+    elif isinstance(event, (RunStartedEvent, RunFinishedEvent)):
+        kind = "run"
+    elif isinstance(event, TrialStartedEvent):
+        kind = "started"
+    return kind
 
 
 @dataclass
@@ -57,6 +88,15 @@ class RunView:
     lines: deque[LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES_KEPT))
     tally: Tally = field(default_factory=Tally)
     run_start: float | None = None
+    """The one clock origin: the log's "+MM:SS" and the elapsed time both count from it (the run's first event;
+    the spec's creation until there is one)."""
+    run_end: float | None = None
+    """When the run last finished (its run_finished event), on the same clock."""
+    widest: int = 0
+    """The longest log line ever added, in characters (the log's scrollable width)."""
+    lines_added: int = 0
+    """Log lines ever added (`lines` keeps the last LOG_LINES_KEPT): line n (from 0) sits at
+    `lines[n - (lines_added - len(lines))]` while it is kept."""
 
     def __post_init__(self) -> None:
         spec = self.info.spec
@@ -64,8 +104,6 @@ class RunView:
             for scenario_id in spec.scenario_ids:
                 for rep in range(1, spec.runs + 1):
                     self.cells.setdefault(trial_key(scenario_id, rep), "pending")
-            if self.run_start is None:
-                self.run_start = spec.created_at
 
     @property
     def run_id(self) -> str:
@@ -99,14 +137,23 @@ class RunView:
         first = next(iter(counted or events), None)
         if self.run_start is None and first is not None and first.t is not None:
             self.run_start = first.t
-        start = self.run_start or 0.0
+        start = self.origin()
         kept = events[-LOG_LINES_KEPT:]  # older lines would scroll out of the log at once: do not render them
-        new_lines = [LogLine(scenario_of(event), event_line(event, start)) for event in kept]
+        new_lines = [LogLine(scenario_of(event), event_line(event, start), line_kind(event)) for event in kept]
         if skipped_lines:
             new_lines.insert(0, LogLine(None, f"… {skipped_lines:,} earlier lines not shown "
                                               "(`jira-bench attach` or the replay has them all)"))
         self.lines.extend(new_lines)
+        self.lines_added += len(new_lines)
+        if new_lines:
+            self.widest = max(self.widest, max(len(line.text) for line in new_lines))
         return new_lines
+
+    def origin(self) -> float:
+        """The clock origin (Unix seconds): the first event's time, else the spec's creation, else 0."""
+        if self.run_start is not None:
+            return self.run_start
+        return self.info.spec.created_at if self.info.spec else 0.0
 
     def _count(self, event: AnyEvent) -> None:
         if isinstance(event, TrialStartedEvent):
@@ -119,6 +166,7 @@ class RunView:
             self.tally.tokens += event.tokens
             self.tally.cost_usd += event.cost_usd
         elif isinstance(event, RunFinishedEvent):
+            self.run_end = event.t
             for cell_key, cell in self.cells.items():
                 if cell == "running":  # a cancelled run leaves its running trials unfinished
                     self.cells[cell_key] = "pending"
@@ -144,12 +192,14 @@ class RunView:
         return self.tally.tokens, self.tally.cost_usd
 
     def started_at(self) -> float | None:
-        """When the run started (Unix seconds): state.json's start, else the spec's creation or the first event's
-        time; None when nothing says."""
+        """When the run started (Unix seconds), on the log's clock (`origin`): its first event, else the spec's
+        creation, else state.json's start; None when nothing says."""
+        if self.run_start is not None:
+            return self.run_start
+        if self.info.spec is not None:
+            return self.info.spec.created_at
         state = self.info.state
-        if state is not None and state.started_at:
-            return state.started_at
-        return self.run_start
+        return state.started_at if state is not None and state.started_at else None
 
     def elapsed(self, now: float) -> float:
         """Seconds the run has taken: up to `now` while it is live, up to its finish (else its last state update)
@@ -158,7 +208,9 @@ class RunView:
         if start is None:
             return 0.0
         state = self.info.state
-        end = state.finished_at if state is not None and state.finished_at and not self.live else None
+        end = None
+        if not self.live:
+            end = self.run_end or (state.finished_at if state is not None and state.finished_at else None)
         if end is None and not self.live and state is not None:
             end = state.updated_at
         return max(0.0, (end if end is not None else now) - start)

@@ -151,7 +151,7 @@ def test_the_app_lists_corrupt_runs_as_unreadable_and_the_good_one_as_usual(temp
     import asyncio
 
     from jira_bench_tui.tui.app import make_app
-    from jira_bench_tui.tui.widgets.runs_table import RunsTable
+    from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
 
     good = _copy(template, results, "20261124-100000-good-oracle-0001")
     broken = {}

@@ -42,7 +42,7 @@ def test_a_worker_killed_before_it_took_over_is_interrupted_at_once(results: Pat
 async def test_the_app_shows_a_worker_killed_before_takeover_as_interrupted(results: Path, tmp_path: Path,
                                                                              pids_to_reap: list[int]) -> None:
     from jira_bench_tui.tui.app import make_app
-    from jira_bench_tui.tui.widgets.runs_table import RunsTable
+    from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
 
     folder = create_run(RunRequest(harness=str(many_trials_harness(tmp_path / "many.json")), runs=3), results)
     pid = spawn_worker(folder)

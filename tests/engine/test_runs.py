@@ -81,7 +81,7 @@ def test_replay_plain_shows_the_trial(results: Path) -> None:
     assert code == 0, err
     assert "trial start-password-bug__1" in out and "outcome: FAILED" in out
     assert "PROMPT\n    Priya is picking up the bug" in out
-    assert "[FAIL] 0 issue" in out and "expected" in out  # the failing check with its reason
+    assert "[FAIL] 1 issue" in out and "expected" in out  # the failing check with its reason
     code, out, _ = invoke("replay", run_id[:18], "--plain", "--trial", "start-password-bug__1")
     assert code == 0 and "SYSTEM PROMPT" in out
 
@@ -143,6 +143,6 @@ def test_validate_names_a_scenario_whose_solution_is_wrong(tmp_path: Path) -> No
     code, out, err = invoke("validate", str(bad))
     assert code == 1
     assert "start-password-bug: PROBLEM\n  the oracle does not pass it (failed)" in out
-    assert "check 0 issue:" in out
+    assert "check 1 issue:" in out
     assert "count-open-storefront-bugs: PROBLEM\n  the null agent does not fail it (passed)" in out
     assert "2 of 3 scenarios need fixing" in err

@@ -121,7 +121,7 @@ def test_limits_apply_to_the_worker_and_its_server_processes(results: Path, tmp_
 async def test_the_app_shows_why_a_limited_run_failed(results: Path, tmp_path: Path,
                                                        pids_to_reap: list[int]) -> None:
     from jira_bench_tui.tui.app import make_app
-    from jira_bench_tui.tui.widgets.runs_table import RunsTable
+    from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
 
     harness = str(many_trials_harness(tmp_path / "h.json", scenarios=3))
     folder, pid = _background(harness, "--runs", "1000", "--max-cpu-time", "1s")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fake_worker import FakeWorker
 from pilot_helpers import wait_until
-from textual.widgets import Log, ProgressBar, TabbedContent
+from textual.widgets import TabbedContent
 
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.monitor import pane_id
+from jira_bench_tui.tui.widgets.monitor.outcome_bar import OutcomeBar
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
 SCENARIOS = ["assign-login-bug", "close-duplicate"]
@@ -30,10 +31,10 @@ async def test_new_run_gets_a_tab_that_follows_it_to_the_end(results):
         worker.trial("close-duplicate", 2, "error")
         worker.finish()
         await wait_until(pilot, lambda: not tab.view.live, what="the run to end")
-        await wait_until(pilot, lambda: tab.query_one(ProgressBar).percentage == 1.0, what="100% progress")
-        log = tab.query_one(Log)
-        assert any("[INST] keep my brackets [/INST]" in line for line in log.lines)
-        assert any("check 0 issue FAILED: WEB-12 status is 'To Do'" in line for line in log.lines)
+        await wait_until(pilot, lambda: tab.query_one(OutcomeBar).fraction == 1.0, what="100% progress")
+        log_lines = tab.event_log.texts()
+        assert any("[INST] keep my brackets [/INST]" in line for line in log_lines)
+        assert any("check 1 issue FAILED: WEB-12 status is 'To Do'" in line for line in log_lines)
         assert tab.view.counts() == (4, 4, 2, 1, 1)
         assert any(run_id in note and "2/3 (67%)" in note for note in notes), notes
         assert app.screen.query_one(TabbedContent).active == pane_id(run_id)
@@ -49,7 +50,7 @@ async def test_reopening_shows_live_runs_with_their_log_from_the_start(results):
         await pilot.press("m")
         await wait_until(pilot, lambda: worker.spec.run_id in app.monitor_screen.tabs
                          and app.monitor_screen.tabs[worker.spec.run_id].is_mounted, what="the tab")
-        lines = app.monitor_screen.tabs[worker.spec.run_id].query_one(Log).lines
+        lines = app.monitor_screen.tabs[worker.spec.run_id].event_log.texts()
         assert lines[0].startswith("+00:00 run") and "run started" in lines[0]
         assert any("first line of the log" in line for line in lines)
     worker.close()
@@ -98,12 +99,12 @@ async def test_log_filter_and_pause(results):
 
         tab.query_one(Select).value = "close-duplicate"
         await pilot.pause()
-        lines = tab.query_one(Log).lines
+        lines = tab.event_log.texts()
         assert lines and all("close-duplicate#1" in line for line in lines)
-        await pilot.press("f")
-        assert tab.following is False and tab.query_one(Log).auto_scroll is False
-        await pilot.press("f")
-        assert tab.following is True
+        await pilot.press("p")
+        assert tab.event_log.following is False
+        await pilot.press("p")
+        assert tab.event_log.following is True
     worker.close()
 
 
@@ -136,7 +137,7 @@ async def test_big_log_shows_its_tail_and_counts_everything(results):
         # the tail is read a chunk at a time: the tab may show before its last lines are in
         await wait_until(pilot, lambda: tab.view.cells["close-duplicate__1"] == "failed", what="the last lines")
         assert tab.view.cells["assign-login-bug__1"] == "passed"
-        lines = tab.query_one(Log).lines
+        lines = tab.event_log.texts()
         assert lines[0].startswith("… ") and "earlier lines not shown" in lines[0]
         assert "finished FAILED" in " ".join(lines[-3:])
     worker.close()
@@ -159,3 +160,44 @@ async def test_corrupt_lines_and_state_do_not_crash_the_app(results):
         await pilot.pause()
         assert app.current_mode == "runs"
     worker.close()
+
+
+async def test_paused_log_counts_new_lines_and_c_copies_the_found_line(results):
+    worker = FakeWorker(results, "20261124-120000-example-oracle-c0c0", ["assign-login-bug"]).start()
+    for n in range(30):
+        worker.log(f"line {n}")
+    app = make_app(results, start="monitor", watch="off")
+    copied: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await wait_until(pilot, lambda: app.monitor_screen.tabs, what="the tab")
+        tab = app.monitor_screen.tabs[worker.spec.run_id]
+        await wait_until(pilot, lambda: tab.is_mounted, what="the tab mounted")
+        await pilot.press("p")
+        for n in range(3):
+            worker.log(f"more {n}")
+        app.apply_updates(app.watcher.read_runs([worker.spec.run_id]))
+        await pilot.pause()
+        assert "paused +3" in str(tab.query_one(".log-follow").render())
+        await pilot.press("slash", *"line 7", "enter", "c")
+        assert copied and copied[-1].endswith("info: line 7")
+    worker.close()
+
+
+async def test_clicking_a_finished_trials_cell_opens_its_replay(fixed_results, fixed_clock):
+    from jira_bench_tui.tui.screens.replay import ReplayScreen
+    from jira_bench_tui.tui.widgets.monitor.trial_grid import TrialGrid
+
+    app = make_app(fixed_results, start="monitor", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        grid = app.screen.query_one(TrialGrid)
+        await pilot.click(grid, offset=(21, 2))  # sprint-plan #3: not run yet
+        await pilot.click(grid, offset=(19, 1))  # close-duplicate #2: running
+        await pilot.pause()
+        assert not isinstance(app.screen, ReplayScreen)
+        await pilot.click(grid, offset=(17, 1))  # close-duplicate #1: failed
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen) and app.screen.loaded, what="replay")
+        assert app.screen.replay is not None and app.screen.replay.key == "close-duplicate__1"

@@ -40,12 +40,13 @@ async def submit(results, fill: dict[str, str], command: str | None = None) -> d
         ({"harness": ""}, "harness", "which harness"),
         ({"harness": "builtin:nope"}, "harness", "no built-in harness 'nope'"),
         ({"harness": "missing.json"}, "harness", "does not exist"),
-        ({"runs": "0"}, "runs", "must be 1 or more"),
-        ({"runs": "-1"}, "runs", "must be 1 or more"),
-        ({"runs": "abc"}, "runs", "whole number"),
-        ({"concurrency": "0"}, "concurrency", "must be 1 or more"),
-        ({"max_turns": "x"}, "max_turns", "whole number"),
-        ({"wall_time": "-5"}, "wall_time", "more than 0"),
+        ({"runs": "0"}, "runs", "a whole number from 1 to 1000, got '0'"),
+        ({"runs": "-1"}, "runs", "a whole number from 1 to 1000"),
+        ({"runs": "abc"}, "runs", "a whole number from 1 to 1000, got 'abc'"),
+        ({"runs": "1001"}, "runs", "a whole number from 1 to 1000"),
+        ({"concurrency": "0"}, "concurrency", "a whole number from 1 to 256"),
+        ({"max_turns": "x"}, "max_turns", "a whole number from 1 to 500"),
+        ({"wall_time": "-5"}, "wall_time", "above 0"),
         ({"model": "claude-sonnet-4-5"}, "model", "needs ANTHROPIC_API_KEY"),
         ({"model": "mistral-9"}, "model", "unknown model"),
         ({"model": "openai/gpt-4o"}, "model", "needs OPENAI_API_KEY; a local endpoint"),
@@ -133,3 +134,12 @@ async def test_builtin_list_and_file_picker_fill_the_harness(results, tmp_path):
         picker.dismiss(harness_file)
         await wait_until(pilot, lambda: screen.query_one("#harness", Input).value == str(harness_file),
                          what="the chosen file")
+
+
+def test_the_forms_number_limits_are_the_engines():
+    from jira_bench_tui.engine import launcher
+    from jira_bench_tui.tui.screens import new_run
+
+    assert new_run.NUMBER_LIMITS == {"runs": launcher.MAX_RUNS, "concurrency": launcher.MAX_CONCURRENCY,
+                                     "max_turns": launcher.MAX_TURNS}
+    assert new_run.MAX_WALL_TIME_S == launcher.MAX_WALL_TIME_S

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from fake_worker import FakeWorker
 from pilot_helpers import wait_until
-from textual.widgets import Log
 
 from jira_bench_tui.tui.app import make_app
 
@@ -28,7 +27,7 @@ async def test_unknown_and_malformed_events_are_shown_plainly_and_the_run_is_fol
         worker.trial("close-duplicate", 1, "failed")
         worker.finish()
         await wait_until(pilot, lambda: not tab.view.live, what="the run to end")
-        lines = tab.query_one(Log).lines
+        lines = tab.event_log.texts()
         assert any(line.endswith('future_thing: {"scenario":"assign-login-bug","rep":1,"detail":{"n":1}}')
                    for line in lines), lines
         assert any('trial_started: {"trial":"close-duplicate__1"}' in line for line in lines), lines

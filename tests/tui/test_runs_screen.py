@@ -7,7 +7,7 @@ from pilot_helpers import wait_until
 
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
-from jira_bench_tui.tui.widgets.runs_table import RunsTable
+from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
 
 LIVE = "20261124-095500-example-sonnet-4-5-0a0b"
 DONE = "20261124-080000-example-oracle-a1b2"
@@ -109,7 +109,7 @@ async def test_command_palette_offers_the_screen_actions(fixed_results, fixed_cl
     async with app.run_test(size=(120, 40)):
         provider = ScreenActionsProvider(app.screen)
         titles = [title for title, *_ in provider.commands()]
-        for wanted in ("Kill the selected live run", "Start a new run", "Show the runs list",
+        for wanted in ("Kill the selected live run", "Open the new-run form", "Show the runs list",
                        "Filter runs by id, harness, model or status", "Delete the selected ended run's folder"):
             assert wanted in titles
 
@@ -144,3 +144,23 @@ async def test_command_palette_runs_an_action(fixed_results, fixed_clock):
         await pilot.press("enter")
         box = runs_screen.query_one("#runs-filter", Input)
         await wait_until(pilot, lambda: not box.has_class("-hidden") and box.has_focus, what="the filter box")
+
+
+async def test_arrow_keys_go_from_section_to_section(fixed_results, fixed_clock):
+    app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is table(app, "live")
+        await pilot.press("down", "down")  # past the one live run: the interrupted one, then the completed ones
+        assert app.focused is table(app, "ended") and app.screen.selected_view().run_id == CANCELLED
+        await pilot.press("up")
+        assert app.focused is table(app, "interrupted")
+
+
+async def test_palette_offers_the_theme_once(fixed_results, fixed_clock):
+    from jira_bench_tui.tui.commands import ScreenActionsProvider
+
+    app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(120, 40)):
+        titles = [title for title, *_ in ScreenActionsProvider(app.screen).commands()]
+        assert titles.count("Change the colour theme") == 1 and len(titles) == len(set(titles))

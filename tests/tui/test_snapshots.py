@@ -1,4 +1,5 @@
-"""Pictures of every screen with fixed run folders and a fixed clock (SVGs under snapshots/test_snapshots/)."""
+"""Pictures of every screen at 120x40 and 80x24, with fixed run folders and a fixed clock (SVGs under
+snapshots/test_snapshots/; look at each before `--snapshot-update`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens import new_run
 
 SIZE = (120, 40)
+SIZES = pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+
+
+async def settled(pilot):  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 @pytest.fixture
@@ -17,9 +25,10 @@ def fixed_builtins(monkeypatch):
     monkeypatch.setattr(new_run, "builtin_fixture_names", lambda: ["default", "example"])
 
 
-def test_runs_screen(snap_compare, fixed_results, fixed_clock):
+@SIZES
+def test_runs_screen(snap_compare, fixed_results, fixed_clock, size):
     app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
-    assert snap_compare(app, terminal_size=SIZE)
+    assert snap_compare(app, terminal_size=size, run_before=settled)
 
 
 def test_runs_screen_light_theme_filtered(snap_compare, fixed_results, fixed_clock):
@@ -33,42 +42,73 @@ def test_runs_screen_light_theme_filtered(snap_compare, fixed_results, fixed_clo
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_monitor_screen(snap_compare, fixed_results, fixed_clock):
+@SIZES
+def test_monitor_screen(snap_compare, fixed_results, fixed_clock, size):
     app = make_app(fixed_results, start="monitor", clock=fixed_clock, watch="off")
-
-    async def run_before(pilot):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=settled)
 
 
-def test_new_run_form(snap_compare, results, fixed_clock, fixed_builtins):
+@SIZES
+def test_new_run_form(snap_compare, results, fixed_clock, fixed_builtins, size):
     app = make_app(results, start="auto", clock=fixed_clock, watch="off")
-    assert snap_compare(app, terminal_size=SIZE)
+    assert snap_compare(app, terminal_size=size, run_before=settled)
 
 
-def test_new_run_form_errors(snap_compare, results, fixed_clock, fixed_builtins):
+@SIZES
+def test_new_run_form_errors(snap_compare, results, fixed_clock, fixed_builtins, size):
     app = make_app(results, start="new", clock=fixed_clock, watch="off")
 
     async def run_before(pilot):
         screen = pilot.app.screen
         screen.query_one("#runs").value = "abc"
+        screen.query_one("#concurrency").value = "0"
+        screen.query_one("#model").value = "gpt-9"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_kill_confirmation(snap_compare, fixed_results, fixed_clock):
-    app = make_app(fixed_results, start="runs", clock=fixed_clock, watch="off")
+@SIZES
+def test_kill_confirmation(snap_compare, fixed_results, fixed_clock, size):
+    app = make_app(fixed_results, start="monitor", clock=fixed_clock, watch="off")
 
     async def run_before(pilot):
+        await settled(pilot)
         await pilot.press("k")
-        await pilot.pause()
+        await settled(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_help_screen(snap_compare, fixed_results, fixed_clock, size):
+    app = make_app(fixed_results, start="monitor", clock=fixed_clock, watch="off")
+
+    async def run_before(pilot):
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_replay_screen(snap_compare, fixed_results, fixed_clock, size):
+    app = make_app(fixed_results, start="replay", run_id="20261124-080000-example-oracle-a1b2", clock=fixed_clock,
+                   watch="off")
+
+    async def run_before(pilot):
+        from pilot_helpers import wait_until
+
+        from jira_bench_tui.tui.screens.replay import ReplayScreen
+
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReplayScreen) and pilot.app.screen.loaded,
+                         what="the replay")
+        await pilot.press("right", "right", "right")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_monitor_screen_light_theme(snap_compare, fixed_results, fixed_clock):
@@ -76,8 +116,6 @@ def test_monitor_screen_light_theme(snap_compare, fixed_results, fixed_clock):
 
     async def run_before(pilot):
         pilot.app.theme = "textual-light"
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 from pilot_helpers import wait_until
-from textual.widgets import Input, ProgressBar, TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.screens.monitor import pane_id
-from jira_bench_tui.tui.widgets.runs_table import RunsTable
+from jira_bench_tui.tui.widgets.monitor.outcome_bar import OutcomeBar
+from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
 
 RUN_TIMEOUT = 60.0
 
@@ -22,7 +23,7 @@ RUN_TIMEOUT = 60.0
 async def launch_from_form(app, pilot, runs: str = "1", concurrency: str = "4") -> str:
     """Switch to the form, fill it for an oracle run of builtin:example, launch; the new run's id."""
     before = set(app.views)
-    await pilot.press("n")
+    await pilot.press("ctrl+n")
     await wait_until(pilot, lambda: app.current_mode == "new", what="the form")
     screen = app.screen
     screen.query_one("#harness", Input).value = "builtin:example"
@@ -56,7 +57,7 @@ async def test_launch_watch_switch_quit_reopen_replay(results: Path, stop_leftov
         await wait_until(pilot, lambda: app.views[first].info.status == "completed", timeout=RUN_TIMEOUT,
                          what="the first run to complete")
         tab = app.monitor_screen.tabs[first]
-        await wait_until(pilot, lambda: tab.query_one(ProgressBar).percentage == 1.0, what="100%")
+        await wait_until(pilot, lambda: tab.query_one(OutcomeBar).fraction == 1.0, what="100%")
         assert tab.view.counts()[2] == tab.view.counts()[1]  # the oracle passes everything
 
         second = await launch_from_form(app, pilot, runs="2")

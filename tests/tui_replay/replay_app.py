@@ -1,4 +1,4 @@
-"""A minimal app that opens the replay screen (the real app is built elsewhere), and helpers to read the screen."""
+"""The real app opened on a replay, and helpers to read the replay screen."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from pilot_helpers import wait_until
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from jira_bench_tui.tui.app import JiraBenchApp, make_app
 from jira_bench_tui.tui.screens.replay import ReplayScreen
 from jira_bench_tui.tui.widgets.replay import StepCard
 
@@ -18,16 +18,14 @@ COMPLETE_RUN = "20261124-101500-core-oracle-7f3a"
 INTERRUPTED_RUN = "20261124-111500-core-oracle-b0b0"
 
 
-class ReplayTestApp(App[None]):
-    """A minimal app that opens the replay screen on a run folder (the real app is built elsewhere)."""
+FIXED_NOW = 1795860999.0
 
-    def __init__(self, run_folder: Path, trial: str | None = None) -> None:
-        super().__init__()
-        self.run_folder = run_folder
-        self.trial = trial
 
-    def on_mount(self) -> None:
-        self.push_screen(ReplayScreen(self.run_folder, self.trial))
+def ReplayTestApp(run_folder: Path, trial: str | None = None) -> JiraBenchApp:  # noqa: N802 (reads as a class)
+    """The real app, started on the replay of `run_folder` (under `<results>/runs/`) at `trial`, with a fixed clock
+    and no watcher."""
+    return make_app(run_folder.parent.parent, start="replay", run_id=run_folder.name, trial=trial,
+                    clock=lambda: FIXED_NOW, watch="off")
 
 
 def visible_cards(screen: ReplayScreen) -> list[StepCard]:

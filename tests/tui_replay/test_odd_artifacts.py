@@ -74,12 +74,12 @@ async def test_screen_shows_odd_artifacts_with_a_message(runs: Path) -> None:
         for name in sorted(ODD_ARTIFACTS):  # the trial list is sorted too: the odd trials come first
             key = f"aaa-{name}__1"
             if screen.replay is None or screen.replay.key != key:
-                await pilot.press("j")
+                await pilot.press("right_square_bracket")
                 await wait_until(pilot, partial(showing, screen, key), key)
             replay = screen.replay
             assert replay is not None
             assert "⚠" in text_of(screen.query_one(TrialBanner)), name
-            for press in ("end", "home", "f", "n", "a", "x", "space", "space"):
+            for press in ("end", "home", "f", "right", "a", "x", "space", "space"):
                 await pilot.press(press)
             await wait_until(pilot, lambda: not screen.playing, "the replay to be still")
             await pilot.press("end")

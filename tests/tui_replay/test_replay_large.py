@@ -31,7 +31,7 @@ async def test_long_trial_mounts_a_window_of_steps(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: screen.position == 0, "the first step")
         assert len(visible_cards(screen)) == 1 and not earlier.display
         for _ in range(5):
-            await pilot.press("n")
+            await pilot.press("right")
         await wait_until(pilot, lambda: screen.position == 5, "step 6")
         assert len(visible_cards(screen)) == 6
 
@@ -69,7 +69,7 @@ async def test_big_result_is_cut_and_show_all_toggles_it(tmp_path: Path) -> None
     run = write_large_run(tmp_path, steps=5)
     async with ReplayTestApp(run).run_test(size=(120, 40)) as pilot:
         screen = await opened(pilot)
-        await pilot.press("n", "n", "n")
+        await pilot.press("right", "right", "right")
         await wait_until(pilot, lambda: screen.position == 3, "the step with the big result")
         card = screen.query_one("StepCard.-current", StepCard)
         assert card.number == 4

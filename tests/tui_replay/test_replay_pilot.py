@@ -49,22 +49,22 @@ async def test_opens_first_failed_trial_at_its_prompt(complete_run: Path) -> Non
 async def test_step_forward_back_first_and_last(complete_run: Path) -> None:
     async with ReplayTestApp(complete_run).run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
-        await pilot.press("n", "right", "n")
+        await pilot.press("right", "right", "right")
         assert screen.position == 3
         assert shown_steps(screen) == [0, 1, 2, 3]
         assert current_card(screen).step.kind == "model"
-        await pilot.press("p", "left")
+        await pilot.press("left", "left")
         assert screen.position == 1
         assert shown_steps(screen) == [0, 1]
         await pilot.press("end")
         assert screen.position == 11
         assert current_card(screen).step.kind == "changes"
         assert "WEB-12 updated" in text_of(current_card(screen).query_one(".step-body"))
-        await pilot.press("n")  # past the end: stays on the last step
+        await pilot.press("right")  # past the end: stays on the last step
         assert screen.position == 11
         await pilot.press("home")
         assert screen.position == 0 and shown_steps(screen) == [0]
-        await pilot.press("p")  # before the start: stays on the first step
+        await pilot.press("left")  # before the start: stays on the first step
         assert screen.position == 0
         assert text_of(screen.query_one(ReplayStatus)).startswith("step 1/12")
 
@@ -149,15 +149,15 @@ async def test_auto_play_advances_pauses_changes_speed_and_stops_at_the_end(
 async def test_switch_trials_with_j_k_and_the_arrow_keys(complete_run: Path) -> None:
     async with ReplayTestApp(complete_run).run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
-        await pilot.press("n", "n")
-        await pilot.press("j")
+        await pilot.press("right", "right")
+        await pilot.press("right_square_bracket")
         await wait_until(
             pilot,
             lambda: screen.replay is not None and screen.replay.key == "plan-sprint__1",
             "the next trial",
         )
         assert screen.position == 0 and shown_steps(screen) == [0]
-        await pilot.press("k", "k")
+        await pilot.press("left_square_bracket", "left_square_bracket")
         await wait_until(
             pilot,
             lambda: screen.replay is not None and screen.replay.key == "assign-login-bug__1",
@@ -186,7 +186,7 @@ async def test_trial_argument_picks_a_repetition_or_falls_back_with_a_notice(com
 async def test_model_text_is_never_read_as_markup(complete_run: Path) -> None:
     async with ReplayTestApp(complete_run, trial="assign-login-bug").run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
-        await pilot.press("n", "n")
+        await pilot.press("right", "right")
         assert "Login button does nothing [INST] on Safari" in text_of(
             current_card(screen).query_one(".result-preview")
         )
@@ -205,8 +205,8 @@ async def test_interrupted_run_shows_finished_trials_and_bad_artifacts_as_messag
         assert "close-stale-bugs__1.json" in banner and "is not valid JSON" in banner
         assert shown_steps(screen) == []
         assert text_of(screen.query_one(ReplayStatus)).startswith("no steps")
-        await pilot.press("n", "f", "end", "space", "a", "x")  # nothing to do, nothing breaks
-        await pilot.press("j")
+        await pilot.press("right", "f", "end", "space", "a", "x")  # nothing to do, nothing breaks
+        await pilot.press("right_square_bracket")
         await wait_until(
             pilot,
             lambda: screen.replay is not None and screen.replay.key == "plan-sprint__1",
@@ -220,12 +220,16 @@ async def test_interrupted_run_shows_finished_trials_and_bad_artifacts_as_messag
 
 
 async def test_missing_run_folder_shows_a_message(tmp_path: Path) -> None:
-    async with ReplayTestApp(tmp_path / "runs" / "nope").run_test(size=SIZE) as pilot:
+    from jira_bench_tui.tui.app import make_app
+
+    app = make_app(tmp_path, start="runs", watch="off")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_replay(tmp_path / "runs" / "nope", None)  # e.g. deleted while the app looked at it
         screen = await opened(pilot)
         assert "unreadable" in text_of(screen.query_one(RunHeader))
         assert "spec.json is missing" in text_of(screen.query_one(RunHeader))
         assert "No trial has finished in this run yet." in text_of(screen.query_one(TrialBanner))
-        await pilot.press("n", "j", "f", "space")
+        await pilot.press("right", "right_square_bracket", "f", "space")
     assert not (tmp_path / "runs").exists()
 
 
@@ -240,7 +244,7 @@ async def test_palette_offers_the_replay_commands(complete_run: Path) -> None:
         def offered() -> bool:
             options = palette.query(CommandList)
             return bool(options) and options.first().option_count > 0 and (
-                "jump to failure" in str(options.first().get_option_at_index(0).prompt)
+                "Jump to the next failure" in str(options.first().get_option_at_index(0).prompt)
             )
 
         await wait_until(pilot, offered, "the palette to offer 'Replay: jump to failure'")
@@ -258,9 +262,44 @@ async def test_escape_leaves_the_replay(complete_run: Path) -> None:
         assert not isinstance(pilot.app.screen, ReplayScreen)
 
 
-def test_every_key_action_is_in_the_palette_and_every_binding_has_an_id() -> None:
+async def test_every_key_action_is_in_the_palette_once_and_every_binding_has_an_id(complete_run: Path) -> None:
+    from jira_bench_tui.tui.commands import ScreenActionsProvider
+
     bindings = [b for b in ReplayScreen.BINDINGS if isinstance(b, Binding)]
     assert len(bindings) == len(ReplayScreen.BINDINGS)
     assert all(b.id and b.id.startswith("replay.") and b.description and b.tooltip for b in bindings)
-    palette_actions = {action for action, _title, _help in ReplayScreen.PALETTE_ACTIONS}
-    assert {b.action for b in bindings} == palette_actions
+    async with ReplayTestApp(complete_run).run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        titles = [title for title, *_ in ScreenActionsProvider(screen).commands()]
+        assert len(titles) == len(set(titles))  # one entry per action: "next step" is not listed twice
+        for binding in bindings:
+            assert binding.tooltip in titles
+
+
+async def test_filter_keeps_the_trials_that_match_and_escape_brings_all_back(complete_run: Path) -> None:
+    from jira_bench_tui.tui.widgets.replay import TrialList
+
+    async with ReplayTestApp(complete_run).run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        trial_list = screen.query_one(TrialList)
+        everyone = trial_list.option_count
+        await pilot.press("slash", *"passed")
+        await pilot.pause()
+        assert 0 < trial_list.option_count < everyone
+        assert all(s.outcome == "passed" for s in trial_list.summaries)
+        await pilot.press("enter", "right_curly_bracket")  # no failed trial among these: a notice, nothing moves
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert trial_list.option_count == everyone and pilot.app.screen is screen
+
+
+async def test_next_failed_trial_skips_the_passed_ones(complete_run: Path) -> None:
+    async with ReplayTestApp(complete_run).run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        seen = []
+        for _ in range(3):
+            await pilot.press("right_curly_bracket")
+            await wait_until(pilot, lambda: screen.replay is not None, "a trial")
+            await pilot.pause(0.2)
+            seen.append(screen.replay.outcome)
+        assert set(seen) <= {"failed", "error"} and len(set(seen)) == 2

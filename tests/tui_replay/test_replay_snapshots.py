@@ -32,7 +32,7 @@ def test_opens_on_the_failed_trial(snap_compare, complete_run: Path) -> None:
 
 def test_a_few_steps_in(snap_compare, complete_run: Path) -> None:
     assert snap_compare(
-        ReplayTestApp(complete_run), run_before=at("n", "n", "n", position=3), terminal_size=SIZE
+        ReplayTestApp(complete_run), run_before=at("right", "right", "right", position=3), terminal_size=SIZE
     )
 
 
@@ -63,5 +63,5 @@ def test_interrupted_run_with_a_corrupt_artifact(snap_compare, interrupted_run: 
 def test_long_result_cut_with_show_all_hint(snap_compare, tmp_path: Path) -> None:
     run = write_large_run(tmp_path, steps=5, big_result_chars=20_000)
     assert snap_compare(
-        ReplayTestApp(run), run_before=at("n", "n", "n", "x", position=3), terminal_size=(120, 50)
+        ReplayTestApp(run), run_before=at("right", "right", "right", "x", position=3), terminal_size=(120, 50)
     )

@@ -6,15 +6,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks one question; `y`/Enter on Yes confirms, `n`/Escape declines."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        Binding("y", "answer(True)", "Yes", tooltip="Yes: do it", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "No", tooltip="No: leave it as it is", id="confirm-no"),
     ]
 
     def __init__(self, question: str, confirm_label: str = "Yes") -> None:
@@ -29,6 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, variant="error", id="confirm-yes")
                 yield Button("Cancel", id="confirm-no")
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         """Focus Cancel, so that a stray Enter declines."""

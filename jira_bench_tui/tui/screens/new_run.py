@@ -7,6 +7,7 @@ Launching runs `launcher.launch` in a worker thread and switches to the new run'
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,16 +31,24 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from jira_bench_tui.engine.limits import parse_duration, parse_nice, parse_size
 from jira_bench_tui.errors import UserError
 
 if TYPE_CHECKING:
     from jira_bench_tui.engine.agent_factory import ModelChoice
 from jira_bench_tui.harness.loader import builtin_fixture_names, builtin_harness_names
 from jira_bench_tui.tui import run_control
+from jira_bench_tui.tui.access import bench_app
+from jira_bench_tui.tui.messages import RunLaunched
 from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
 
-FIELDS = ("harness", "model", "model_base_url", "model_args", "runs", "concurrency", "max_turns", "wall_time", "server", "fixture", "max_memory",
-          "max_cpu_time", "nice")
+FIELDS = ("harness", "model", "model_base_url", "model_args", "runs", "concurrency", "max_turns", "wall_time", "server",
+          "fixture", "max_memory", "max_cpu_time", "nice")
+FIELD_NAMES = {"harness": "harness", "model": "model", "model_base_url": "model base URL", "model_args": "model args",
+               "runs": "repetitions", "concurrency": "concurrency",
+               "max_turns": "max turns", "wall_time": "wall time", "server": "server", "fixture": "fixture",
+               "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice"}
+"""How the launch line names a field in error."""
 LIMIT_FIELDS = (("max_memory", "Worker max memory", "no limit, e.g. 2G"),
                 ("max_cpu_time", "Worker max CPU time", "no limit, e.g. 30m"), ("nice", "Worker nice", "0-19"))
 
@@ -89,17 +98,24 @@ def real_server_hint() -> str:
     return f"mcp-atlassian {version} ({found}); each trial starts it over its own fresh Jira."
 
 
-def parse_whole(text: str, what: str, field: str, optional: bool = False) -> int | None:
-    """A whole number >= 1 from a form field, or UserError(field=...) naming what is wrong."""
+NUMBER_LIMITS = {"runs": 1000, "concurrency": 256, "max_turns": 500}
+"""The largest value of each whole-number field (the engine's limits: engine/launcher.py)."""
+MAX_WALL_TIME_S = 86400.0
+
+
+def parse_whole(text: str, field: str, optional: bool = False) -> int | None:
+    """A whole number from 1 to the field's limit, or UserError(field=...) in the field's own words (the message
+    sits under the field's label: "a whole number from 1 to 1000, got 'abc'")."""
     text = text.strip()
     if not text and optional:
         return None
+    highest = NUMBER_LIMITS[field]
     try:
         value = int(text)
     except ValueError:
-        raise UserError(f"{what} must be a whole number of 1 or more, got {text!r}", field=field) from None
-    if value < 1:
-        raise UserError(f"{what} must be 1 or more, got {value}", field=field)
+        value = None
+    if value is None or not 1 <= value <= highest:
+        raise UserError(f"a whole number from 1 to {highest}, got {text!r}", field=field)
     return value
 
 
@@ -113,17 +129,59 @@ def parse_model_args(text: str) -> list[str]:
 
 
 def parse_seconds(text: str) -> float | None:
-    """A wall time in seconds (more than 0) from the form, None when empty; UserError(field="wall_time") else."""
+    """A wall time in seconds (above 0, at most a day) from the form, None when empty; UserError(field="wall_time")."""
     text = text.strip()
     if not text:
         return None
     try:
         value = float(text)
     except ValueError:
-        raise UserError(f"wall time must be a number of seconds, got {text!r}", field="wall_time") from None
-    if value <= 0:
-        raise UserError(f"wall time must be more than 0 seconds, got {text}", field="wall_time")
+        value = -1.0
+    if not 0 < value <= MAX_WALL_TIME_S:
+        raise UserError(f"a number of seconds above 0 and at most {MAX_WALL_TIME_S:g} (a day), got {text!r}",
+                        field="wall_time")
     return value
+
+
+def field_words(message: str) -> str:
+    """An engine message as its field shows it: without a leading 'PATH: ' that the message repeats ('x.json: harness
+    file x.json does not exist' -> 'harness file x.json does not exist')."""
+    head, sep, rest = message.partition(": ")
+    if sep and head and head in rest:
+        return rest
+    return message
+
+
+def collect(errors: dict[str, str], check: Callable[[], Any]) -> Any:
+    """Run `check`; a UserError it raises goes into `errors` under its field ('' for none), the first per field.
+    Returns the check's value, or None when it failed."""
+    try:
+        return check()
+    except UserError as exc:
+        errors.setdefault(exc.field or "", field_words(str(exc)))
+        return None
+
+
+class FieldInput(Input):
+    """A form field that selects its whole text when it gains focus, by Tab or by a click, so typing replaces the
+    value ('10' typed into '40' gives '10', never '4010')."""
+
+    _select_on_click = False
+
+    def on_focus(self) -> None:
+        """The next click (the one that gave focus, if any) selects the text instead of placing the cursor."""
+        self._select_on_click = True
+
+    def on_blur(self) -> None:
+        """Clicks into a focused field place the cursor as usual."""
+        self._select_on_click = False
+
+    def on_mouse_up(self) -> None:
+        """After the click that focused the field: select all its text."""
+        if self._select_on_click:
+            self._select_on_click = False
+            if self.selection.is_empty:
+                self.select_all()
 
 
 class NewRunScreen(Screen[None]):
@@ -145,11 +203,11 @@ class NewRunScreen(Screen[None]):
         builtins = [f"builtin:{name}" for name in builtin_harness_names()]
         models = known_models()
         yield Header()
-        with VerticalScroll(id="new-run-form"):
+        with VerticalScroll(id="new-run-form", can_focus=False):
             yield Label("Harness", classes="field-label")
             with Horizontal(classes="field-row"):
-                yield Input(builtins[0] if builtins else "", placeholder="builtin:NAME or a harness .json file",
-                            suggester=SuggestFromList(builtins), id="harness")
+                yield FieldInput(builtins[0] if builtins else "", placeholder="builtin:NAME or a harness .json file",
+                                 suggester=SuggestFromList(builtins), id="harness")
                 yield Button("Browse…", id="browse")
             yield OptionList(*[Option(name, id=name) for name in builtins], id="builtin-harnesses")
             yield Static("", classes="field-error", id="error-harness", markup=False)
@@ -159,19 +217,19 @@ class NewRunScreen(Screen[None]):
             with Horizontal(classes="field-grid"):
                 with Vertical(classes="field-cell"):
                     yield Label("Repetitions", classes="field-label")
-                    yield Input("1", id="runs")
+                    yield FieldInput("1", id="runs")
                     yield Static("", classes="field-error", id="error-runs", markup=False)
                 with Vertical(classes="field-cell"):
                     yield Label("Concurrency", classes="field-label")
-                    yield Input("4", id="concurrency")
+                    yield FieldInput("4", id="concurrency")
                     yield Static("", classes="field-error", id="error-concurrency", markup=False)
                 with Vertical(classes="field-cell"):
                     yield Label("Max turns", classes="field-label")
-                    yield Input("", placeholder="harness default", id="max_turns")
+                    yield FieldInput("", placeholder="harness default", id="max_turns")
                     yield Static("", classes="field-error", id="error-max_turns", markup=False)
                 with Vertical(classes="field-cell"):
                     yield Label("Wall time (s)", classes="field-label")
-                    yield Input("", placeholder="harness default", id="wall_time")
+                    yield FieldInput("", placeholder="harness default", id="wall_time")
                     yield Static("", classes="field-error", id="error-wall_time", markup=False)
 
             yield Label("Jira server", classes="field-label")
@@ -182,21 +240,24 @@ class NewRunScreen(Screen[None]):
             yield Select([("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()],
                          value="", allow_blank=False, id="fixture")
             yield Static("", classes="field-error", id="error-fixture", markup=False)
-            yield Input("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
+            yield FieldInput("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
             yield Static("", classes="field-hint -hidden", id="server-hint", markup=False)
             yield Static("", classes="field-error", id="error-server", markup=False)
             yield from self._limit_fields()
+        with Horizontal(id="launch-row"):  # outside the scrolled form: always on screen, even at 80x24
+            yield Button("Launch (ctrl+s)", variant="primary", compact=True, id="launch")
+            yield Static("", id="launch-status", markup=False)
+        yield Footer(show_command_palette=False)
 
-            with Horizontal(id="launch-row"):
-                yield Button("Launch (ctrl+s)", variant="primary", id="launch")
-                yield Static("", id="launch-status", markup=False)
-        yield Footer()
+    def on_mount(self) -> None:
+        """Focus the first field, so typing fills it at once."""
+        self.query_one("#harness", Input).focus()
 
     @staticmethod
     def _model_fields(models: list[ModelChoice]) -> ComposeResult:
         """The model: its name, the menu grouped by provider, the key hint, its base URL and extra API arguments."""
         yield Label("Model", classes="field-label")
-        yield Input("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL",
+        yield FieldInput("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL",
                     suggester=SuggestFromList([choice.name for choice in models]), id="model")
         yield OptionList(*model_options(models), id="model-list")
         yield Static(key_hint(), classes="field-hint", id="model-hint", markup=False)
@@ -204,11 +265,11 @@ class NewRunScreen(Screen[None]):
         with Horizontal(classes="field-grid", id="model-options"):
             with Vertical(classes="field-cell"):
                 yield Label("Model base URL", classes="field-label")
-                yield Input("", placeholder="provider default, e.g. http://localhost:11434/v1", id="model_base_url")
+                yield FieldInput("", placeholder="provider default, e.g. http://localhost:11434/v1", id="model_base_url")
                 yield Static("", classes="field-error", id="error-model_base_url", markup=False)
             with Vertical(classes="field-cell"):
                 yield Label("Model args", classes="field-label")
-                yield Input("", placeholder="KEY=VALUE ..., e.g. temperature=0", id="model_args")
+                yield FieldInput("", placeholder="KEY=VALUE ..., e.g. temperature=0", id="model_args")
                 yield Static("", classes="field-error", id="error-model_args", markup=False)
 
     @staticmethod
@@ -218,7 +279,7 @@ class NewRunScreen(Screen[None]):
             for field_id, label, placeholder in LIMIT_FIELDS:
                 with Vertical(classes="field-cell"):
                     yield Label(label, classes="field-label")
-                    yield Input("", placeholder=placeholder, id=field_id)
+                    yield FieldInput("", placeholder=placeholder, id=field_id)
                     yield Static("", classes="field-error", id=f"error-{field_id}", markup=False)
 
     # ---- field helpers ---------------------------------------------------------------------------------------
@@ -229,28 +290,59 @@ class NewRunScreen(Screen[None]):
 
     def show_error(self, field: str | None, message: str) -> None:
         """Put `message` under its field (or by the Launch button when no field is named)."""
-        target = field if field in FIELDS else None
-        if target is None:
-            self.query_one("#launch-status", Static).update(message)
-            return
-        error = self.query_one(f"#error-{target}", Static)
-        error.update(message)
-        error.add_class("-shown")
-        widget_id = {"server": "server-command" if self.command_chosen else "server-kind"}.get(target, target)
-        widget = self.query_one(f"#{widget_id}")
-        widget.add_class("-invalid-field")
-        if target != "server" or self.command_chosen:
-            widget.focus()
+        self.show_errors({field or "": message})
+
+    def _widget_of(self, field: str) -> str:
+        return {"server": "server-command" if self.command_chosen else "server-kind"}.get(field, field)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Show every error at once, each under its field (one without a field by the Launch button), and focus
+        the first field in error."""
+        first = None
+        for field in FIELDS:
+            message = errors.get(field)
+            error = self.query_one(f"#error-{field}", Static)
+            error.update(message or "")
+            error.set_class(bool(message), "-shown")
+            self.query_one(f"#{self._widget_of(field)}").set_class(bool(message), "-invalid-field")
+            if message and first is None:
+                first = field
+        stray = [message for field, message in errors.items() if field not in FIELDS]
+        named = [FIELD_NAMES[field] for field in FIELDS if errors.get(field)]
+        if named:
+            stray.insert(0, f"to fix: {', '.join(named)}")
+        self.query_one("#launch-status", Static).update("; ".join(stray))
+        if first is not None and (first != "server" or self.command_chosen):
+            self.query_one(f"#{self._widget_of(first)}").focus()
 
     def clear_errors(self) -> None:
         """Empty every field's error, unmark the invalid fields and clear the launch status."""
-        for field in FIELDS:
-            error = self.query_one(f"#error-{field}", Static)
-            error.update("")
-            error.remove_class("-shown")
-        for widget in self.query(".-invalid-field"):
-            widget.remove_class("-invalid-field")
-        self.query_one("#launch-status", Static).update("")
+        self.show_errors({})
+
+    def _clear_field_error(self, field: str) -> None:
+        self.query_one(f"#error-{field}", Static).update("")
+        self.query_one(f"#error-{field}", Static).remove_class("-shown")
+        self.query_one(f"#{self._widget_of(field)}").remove_class("-invalid-field")
+        named = [FIELD_NAMES[f] for f in FIELDS if self.query_one(f"#error-{f}", Static).has_class("-shown")]
+        self.query_one("#launch-status", Static).update(f"to fix: {', '.join(named)}" if named else "")
+
+    @on(Input.Changed)
+    def _field_changed(self, event: Input.Changed) -> None:
+        """A field in error is checked again as it changes; its error goes once it is fixed (a field only the
+        engine can judge, such as the harness, loses its stale error at once: ctrl+s judges it again)."""
+        field = "server" if event.input.id == "server-command" else event.input.id or ""
+        if field not in FIELDS or not self.query_one(f"#error-{field}", Static).has_class("-shown"):
+            return
+        errors: dict[str, str] = {}
+        self._form_fields(errors)
+        if field in errors:
+            self.show_error_on(field, errors[field])
+        else:
+            self._clear_field_error(field)
+
+    def show_error_on(self, field: str, message: str) -> None:
+        """Change the message under one field (the others stay as they are)."""
+        self.query_one(f"#error-{field}", Static).update(message)
 
     @property
     def command_chosen(self) -> bool:
@@ -291,31 +383,36 @@ class NewRunScreen(Screen[None]):
 
     # ---- launch ----------------------------------------------------------------------------------------------
 
-    def build_request(self) -> dict[str, Any]:
-        """The RunRequest fields from the form; UserError(field=...) for what the form itself can tell is wrong."""
+    def _form_fields(self, errors: dict[str, str]) -> dict[str, Any]:
+        """The RunRequest fields from the form; what the form itself can tell is wrong goes into `errors` (by field)."""
+        limits = {field_id: self.value(field_id).strip() or None for field_id, _label, _hint in LIMIT_FIELDS}
+        collect(errors, lambda: parse_size(limits["max_memory"]))
+        collect(errors, lambda: parse_duration(limits["max_cpu_time"]))
+        collect(errors, lambda: parse_nice(limits["nice"]))
         fields: dict[str, Any] = {
             "harness": self.value("harness").strip(),
             "model": self.value("model").strip(),
             "model_base_url": self.value("model_base_url").strip() or None,
-            "model_args": parse_model_args(self.value("model_args")),
-            "runs": parse_whole(self.value("runs"), "repetitions", "runs"),
-            "concurrency": parse_whole(self.value("concurrency"), "concurrency", "concurrency"),
-            "max_turns": parse_whole(self.value("max_turns"), "max turns", "max_turns", optional=True),
-            "wall_time_s": parse_seconds(self.value("wall_time")),
-            **{field_id: self.value(field_id).strip() or None for field_id, _label, _hint in LIMIT_FIELDS},
+            "model_args": collect(errors, lambda: parse_model_args(self.value("model_args"))),
+            "runs": collect(errors, lambda: parse_whole(self.value("runs"), "runs")),
+            "concurrency": collect(errors, lambda: parse_whole(self.value("concurrency"), "concurrency")),
+            "max_turns": collect(errors, lambda: parse_whole(self.value("max_turns"), "max_turns", optional=True)),
+            "wall_time_s": collect(errors, lambda: parse_seconds(self.value("wall_time"))),
+            **limits,
         }
         if not fields["harness"]:
-            raise UserError("which harness? pick a built-in one or give a harness file", field="harness")
+            errors.setdefault("harness", "which harness? pick a built-in one or give a harness file")
         if not fields["model"]:
-            raise UserError("which model? e.g. oracle, anthropic/claude-... or openai/gpt-...", field="model")
+            errors.setdefault("model", "which model? e.g. oracle, anthropic/claude-... or openai/gpt-...")
         if self.command_chosen:
             command = self.value("server-command").strip()
             if not command:
-                raise UserError("give the MCP server command to run, e.g. uvx mcp-atlassian", field="server")
-            try:
-                shlex.split(command)
-            except ValueError as exc:
-                raise UserError(f"cannot read the server command: {exc}", field="server") from None
+                errors.setdefault("server", "give the MCP server command to run, e.g. uvx mcp-atlassian")
+            else:
+                try:
+                    shlex.split(command)
+                except ValueError as exc:
+                    errors.setdefault("server", f"cannot read the server command: {exc}")
             fields["server"] = command
         else:
             if self.real_server_chosen:
@@ -324,40 +421,73 @@ class NewRunScreen(Screen[None]):
             fields["fixture"] = str(fixture) if fixture not in (Select.NULL, "") else None
         return fields
 
+    def build_request(self) -> dict[str, Any]:
+        """The RunRequest fields from the form; UserError(field=...) for the first thing the form can tell is wrong
+        (`action_launch` shows them all)."""
+        errors: dict[str, str] = {}
+        fields = self._form_fields(errors)
+        if errors:
+            field, message = next(iter(errors.items()))
+            raise UserError(message, field=field or None)
+        return fields
+
     @on(Button.Pressed, "#launch")
     def action_launch(self) -> None:
-        """Check the form and launch the run in a worker (ctrl+s or Launch); what is wrong shows under its field."""
+        """Check the form and launch the run in a worker (ctrl+s or Launch); every problem shows under its field
+        at once (the form's own checks here, the engine's in the worker)."""
         if self.launching:
             return
-        self.clear_errors()
-        try:
-            fields = self.build_request()
-        except UserError as exc:
-            self.show_error(exc.field, str(exc))
-            return
+        errors: dict[str, str] = {}
+        fields = self._form_fields(errors)
         self.launching = True
+        self.show_errors({})
         self.query_one("#launch-status", Static).update("checking and launching…")
-        self._launch(fields)
+        self._launch(fields, errors)
 
     @work(thread=True, exclusive=True, group="launch", description="Launching a run")
-    def _launch(self, fields: dict[str, Any]) -> None:
-        results: Path = self.app.results  # type: ignore[attr-defined]
+    def _launch(self, fields: dict[str, Any], errors: dict[str, str]) -> None:
+        results = bench_app(self).results
+        if not errors.get("model"):
+            collect(errors, lambda: run_control.check_model(fields["model"], results, fields["model_base_url"]))
+        if "harness" not in errors and "server" not in errors:
+            collect(errors, lambda: run_control.check(self._checkable(fields, errors), results))
+        if errors:
+            self.app.call_from_thread(self._failed_all, errors)
+            return
         try:
             folder = run_control.launch(run_control.make_request(**fields), results)
         except UserError as exc:
-            self.app.call_from_thread(self._failed, exc.field, str(exc))
+            self.app.call_from_thread(self._failed, exc.field, field_words(str(exc)))
             return
         except OSError as exc:
             self.app.call_from_thread(self._failed, None, f"could not start the run: {exc}")
             return
         self.app.call_from_thread(self._launched, folder)
 
+    @staticmethod
+    def _checkable(fields: dict[str, Any], errors: dict[str, str]) -> Any:
+        """A request the engine can check for the harness, server and fixture: the fields in error replaced by
+        values that pass (their errors are known already)."""
+        safe = dict(fields)
+        for field, key, value in (("runs", "runs", 1), ("concurrency", "concurrency", 1),
+                                  ("max_turns", "max_turns", None), ("wall_time", "wall_time_s", None),
+                                  ("max_memory", "max_memory", None), ("max_cpu_time", "max_cpu_time", None),
+                                  ("nice", "nice", None)):
+            if field in errors:
+                safe[key] = value
+        if "model" in errors:
+            safe["model"] = "null"
+        return run_control.make_request(**safe)
+
+    def _failed_all(self, errors: dict[str, str]) -> None:
+        self.launching = False
+        self.show_errors(errors)
+
     def _failed(self, field: str | None, message: str) -> None:
         self.launching = False
-        self.query_one("#launch-status", Static).update("")
-        self.show_error(field, message)
+        self.show_errors({field or "": message})
 
     def _launched(self, folder: Path) -> None:
         self.launching = False
         self.query_one("#launch-status", Static).update(f"launched {folder.name}")
-        self.app.run_launched(folder)  # type: ignore[attr-defined]
+        self.post_message(RunLaunched(folder))

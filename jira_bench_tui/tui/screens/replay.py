@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from jira_bench_tui.engine import run_folder
-from jira_bench_tui.tui.commands import ActionsProvider, Command
 from jira_bench_tui.tui.widgets.replay import (
     ReplayStatus,
     RunHeader,
@@ -28,8 +26,9 @@ from jira_bench_tui.tui.widgets.replay import (
     TrialList,
 )
 from jira_bench_tui.tui.widgets.replay.timeline import TrialReplay, TrialSummary, load_summaries, load_trial
-from jira_bench_tui.tui.widgets.replay.trial_list import list_heading
+from jira_bench_tui.tui.widgets.replay.trial_list import FIXED_WIDTH, list_heading
 
+SIDEBAR_MIN = 30
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 """Auto-play speeds; at 1x the replay moves one step a second."""
 
@@ -56,18 +55,20 @@ def resolve_trial(summaries: list[TrialSummary], trial: str | None) -> tuple[int
     return index, notice.format(key=summaries[index].key) if notice else None
 
 
-class ReplayCommands(ActionsProvider):
-    """Command-palette entries for the replay screen's actions (offered only while it is the active screen)."""
+class TrialFilter(Input):
+    """The trial list's filter box: Escape empties it (all trials again) and hides it, instead of leaving the
+    replay."""
 
-    def commands(self) -> list[Command]:
-        """One "Replay: …" entry per action of `ReplayScreen.PALETTE_ACTIONS`; none on another screen."""
-        screen = self.screen
-        if not isinstance(screen, ReplayScreen):
-            return []
-        return [
-            (f"Replay: {title}", partial(screen.run_action, action), help_text)
-            for action, title, help_text in ReplayScreen.PALETTE_ACTIONS
-        ]
+    BINDINGS = [Binding("escape", "clear", "Clear", show=False, tooltip="Clear the filter: every trial again")]
+
+    @dataclass
+    class Cleared(Message):
+        """The filter was emptied and should hide."""
+
+    def action_clear(self) -> None:
+        """Empty the filter (every trial shows again) and say so."""
+        self.value = ""
+        self.post_message(self.Cleared())
 
 
 class ReplayScreen(Screen[None]):
@@ -75,89 +76,41 @@ class ReplayScreen(Screen[None]):
     trial (else the first)."""
 
     CSS_PATH = "../styles/replay.tcss"
-    COMMANDS = {ReplayCommands}
     PLAY_INTERVAL_S = 1.0
     """Seconds between auto-play steps at 1x."""
 
     BINDINGS = [
-        Binding("n,right", "next_step", "Next", id="replay.next-step", tooltip="Show the next step."),
-        Binding("p,left", "previous_step", "Prev", id="replay.previous-step", tooltip="Go back one step."),
-        Binding(
-            "home,g",
-            "first_step",
-            "First",
-            id="replay.first-step",
-            show=False,
-            tooltip="Go to the first step.",
-        ),
-        Binding(
-            "end,G", "last_step", "Last", id="replay.last-step", tooltip="Show every step up to the last."
-        ),
-        Binding(
-            "f",
-            "next_failure",
-            "Failure",
-            id="replay.next-failure",
-            tooltip="Jump to the first failure (a tool error or failed check); again for the next.",
-        ),
+        Binding("right", "next_step", "Step", key_display="→", id="replay.next-step", tooltip="Show the next step."),
+        Binding("left", "previous_step", "Back", key_display="←", show=False, id="replay.previous-step",
+                tooltip="Go back one step."),
+        Binding("home", "first_step", "First", show=False, id="replay.first-step", tooltip="Go to the first step."),
+        Binding("end", "last_step", "Last", show=False, id="replay.last-step",
+                tooltip="Show every step up to the last."),
+        Binding("f", "next_failure", "Failure", id="replay.next-failure",
+                tooltip="Jump to the next failure (a tool error or failed check), round to the first."),
+        Binding("F", "previous_failure", "Previous failure", show=False, id="replay.previous-failure",
+                tooltip="Jump to the previous failure."),
         Binding("space", "toggle_play", "Play", id="replay.toggle-play", tooltip="Start or pause auto-play."),
-        Binding(
-            "plus,equals_sign",
-            "faster",
-            "Faster",
-            id="replay.faster",
-            key_display="+",
-            tooltip="Auto-play faster (up to 4x).",
-        ),
-        Binding(
-            "minus",
-            "slower",
-            "Slower",
-            id="replay.slower",
-            key_display="-",
-            tooltip="Auto-play slower (down to 0.5x).",
-        ),
-        Binding("j", "next_trial", "Next trial", id="replay.next-trial", tooltip="Replay the next trial."),
-        Binding(
-            "k",
-            "previous_trial",
-            "Prev trial",
-            id="replay.previous-trial",
-            tooltip="Replay the previous trial.",
-        ),
-        Binding(
-            "a",
-            "show_all",
-            "Show all",
-            id="replay.show-all",
-            tooltip="Show the whole (or the short) tool result of the current step.",
-        ),
-        Binding(
-            "x",
-            "toggle_result",
-            "Result",
-            id="replay.toggle-result",
-            show=False,
-            tooltip="Expand or collapse the tool result of the current step.",
-        ),
+        Binding("plus,equals_sign", "faster", "Faster", show=False, id="replay.faster", key_display="+",
+                tooltip="Auto-play faster (up to 4x)."),
+        Binding("minus", "slower", "Slower", show=False, id="replay.slower", key_display="-",
+                tooltip="Auto-play slower (down to 0.5x)."),
+        Binding("right_square_bracket", "next_trial", "Next", show=False, key_display="]",
+                id="replay.next-trial", tooltip="Replay the next trial."),
+        Binding("left_square_bracket", "previous_trial", "Previous", show=False, key_display="[",
+                id="replay.previous-trial", tooltip="Replay the previous trial."),
+        Binding("right_curly_bracket", "next_failed_trial", "Failed trial", key_display="}",
+                id="replay.next-failed-trial", tooltip="Replay the next failed trial (round to the first)."),
+        Binding("left_curly_bracket", "previous_failed_trial", "Previous failed trial", show=False,
+                key_display="{", id="replay.previous-failed-trial", tooltip="Replay the previous failed trial."),
+        Binding("slash", "find", "Find", id="replay.find",
+                tooltip="Filter the trials by scenario or outcome (e.g. 'failed', 'close-dup')"),
+        Binding("a", "show_all", "Show all", show=False, id="replay.show-all",
+                tooltip="Show the whole (or the short) tool result of the current step."),
+        Binding("x", "toggle_result", "Result", show=False, id="replay.toggle-result",
+                tooltip="Expand or collapse the tool result of the current step."),
         Binding("escape,q", "back", "Back", id="replay.back", tooltip="Leave the replay."),
     ]
-
-    PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
-        ("next_step", "next step", "Show the next step of the trial."),
-        ("previous_step", "previous step", "Go back one step."),
-        ("first_step", "first step", "Go to the trial's first step."),
-        ("last_step", "last step", "Show every step up to the last."),
-        ("next_failure", "jump to failure", "The first tool error or failed check (again: the next one)."),
-        ("toggle_play", "play / pause", "Start or pause auto-play."),
-        ("faster", "faster", "Auto-play faster (up to 4x)."),
-        ("slower", "slower", "Auto-play slower (down to 0.5x)."),
-        ("next_trial", "next trial", "Replay the next trial in the list."),
-        ("previous_trial", "previous trial", "Replay the previous trial in the list."),
-        ("show_all", "show whole result", "Show all of a long tool result (or shorten it again)."),
-        ("toggle_result", "expand / collapse result", "Expand or collapse the current tool result."),
-        ("back", "back", "Leave the replay."),
-    )
 
     @dataclass
     class PlayTick(Message):
@@ -182,13 +135,15 @@ class ReplayScreen(Screen[None]):
         with Horizontal(id="replay-body"):
             with Vertical(id="replay-sidebar"):
                 yield RunHeader(id="run-header")
+                yield TrialFilter(placeholder="filter: scenario or outcome; Esc clears", compact=True,
+                                  id="trial-filter", classes="-hidden")
                 yield Static(list_heading(), id="trial-list-heading")
                 yield TrialList(id="trial-list")
             with Vertical(id="replay-main"):
                 yield TrialBanner(id="trial-banner")
                 yield TranscriptView(id="transcript")
                 yield ReplayStatus(id="replay-status")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
         """Read the run and its trials' summaries (in a thread), fill the header and the list, then open the trial
@@ -196,6 +151,7 @@ class ReplayScreen(Screen[None]):
         info, self.summaries = await asyncio.to_thread(self._read_run)  # every artifact: off the event loop
         self.query_one(RunHeader).show_run(info, self.summaries)
         trial_list = self.query_one(TrialList)
+        self._fit_sidebar()
         trial_list.show_trials(self.summaries)
         index, notice = resolve_trial(self.summaries, self.requested_trial)
         await self._open_trial(index, notice)
@@ -203,6 +159,18 @@ class ReplayScreen(Screen[None]):
             trial_list.highlighted = index
         trial_list.focus()
         self.loaded = True
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Share the width between the trial list and the transcript anew."""
+        self._fit_sidebar(event.size.width)
+
+    def _fit_sidebar(self, screen_width: int | None = None) -> None:
+        """The trial list as wide as its longest row needs, at most half the screen (the transcript keeps the
+        rest: at 80 columns each gets 40)."""
+        width = screen_width or self.size.width or 120
+        longest = max((len(s.scenario_id) for s in self.summaries), default=20)
+        needed = longest + FIXED_WIDTH + 2
+        self.query_one("#replay-sidebar").styles.width = max(SIDEBAR_MIN, min(needed, width // 2))
 
     def _read_run(self) -> tuple[run_folder.RunInfo, list[TrialSummary]]:
         info = run_folder.load_run(self.run_folder)
@@ -224,7 +192,40 @@ class ReplayScreen(Screen[None]):
     async def _trial_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self.replay is not None and event.option_id == self.replay.key:
             return
-        await self._open_trial(event.option_index)
+        trial_list = self.query_one(TrialList)
+        current = trial_list.highlighted_option
+        if current is not None and current.id != event.option_id:
+            return  # a stale highlight (the list was just refilled by the filter)
+        index = next((i for i, s in enumerate(self.summaries) if s.key == event.option_id), None)
+        if index is not None:
+            await self._open_trial(index)
+
+    def action_find(self) -> None:
+        """Show the trial filter and focus it (key /)."""
+        box = self.query_one(TrialFilter)
+        box.remove_class("-hidden")
+        box.focus()
+
+    @on(Input.Changed, "#trial-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        """Keep the trials whose scenario, key or outcome hold every word typed ('failed close')."""
+        words = event.value.lower().split()
+        shown = [s for s in self.summaries
+                 if all(word in f"{s.outcome} {s.key} {s.scenario_id}".lower() for word in words)]
+        trial_list = self.query_one(TrialList)
+        trial_list.show_trials(shown)
+        if self.replay is not None and any(s.key == self.replay.key for s in shown):
+            trial_list.highlighted = next(i for i, s in enumerate(shown) if s.key == self.replay.key)
+
+    @on(Input.Submitted, "#trial-filter")
+    def _filter_done(self) -> None:
+        self.query_one(TrialList).focus()
+
+    @on(TrialFilter.Cleared)
+    def _filter_cleared(self) -> None:
+        box = self.query_one(TrialFilter)
+        box.add_class("-hidden")
+        self.query_one(TrialList).focus()
 
     # ---- state shown --------------------------------------------------------------------------------------
 
@@ -299,6 +300,15 @@ class ReplayScreen(Screen[None]):
         """Auto-play slower."""
         self._set_speed(max(self.speed_index - 1, 0))
 
+    async def action_previous_failure(self) -> None:
+        """Jump to the last failure before the current step (from the end when there is none before it)."""
+        failures = self.replay.failure_positions if self.replay else []
+        if not failures:
+            self.notify("This trial has no tool error and no failed check.", title="No failure")
+            return
+        target = next((p for p in reversed(failures) if p < self.position), failures[-1])
+        await self._go(target)
+
     def action_next_trial(self) -> None:
         """Replay the next trial in the list."""
         self.query_one(TrialList).action_cursor_down()
@@ -306,6 +316,25 @@ class ReplayScreen(Screen[None]):
     def action_previous_trial(self) -> None:
         """Replay the previous trial in the list."""
         self.query_one(TrialList).action_cursor_up()
+
+    def _failed_trial(self, forward: bool) -> None:
+        trial_list = self.query_one(TrialList)
+        failed = [i for i, s in enumerate(trial_list.summaries) if s.outcome in ("failed", "error")]
+        if not failed:
+            self.notify("No trial of this run failed.", title="No failed trial")
+            return
+        here = trial_list.highlighted if trial_list.highlighted is not None else -1
+        after = [i for i in failed if i > here] if forward else [i for i in failed if i < here]
+        trial_list.highlighted = (after[0] if forward else after[-1]) if after else (
+            failed[0] if forward else failed[-1])
+
+    def action_next_failed_trial(self) -> None:
+        """Replay the next failed (or errored) trial in the list, round to the first."""
+        self._failed_trial(True)
+
+    def action_previous_failed_trial(self) -> None:
+        """Replay the previous failed (or errored) trial in the list, round to the last."""
+        self._failed_trial(False)
 
     async def action_show_all(self) -> None:
         """Show all of the current step's long tool result, or shorten it again."""

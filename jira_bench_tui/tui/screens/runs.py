@@ -9,25 +9,31 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from jira_bench_tui.engine.control import RESUMABLE
 from jira_bench_tui.engine.event_lines import flat
-from jira_bench_tui.engine.formatting import age
-from jira_bench_tui.engine.run_folder import Counts
-from jira_bench_tui.engine.runs_text import run_score
+from jira_bench_tui.engine.formatting import age, short_duration
+from jira_bench_tui.engine.runs_text import score
+from jira_bench_tui.tui.access import bench_app
+from jira_bench_tui.tui.colors import rate_variable, theme_style
+from jira_bench_tui.tui.messages import ControlRun, OpenRun
 from jira_bench_tui.tui.run_model import RunView, text_bar
-from jira_bench_tui.tui.widgets.runs_table import Row, RunsTable
+from jira_bench_tui.tui.state import outcome_score
+from jira_bench_tui.tui.widgets.runs.runs_table import Cell, Row, RunsTable
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
 SECTIONS = {
-    "live": ("IN PROGRESS", ["run", "harness", "model", "progress", "done", "passed", "failed", "started"]),
-    "interrupted": ("INTERRUPTED", ["run", "harness", "model", "done", "passed", "failed", "started"]),
-    "ended": ("COMPLETED", ["date", "harness", "model", "reps", "score", "status", "run"]),
+    "live": ("IN PROGRESS", ["model", "harness", "progress", "done", "pass rate", "ETA", "started", "run"]),
+    "interrupted": ("INTERRUPTED", ["model", "harness", "done", "pass rate", "started", "run"]),
+    "ended": ("COMPLETED", ["date", "model", "harness", "reps", "score", "status", "run"]),
     "unreadable": ("UNREADABLE", ["run", "problem"]),
 }
 REFRESH_EVERY_S = 0.25
+LOADING = "loading…"
+NONE = "(none)"
 
 
 class RunsScreen(Screen[None]):
@@ -39,8 +45,12 @@ class RunsScreen(Screen[None]):
         Binding("k", "kill_run", "Kill", tooltip="Kill the selected live run", id="kill-run"),
         Binding("r", "resume_run", "Resume", tooltip="Resume the selected interrupted run", id="resume-run"),
         Binding("d", "delete_run", "Delete", tooltip="Delete the selected ended run's folder", id="delete-run"),
-        Binding("slash", "filter", "Filter", tooltip="Filter runs by id, harness, model or status", id="filter-runs"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("slash", "filter", "Find", tooltip="Filter runs by id, harness, model or status", id="filter-runs"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter",
+                id="clear-filter"),
+        Binding("ctrl+n", "app.new_run", "New run", tooltip="Open the new-run form", id="runs-new-run"),
+        Binding("m", "app.show_monitor", "Monitor", show=False, tooltip="Show the live monitor (a tab per run)",
+                id="runs-monitor"),
     ]
 
     def __init__(self) -> None:
@@ -54,20 +64,20 @@ class RunsScreen(Screen[None]):
         yield Header()
         yield Input(placeholder="filter runs (id, harness, model, status); Escape clears", id="runs-filter",
                     classes="-hidden", disabled=True)
-        with VerticalScroll(id="runs-sections"):
+        with VerticalScroll(id="runs-sections", can_focus=False):
             for key, (title, columns) in SECTIONS.items():
                 yield Static(title, classes="section-title", id=f"title-{key}")
-                yield Static("(none)", classes="section-empty", id=f"empty-{key}")
+                yield Static(LOADING, classes="section-empty", id=f"empty-{key}")
                 yield RunsTable(columns, id=f"table-{key}")
         yield WatchStatusBar(id="watch-status", classes="-empty")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         """Fill the tables, focus the first one shown, redraw them every second (ages move on), show the watch state."""
         self.refresh_tables()
         self.focus_first_table()
         self.set_interval(1.0, self._tick)
-        self.show_watch_status(self.app.watch_status)  # type: ignore[attr-defined]
+        self.show_watch_status(bench_app(self).state.watch_status)
 
     def _tick(self) -> None:
         """Ages move on with the clock: redraw while this screen is in view."""
@@ -82,6 +92,14 @@ class RunsScreen(Screen[None]):
         """Show the watcher's state in the status bar ('' hides the bar)."""
         for bar in self.query(WatchStatusBar):  # none while the screen is still composing or closing
             bar.show(text)
+
+    def scan_done(self) -> None:
+        """The first reading of the runs folder is done: empty sections now say (none)."""
+        if not self.query(RunsTable):  # still composing: on_mount reads the state
+            return
+        self.refresh_tables()
+        if not isinstance(self.focused, RunsTable):
+            self.focus_first_table()
 
     # ---- rows -----------------------------------------------------------------------------------------------
 
@@ -100,24 +118,68 @@ class RunsScreen(Screen[None]):
         return all(word in haystack for word in self.filter_text.lower().split())
 
     def refresh_tables(self) -> None:
-        """Redraw every section from `app.views`: the runs the filter keeps, newest first; an empty section says
-        (none), an empty UNREADABLE section hides."""
+        """Redraw every section from the app's runs: the runs the filter keeps, newest first; an empty section
+        says (none) (loading… before the first reading is done), an empty UNREADABLE section hides."""
         self._dirty = False
-        now: float = self.app.clock()  # type: ignore[attr-defined]
-        views: dict[str, RunView] = self.app.views  # type: ignore[attr-defined]
+        if not self.query(RunsTable):  # composing or closing
+            return
+        state = bench_app(self).state
+        now = bench_app(self).clock()
         grouped: dict[str, list[Row]] = {key: [] for key in SECTIONS}
-        for run_id in sorted(views, reverse=True):
-            view = views[run_id]
+        for run_id in sorted(state.views, reverse=True):
+            view = state.views[run_id]
             if not self._matches(view):
                 continue
-            section, row = _row(view, now)
+            section, row = self._row(view, now)
             grouped[section].append((run_id, row))
+        empty_text = NONE if state.loaded else LOADING
         for key, rows in grouped.items():
             table = self.query_one(f"#table-{key}", RunsTable)
             table.show_rows(rows)
             table.display = bool(rows)
-            self.query_one(f"#empty-{key}").display = not rows and key != "unreadable"
+            empty = self.query_one(f"#empty-{key}", Static)
+            empty.display = not rows and key != "unreadable"
+            empty.update(empty_text)
             self.query_one(f"#title-{key}").display = bool(rows) or key != "unreadable"
+
+    def _rate(self, passed: int, failed: int, errored: int = 0) -> Text:
+        """A pass rate ('3/4 (75%)'), coloured by how good it is."""
+        return Text(score(passed, passed + failed, errored), style=theme_style(self.app, rate_variable(
+            passed, passed + failed)))
+
+    def _bar(self, done: int, total: int, passed: int, failed: int) -> Text:
+        """A progress bar whose filled part is coloured by the pass rate so far."""
+        bar = text_bar(done, total)
+        filled = len(bar.rstrip("░"))
+        text = Text(bar[:filled], style=theme_style(self.app, rate_variable(passed, passed + failed), bold=True))
+        text.append(bar[filled:], style=theme_style(self.app, "text-muted"))
+        return text
+
+    def _row(self, view: RunView, now: float) -> tuple[str, tuple[Cell, ...]]:
+        """The section a run belongs in and its cells (Text, never markup: names may hold brackets)."""
+        info, spec = view.info, view.info.spec
+        if info.status == "unreadable" or spec is None:
+            problem = flat((info.problem or "").replace(f" in {info.path}", ""), 64)
+            return "unreadable", (Text(view.run_id), Text(f"unreadable: {problem}", style="italic"))
+        done, total, passed, failed, errored = view.counts()
+        started = view.started_at() or 0.0
+        if info.live:
+            status = "queued" if info.status == "queued" else f"{done}/{total}"
+            eta = view.eta(now)
+            return "live", (Text(spec.model), Text(spec.harness_name), self._bar(done, total, passed, failed),
+                            Text(status), self._rate(passed, failed, errored),
+                            Text(short_duration(eta) if eta is not None else "--"), Text(age(now - started)),
+                            Text(view.run_id))
+        if info.status == "interrupted":
+            return "interrupted", (Text(spec.model), Text(spec.harness_name), Text(f"{done}/{total}"),
+                                   self._rate(passed, failed, errored), Text(age(now - started)), Text(view.run_id))
+        when = datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
+        status = "" if info.status == "completed" else info.status
+        if info.status == "failed" and info.state is not None and info.state.error:
+            status = f"failed: {flat(info.state.error, 72)}"  # e.g. the worker's CPU time limit
+        rate = Text(outcome_score(view), style=theme_style(self.app, rate_variable(passed, passed + failed)))
+        return "ended", (Text(when), Text(spec.model), Text(spec.harness_name), Text(f"x{spec.runs}"), rate,
+                         Text(status), Text(view.run_id))
 
     # ---- selection and actions ---------------------------------------------------------------------------
 
@@ -127,20 +189,34 @@ class RunsScreen(Screen[None]):
         tables = [focused] if isinstance(focused, RunsTable) else list(self.query(RunsTable))
         for table in tables:
             if isinstance(table, RunsTable) and table.display and (run_id := table.selected_run_id()):
-                return self.app.views.get(run_id)  # type: ignore[attr-defined]
+                return bench_app(self).state.views.get(run_id)
         return None
 
     @on(RunsTable.RowSelected)
     def _row_chosen(self, event: RunsTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.app.open_run(event.row_key.value)  # type: ignore[attr-defined]
+            self.post_message(OpenRun(event.row_key.value))
+
+    @on(RunsTable.RowHighlighted)
+    def _row_highlighted(self, event: RunsTable.RowHighlighted) -> None:
+        """Keep the cursor's row in view: the tables grow to their full height, the sections scroll."""
+        event.stop()
+        self.call_after_refresh(self._show_cursor, event.data_table)
+
+    def _show_cursor(self, table: RunsTable) -> None:
+        if not table.is_mounted or table.cursor_row < 0:
+            return
+        region = table.virtual_region_with_margin
+        top = region.y + table.header_height + table.cursor_row
+        sections = self.query_one("#runs-sections", VerticalScroll)
+        sections.scroll_to_region(Region(region.x, top, region.width, 1), animate=False, immediate=True)
 
     def action_open_run(self) -> None:
         """Open the selected run (key o or Enter): its live tab, or its replay once it has ended."""
         view = self.selected_view()
         if view is not None:
-            self.app.open_run(view.run_id)  # type: ignore[attr-defined]
+            self.post_message(OpenRun(view.run_id))
 
     def action_kill_run(self) -> None:
         """Kill the selected run after a confirmation (a warning toast when it is not running)."""
@@ -150,7 +226,7 @@ class RunsScreen(Screen[None]):
         if not view.live:
             self.notify(f"{view.run_id} is not running", severity="warning", markup=False)
             return
-        self.app.confirm_control("kill", view)  # type: ignore[attr-defined]
+        self.post_message(ControlRun("kill", view.run_id))
 
     def action_resume_run(self) -> None:
         """Resume the selected run in a new worker (a warning toast unless it is interrupted, cancelled or failed)."""
@@ -161,7 +237,7 @@ class RunsScreen(Screen[None]):
             self.notify(f"{view.run_id} is {view.info.status}: only an interrupted, cancelled or failed run resumes",
                         severity="warning", markup=False)
             return
-        self.app.control_run("resume", view.info.path)  # type: ignore[attr-defined]
+        self.post_message(ControlRun("resume", view.run_id, confirm=False))
 
     def action_delete_run(self) -> None:
         """Delete the selected run's folder after a confirmation (a warning toast while it runs)."""
@@ -171,7 +247,7 @@ class RunsScreen(Screen[None]):
         if view.live:
             self.notify(f"{view.run_id} is still running: kill it first", severity="warning", markup=False)
             return
-        self.app.confirm_control("delete", view)  # type: ignore[attr-defined]
+        self.post_message(ControlRun("delete", view.run_id))
 
     def action_filter(self) -> None:
         """Show the filter box and focus it (key /)."""
@@ -203,30 +279,3 @@ class RunsScreen(Screen[None]):
     @on(Input.Submitted, "#runs-filter")
     def _filter_done(self) -> None:
         self.focus_first_table()
-
-
-def _started(view: RunView) -> float:
-    return view.started_at() or 0.0
-
-
-def _row(view: RunView, now: float) -> tuple[str, tuple[str | Text, ...]]:
-    """The section a run belongs in and its cells."""
-    info, spec = view.info, view.info.spec
-    if info.status == "unreadable" or spec is None:
-        problem = flat((info.problem or "").replace(f" in {info.path}", ""), 64)
-        return "unreadable", (view.run_id, Text(f"unreadable: {problem}", style="italic"))
-    done, total, passed, failed, errored = view.counts()
-    if info.live:
-        bar = Text(text_bar(done, total), style="bold")
-        status = "queued" if info.status == "queued" else f"{done}/{total}"
-        return "live", (view.run_id, spec.harness_name, spec.model, bar, status, str(passed), str(failed),
-                        age(now - _started(view)))
-    if info.status == "interrupted":
-        return "interrupted", (view.run_id, spec.harness_name, spec.model, f"{done}/{total}", str(passed),
-                               str(failed), age(now - _started(view)))
-    when = datetime.fromtimestamp(_started(view)).strftime("%Y-%m-%d %H:%M")
-    status = "" if info.status == "completed" else info.status
-    if info.status == "failed" and info.state is not None and info.state.error:
-        status = f"failed: {flat(info.state.error, 72)}"  # e.g. the worker's CPU time limit
-    return "ended", (when, spec.harness_name, spec.model, f"x{spec.runs}", run_score(Counts(total=total, done=done, passed=passed, failed=failed, errored=errored)),
-                     status, view.run_id)

@@ -216,5 +216,5 @@ class TranscriptView(VerticalScroll, can_focus=False):
         marker.display = hidden > 0
         if hidden:
             marker.update(
-                f"⋯ {plural(hidden, 'earlier step')} not shown (p or home to go back)"
+                f"⋯ {plural(hidden, 'earlier step')} not shown (← or home to go back)"
             )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
-Row = tuple[str, tuple[str | Text, ...]]
+Cell = str | Text
+Row = tuple[str, tuple[Cell, ...]]
 
 
-class RunsTable(DataTable[str | Text]):
-    """Rows keyed by run id; `show_rows` replaces the content with as little redrawing as it can."""
+class RunsTable(DataTable[Cell]):
+    """Rows keyed by run id; `show_rows` replaces the content with as little redrawing as it can. Columns widen to
+    fit what they show (never cut silently)."""
 
     def __init__(self, columns: list[str], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
@@ -20,6 +23,28 @@ class RunsTable(DataTable[str | Text]):
         """Add the columns named at construction (each keyed by its name)."""
         for name in self._column_names:
             self.add_column(name, key=name)
+
+    def action_cursor_down(self) -> None:
+        """Down a row; from the last row, on to the next section's table (keyboard users never need Tab)."""
+        if self.row_count and self.cursor_row >= self.row_count - 1:
+            self._next_table(1)
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """Up a row; from the first row, on to the previous section's table, at its last row."""
+        if self.cursor_row <= 0:
+            self._next_table(-1)
+        else:
+            super().action_cursor_up()
+
+    def _next_table(self, step: int) -> None:
+        tables = [t for t in self.screen.query(RunsTable) if t.display and t.row_count]
+        index = tables.index(self) + step if self in tables else -1
+        if 0 <= index < len(tables):
+            target = tables[index]
+            target.focus()
+            target.move_cursor(row=0 if step > 0 else target.row_count - 1, animate=False)
 
     @property
     def run_ids(self) -> list[str]:
@@ -34,12 +59,13 @@ class RunsTable(DataTable[str | Text]):
 
     def show_rows(self, rows: list[Row]) -> None:
         """Show `rows` ((run id, cells) each): only the changed cells when the same runs are listed in the same
-        order, else every row again, the cursor kept on its run."""
+        order (their columns widen when a cell needs it), else every row again, the cursor kept on its run."""
         if [key for key, _ in rows] == self.run_ids:
             for (key, cells), (_key, old) in zip(rows, self._rows, strict=True):
                 for name, cell, old_cell in zip(self._column_names, cells, old, strict=True):
                     if cell != old_cell:
-                        self.update_cell(key, name, cell)
+                        wider = len(cell) > self.columns[ColumnKey(name)].content_width
+                        self.update_cell(key, name, cell, update_width=wider)
             self._rows = rows
             return
         keep = self.selected_run_id()
