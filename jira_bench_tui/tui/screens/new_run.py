@@ -393,7 +393,7 @@ class NewRunScreen(Screen[None]):
             "harness": self.value("harness").strip(),
             "model": self.value("model").strip(),
             "model_base_url": self.value("model_base_url").strip() or None,
-            "model_args": collect(errors, lambda: parse_model_args(self.value("model_args"))),
+            "model_args": collect(errors, lambda: parse_model_args(self.value("model_args"))) or [],
             "runs": collect(errors, lambda: parse_whole(self.value("runs"), "runs")),
             "concurrency": collect(errors, lambda: parse_whole(self.value("concurrency"), "concurrency")),
             "max_turns": collect(errors, lambda: parse_whole(self.value("max_turns"), "max_turns", optional=True)),
