@@ -95,11 +95,14 @@ class Turn:
 
     def add_chunk(self, chunk: ChatCompletionChunk) -> None:
         """Fold one streamed chunk in: text deltas, tool-call pieces (see `_add_piece`), the finish reason, and the
-        usage of the last chunk (which has no choices). A choice without a delta (some servers send one with the
+        usage of the last chunk (which has no choices). Only the first completion's choices (index 0) count, when
+        `--model-arg n=...` asks for more. A choice without a delta (some servers send one with the
         finish reason alone) adds nothing else."""
         if chunk.usage is not None:
             self.usage = chunk.usage
-        for choice in chunk.choices[:1] if chunk.choices else []:
+        for choice in chunk.choices or []:
+            if choice.index not in (0, None):  # another completion of `n` > 1: only the first is used
+                continue
             self.seen_choice = True
             delta = choice.delta
             if delta is not None:

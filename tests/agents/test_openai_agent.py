@@ -295,3 +295,11 @@ async def test_names_in_any_case_reach_the_api_as_the_vendor_spells_them(chat_ap
         await the_agent.aclose()  # type: ignore[attr-defined]
     assert [r.body["model"] for r in chat_api.requests] == ["gpt-4o", "gpt-4o"]
     assert price_for("OpenAI/GPT-4o") == price_for("gpt-4o") and price_for("Claude-Sonnet-4-6") is not None
+
+
+async def test_only_the_first_of_several_completions_is_used(chat_api: FakeChatApi) -> None:
+    second = chunk({"content": "SECOND"}, "stop")
+    second["choices"][0]["index"] = 1
+    chat_api.queue(raw_stream(chunk({"content": "first"}), second, chunk({}, "stop"), USAGE_CHUNK))
+    trial = await run_trial(agent(model_args={"n": 2}))
+    assert trial.result is not None and trial.result.final_answer == "first"
