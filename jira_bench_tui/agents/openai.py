@@ -408,12 +408,23 @@ class OpenAIAgent(Agent):
         detail = scrub_key(api_detail(exc) or describe_failure(exc))
         if status in (401, 403):
             return FatalAgentError(f"{self.endpoint} rejected the key ({status}): check OPENAI_API_KEY")
+        if status == 404 and not self._names_the_model(exc):
+            return FatalAgentError(f"{self.endpoint} has no Chat Completions API at "
+                                   f"{self.base_url.rstrip('/')}/chat/completions (404: {detail}): check the base URL "
+                                   "(most end in /v1, e.g. http://localhost:11434/v1)")
         if status == 404:
             return FatalAgentError(f"{self.endpoint} does not know model '{self.model}' (404): {detail}")
         if status in (400, 413) and is_context_error(exc):
             return self._failed(partial, f"the conversation no longer fits the context window of {self.model} "
                                          f"({status}): {detail}")
         return self._failed(partial, f"{self.endpoint} refused the request ({status}): {detail}")
+
+    def _names_the_model(self, exc: openai.APIStatusError) -> bool:
+        """Whether a 404 is about the model (OpenAI's `model_not_found`, or a message that names it or a model),
+        rather than about the URL (a base URL without /v1 gets a bare 404 page from Ollama, vLLM, ...)."""
+        code = str(getattr(exc, "code", "") or "")
+        detail = api_detail(exc).lower()
+        return code == "model_not_found" or self.model.lower() in detail or "model" in detail
 
     def _warn(self, ctx: AgentContext, what: str, message: str, level: str = "warning") -> None:
         if what not in self._warned:

@@ -303,3 +303,12 @@ async def test_only_the_first_of_several_completions_is_used(chat_api: FakeChatA
     chat_api.queue(raw_stream(chunk({"content": "first"}), second, chunk({}, "stop"), USAGE_CHUNK))
     trial = await run_trial(agent(model_args={"n": 2}))
     assert trial.result is not None and trial.result.final_answer == "first"
+
+
+async def test_a_base_url_without_the_api_path_is_named_not_the_model(chat_api: FakeChatApi) -> None:
+    # Ollama at http://localhost:11434 (without /v1): the server has no /chat/completions there, a bare 404
+    base = chat_api.url.removesuffix("/v1")
+    chat_api.queue(completion("never sent"))
+    trial = await run_trial(agent("llama3", base_url=base), expect_error=FatalAgentError)
+    assert str(trial.error).startswith(f"the endpoint {base} has no Chat Completions API at {base}/chat/completions "
+                                       "(404: no route /chat/completions): check the base URL (most end in /v1")
