@@ -23,6 +23,7 @@ from openai import AsyncOpenAI
 from openai.resources.chat.completions import AsyncCompletions
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from openai.types.chat.chat_completion_chunk import ChoiceDeltaToolCall
 
 from jira_bench_tui.agents.base import (
     Agent,
@@ -90,29 +91,50 @@ class Turn:
     finish_reason: str | None = None
     usage: CompletionUsage | None = None
     seen_choice: bool = False
-    _by_index: dict[int, ToolCall] = field(default_factory=dict)
+    _by_index: dict[int | str, ToolCall] = field(default_factory=dict)
 
     def add_chunk(self, chunk: ChatCompletionChunk) -> None:
-        """Fold one streamed chunk in: text deltas, tool-call pieces by index (id and name once, arguments in
-        parts), the finish reason, and the usage of the last chunk (which has no choices)."""
+        """Fold one streamed chunk in: text deltas, tool-call pieces (see `_add_piece`), the finish reason, and the
+        usage of the last chunk (which has no choices). Only the first completion's choices (index 0) count, when
+        `--model-arg n=...` asks for more. A choice without a delta (some servers send one with the
+        finish reason alone) adds nothing else."""
         if chunk.usage is not None:
             self.usage = chunk.usage
-        for choice in chunk.choices[:1] if chunk.choices else []:
+        for choice in chunk.choices or []:
+            if choice.index not in (0, None):  # another completion of `n` > 1: only the first is used
+                continue
             self.seen_choice = True
             delta = choice.delta
-            self.text += delta.content or ""
-            for piece in delta.tool_calls or []:
-                call = self._by_index.get(piece.index)
-                if call is None:
-                    call = self._by_index[piece.index] = ToolCall(piece.id or "", "")
-                    self.tool_calls.append(call)
-                elif piece.id and not call.id:
-                    call.id = piece.id
-                if piece.function is not None:
-                    call.name += piece.function.name or ""
-                    call.arguments += piece.function.arguments or ""
+            if delta is not None:
+                self.text += delta.content or ""
+                for piece in delta.tool_calls or []:
+                    self._add_piece(piece)
             if choice.finish_reason:
                 self.finish_reason = choice.finish_reason
+
+    def _add_piece(self, piece: ChoiceDeltaToolCall) -> None:
+        """Add a tool-call piece to its call: by `index` (id and name come once, arguments in parts). A server that
+        leaves `index` out continues the last call, unless the piece starts another one (a new id, or a name when
+        the last call has one). Arguments sent as a JSON object rather than its text are taken as that text."""
+        function = piece.function
+        name = (function.name if function is not None else None) or ""
+        arguments = function.arguments if function is not None else None
+        if arguments is not None and not isinstance(arguments, str):
+            arguments = json.dumps(arguments)
+        key: int | str = piece.index if isinstance(piece.index, int) else f"call {len(self.tool_calls)}"
+        if not isinstance(piece.index, int) and self.tool_calls:
+            last = self.tool_calls[-1]
+            starts_another = bool(piece.id and last.id and piece.id != last.id) or bool(name and last.name)
+            if not starts_another:
+                key = next(k for k, call in self._by_index.items() if call is last)
+        call = self._by_index.get(key)
+        if call is None:
+            call = self._by_index[key] = ToolCall(piece.id or "", "")
+            self.tool_calls.append(call)
+        elif piece.id and not call.id:
+            call.id = piece.id
+        call.name += name
+        call.arguments += arguments or ""
 
     @classmethod
     def from_completion(cls, completion: ChatCompletion, turn: int) -> Turn:
@@ -125,8 +147,9 @@ class Turn:
             reply.finish_reason = choice.finish_reason
             for call in choice.message.tool_calls or []:
                 function = getattr(call, "function", None)
+                arguments = getattr(function, "arguments", "") or ""
                 reply.tool_calls.append(ToolCall(call.id or "", getattr(function, "name", "") or "",
-                                                 getattr(function, "arguments", "") or ""))
+                                                 arguments if isinstance(arguments, str) else json.dumps(arguments)))
         reply.name_calls(turn)
         return reply
 
@@ -319,8 +342,14 @@ class OpenAIAgent(Agent):
         except openai.OpenAIError as exc:
             raise self._failed(result, f"the call to {self.endpoint} failed: {describe_failure(exc)}") from None
         if not turn.seen_choice:
-            raise self._failed(result, f"{self.endpoint} returned no completion (no choices)")
+            hint = "; if it does not stream, try --model-arg stream=false" if self.streaming else ""
+            raise self._failed(result, f"{self.endpoint} returned no completion (no choices){hint}")
         return turn
+
+    @property
+    def streaming(self) -> bool:
+        """Whether the requests ask for a stream (the default; `--model-arg stream=false` turns it off)."""
+        return bool(self.model_args.get("stream", True))
 
     def request(self, chat: list[dict[str, Any]], tools: list[dict[str, Any]], max_output_tokens: int) -> dict[str, Any]:
         """The Chat Completions request: model, messages, tools, streaming with usage, the output-token cap
@@ -351,9 +380,12 @@ class OpenAIAgent(Agent):
                 return Turn.from_completion(completion, turn_number)
             stream = await self.client.chat.completions.create(**request)
             turn = Turn()
-            async with stream:
+            async with stream:  # a connection broken mid-stream raises the SDK's APIConnectionError (retried)
                 async for chunk in stream:
                     turn.add_chunk(chunk)
+            if turn.seen_choice and turn.finish_reason is None:
+                raise openai.APIConnectionError(message="the stream ended before its finish_reason (cut off)",
+                                                request=stream.response.request)
             turn.name_calls(turn_number)
             return turn
 
@@ -376,12 +408,23 @@ class OpenAIAgent(Agent):
         detail = scrub_key(api_detail(exc) or describe_failure(exc))
         if status in (401, 403):
             return FatalAgentError(f"{self.endpoint} rejected the key ({status}): check OPENAI_API_KEY")
+        if status == 404 and not self._names_the_model(exc):
+            return FatalAgentError(f"{self.endpoint} has no Chat Completions API at "
+                                   f"{self.base_url.rstrip('/')}/chat/completions (404: {detail}): check the base URL "
+                                   "(most end in /v1, e.g. http://localhost:11434/v1)")
         if status == 404:
             return FatalAgentError(f"{self.endpoint} does not know model '{self.model}' (404): {detail}")
         if status in (400, 413) and is_context_error(exc):
             return self._failed(partial, f"the conversation no longer fits the context window of {self.model} "
                                          f"({status}): {detail}")
         return self._failed(partial, f"{self.endpoint} refused the request ({status}): {detail}")
+
+    def _names_the_model(self, exc: openai.APIStatusError) -> bool:
+        """Whether a 404 is about the model (OpenAI's `model_not_found`, or a message that names it or a model),
+        rather than about the URL (a base URL without /v1 gets a bare 404 page from Ollama, vLLM, ...)."""
+        code = str(getattr(exc, "code", "") or "")
+        detail = api_detail(exc).lower()
+        return code == "model_not_found" or self.model.lower() in detail or "model" in detail
 
     def _warn(self, ctx: AgentContext, what: str, message: str, level: str = "warning") -> None:
         if what not in self._warned:

@@ -263,30 +263,49 @@ class UnknownModel(ValueError):
 
 
 def resolve(name: str) -> ResolvedModel:
-    """Read a model name: `provider/model`, a bare claude-*, gpt-*, o1*, o3*, o4* id, or an offline agent.
-    UnknownModel when no provider serves it (an empty id after the prefix included)."""
+    """Read a model name: `provider/model` (the provider in any case: `OpenAI/gpt-4o`), a bare claude-*, gpt-*, o1*,
+    o3*, o4* id (in any case; sent lower-cased, as the vendors spell their ids), or an offline agent. UnknownModel
+    when no provider serves it: an empty id after the prefix, a space or control character inside the name, or
+    another vendor's prefix (`ollama/llama3`: the message says how to reach an OpenAI-compatible endpoint)."""
     name = name.strip()
     if name in ("oracle", "null") or name.startswith(REPLAY_PREFIX):
         return ResolvedModel(name, PROVIDERS["offline"], name, entry_for("offline", name))
+    if any(char.isspace() or not char.isprintable() for char in name):
+        raise UnknownModel(f"unknown model {name!r}: a model name has no spaces (e.g. openai/gpt-4o)")
     prefix, slash, rest = name.partition("/")
-    if slash and prefix in ("anthropic", "openai"):
-        if not rest.strip():
+    if slash:
+        provider_id = prefix.lower()
+        if provider_id not in ("anthropic", "openai"):
+            raise UnknownModel(_other_vendor(name, prefix, rest))
+        if not rest:
             raise UnknownModel(f"unknown model {name!r}: give a model after '{prefix}/'")
-        provider = PROVIDERS[prefix]  # type: ignore[index]
-        return ResolvedModel(name, provider, rest.strip(), entry_for(provider.id, rest.strip()))
-    if name.startswith("claude-") and len(name) > len("claude-"):
-        return ResolvedModel(name, PROVIDERS["anthropic"], name, entry_for("anthropic", name))
-    if _OPENAI_BARE.match(name) and not name.endswith("-"):
-        return ResolvedModel(name, PROVIDERS["openai"], name, entry_for("openai", name))
+        provider = PROVIDERS[provider_id]  # type: ignore[index]
+        return ResolvedModel(name, provider, rest, entry_for(provider.id, rest))
+    bare = name.lower()
+    if bare.startswith("claude-") and len(bare) > len("claude-"):
+        return ResolvedModel(name, PROVIDERS["anthropic"], bare, entry_for("anthropic", bare))
+    if _OPENAI_BARE.match(bare) and not bare.endswith("-"):
+        return ResolvedModel(name, PROVIDERS["openai"], bare, entry_for("openai", bare))
     raise UnknownModel(f"unknown model {name!r} (known: {known_names()}; `jira-bench models` lists them; any "
                        "anthropic/ID or openai/ID works, and bare claude-*, gpt-*, o1*, o3*, o4* ids)")
 
 
+def _other_vendor(name: str, prefix: str, rest: str) -> str:
+    """The message for `vendor/model` with a vendor that is not a provider here (LiteLLM's `ollama/...`,
+    `openrouter/...`): such endpoints are reached through their OpenAI-compatible API."""
+    model = rest or "MODEL"
+    return (f"unknown provider {prefix!r} in {name!r}: the providers are anthropic and openai; an OpenAI-compatible "
+            f"endpoint (Ollama, vLLM, OpenRouter, ...) runs as openai/{model} with --model-base-url URL "
+            "(or OPENAI_BASE_URL)")
+
+
 def entry_for(provider: ProviderId, model_id: str) -> ModelEntry | None:
-    """The table row of a provider's model id: exact, or the family of a -YYYYMMDD / -YYYY-MM-DD / -latest id."""
+    """The table row of a provider's model id (in any case): exact, or the family of a -YYYYMMDD / -YYYY-MM-DD /
+    -latest id."""
     rows = {entry.name: entry for entry in MODELS if entry.provider == provider}
     if provider == "offline" and model_id.startswith(REPLAY_PREFIX):
         return rows.get("replay:RUN_ID")
+    model_id = model_id.lower()
     if model_id in rows:
         return rows[model_id]
     match = _DATED.match(model_id)
@@ -347,25 +366,48 @@ def is_local_url(url: str | None) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
 
 
+_API_PATHS = ("/chat/completions", "/completions", "/responses", "/v1/messages", "/messages")
+
+
 def check_base_url(url: str) -> str:
-    """A base URL as given, stripped, if it is an http(s) URL with a host and no credentials in it; ValueError naming
-    what is wrong otherwise (a key belongs in the provider's *_API_KEY variable, never in a URL)."""
+    """A base URL as given, stripped, if it is an http(s) URL with a host, no credentials in it, and not an API
+    operation's path (the SDK adds `/chat/completions` or `/messages` itself); ValueError naming what is wrong
+    otherwise (a key belongs in the provider's *_API_KEY variable, never in a URL)."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"the model base URL must be an http(s) URL such as http://localhost:8000/v1, got {url!r}")
+        hint = f" (did you mean 'http://{url}'?)" if url and "://" not in url and urlsplit(f"//{url}").hostname else ""
+        raise ValueError(f"the model base URL must be an http(s) URL such as http://localhost:8000/v1, got {url!r}"
+                         + hint)
     if parts.username or parts.password or re.search(r"(?i)(key|token|secret|password)=", parts.query):
         raise ValueError("the model base URL must not hold a key: set it in the provider's *_API_KEY variable")
+    path = parts.path.rstrip("/")
+    for operation in _API_PATHS:
+        if path.endswith(operation):
+            base = url[: url.index(parts.path) + len(path) - len(operation)]
+            raise ValueError(f"the model base URL is the API's base, without {operation} (the client adds it): "
+                             f"give {base!r}, not {url!r}")
     return url
 
 
 SECRET_ARG = re.compile(r"(?i)(api[_-]?key|secret|token$|password|authorization|^key$)")
+SECRET_VALUE = re.compile(r"(?i)^(bearer\s|sk-|sk_|gsk_|xai-|aiza)\S{6,}")
+# set by jira-bench itself: the option that sets it instead
+RESERVED_ARGS = {"model": "--model", "messages": "the harness's prompts", "tools": "the MCP server's tools",
+                 "functions": "the MCP server's tools", "system": "the harness's system prompt",
+                 "api_base": "--model-base-url", "base_url": "--model-base-url"}
+NUMBER_ARGS = frozenset({"temperature", "top_p", "frequency_penalty", "presence_penalty", "timeout"})
+INTEGER_ARGS = frozenset({"max_tokens", "max_completion_tokens", "n", "seed", "top_k", "top_logprobs"})
+BOOLEAN_ARGS = frozenset({"stream", "parallel_tool_calls", "logprobs", "store"})
 
 
 def parse_model_args(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
     """`KEY=VALUE` strings as API arguments: a VALUE that is JSON (a number, true/false, null, an object or list) is
-    that value, any other VALUE a string. ValueError for an item without '=', an empty key, or a key that looks like
-    a credential (keys go in the environment, never in spec.json)."""
+    that value, any other VALUE a string. ValueError for an item without '=', an empty key, a key given twice, a key
+    jira-bench sets itself (model, messages, tools, ...), a value of the wrong kind for a well-known argument
+    (temperature=abc), or anything that looks like a credential, at any depth: a key such as api_key or
+    Authorization, a value such as sk-... or Bearer ..., or the value of a provider's key variable (keys go in the
+    environment, never in spec.json)."""
     import json
 
     args: dict[str, Any] = {}
@@ -374,11 +416,46 @@ def parse_model_args(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
         key = key.strip()
         if not equals or not key:
             raise ValueError(f"a model argument is KEY=VALUE (e.g. temperature=0), got {item!r}")
-        if SECRET_ARG.search(key):
-            raise ValueError(f"model argument {key!r} looks like a credential: put keys in the environment "
-                             "(ANTHROPIC_API_KEY, OPENAI_API_KEY), never on the command line")
+        if key in args:
+            raise ValueError(f"model argument {key!r} is given twice: give it once")
+        if key in RESERVED_ARGS:
+            raise ValueError(f"model argument {key!r} is set by jira-bench (from {RESERVED_ARGS[key]})")
         try:
-            args[key] = json.loads(text)
+            value = json.loads(text)
         except ValueError:
-            args[key] = text
+            value = text
+        _refuse_credentials(key, value)
+        args[key] = _checked_kind(key, value, text)
     return args
+
+
+def _checked_kind(key: str, value: Any, text: str) -> Any:
+    """`value`, if a well-known argument's value has the right kind (null always does); ValueError otherwise."""
+    if value is None:
+        return value
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if key in NUMBER_ARGS and not number:
+        raise ValueError(f"model argument {key!r} must be a number, got {text!r}")
+    if key in INTEGER_ARGS and not (number and float(value).is_integer()):
+        raise ValueError(f"model argument {key!r} must be a whole number, got {text!r}")
+    if key in BOOLEAN_ARGS and not isinstance(value, bool):
+        raise ValueError(f"model argument {key!r} must be true or false, got {text!r}")
+    return int(value) if key in INTEGER_ARGS else value
+
+
+def _refuse_credentials(key: str, value: Any) -> None:
+    """ValueError when `key` or anything inside `value` looks like a credential (see parse_model_args)."""
+    if SECRET_ARG.search(key):
+        raise ValueError(f"model argument {key!r} looks like a credential: put keys in the environment "
+                         "(ANTHROPIC_API_KEY, OPENAI_API_KEY), never on the command line")
+    if isinstance(value, dict):
+        for inner_key, inner in value.items():
+            _refuse_credentials(str(inner_key), inner)
+    elif isinstance(value, list):
+        for inner in value:
+            _refuse_credentials(key, inner)
+    elif isinstance(value, str):
+        keys = [os.environ.get(p.key_env, "").strip() for p in PROVIDERS.values() if p.key_env]
+        if SECRET_VALUE.search(value.strip()) or any(len(k) >= 8 and k in value for k in keys):
+            raise ValueError(f"the value of model argument {key!r} looks like a key: put keys in the environment "
+                             "(ANTHROPIC_API_KEY, OPENAI_API_KEY), never on the command line")

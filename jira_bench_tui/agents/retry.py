@@ -116,17 +116,22 @@ def is_retryable(exc: BaseException) -> bool:
 
 
 def describe_failure(exc: BaseException) -> str:
-    """A short phrase for a failed attempt: 'HTTP 529 overloaded_error: Overloaded', 'timeout', 'connection error'."""
+    """A short phrase for a failed attempt: 'HTTP 529 overloaded_error: Overloaded', 'timeout', 'connection error
+    ([Errno 111] Connection refused)', or the error's class and message ('APIError: overloaded mid-stream'); at most
+    about 200 characters."""
     if isinstance(exc, sdk_errors("APITimeoutError")):
         return "timeout"
     if isinstance(exc, sdk_errors("APIConnectionError")):
-        return "connection error"
+        reasons = [str(part) for part in (exc, exc.__cause__) if part is not None and str(part)
+                   and str(part) != "Connection error."]
+        return "connection error" + (f" ({' / '.join(reasons)[:160]})" if reasons else "")
     status = status_of(exc)
     if status is not None:
         kind = getattr(exc, "type", None)
         detail = ": ".join(part for part in (kind if isinstance(kind, str) else None, api_detail(exc)) if part)
         return f"HTTP {status}" + (f" {detail}" if detail else "")
-    return type(exc).__name__
+    detail = (api_detail(exc) or str(exc)).strip()
+    return type(exc).__name__ + (f": {detail[:160]}" if detail else "")
 
 
 class RetriesExhausted(Exception):

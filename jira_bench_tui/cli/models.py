@@ -35,7 +35,8 @@ def model_rows(show_all: bool) -> list[dict[str, Any]]:
 
 def provider_rows() -> list[dict[str, Any]]:
     """One dict per provider that needs a key: id, title, key variable, whether it is set, the SDK's extra and
-    whether it is installed, the endpoint variable and its value, and whether that endpoint is local."""
+    whether it is installed, the endpoint variable and its value, whether that endpoint is local, and what is wrong
+    with it (None: nothing; a run refuses such a URL)."""
     from jira_bench_tui.agents import registry
 
     rows = []
@@ -43,11 +44,17 @@ def provider_rows() -> list[dict[str, Any]]:
         if provider.key_env is None:
             continue
         endpoint = provider.env_base_url()
+        problem = None
+        try:
+            if endpoint:
+                registry.check_base_url(endpoint)
+        except ValueError as exc:
+            problem = str(exc)
         rows.append({
             "provider": provider.id, "title": provider.title, "key_env": provider.key_env,
             "key_set": provider.key_present(), "extra": provider.extra, "sdk_installed": provider.sdk_installed(),
             "base_url_env": provider.base_url_env, "base_url": endpoint or provider.default_base_url,
-            "local": registry.is_local_url(endpoint),
+            "local": registry.is_local_url(endpoint) and problem is None, "base_url_problem": problem,
         })
     return rows
 
@@ -61,6 +68,8 @@ def _provider_line(row: dict[str, Any]) -> list[str]:
     key = "set" if row["key_set"] else ("not set (a local endpoint needs none)" if row["local"] else "not set")
     sdk = "" if row["sdk_installed"] else f"  [SDK missing: pip install 'jira-bench[{row['extra']}]']"
     where = f"{row['base_url']}" + (" (local: cost 0)" if row["local"] else "")
+    if row["base_url_problem"]:
+        where += f"  [refused: {row['base_url_problem']}]"
     return [row["title"], f"{row['key_env']}: {key}", f"{row['base_url_env']} -> {where}{sdk}"]
 
 

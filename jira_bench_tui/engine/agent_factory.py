@@ -63,8 +63,8 @@ def provider_status() -> list[tuple[str, str | None, bool, bool]]:
 
 def effective_base_url(model: str, base_url: str | None) -> str | None:
     """The endpoint a run of `model` uses, to keep in spec.json: `base_url` (checked), else the provider's *_BASE_URL
-    variable, else None (the provider's default). UserError(field="model_base_url") for a bad URL or one given to an
-    offline agent."""
+    variable (checked alike), else None (the provider's default). UserError(field="model_base_url") for a bad URL
+    (the message names the variable when it came from one) or one given to an offline agent."""
     provider = _resolve(model).provider
     if base_url and base_url.strip():
         if provider.id == "offline":
@@ -73,7 +73,26 @@ def effective_base_url(model: str, base_url: str | None) -> str | None:
             return registry.check_base_url(base_url)
         except ValueError as exc:
             raise UserError(str(exc), field="model_base_url") from None
-    return provider.env_base_url()
+    from_env = provider.env_base_url()
+    if from_env is None:
+        return None
+    try:
+        return registry.check_base_url(from_env)
+    except ValueError as exc:
+        raise UserError(f"{provider.base_url_env}: {exc}", field="model_base_url") from None
+
+
+def effective_model_args(model: str, items: list[str]) -> dict[str, Any]:
+    """The API arguments a run of `model` sends, to keep in spec.json, read from KEY=VALUE items
+    (registry.parse_model_args). UserError(field="model_args") when one is malformed or looks like a key, or when
+    an offline agent is given any."""
+    try:
+        args = registry.parse_model_args(items)
+    except ValueError as exc:
+        raise UserError(str(exc), field="model_args") from None
+    if args and _resolve(model).provider.id == "offline":
+        raise UserError(f"{model} calls no model API: it takes no model arguments", field="model_args")
+    return args
 
 
 def _resolve(model: str) -> registry.ResolvedModel:

@@ -171,18 +171,14 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, run_folder.
 def model_options(req: RunRequest) -> tuple[str | None, dict[str, Any]]:
     """The run's model endpoint and API arguments as spec.json keeps them: (base URL or None, arguments).
     UserError(field="model_base_url" or "model_args") when one is malformed or looks like a key."""
-    from jira_bench_tui.agents.registry import parse_model_args
-    from jira_bench_tui.engine.agent_factory import effective_base_url
+    from jira_bench_tui.engine.agent_factory import effective_base_url, effective_model_args
 
     base_url = effective_base_url(req.model, req.model_base_url)
     if isinstance(req.model_args, dict):
-        items = [f"{key}={value if isinstance(value, str) else json.dumps(value)}" for key, value in req.model_args.items()]
+        items = [f"{key}={json.dumps(value)}" for key, value in req.model_args.items()]  # a str stays a str
     else:
         items = list(req.model_args)
-    try:
-        return base_url, parse_model_args(items)
-    except ValueError as exc:
-        raise UserError(str(exc), field="model_args") from None
+    return base_url, effective_model_args(req.model, items)
 
 
 def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.ServerChoice) -> run_folder.RunSpec:

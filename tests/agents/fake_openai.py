@@ -40,6 +40,20 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     usage_reported: bool = True
+    raw: list[dict[str, Any]] | None = None  # streamed as they are (odd servers' chunks), instead of `chunks`
+    done: bool = True  # end the stream with `data: [DONE]` (False: it just stops, as a cut-off stream does)
+    whole_to_stream: bool = False  # answer a stream request with a whole completion (a server that cannot stream)
+
+
+def raw_stream(*chunks: dict[str, Any], done: bool = True) -> Reply:
+    """A streamed reply of these chunk objects as they are; `chunk()` makes the usual envelope."""
+    return Reply(raw=list(chunks), done=done)
+
+
+def chunk(delta: dict[str, Any] | None, finish: str | None = None) -> dict[str, Any]:
+    """A chat.completion.chunk with one choice whose delta is `delta` (None: a null delta)."""
+    return {"id": "chatcmpl-raw", "object": "chat.completion.chunk", "created": 1, "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
 
 
 def completion(text: str = "", *calls: Call, usage: tuple[int, int, int] = (100, 20, 0),
@@ -157,13 +171,13 @@ class FakeChatApi:
                 if reply.error is not None or reply.status != 200:
                     self._send(reply.status, "application/json", json.dumps({"error": reply.error}).encode(), reply)
                     return
-                if not body.get("stream"):
+                if not body.get("stream") or reply.whole_to_stream:
                     self._send(200, "application/json", json.dumps(whole(reply, model)).encode(), reply)
                     return
                 include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-                events = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n"
-                                  for c in chunks(reply, model, include_usage))
-                self._send(200, "text/event-stream", events + b"data: [DONE]\n\n", reply)
+                sent = reply.raw if reply.raw is not None else chunks(reply, model, include_usage)
+                events = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in sent)
+                self._send(200, "text/event-stream", events + (b"data: [DONE]\n\n" if reply.done else b""), reply)
 
             def _send(self, status: int, kind: str, payload: bytes, reply: Reply) -> None:
                 self.send_response(status)

@@ -258,8 +258,8 @@ async def test_connection_errors_are_retried_then_an_agent_error(
         closed_port = probe.getsockname()[1]
     monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{closed_port}")
     trial = await run_trial(agent(), expect_error=AgentError)
-    assert "gave up after 3 attempts (connection error)" in str(trial.error)
-    assert [log["message"].split("; ")[0] for log in trial.of_type("log")] == [
+    assert "gave up after 3 attempts (connection error (" in str(trial.error)  # with the reason: refused, ...
+    assert [log["message"].split(" (")[0] for log in trial.of_type("log")] == [
         "comment-login-bug__1: claude-sonnet-4-6: connection error"
     ] * 2
 

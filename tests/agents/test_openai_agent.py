@@ -5,6 +5,7 @@ retries, refused keys, unknown models, invalid arguments, a full context window 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,10 +13,11 @@ from jira_bench_tui.agents.base import AgentError, ApiCallError, FatalAgentError
 from jira_bench_tui.agents.openai import OpenAIAgent
 from jira_bench_tui.agents.registry import cost_usd, price_for, resolve
 from jira_bench_tui.agents.retry import RetryPolicy
+from jira_bench_tui.engine.agent_factory import make_agent
 from jira_bench_tui.harness.schema import Limits
 
 from .conftest import run_trial
-from .fake_openai import OPENAI_SECRET, FakeChatApi, call, completion, error
+from .fake_openai import OPENAI_SECRET, FakeChatApi, Reply, call, chunk, completion, error, raw_stream
 
 FAST = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, min_delay_s=0.01)
 
@@ -215,3 +217,98 @@ def test_names_and_prices() -> None:
     assert gpt41 is not None and gpt41.source.url.startswith("https://developers.openai.com/")
     million = Usage(input_tokens=1_000_000, output_tokens=1_000_000)
     assert cost_usd("openai/gpt-4.1-mini", million) == pytest.approx(2.0)
+
+
+# ---- odd streams from OpenAI-compatible servers --------------------------------------------------------------------
+
+GET_T1 = '{"issue_key": "T-1"}'
+USAGE_CHUNK = {"id": "chatcmpl-raw", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
+               "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+
+
+async def test_empty_choices_and_null_deltas_are_skipped(chat_api: FakeChatApi) -> None:
+    # Azure's first chunk has no choices (prompt filter results); some servers send the finish reason with delta null
+    azure_first = {"id": "", "object": "", "created": 0, "model": "", "choices": [],
+                   "prompt_filter_results": [{"prompt_index": 0}]}
+    chat_api.queue(raw_stream(azure_first, chunk({"role": "assistant", "content": "All "}), chunk(None),
+                              chunk({"content": "done."}), chunk(None, "stop"), USAGE_CHUNK))
+    trial = await run_trial(agent())
+    assert trial.result is not None and trial.result.final_answer == "All done."
+    assert trial.result.usage.input_tokens == 10 and trial.result.stop_reason == "end_turn"
+
+
+async def test_parallel_calls_without_index_stay_apart(chat_api: FakeChatApi) -> None:
+    # servers that leave `index` out of streamed tool calls: each whole call in its chunk, or a call's pieces in a row
+    whole_calls = raw_stream(
+        chunk({"tool_calls": [{"id": "a", "type": "function", "function": {"name": "get_issue", "arguments": GET_T1}}]}),
+        chunk({"tool_calls": [{"type": "function", "function": {"name": "get_issue", "arguments": '{"issue_key"'}}]}),
+        chunk({"tool_calls": [{"function": {"arguments": ': "T-2"}'}}]}),
+        chunk({}, "tool_calls"), USAGE_CHUNK)
+    chat_api.queue(whole_calls, completion("done"))
+    trial = await run_trial(agent())
+    assert [(c["tool"], c["arguments"]) for c in trial.toolbox.calls] == [
+        ("get_issue", {"issue_key": "T-1"}), ("get_issue", {"issue_key": "T-2"})]
+    assert [c["call_id"] for c in trial.toolbox.calls] == ["a", "call_1_1"]
+    assert not [e for e in trial.of_type("log") if e["level"] == "warning"]  # no "not a JSON object"
+
+
+async def test_arguments_sent_as_an_object_are_read_as_json(chat_api: FakeChatApi) -> None:
+    chat_api.queue(raw_stream(chunk({"tool_calls": [{"index": 0, "id": "o", "type": "function", "function": {
+        "name": "get_issue", "arguments": {"issue_key": "T-1"}}}]}), chunk({}, "tool_calls"), USAGE_CHUNK),
+        completion("done"))
+    trial = await run_trial(agent())
+    assert trial.result is not None and trial.result.final_answer == "done"
+    assert [(c["tool"], c["arguments"]) for c in trial.toolbox.calls] == [("get_issue", {"issue_key": "T-1"})]
+
+
+async def test_a_cut_off_stream_is_retried_not_scored(chat_api: FakeChatApi) -> None:
+    # the connection closes after some text, with no finish_reason and no [DONE]: not a reply to score
+    chat_api.queue(raw_stream(chunk({"role": "assistant", "content": "There are thr"}), done=False),
+                   completion("There are three open bugs."))
+    trial = await run_trial(agent())
+    assert trial.result is not None and trial.result.final_answer == "There are three open bugs."
+    assert trial.result.turns == 1 and len(chat_api.requests) == 2
+    (retry,) = [e["message"] for e in trial.of_type("log") if e["level"] == "warning"]
+    assert "connection error (the stream ended before its finish_reason (cut off))" in retry and "retry 1/2" in retry
+
+
+async def test_an_error_in_the_stream_is_named(chat_api: FakeChatApi) -> None:
+    chat_api.queue(raw_stream(chunk({"content": "part"}), {"error": {"message": "overloaded mid-stream",
+                                                                     "type": "server_error"}}))
+    trial = await run_trial(agent(), expect_error=ApiCallError)
+    assert "failed: APIError: overloaded mid-stream" in str(trial.error)
+
+
+async def test_a_server_that_does_not_stream_gets_a_hint(chat_api: FakeChatApi) -> None:
+    chat_api.queue(Reply(text="whole", whole_to_stream=True))
+    trial = await run_trial(agent(), expect_error=ApiCallError)
+    assert str(trial.error).endswith("returned no completion (no choices); if it does not stream, try --model-arg "
+                                     "stream=false")
+
+
+async def test_names_in_any_case_reach_the_api_as_the_vendor_spells_them(chat_api: FakeChatApi, tmp_path: Path) -> None:
+    chat_api.queue(completion("done"), completion("done"))
+    for name in ("GPT-4o", "OpenAI/gpt-4o"):
+        the_agent = make_agent(name, tmp_path)
+        assert the_agent.name == name
+        await run_trial(the_agent)
+        await the_agent.aclose()  # type: ignore[attr-defined]
+    assert [r.body["model"] for r in chat_api.requests] == ["gpt-4o", "gpt-4o"]
+    assert price_for("OpenAI/GPT-4o") == price_for("gpt-4o") and price_for("Claude-Sonnet-4-6") is not None
+
+
+async def test_only_the_first_of_several_completions_is_used(chat_api: FakeChatApi) -> None:
+    second = chunk({"content": "SECOND"}, "stop")
+    second["choices"][0]["index"] = 1
+    chat_api.queue(raw_stream(chunk({"content": "first"}), second, chunk({}, "stop"), USAGE_CHUNK))
+    trial = await run_trial(agent(model_args={"n": 2}))
+    assert trial.result is not None and trial.result.final_answer == "first"
+
+
+async def test_a_base_url_without_the_api_path_is_named_not_the_model(chat_api: FakeChatApi) -> None:
+    # Ollama at http://localhost:11434 (without /v1): the server has no /chat/completions there, a bare 404
+    base = chat_api.url.removesuffix("/v1")
+    chat_api.queue(completion("never sent"))
+    trial = await run_trial(agent("llama3", base_url=base), expect_error=FatalAgentError)
+    assert str(trial.error).startswith(f"the endpoint {base} has no Chat Completions API at {base}/chat/completions "
+                                       "(404: no route /chat/completions): check the base URL (most end in /v1")

@@ -134,3 +134,20 @@ def test_the_models_command_lists_models_prices_and_keys(monkeypatch: pytest.Mon
     assert rows["openai/gpt-4.1-mini"]["input"] == 0.40 and rows["openai/gpt-4.1-mini"]["context_window"] == 1_047_576
     assert rows["openai/o1"]["offered"] is False and rows["oracle"]["input"] is None
     assert {p["provider"]: p["key_set"] for p in data["providers"]} == {"anthropic": True, "openai": False}
+
+
+def test_the_models_command_flags_a_base_url_variable_a_run_would_refuse(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from jira_bench_tui.cli import main
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "localhost:11434/v1")
+    table = CliRunner().invoke(main, ["models"])
+    assert table.exit_code == 0, table.output
+    assert "OPENAI_BASE_URL -> localhost:11434/v1  [refused: " in table.output
+    assert "did you mean 'http://localhost:11434/v1'?" in table.output and "(local: cost 0)" not in table.output
+    providers = {p["provider"]: p for p in json.loads(CliRunner().invoke(main, ["models", "--json"]).output)["providers"]}
+    assert providers["openai"]["base_url_problem"].startswith("the model base URL must be an http(s) URL")
+    assert providers["openai"]["local"] is False and providers["anthropic"]["base_url_problem"] is None

@@ -30,6 +30,9 @@ def earlier_run(results: Path) -> dict[str, str]:
     return fingerprint(results)
 
 
+LOCAL = ["--model", "openai/llama3", "--model-base-url", "http://localhost:11434/v1"]
+
+
 @pytest.mark.parametrize(
     "args,phrases",
     [
@@ -40,6 +43,24 @@ def earlier_run(results: Path) -> dict[str, str]:
         (["--model", "oracle", "--model-base-url", "http://localhost:11434/v1"], ["oracle calls no model API"]),
         (["--model", "oracle", "--model-arg", "temperature"], ["a model argument is KEY=VALUE"]),
         (["--model", "claude-sonnet-4-5"], ["claude-sonnet-4-5 needs ANTHROPIC_API_KEY"]),
+        # model names: the provider in any case, another vendor's prefix explained, no spaces
+        (["--model", "OpenAI/GPT-4o"], ["OpenAI/GPT-4o needs OPENAI_API_KEY"]),
+        (["--model", "ollama/llama3"], ["unknown provider 'ollama'", "openai/llama3 with --model-base-url URL"]),
+        (["--model", "openai/gpt 4o"], ["a model name has no spaces"]),
+        # base URLs: a scheme, the API's base (not an operation's path)
+        (["--model", "openai/llama3", "--model-base-url", "localhost:11434/v1"],
+         ["must be an http(s) URL", "did you mean 'http://localhost:11434/v1'?"]),
+        (["--model", "openai/llama3", "--model-base-url", "http://localhost:11434/v1/chat/completions"],
+         ["without /chat/completions", "give 'http://localhost:11434/v1'"]),
+        # model args: none for an offline agent, well-known kinds, once each, none set by jira-bench, no key
+        (["--model", "oracle", "--model-arg", "temperature=0"], ["oracle calls no model API: it takes no model arguments"]),
+        (LOCAL + ["--model-arg", "temperature=abc"], ["model argument 'temperature' must be a number, got 'abc'"]),
+        (LOCAL + ["--model-arg", "max_tokens=2.5"], ["model argument 'max_tokens' must be a whole number"]),
+        (LOCAL + ["--model-arg", "temperature=0", "--model-arg", "temperature=1"], ["'temperature' is given twice"]),
+        (LOCAL + ["--model-arg", "model=gpt-4o-mini"], ["model argument 'model' is set by jira-bench (from --model)"]),
+        (LOCAL + ["--model-arg", "seed=sk-proj-0123456789abcdef"], ["the value of model argument 'seed' looks like a key"]),
+        (LOCAL + ["--model-arg", 'extra_headers={"Authorization": "Basic abc"}'],
+         ["model argument 'Authorization' looks like a credential"]),
         (["--model", "replay:no-such-run"], ["cannot replay: no run 'no-such-run'"]),
         (["--runs", "0"], ["runs must be a whole number from 1 to 1000, got 0"]),
         (["--concurrency", "0"], ["concurrency must be a whole number"]),
@@ -58,6 +79,21 @@ def earlier_run(results: Path) -> dict[str, str]:
 )
 def test_bad_run_options(results: Path, earlier_run: dict[str, str], args: list[str], phrases: list[str]) -> None:
     code, out, err = invoke("run", "builtin:example", *args)
+    assert_one_sentence_exit_2(code, out, err, *phrases)
+    assert fingerprint(results) == earlier_run
+    assert "0123456789abcdef" not in err and "Basic abc" not in err  # a refused key is not echoed
+
+
+@pytest.mark.parametrize("variable,value,phrases", [
+    ("OPENAI_BASE_URL", "localhost:11434/v1", ["OPENAI_BASE_URL: the model base URL must be an http(s) URL"]),
+    ("OPENAI_BASE_URL", "http://localhost:11434/v1/chat/completions/", ["OPENAI_BASE_URL: the model base URL is the "
+                                                                        "API's base, without /chat/completions"]),
+])
+def test_a_bad_base_url_variable_is_refused_before_it_reaches_spec_json(
+        results: Path, earlier_run: dict[str, str], monkeypatch: pytest.MonkeyPatch, variable: str, value: str,
+        phrases: list[str]) -> None:
+    monkeypatch.setenv(variable, value)
+    code, out, err = invoke("run", "builtin:example", "--model", "openai/llama3")
     assert_one_sentence_exit_2(code, out, err, *phrases)
     assert fingerprint(results) == earlier_run
 

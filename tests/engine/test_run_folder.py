@@ -50,6 +50,10 @@ def test_run_ids_are_unique_sortable_and_readable() -> None:
     assert first < second
     assert first.startswith("20231114-221320-core-sonnet-4-5-")
     assert run_folder.new_run_id("builtin:example", "oracle", now=0).split("-")[2] == "example"
+    # the provider prefix goes, in any case; a model path's slashes become dashes
+    assert run_folder.new_run_id("core", "OpenAI/GPT-4o", now=0).startswith("19700101-000000-core-gpt-4o-")
+    assert run_folder.new_run_id("core", "Claude-Sonnet-4-6", now=0).startswith("19700101-000000-core-sonnet-4-6-")
+    assert run_folder.new_run_id("core", "openai/Qwen/Qwen2.5-7B", now=0).startswith("19700101-000000-core-qwen-qwen2-5-7b-")
 
 
 def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:

@@ -39,8 +39,8 @@ def new_run_id(harness_name: str, model: str, now: float | None = None) -> str:
 
     `now` is a Unix time in seconds (default: the current time); the stamp is in UTC."""
     stamp = datetime.fromtimestamp(now if now is not None else time.time(), tz=UTC).strftime("%Y%m%d-%H%M%S")
-    bare = model.partition("/")[2] if model.startswith(("anthropic/", "openai/")) else model
-    model_slug = _slug(bare.removeprefix("claude-").replace("/", "-").replace(".", "-"))
+    bare = model.partition("/")[2] if model.lower().startswith(("anthropic/", "openai/")) else model
+    model_slug = _slug(bare.lower().removeprefix("claude-").replace("/", "-").replace(".", "-"))
     return f"{stamp}-{_slug(harness_name)}-{model_slug}-{secrets.token_hex(2)}"
 
 
