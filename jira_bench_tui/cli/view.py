@@ -61,17 +61,23 @@ def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None
 @click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file instead of stdout.")
+@click.option("--by", "by", type=click.Choice(["tag", "tier", "skill"]), default=None,
+              help="Break the rates down by scenario tag (every tag, or only tier:/skill: tags).")
+@click.option("--scenarios", "by_scenario", is_flag=True, help="Break the rates down by scenario.")
 @results_option
 @user_errors
-def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, results_dir: Path | None) -> None:
-    """Compare runs: pass rate, pass^k, errors, cost, tokens, time."""
+def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, by: str | None, by_scenario: bool,
+           results_dir: Path | None) -> None:
+    """Compare runs: pass rate with 95% intervals, pass@k and pass^k, errors, cost, tokens, time; with two runs
+    on one harness, their paired difference and the scenarios that flipped."""
     from jira_bench_tui.engine import run_folder
     from jira_bench_tui.engine.report import format_report, run_report
+    from jira_bench_tui.engine.report_stats import Breakdowns
 
     results = results_root(results_dir)
     folders = [run_folder.find_run(results, run_id) for run_id in run_ids]
     reports = [run_report(folder) for folder in folders]
-    text = format_report(reports, fmt)
+    text = format_report(reports, fmt, Breakdowns(by=by, scenarios=by_scenario))
     for one in reports:
         if one.unreadable:
             click.echo(f"warning: {_unreadable_sentence(one.summary.run_id, one.unreadable)} and left out of "

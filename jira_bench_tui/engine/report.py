@@ -1,5 +1,7 @@
-"""Compare runs (`jira-bench report`): one row per run with pass rate, pass^k, errors, cost, tokens and time, as a
-table, Markdown, CSV or JSON. Scores come from the trial artifacts, so a run still going reports what it has."""
+"""Compare runs (`jira-bench report`): one row per run with pass rate, pass^k, errors, cost, tokens and time, then
+the statistics of engine/stats.py (intervals, pass@k and pass^k by k, means per trial and per passed trial, the
+breakdowns by tag and by scenario when asked, the paired difference of two runs on one harness), as a table,
+Markdown, CSV or JSON. Scores come from the trial artifacts, so a run still going reports what it has."""
 
 from __future__ import annotations
 
@@ -11,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.engine import run_folder, scoring
+from jira_bench_tui.engine.report_stats import (
+    CSV_EXTRA,
+    Breakdowns,
+    grid,
+    run_csv_extra,
+    stats_csv_rows,
+    stats_json,
+    stats_sections,
+)
 from jira_bench_tui.engine.run_folder import RunSummary
+from jira_bench_tui.engine.stats import RunStats, run_stats
 
 COLUMNS = ["run_id", "harness", "model", "status", "trials", "pass_rate", "pass_hat_k", "errors", "unreadable",
            "cost_usd", "tokens", "median_time_s"]
@@ -26,6 +38,7 @@ class RunReport:
 
     summary: RunSummary
     unreadable: int
+    stats: RunStats
 
     def to_json(self) -> dict[str, Any]:
         """The scores as JSON data, with `unreadable`."""
@@ -37,7 +50,8 @@ def run_report(folder: Path) -> RunReport:
     unreadable (`run_folder.read_run`)."""
     spec, _state, status = run_folder.read_run(folder)
     scan = run_folder.scan_trials(folder)
-    return RunReport(scoring.summarise(spec, scan.artifacts, status=status), len(scan.unreadable))
+    summary = scoring.summarise(spec, scan.artifacts, status=status)
+    return RunReport(summary, len(scan.unreadable), run_stats(spec, summary, scan.artifacts))
 
 
 def row(report: RunReport) -> dict[str, Any]:
@@ -67,24 +81,26 @@ def _cell(name: str, value: Any, k: int | None) -> str:
     return str(value)
 
 
-def format_report(reports: list[RunReport], fmt: str) -> str:
-    """The report in `fmt`: table, md, csv or json (each row with its run's whole `summary`)."""
+def format_report(reports: list[RunReport], fmt: str, breakdowns: Breakdowns | None = None) -> str:
+    """The report in `fmt`: table, md, csv or json. The table and md formats: the run table, then the statistics
+    sections (report_stats.stats_sections). csv: one row per run (COLUMNS, `k` and report_stats.CSV_EXTRA, `level`
+    "run"), then the breakdown and paired-difference rows. json: one record per run, with its whole `summary` and
+    its `stats`. `breakdowns`: by tag and by scenario (none by default)."""
+    breakdowns = breakdowns or Breakdowns()
     rows = [row(report) for report in reports]
+    stats = [report.stats for report in reports]
     if fmt == "json":
-        records = [{**r, "summary": report.to_json()} for r, report in zip(rows, reports, strict=True)]
+        records = [{**r, "summary": report.to_json(), "stats": extra}
+                   for r, report, extra in zip(rows, reports, stats_json(stats, breakdowns), strict=True)]
         return json.dumps(records, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, "k"], lineterminator="\n")
+        names = [*COLUMNS, "k", *CSV_EXTRA]
+        writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
         writer.writeheader()
-        for r in rows:
-            writer.writerow({key: ("" if r[key] is None else r[key]) for key in [*COLUMNS, "k"]})
+        extras = [{**r, **run_csv_extra(one)} for r, one in zip(rows, stats, strict=True)]
+        for r in [*extras, *stats_csv_rows(stats, breakdowns)]:
+            writer.writerow({key: ("" if r.get(key) is None else r[key]) for key in names})
         return buffer.getvalue()
     cells = [[_cell(name, r[name], r["k"]) for name in COLUMNS] for r in rows]
-    if fmt == "md":
-        lines = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join("---" for _ in HEADERS) + "|"]
-        lines += ["| " + " | ".join(c) + " |" for c in cells]
-        return "\n".join(lines) + "\n"
-    table = [HEADERS, *cells]
-    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
-    return "\n".join("  ".join(c.ljust(widths[i]) for i, c in enumerate(line)).rstrip() for line in table) + "\n"
+    return grid(HEADERS, cells, fmt) + stats_sections(stats, breakdowns, fmt)

@@ -6,7 +6,7 @@ Errored trials (infrastructure, API failures) are left out of every denominator 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from jira_bench_tui.engine.run_folder import (
@@ -112,9 +112,10 @@ def _scenario_scores(counts: dict[str, dict[str, int]]) -> dict[str, ScenarioSco
     return scores
 
 
-def _pass_k(counts: dict[str, dict[str, int]], runs: int) -> tuple[dict[str, float], dict[str, float]]:
-    """(pass@k, pass^k) by k, averaged over scenarios, only for k where every scenario has at least k scored
-    trials: a partial run (or one whose trials errored) must not report a k that only its luckier scenarios reach."""
+def pass_k_table(counts: Mapping[str, Mapping[str, int]], runs: int) -> tuple[dict[str, float], dict[str, float]]:
+    """(pass@k, pass^k) by k (keys "1".."K"), averaged over scenarios (`counts`: scenario id -> its "passed" and
+    "failed" trials), only for k where every scenario has at least k scored trials: a partial run (or one whose
+    trials errored) must not report a k that only its luckier scenarios reach. Both are empty without scenarios."""
     scored_counts = [(c["passed"] + c["failed"], c["passed"]) for c in counts.values()]
     k_max = min((n for n, _ in scored_counts), default=0)
     at_k: dict[str, float] = {}
@@ -132,7 +133,7 @@ def summarise(spec: RunSpec, artifacts: Iterable[TrialArtifact], *, status: str 
     for artifact in artifacts:
         tally.add(artifact)
     passed, failed, errored = tally.total("passed"), tally.total("failed"), tally.total("errored")
-    at_k, hat_k = _pass_k(tally.counts, spec.runs)
+    at_k, hat_k = pass_k_table(tally.counts, spec.runs)
     done = passed + failed + errored
     return RunSummary(
         run_id=spec.run_id, status=status, error=error, model=spec.model, harness=spec.harness_name,

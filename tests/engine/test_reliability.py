@@ -231,8 +231,8 @@ def test_report_and_replay_say_which_artifacts_are_unreadable(run_with_bad_artif
     code, out, err = invoke("report", folder.name)
     assert code == 0 and "Traceback" not in err
     assert "2 trial artifacts are unreadable and left out of its scores" in err
-    header, row = out.splitlines()
-    assert "unreadable" in header and "4/6" in row
+    header, row, blank, title, *_stats = out.splitlines()  # the run table, then the statistics sections
+    assert "unreadable" in header and "4/6" in row and (blank, title) == ("", "statistics (errors left out of rates)")
     code, out, err = invoke("report", folder.name, "--format", "json")
     assert json.loads(out)[0]["unreadable"] == 2
     code, out, err = invoke("replay", folder.name, "--plain", "--trial", "count-open-storefront-bugs__1")
