@@ -191,6 +191,17 @@ def is_context_error(exc: BaseException) -> bool:
     return code in CONTEXT_CODES or any(words in detail for words in CONTEXT_WORDS)
 
 
+def _never_connected(exc: BaseException) -> bool:
+    """Whether a connection error means no connection was ever made (refused, no route, unknown host: httpx's
+    ConnectError somewhere in the cause chain), rather than one that broke or timed out."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ == "ConnectError" or isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class OpenAIAgent(Agent):
     """A model behind the Chat Completions API. One instance (and one HTTP client) serves every trial of a run.
 
@@ -215,6 +226,7 @@ class OpenAIAgent(Agent):
         self.free = is_local_url(self.base_url) if free_endpoint is None else free_endpoint
         self._client: AsyncOpenAI | None = None
         self._warned: set[str] = set()
+        self._reached = False  # an answer came from the endpoint once: a later connection error is a blip, retried
 
     @property
     def endpoint(self) -> str:
@@ -372,6 +384,18 @@ class OpenAIAgent(Agent):
         request = self.request(list(chat), tools, ctx.limits.max_output_tokens)
 
         async def one_call() -> Turn:
+            try:
+                turn = await attempt()
+            except openai.APIConnectionError as exc:
+                if self.free and not self._reached and _never_connected(exc):
+                    raise FatalAgentError(
+                        f"nothing answers at {self.base_url} ({describe_failure(exc)}): start the model server "
+                        "(e.g. `ollama serve`, vLLM, LM Studio) or check --model-base-url") from None
+                raise
+            self._reached = True
+            return turn
+
+        async def attempt() -> Turn:
             if not request.get("stream"):
                 completion = await self.client.chat.completions.create(**request)
                 if not isinstance(completion, ChatCompletion):

@@ -4,6 +4,7 @@ retries, refused keys, unknown models, invalid arguments, a full context window 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -312,3 +313,23 @@ async def test_a_base_url_without_the_api_path_is_named_not_the_model(chat_api: 
     trial = await run_trial(agent("llama3", base_url=base), expect_error=FatalAgentError)
     assert str(trial.error).startswith(f"the endpoint {base} has no Chat Completions API at {base}/chat/completions "
                                        "(404: no route /chat/completions): check the base URL (most end in /v1")
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:  # bound then closed: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_a_local_endpoint_nobody_listens_on_stops_the_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    slow = RetryPolicy(max_attempts=6, base_delay_s=5.0, max_delay_s=30.0)  # retried, this would take over a minute
+    started = time.monotonic()
+    trial = await run_trial(agent("llama3.1:8b", base_url=url, retry=slow), expect_error=FatalAgentError)
+    assert time.monotonic() - started < 10
+    message = str(trial.error)
+    assert message.startswith(f"nothing answers at {url} (connection error")
+    assert "start the model server" in message and "--model-base-url" in message
