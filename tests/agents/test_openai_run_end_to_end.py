@@ -114,11 +114,12 @@ def test_a_background_openai_run_completes_and_compares_with_a_claude_run(
 
     report = jira_bench("report", folder.name, claude_folder.name, results=tmp_path)
     assert report.returncode == 0, report.stderr
-    header, *rows = report.stdout.strip().splitlines()
+    header, *rows = report.stdout.strip().split("\n\n")[0].splitlines()  # the run table, before the statistics
     assert "model" in header and "pass rate" in header and "cost" in header and "tokens" in header
     assert len(rows) == 2
     assert any("openai/gpt-4o" in row and "$0.0000" in row for row in rows)
     assert any("claude-haiku-4-5" in row and "$0.0" in row for row in rows)
+    assert "95% Wilson" in report.stdout and "pass@k and pass^k" in report.stdout
     assert_no_key(folder, started.stdout, started.stderr, report.stdout)
     assert_no_key(claude_folder, claude.stdout, claude.stderr, detached=False)
 
