@@ -25,6 +25,7 @@ from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
 from jira_bench_tui.errors import UserError
 
 if TYPE_CHECKING:
+    from jira_bench_tui.engine.launcher import RunRequest
     from jira_bench_tui.engine.run_folder import AnyEvent, RunState
 
 
@@ -75,27 +76,39 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
     refused), 2 bad input, 130 cancelled with Ctrl+C (resume it later).
     With --background, or several --model (a sweep, always detached): 0 once
     the workers are started."""
-    source = harness or harness_file
-    if harness and harness_file and harness != harness_file:
-        raise UserError("give the harness once: either HARNESS or --harness-file")
-    if not source:
-        raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
-    from jira_bench_tui.engine.launcher import RunRequest, create_run, launch_sweep, spawn_worker, sweep_requests
+    source = _harness_source(harness, harness_file)
+    from jira_bench_tui.engine.launcher import RunRequest, sweep_requests
 
     request = RunRequest(harness=source, model_base_url=model_base_url, model_args=list(model_args),
                          runs=runs, concurrency=concurrency, server=server, fixture=fixture,
                          scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
                          trust=trust, max_memory=max_memory, max_cpu_time=max_cpu_time, nice=nice, note=note)
-    requests = sweep_requests(request, list(models))
+    sys.exit(_start(sweep_requests(request, list(models)), results_root(results_dir), background))
+
+
+def _start(requests: list[RunRequest], results: Path, background: bool) -> int:
+    """Start the runs: several (a sweep) each in a detached worker, one detached or here; the exit code."""
+    from jira_bench_tui.engine.launcher import create_run, launch_sweep, spawn_worker
+
     if len(requests) > 1:
-        _print_sweep(launch_sweep(requests, results_root(results_dir)))
-        sys.exit(EXIT_OK)
-    folder = create_run(requests[0], results_root(results_dir))
+        _print_sweep(launch_sweep(requests, results))
+        return EXIT_OK
+    folder = create_run(requests[0], results)
     if background:
         _print_background(folder, spawn_worker(folder))
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     click.echo(f"run {folder.name}: {folder}")
-    sys.exit(_run_in_foreground(folder))
+    return _run_in_foreground(folder)
+
+
+def _harness_source(harness: str | None, harness_file: str | None) -> str:
+    """The harness given once, as HARNESS or --harness-file; UserError otherwise."""
+    if harness and harness_file and harness != harness_file:
+        raise UserError("give the harness once: either HARNESS or --harness-file")
+    source = harness or harness_file
+    if not source:
+        raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
+    return source
 
 
 @click.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -117,6 +119,40 @@ def parse_whole(text: str, field: str, optional: bool = False) -> int | None:
     if value is None or not 1 <= value <= highest:
         raise UserError(f"a whole number from 1 to {highest}, got {text!r}", field=field)
     return value
+
+
+def parse_models(text: str) -> list[str]:
+    """The model field as a list of models (comma-separated: several make a sweep, one run per model), in order,
+    without blanks or repeats ('oracle, null,oracle' -> ['oracle', 'null'])."""
+    return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
+def toggle_model(text: str, model: str) -> str:
+    """The model field with `model` added at the end, or taken out when it is listed already."""
+    models = parse_models(text)
+    models = [m for m in models if m != model] if model in models else [*models, model]
+    return ", ".join(models)
+
+
+class ModelMenu(OptionList):
+    """The model menu: Enter puts the model in the field; `,` adds it to (or takes it out of) the field's list, for
+    a sweep of several models."""
+
+    BINDINGS = [Binding("comma", "add_model", "Add to sweep", tooltip="Add the model to the sweep (or take it out)",
+                        id="add-model")]
+
+    class Added(Message):
+        """The user asked to add (or take out) the highlighted model."""
+
+        def __init__(self, model: str) -> None:
+            super().__init__()
+            self.model = model
+
+    def action_add_model(self) -> None:
+        """Add the highlighted model to the field's list, or take it out (key ,)."""
+        option = self.highlighted_option
+        if option is not None and not option.disabled and option.id:
+            self.post_message(self.Added(option.id))
 
 
 def parse_model_args(text: str) -> list[str]:
@@ -257,9 +293,10 @@ class NewRunScreen(Screen[None]):
     def _model_fields(models: list[ModelChoice]) -> ComposeResult:
         """The model: its name, the menu grouped by provider, the key hint, its base URL and extra API arguments."""
         yield Label("Model", classes="field-label")
-        yield FieldInput("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL",
-                    suggester=SuggestFromList([choice.name for choice in models]), id="model")
-        yield OptionList(*model_options(models), id="model-list")
+        yield FieldInput("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL; "
+                         "several, comma-separated: a sweep", suggester=SuggestFromList([choice.name for choice in models]),
+                         id="model")
+        yield ModelMenu(*model_options(models), id="model-list")
         yield Static(key_hint(), classes="field-hint", id="model-hint", markup=False)
         yield Static("", classes="field-error", id="error-model", markup=False)
         with Horizontal(classes="field-grid", id="model-options"):
@@ -372,6 +409,11 @@ class NewRunScreen(Screen[None]):
     def _model_chosen(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#model", Input).value = str(event.option.id)
 
+    @on(ModelMenu.Added)
+    def _model_added(self, event: ModelMenu.Added) -> None:
+        field = self.query_one("#model", Input)
+        field.value = toggle_model(field.value, event.model)
+
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
         """Open the harness file picker (ctrl+o or Browse); the chosen path goes into the harness field."""
@@ -402,7 +444,7 @@ class NewRunScreen(Screen[None]):
         }
         if not fields["harness"]:
             errors.setdefault("harness", "which harness? pick a built-in one or give a harness file")
-        if not fields["model"]:
+        if not parse_models(fields["model"]):
             errors.setdefault("model", "which model? e.g. oracle, anthropic/claude-... or openai/gpt-...")
         if self.command_chosen:
             command = self.value("server-command").strip()
@@ -447,22 +489,23 @@ class NewRunScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="launch", description="Launching a run")
     def _launch(self, fields: dict[str, Any], errors: dict[str, str]) -> None:
         results = bench_app(self).results
-        if not errors.get("model"):
-            collect(errors, lambda: run_control.check_model(fields["model"], results, fields["model_base_url"]))
+        models = parse_models(fields["model"])
+        for model in models if not errors.get("model") else []:
+            collect(errors, partial(run_control.check_model, model, results, fields["model_base_url"]))
         if "harness" not in errors and "server" not in errors:
             collect(errors, lambda: run_control.check(self._checkable(fields, errors), results))
         if errors:
             self.app.call_from_thread(self._failed_all, errors)
             return
         try:
-            folder = run_control.launch(run_control.make_request(**fields), results)
+            folders = run_control.launch_sweep(fields, models, results)
         except UserError as exc:
             self.app.call_from_thread(self._failed, exc.field, field_words(str(exc)))
             return
         except OSError as exc:
             self.app.call_from_thread(self._failed, None, f"could not start the run: {exc}")
             return
-        self.app.call_from_thread(self._launched, folder)
+        self.app.call_from_thread(self._launched, folders)
 
     @staticmethod
     def _checkable(fields: dict[str, Any], errors: dict[str, str]) -> Any:
@@ -475,8 +518,7 @@ class NewRunScreen(Screen[None]):
                                   ("nice", "nice", None)):
             if field in errors:
                 safe[key] = value
-        if "model" in errors:
-            safe["model"] = "null"
+        safe["model"] = "null" if "model" in errors else parse_models(fields["model"])[0]
         return run_control.make_request(**safe)
 
     def _failed_all(self, errors: dict[str, str]) -> None:
@@ -487,7 +529,10 @@ class NewRunScreen(Screen[None]):
         self.launching = False
         self.show_errors({field or "": message})
 
-    def _launched(self, folder: Path) -> None:
+    def _launched(self, folders: list[Path]) -> None:
+        """The runs are started: say so, and open each one's tab (the last one shown)."""
         self.launching = False
-        self.query_one("#launch-status", Static).update(f"launched {folder.name}")
-        self.post_message(RunLaunched(folder))
+        what = folders[0].name if len(folders) == 1 else f"a sweep of {len(folders)} runs"
+        self.query_one("#launch-status", Static).update(f"launched {what}")
+        for folder in folders:
+            self.post_message(RunLaunched(folder))

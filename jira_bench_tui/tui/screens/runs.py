@@ -36,6 +36,46 @@ LOADING = "loading…"
 NONE = "(none)"
 
 
+MODEL_COLUMN = {"live": 0, "interrupted": 0, "ended": 1}
+"""Where each section's model cell is (a sweep's mark goes in front of it)."""
+SWEEP_MARKS = ("╭ ", "│ ", "╰ ")
+"""First, middle and last row of a sweep shown together; other rows of such a section get two spaces."""
+
+
+def sweep_order(views: list[RunView]) -> list[RunView]:
+    """Runs newest first, the runs of one sweep kept together (at the place of its newest run)."""
+    def sweep_of(view: RunView) -> str | None:
+        return view.info.spec.sweep_id if view.info.spec else None
+
+    newest: dict[str, str] = {}
+    for view in views:
+        if (sweep := sweep_of(view)) is not None:
+            newest[sweep] = max(newest.get(sweep, ""), view.run_id)
+    return sorted(views, key=lambda v: (newest.get(sweep_of(v) or "", v.run_id), v.run_id), reverse=True)
+
+
+def mark_sweeps(rows: list[Row], sweeps: dict[str, str | None], column: int | None) -> list[Row]:
+    """Rows whose neighbours share their sweep get a bracket before the model ('╭ oracle', '│ null', '╰ haiku');
+    the other rows of that table two spaces, so the models stay aligned. Tables without a sweep are unchanged."""
+    if column is None:
+        return rows
+    ids = [sweeps.get(run_id) for run_id, _cells in rows]
+    marks: list[str] = []
+    for index, sweep in enumerate(ids):
+        before = index > 0 and sweep is not None and ids[index - 1] == sweep
+        after = index + 1 < len(ids) and sweep is not None and ids[index + 1] == sweep
+        marks.append(SWEEP_MARKS[1] if before and after else SWEEP_MARKS[2] if before else
+                     SWEEP_MARKS[0] if after else "  ")
+    if all(mark == "  " for mark in marks):
+        return rows
+    marked: list[Row] = []
+    for (run_id, cells), mark in zip(rows, marks, strict=True):
+        model = cells[column]
+        text = Text(mark, style="bold") + (model if isinstance(model, Text) else Text(model))
+        marked.append((run_id, (*cells[:column], text, *cells[column + 1:])))
+    return marked
+
+
 class RunsScreen(Screen[None]):
     """Every run under the results folder, grouped by state, newest first."""
 
@@ -114,7 +154,7 @@ class RunsScreen(Screen[None]):
             return True
         spec = view.info.spec
         haystack = " ".join([view.run_id, view.info.status, spec.harness_name if spec else "",
-                             spec.model if spec else ""]).lower()
+                             spec.model if spec else "", (spec.sweep_id or "") if spec else ""]).lower()
         return all(word in haystack for word in self.filter_text.lower().split())
 
     def refresh_tables(self) -> None:
@@ -126,12 +166,13 @@ class RunsScreen(Screen[None]):
         state = bench_app(self).state
         now = bench_app(self).clock()
         grouped: dict[str, list[Row]] = {key: [] for key in SECTIONS}
-        for run_id in sorted(state.views, reverse=True):
-            view = state.views[run_id]
-            if not self._matches(view):
-                continue
+        sweeps: dict[str, str | None] = {}
+        for view in sweep_order([v for v in state.views.values() if self._matches(v)]):
             section, row = self._row(view, now)
-            grouped[section].append((run_id, row))
+            grouped[section].append((view.run_id, row))
+            sweeps[view.run_id] = view.info.spec.sweep_id if view.info.spec else None
+        for key, rows in grouped.items():
+            grouped[key] = mark_sweeps(rows, sweeps, MODEL_COLUMN.get(key))
         empty_text = NONE if state.loaded else LOADING
         for key, rows in grouped.items():
             table = self.query_one(f"#table-{key}", RunsTable)

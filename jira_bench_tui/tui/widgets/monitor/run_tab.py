@@ -61,6 +61,16 @@ class RunTab(Vertical):
 
     def on_mount(self) -> None:
         """Show the lines the run already has, the follow state and the figures."""
+        self._first_show()
+
+    def _first_show(self) -> None:
+        """on_mount's work, once the children of the tab's rows are mounted too (with several tabs added at once, a
+        row's own children could still be mounting when the tab's Mount came: then it tries again a moment later)."""
+        if not self.is_attached:
+            return
+        if not self.query(".log-follow"):
+            self.call_later(self._first_show)
+            return
         self.event_log.resync()
         self._show_follow()
         self.refresh_view()
