@@ -56,6 +56,7 @@ async def test_the_form_launches_one_run_per_model_each_with_its_tab(results, st
         menu.highlighted = ids.index("null")
         await pilot.press("comma")
         assert screen.query_one("#model", Input).value == "oracle, null"
+        screen.query_one("#note", Input).value = "  offline pair "
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: len(app.views) == 2 and app.current_mode == "monitor", timeout=RUN_TIMEOUT,
                          what="two runs and the monitor")
@@ -63,6 +64,7 @@ async def test_the_form_launches_one_run_per_model_each_with_its_tab(results, st
         assert sorted(spec.model for spec in specs if spec) == ["null", "oracle"]
         sweep_ids = {spec.sweep_id for spec in specs if spec}
         assert len(sweep_ids) == 1 and None not in sweep_ids
+        assert {spec.note for spec in specs if spec} == {"offline pair"}
         await wait_until(pilot, lambda: set(app.monitor_screen.tabs) == set(app.views), what="a tab per run")
 
 
@@ -83,3 +85,22 @@ async def test_a_sweeps_runs_stay_together_in_the_runs_list_with_a_mark(results)
             await pilot.press("slash", *"sweep-a")
             assert len(table.run_ids) == 2
         app = make_app(results, start="runs", watch="off")
+
+
+async def test_the_note_shows_in_the_runs_list_and_the_monitor(results):
+    note = "after the prompt fix, second try with a longer label"
+    FakeWorker(results, "20261124-100000-example-oracle-0001", SCENARIOS, note=note).start().finish()
+    live = FakeWorker(results, "20261124-110000-example-null-0002", SCENARIOS, model="null", note="live one").start()
+    for size in ((120, 40), (80, 24)):
+        app = make_app(results, start="runs", watch="off")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            ended = app.screen.query_one("#table-ended", RunsTable)
+            cells = [str(cell) for cell in ended.get_row_at(0)]
+            assert "after the prompt fix, second tr…" in cells  # cut with an ellipsis, never silently
+            await pilot.press("slash", *"prompt fix")
+            assert ended.run_ids == ["20261124-100000-example-oracle-0001"]
+            app.open_monitor(live.spec.run_id)
+            await settle(pilot)
+            shown = "\n".join(str(w.render()) for w in app.screen.query(".run-id"))
+            assert "“live one”" in shown

@@ -34,6 +34,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from jira_bench_tui.engine.limits import parse_duration, parse_nice, parse_size
+from jira_bench_tui.engine.run_folder import MAX_NOTE
 from jira_bench_tui.errors import UserError
 
 if TYPE_CHECKING:
@@ -45,11 +46,12 @@ from jira_bench_tui.tui.messages import RunLaunched
 from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
 
 FIELDS = ("harness", "model", "model_base_url", "model_args", "runs", "concurrency", "max_turns", "wall_time", "server",
-          "fixture", "max_memory", "max_cpu_time", "nice")
+          "fixture", "max_memory", "max_cpu_time", "nice", "note")
 FIELD_NAMES = {"harness": "harness", "model": "model", "model_base_url": "model base URL", "model_args": "model args",
                "runs": "repetitions", "concurrency": "concurrency",
                "max_turns": "max turns", "wall_time": "wall time", "server": "server", "fixture": "fixture",
-               "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice"}
+               "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice",
+               "note": "note"}
 """How the launch line names a field in error."""
 LIMIT_FIELDS = (("max_memory", "Worker max memory", "no limit, e.g. 2G"),
                 ("max_cpu_time", "Worker max CPU time", "no limit, e.g. 30m"), ("nice", "Worker nice", "0-19"))
@@ -280,6 +282,10 @@ class NewRunScreen(Screen[None]):
             yield Static("", classes="field-hint -hidden", id="server-hint", markup=False)
             yield Static("", classes="field-error", id="error-server", markup=False)
             yield from self._limit_fields()
+            yield Label("Note", classes="field-label")
+            yield FieldInput("", placeholder="optional: a label for the run(s), shown in lists, tabs and reports",
+                             max_length=MAX_NOTE, id="note")
+            yield Static("", classes="field-error", id="error-note", markup=False)
         with Horizontal(id="launch-row"):  # outside the scrolled form: always on screen, even at 80x24
             yield Button("Launch (ctrl+s)", variant="primary", compact=True, id="launch")
             yield Static("", id="launch-status", markup=False)
@@ -440,6 +446,7 @@ class NewRunScreen(Screen[None]):
             "concurrency": collect(errors, lambda: parse_whole(self.value("concurrency"), "concurrency")),
             "max_turns": collect(errors, lambda: parse_whole(self.value("max_turns"), "max_turns", optional=True)),
             "wall_time_s": collect(errors, lambda: parse_seconds(self.value("wall_time"))),
+            "note": self.value("note").strip() or None,
             **limits,
         }
         if not fields["harness"]:

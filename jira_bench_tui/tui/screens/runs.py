@@ -26,11 +26,13 @@ from jira_bench_tui.tui.widgets.runs.runs_table import Cell, Row, RunsTable
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
 SECTIONS = {
-    "live": ("IN PROGRESS", ["model", "harness", "progress", "done", "pass rate", "ETA", "started", "run"]),
-    "interrupted": ("INTERRUPTED", ["model", "harness", "done", "pass rate", "started", "run"]),
-    "ended": ("COMPLETED", ["date", "model", "harness", "reps", "score", "status", "run"]),
+    "live": ("IN PROGRESS", ["model", "harness", "progress", "done", "pass rate", "ETA", "started", "note", "run"]),
+    "interrupted": ("INTERRUPTED", ["model", "harness", "done", "pass rate", "started", "note", "run"]),
+    "ended": ("COMPLETED", ["date", "model", "harness", "reps", "score", "status", "note", "run"]),
     "unreadable": ("UNREADABLE", ["run", "problem"]),
 }
+NOTE_WIDTH = 32
+"""A note longer than this shows cut with '…' (the whole note: `view list`, `report`, the monitor)."""
 REFRESH_EVERY_S = 0.25
 LOADING = "loading…"
 NONE = "(none)"
@@ -40,6 +42,14 @@ MODEL_COLUMN = {"live": 0, "interrupted": 0, "ended": 1}
 """Where each section's model cell is (a sweep's mark goes in front of it)."""
 SWEEP_MARKS = ("╭ ", "│ ", "╰ ")
 """First, middle and last row of a sweep shown together; other rows of such a section get two spaces."""
+
+
+def note_cell(note: str | None) -> Text:
+    """A run's note as the runs list shows it: italic, cut with '…' past NOTE_WIDTH characters."""
+    text = note or ""
+    if len(text) > NOTE_WIDTH:
+        text = text[:NOTE_WIDTH - 1] + "…"
+    return Text(text, style="italic")
 
 
 def sweep_order(views: list[RunView]) -> list[RunView]:
@@ -102,13 +112,13 @@ class RunsScreen(Screen[None]):
         """Lay out the filter box (hidden until /), a titled table per section (in progress, interrupted,
         completed, unreadable), the watcher's status bar and the footer."""
         yield Header()
-        yield Input(placeholder="filter runs (id, harness, model, status); Escape clears", id="runs-filter",
+        yield Input(placeholder="filter runs (id, harness, model, status, note, sweep); Escape clears", id="runs-filter",
                     classes="-hidden", disabled=True)
         with VerticalScroll(id="runs-sections", can_focus=False):
             for key, (title, columns) in SECTIONS.items():
                 yield Static(title, classes="section-title", id=f"title-{key}")
                 yield Static(LOADING, classes="section-empty", id=f"empty-{key}")
-                yield RunsTable(columns, id=f"table-{key}")
+                yield RunsTable(columns, optional=("note",), id=f"table-{key}")
         yield WatchStatusBar(id="watch-status", classes="-empty")
         yield Footer(show_command_palette=False)
 
@@ -154,7 +164,8 @@ class RunsScreen(Screen[None]):
             return True
         spec = view.info.spec
         haystack = " ".join([view.run_id, view.info.status, spec.harness_name if spec else "",
-                             spec.model if spec else "", (spec.sweep_id or "") if spec else ""]).lower()
+                             spec.model if spec else "", (spec.sweep_id or "") if spec else "",
+                             (spec.note or "") if spec else ""]).lower()
         return all(word in haystack for word in self.filter_text.lower().split())
 
     def refresh_tables(self) -> None:
@@ -210,17 +221,18 @@ class RunsScreen(Screen[None]):
             return "live", (Text(spec.model), Text(spec.harness_name), self._bar(done, total, passed, failed),
                             Text(status), self._rate(passed, failed, errored),
                             Text(short_duration(eta) if eta is not None else "--"), Text(age(now - started)),
-                            Text(view.run_id))
+                            note_cell(spec.note), Text(view.run_id))
         if info.status == "interrupted":
             return "interrupted", (Text(spec.model), Text(spec.harness_name), Text(f"{done}/{total}"),
-                                   self._rate(passed, failed, errored), Text(age(now - started)), Text(view.run_id))
+                                   self._rate(passed, failed, errored), Text(age(now - started)),
+                                   note_cell(spec.note), Text(view.run_id))
         when = datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
         status = "" if info.status == "completed" else info.status
         if info.status == "failed" and info.state is not None and info.state.error:
             status = f"failed: {flat(info.state.error, 72)}"  # e.g. the worker's CPU time limit
         rate = Text(outcome_score(view), style=theme_style(self.app, rate_variable(passed, passed + failed)))
         return "ended", (Text(when), Text(spec.model), Text(spec.harness_name), Text(f"x{spec.runs}"), rate,
-                         Text(status), Text(view.run_id))
+                         Text(status), note_cell(spec.note), Text(view.run_id))
 
     # ---- selection and actions ---------------------------------------------------------------------------
 

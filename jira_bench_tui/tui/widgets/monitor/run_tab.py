@@ -93,7 +93,8 @@ class RunTab(Vertical):
         status = status_line(view, now)
         if self._changed("status", status):
             self.query_one(".run-status", Static).update(status, layout=False)  # one line, fixed size
-        run_id = f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}"
+        note = view.info.spec.note if view.info.spec else None
+        run_id = f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}" + (f" · “{note}”" if note else "")
         if self._changed("run-id", run_id):
             self.query_one(".run-id", Static).update(run_id, layout=False)
         if self._changed("progress", (passed, failed, errored, total)):
