@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.errors import UserError
-from jira_bench_tui.tui import run_control
+from jira_bench_tui.tui import form_settings, run_control
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.new_run import ModelMenu, parse_models, toggle_model
 from jira_bench_tui.tui.widgets.runs.runs_table import RunsTable
@@ -66,6 +66,11 @@ async def test_the_form_launches_one_run_per_model_each_with_its_tab(results, st
         assert len(sweep_ids) == 1 and None not in sweep_ids
         assert {spec.note for spec in specs if spec} == {"offline pair"}
         await wait_until(pilot, lambda: set(app.monitor_screen.tabs) == set(app.views), what="a tab per run")
+        await wait_until(pilot, lambda: form_settings.last_run_path().exists(), what="the settings remembered")
+        remembered, _problem = form_settings.load_last()
+        assert remembered is not None
+        assert remembered["model"] == "oracle, null" and remembered["harness"] == "builtin:example"
+        assert remembered["note"] == "offline pair"
 
 
 async def test_a_sweeps_runs_stay_together_in_the_runs_list_with_a_mark(results):

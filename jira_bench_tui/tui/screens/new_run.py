@@ -40,7 +40,7 @@ from jira_bench_tui.errors import UserError
 if TYPE_CHECKING:
     from jira_bench_tui.engine.agent_factory import ModelChoice
 from jira_bench_tui.harness.loader import builtin_fixture_names, builtin_harness_names
-from jira_bench_tui.tui import run_control
+from jira_bench_tui.tui import form_settings, run_control
 from jira_bench_tui.tui.access import bench_app
 from jira_bench_tui.tui.messages import RunLaunched
 from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
@@ -100,6 +100,11 @@ def real_server_hint() -> str:
         return (f"mcp-atlassian {version} is not installed: run `jira-bench servers install mcp-atlassian` "
                 "first. Each trial starts it over its own fresh Jira.")
     return f"mcp-atlassian {version} ({found}); each trial starts it over its own fresh Jira."
+
+
+def fixture_options() -> list[tuple[str, str]]:
+    """The fixture menu: the harness's own, then the built-in fixtures."""
+    return [("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()]
 
 
 NUMBER_LIMITS = {"runs": 1000, "concurrency": 256, "max_turns": 500}
@@ -275,8 +280,7 @@ class NewRunScreen(Screen[None]):
                 yield RadioButton("Embedded Jira", value=True, id="server-embedded")
                 yield RadioButton("MCP server command (stdio)", id="server-command-choice")
                 yield RadioButton("Real mcp-atlassian over the embedded Jira", id="server-mcp-atlassian")
-            yield Select([("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()],
-                         value="", allow_blank=False, id="fixture")
+            yield Select(fixture_options(), value="", allow_blank=False, id="fixture")
             yield Static("", classes="field-error", id="error-fixture", markup=False)
             yield FieldInput("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
             yield Static("", classes="field-hint -hidden", id="server-hint", markup=False)
@@ -292,8 +296,51 @@ class NewRunScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        """Focus the first field, so typing fills it at once."""
+        """Fill the form (the settings the app asked for, e.g. a run's for "run again", else the last launched
+        ones; a corrupt settings file is ignored with a notice) and focus the first field, so typing fills it."""
+        settings = bench_app(self).take_form_settings()
+        if settings is None:
+            settings, problem = form_settings.load_last()
+            if problem:
+                self.notify(problem, title="Last settings ignored", severity="warning", markup=False)
+        if settings:
+            self.fill(settings)
         self.query_one("#harness", Input).focus()
+
+    # ---- settings --------------------------------------------------------------------------------------------
+
+    INPUTS = {"harness": "harness", "model": "model", "model_base_url": "model_base_url", "model_args": "model_args",
+              "runs": "runs", "concurrency": "concurrency", "max_turns": "max_turns", "wall_time": "wall_time",
+              "server_command": "server-command", "max_memory": "max_memory", "max_cpu_time": "max_cpu_time",
+              "nice": "nice", "note": "note"}
+    """The text fields by settings key (form_settings.FORM_KEYS) -> widget id."""
+    SERVER_BUTTONS = {"embedded": "server-embedded", "command": "server-command-choice",
+                      "mcp-atlassian": "server-mcp-atlassian"}
+
+    def settings(self) -> form_settings.Settings:
+        """The form as settings (form_settings): each field's text, the server kind and fixture."""
+        values = {key: self.value(widget) for key, widget in self.INPUTS.items()}
+        kind = "command" if self.command_chosen else "mcp-atlassian" if self.real_server_chosen else "embedded"
+        fixture = self.query_one("#fixture", Select).value
+        return {**values, "server_kind": kind, "fixture": str(fixture) if fixture not in (Select.NULL, "") else ""}
+
+    def fill(self, settings: form_settings.Settings) -> None:
+        """Put `settings` in the form (keys it lacks keep their field as it is); errors shown before are cleared."""
+        for key, widget in self.INPUTS.items():
+            if key in settings:
+                self.query_one(f"#{widget}", Input).value = settings[key]
+        button = self.SERVER_BUTTONS.get(settings.get("server_kind", ""))
+        if button:
+            self.query_one(f"#{button}", RadioButton).value = True
+        if "fixture" in settings:
+            select = self.query_one("#fixture", Select)
+            fixture = settings["fixture"]
+            options = fixture_options()
+            if fixture and fixture not in [value for _label, value in options]:
+                options.append((fixture, fixture))  # a fixture file of an earlier run
+            select.set_options(options)
+            select.value = fixture
+        self.clear_errors()
 
     @staticmethod
     def _model_fields(models: list[ModelChoice]) -> ComposeResult:
@@ -491,10 +538,10 @@ class NewRunScreen(Screen[None]):
         self.launching = True
         self.show_errors({})
         self.query_one("#launch-status", Static).update("checking and launching…")
-        self._launch(fields, errors)
+        self._launch(fields, errors, self.settings())
 
     @work(thread=True, exclusive=True, group="launch", description="Launching a run")
-    def _launch(self, fields: dict[str, Any], errors: dict[str, str]) -> None:
+    def _launch(self, fields: dict[str, Any], errors: dict[str, str], settings: form_settings.Settings) -> None:
         results = bench_app(self).results
         models = parse_models(fields["model"])
         for model in models if not errors.get("model") else []:
@@ -513,6 +560,11 @@ class NewRunScreen(Screen[None]):
             self.app.call_from_thread(self._failed, None, f"could not start the run: {exc}")
             return
         self.app.call_from_thread(self._launched, folders)
+        try:
+            form_settings.save_last(settings)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"could not remember the settings: {exc}", severity="warning",
+                                      markup=False)
 
     @staticmethod
     def _checkable(fields: dict[str, Any], errors: dict[str, str]) -> Any:
