@@ -32,6 +32,7 @@ from jira_bench_tui.tui.messages import (
     OpenMonitor,
     OpenReplay,
     OpenRun,
+    RunAgain,
     RunChanged,
     RunLaunched,
     ScanDone,
@@ -247,6 +248,26 @@ class JiraBenchApp(App[None]):
         else:
             self._form_settings = settings  # the form takes them when it mounts
         self.switch_mode("new")
+
+    @on(RunAgain)
+    def _on_run_again(self, message: RunAgain) -> None:
+        self.run_again(message.folder)
+
+    def run_again(self, folder: Path) -> None:
+        """Open the form filled with the settings of the run in `folder` (its spec.json; an error toast when it
+        cannot be read)."""
+        from jira_bench_tui.engine.run_folder import StoreError, read_spec
+        from jira_bench_tui.tui.form_settings import spec_settings
+
+        view = self.state.views.get(folder.name)
+        spec = view.info.spec if view is not None else None
+        try:
+            spec = spec or read_spec(folder)
+        except (StoreError, OSError) as exc:
+            self.notify(str(exc), title=f"Cannot run {folder.name} again", severity="error", markup=False)
+            return
+        self.open_form(spec_settings(spec))
+        self.notify(f"the form holds the settings of {folder.name}", title="Run again", markup=False)
 
     def take_form_settings(self) -> Settings | None:
         """The settings `open_form` left for the form to mount with (once), or None."""

@@ -19,7 +19,7 @@ from jira_bench_tui.engine.formatting import age, short_duration
 from jira_bench_tui.engine.runs_text import score
 from jira_bench_tui.tui.access import bench_app
 from jira_bench_tui.tui.colors import rate_variable, theme_style
-from jira_bench_tui.tui.messages import ControlRun, OpenRun
+from jira_bench_tui.tui.messages import ControlRun, OpenRun, RunAgain
 from jira_bench_tui.tui.run_model import RunView, text_bar
 from jira_bench_tui.tui.state import outcome_score
 from jira_bench_tui.tui.widgets.runs.runs_table import Cell, Row, RunsTable
@@ -95,6 +95,8 @@ class RunsScreen(Screen[None]):
         Binding("k", "kill_run", "Kill", tooltip="Kill the selected live run", id="kill-run"),
         Binding("r", "resume_run", "Resume", tooltip="Resume the selected interrupted run", id="resume-run"),
         Binding("d", "delete_run", "Delete", tooltip="Delete the selected ended run's folder", id="delete-run"),
+        Binding("g", "run_again", "Run again", show=False, tooltip="Run again: the new-run form with the selected "
+                "run's settings", id="run-again"),
         Binding("slash", "filter", "Find", tooltip="Filter runs by id, harness, model or status", id="filter-runs"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter",
                 id="clear-filter"),
@@ -301,6 +303,16 @@ class RunsScreen(Screen[None]):
             self.notify(f"{view.run_id} is still running: kill it first", severity="warning", markup=False)
             return
         self.post_message(ControlRun("delete", view.run_id))
+
+    def action_run_again(self) -> None:
+        """Open the new-run form filled with the selected run's settings (key g)."""
+        view = self.selected_view()
+        if view is None:
+            return
+        if view.info.spec is None:
+            self.notify(f"{view.run_id} is unreadable: its settings are lost", severity="warning", markup=False)
+            return
+        self.post_message(RunAgain(view.info.path))
 
     def action_filter(self) -> None:
         """Show the filter box and focus it (key /)."""
