@@ -65,11 +65,11 @@ class RunTab(Vertical):
 
     def _first_show(self) -> None:
         """on_mount's work, once the children of the tab's rows are mounted too (with several tabs added at once, a
-        row's own children could still be mounting when the tab's Mount came: then it tries again a moment later)."""
+        row's own children could still be mounting when the tab's Mount came: then it tries again 20 ms later)."""
         if not self.is_attached:
             return
         if not self.query(".log-follow"):
-            self.call_later(self._first_show)
+            self.set_timer(0.02, self._first_show)  # a timer lets the rows' own mounting run meanwhile
             return
         self.event_log.resync()
         self._show_follow()
