@@ -25,15 +25,17 @@ from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
 from jira_bench_tui.errors import UserError
 
 if TYPE_CHECKING:
+    from jira_bench_tui.engine.launcher import RunRequest
     from jira_bench_tui.engine.run_folder import AnyEvent, RunState
 
 
 @click.command()
 @click.argument("harness", required=False)
 @click.option("--harness-file", "harness_file", default=None, help="Same as HARNESS (for users of the earlier tool).")
-@click.option("--model", "-m", default="oracle", show_default=True,
+@click.option("--model", "-m", "models", multiple=True, default=["oracle"], show_default=True,
               help="anthropic/claude-..., openai/gpt-... (or any model of an OpenAI-compatible endpoint), bare "
-                   "claude-*/gpt-*/o3*/o4*, oracle, null or replay:RUN_ID. `jira-bench models` lists them.")
+                   "claude-*/gpt-*/o3*/o4*, oracle, null or replay:RUN_ID. `jira-bench models` lists them. "
+                   "Repeatable: a sweep, one run per model launched together (each its own detached worker).")
 @click.option("--model-base-url", default=None, metavar="URL",
               help="The model API's endpoint, e.g. http://localhost:8000/v1 (vLLM) or http://localhost:11434/v1 "
                    "(Ollama); default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, else the vendor's. A local one needs no "
@@ -56,38 +58,57 @@ if TYPE_CHECKING:
 @click.option("--max-memory", default=None, metavar="SIZE", help="Worker memory limit (address space), e.g. 2G.")
 @click.option("--max-cpu-time", default=None, metavar="DURATION", help="Worker CPU time limit, e.g. 30m.")
 @click.option("--nice", default=None, metavar="N", help="Worker niceness, 0-19.")
+@click.option("--note", default=None, metavar="TEXT",
+              help="A label for the run (one line), kept in spec.json and shown in the app, `view list` and `report`.")
 @click.option("--background", "-b", is_flag=True, help="Fork a detached worker and return at once.")
 @results_option
 @user_errors
-def run(harness: str | None, harness_file: str | None, results_dir: Path | None, model: str, model_base_url: str | None,
-        model_args: tuple[str, ...], runs: int, concurrency: int, server: str, fixture: str | None,
-        scenarios: tuple[str, ...], max_turns: int | None,
+def run(harness: str | None, harness_file: str | None, results_dir: Path | None, models: tuple[str, ...],
+        model_base_url: str | None, model_args: tuple[str, ...], runs: int, concurrency: int, server: str,
+        fixture: str | None, scenarios: tuple[str, ...], max_turns: int | None,
         wall_time: float | None, trust: bool, background: bool, max_memory: str | None = None,
-        max_cpu_time: str | None = None, nice: str | None = None) -> None:
+        max_cpu_time: str | None = None, nice: str | None = None, note: str | None = None) -> None:
     """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each.
 
     \b
     Exit codes: 0 the run completed (whatever its pass rate; read the score
     table or `jira-bench report`), 1 the run failed (e.g. the API key was
     refused), 2 bad input, 130 cancelled with Ctrl+C (resume it later).
-    With --background: 0 once the worker is started."""
-    source = harness or harness_file
-    if harness and harness_file and harness != harness_file:
-        raise UserError("give the harness once: either HARNESS or --harness-file")
-    if not source:
-        raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
-    from jira_bench_tui.engine.launcher import RunRequest, create_run, spawn_worker
+    With --background, or several --model (a sweep, always detached): 0 once
+    the workers are started."""
+    source = _harness_source(harness, harness_file)
+    from jira_bench_tui.engine.launcher import RunRequest, sweep_requests
 
-    request = RunRequest(harness=source, model=model, model_base_url=model_base_url, model_args=list(model_args),
+    request = RunRequest(harness=source, model_base_url=model_base_url, model_args=list(model_args),
                          runs=runs, concurrency=concurrency, server=server, fixture=fixture,
                          scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
-                         trust=trust, max_memory=max_memory, max_cpu_time=max_cpu_time, nice=nice)
-    folder = create_run(request, results_root(results_dir))
+                         trust=trust, max_memory=max_memory, max_cpu_time=max_cpu_time, nice=nice, note=note)
+    sys.exit(_start(sweep_requests(request, list(models)), results_root(results_dir), background))
+
+
+def _start(requests: list[RunRequest], results: Path, background: bool) -> int:
+    """Start the runs: several (a sweep) each in a detached worker, one detached or here; the exit code."""
+    from jira_bench_tui.engine.launcher import create_run, launch_sweep, spawn_worker
+
+    if len(requests) > 1:
+        _print_sweep(launch_sweep(requests, results))
+        return EXIT_OK
+    folder = create_run(requests[0], results)
     if background:
         _print_background(folder, spawn_worker(folder))
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     click.echo(f"run {folder.name}: {folder}")
-    sys.exit(_run_in_foreground(folder))
+    return _run_in_foreground(folder)
+
+
+def _harness_source(harness: str | None, harness_file: str | None) -> str:
+    """The harness given once, as HARNESS or --harness-file; UserError otherwise."""
+    if harness and harness_file and harness != harness_file:
+        raise UserError("give the harness once: either HARNESS or --harness-file")
+    source = harness or harness_file
+    if not source:
+        raise UserError("which harness? give a file or builtin:NAME (e.g. `jira-bench run builtin:example`)")
+    return source
 
 
 @click.command()
@@ -112,6 +133,16 @@ def _print_background(folder: Path, pid: int, verb: str = "started") -> None:
     click.echo(f"run {folder.name} {verb} in the background (worker pid {pid})")
     click.echo(f"folder: {folder}")
     click.echo(f"follow it: jira-bench attach {folder.name}   stop it: jira-bench kill {folder.name}")
+
+
+def _print_sweep(launched: list[tuple[Path, int]]) -> None:
+    from jira_bench_tui.engine import run_folder
+
+    sweep_id = run_folder.read_spec(launched[0][0]).sweep_id
+    click.echo(f"sweep {sweep_id}: {len(launched)} runs started in the background")
+    for folder, pid in launched:
+        click.echo(f"run {folder.name} (worker pid {pid})")
+    click.echo("follow them: jira-bench view   (or jira-bench attach RUN_ID)")
 
 
 # ---- the foreground run ------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import math
+import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.loader import HarnessError, LoadedHarness, load_harness
 
 __all__ = [
-    "RunRequest", "check_request", "create_run", "spawn_worker", "launch", "kill_run", "resume_run", "resolve_server",
+    "RunRequest", "check_request", "create_run", "spawn_worker", "launch", "launch_sweep", "sweep_requests", "kill_run", "resume_run", "resolve_server",
 ]
 
 MAX_RUNS = 1000
@@ -50,6 +51,8 @@ class RunRequest:
     max_memory: str | int | None = None  # the worker's limits (engine/limits.py): '2G', '30m', 10
     max_cpu_time: str | float | None = None
     nice: str | int | None = None
+    note: str | None = None  # the user's label for the run, one line of at most MAX_NOTE characters
+    sweep_id: str | None = None  # shared by the runs of one sweep (launch_sweep sets it)
 
 
 def _check_numbers(req: RunRequest) -> None:
@@ -67,6 +70,20 @@ def _check_numbers(req: RunRequest) -> None:
         raise UserError(f"wall time must be a number of seconds above 0 and at most {MAX_WALL_TIME_S:g} "
                         f"(a day), got {wall!r}", field="wall_time")
     parse_limits(req.max_memory, req.max_cpu_time, req.nice)
+    clean_note(req.note)
+
+
+def clean_note(note: str | None) -> str | None:
+    """A run note as spec.json keeps it: trimmed, None when empty; UserError(field="note") when it spans lines or is
+    longer than MAX_NOTE characters."""
+    text = (note or "").strip()
+    if not text:
+        return None
+    if "\n" in text or "\r" in text:
+        raise UserError("a note is one line", field="note")
+    if len(text) > run_folder.MAX_NOTE:
+        raise UserError(f"a note is at most {run_folder.MAX_NOTE} characters, got {len(text)}", field="note")
+    return text
 
 
 def _whole(value: object) -> bool:
@@ -204,6 +221,8 @@ def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.Server
         wall_time_s=float(req.wall_time_s) if req.wall_time_s is not None else None,
         server=server,
         limits=parse_limits(req.max_memory, req.max_cpu_time, req.nice),
+        note=clean_note(req.note),
+        sweep_id=req.sweep_id,
     )
 
 
@@ -218,3 +237,32 @@ def launch(req: RunRequest, results: Path) -> tuple[Path, int]:
     """Create the run and start its detached worker (which holds the run's lock from now on): (folder, worker pid)."""
     folder = create_run(req, results)
     return folder, spawn_worker(folder)
+
+
+def new_sweep_id(now: float | None = None) -> str:
+    """A sweep's id, time-sortable like a run id: 'sweep-20261124-101500-7f3a' (UTC)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now if now is not None else time.time()))
+    return f"sweep-{stamp}-{secrets.token_hex(2)}"
+
+
+def sweep_requests(req: RunRequest, models: list[str]) -> list[RunRequest]:
+    """One request per model (in the order given, duplicates dropped); several share a new sweep id, a lone one
+    keeps `req.sweep_id`. UserError(field="model") when no model is given."""
+    unique = list(dict.fromkeys(m.strip() for m in models if m.strip()))
+    if not unique:
+        raise UserError("which model? e.g. oracle, anthropic/claude-... or openai/gpt-...", field="model")
+    sweep_id = new_sweep_id() if len(unique) > 1 else req.sweep_id
+    return [replace(req, model=model, sweep_id=sweep_id) for model in unique]
+
+
+def create_sweep(reqs: list[RunRequest], results: Path) -> list[Path]:
+    """Check every request first (UserError on the first problem, nothing written), then create each run folder:
+    the folders, in order. A sweep is never left half-created by bad input."""
+    checked = [(req, *_checked(req, results)) for req in reqs]
+    return [run_folder.create_run(results, build_spec(req, loaded, server)) for req, loaded, server in checked]
+
+
+def launch_sweep(reqs: list[RunRequest], results: Path) -> list[tuple[Path, int]]:
+    """`create_sweep`, then one detached worker per run, all started together: [(folder, worker pid), ...]."""
+    folders = create_sweep(reqs, results)
+    return [(folder, spawn_worker(folder)) for folder in folders]

@@ -25,24 +25,27 @@ from jira_bench_tui.engine.report_stats import (
 from jira_bench_tui.engine.run_folder import RunSummary
 from jira_bench_tui.engine.stats import RunStats, run_stats
 
-COLUMNS = ["run_id", "harness", "model", "status", "trials", "pass_rate", "pass_hat_k", "errors", "unreadable",
+COLUMNS = ["run_id", "harness", "model", "note", "status", "trials", "pass_rate", "pass_hat_k", "errors", "unreadable",
            "cost_usd", "tokens", "median_time_s"]
-HEADERS = ["run", "harness", "model", "status", "trials", "pass rate", "pass^k", "errors", "unreadable", "cost",
+HEADERS = ["run", "harness", "model", "note", "status", "trials", "pass rate", "pass^k", "errors", "unreadable", "cost",
            "tokens", "median time"]
 
 
 @dataclass
 class RunReport:
     """One run in the report: its scores now (summary.json's shape, with the status a reader shows) and how many of
-    its trial artifacts are unreadable (left out of the scores)."""
+    its trial artifacts are unreadable (left out of the scores), its note and sweep id (spec.json; None when none)."""
 
     summary: RunSummary
     unreadable: int
     stats: RunStats
+    note: str | None = None
+    sweep_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The scores as JSON data, with `unreadable`."""
-        return {**self.summary.model_dump(mode="json"), "unreadable": self.unreadable}
+        """The scores as JSON data, with `unreadable`, `note` and `sweep_id`."""
+        return {**self.summary.model_dump(mode="json"), "unreadable": self.unreadable, "note": self.note,
+                "sweep_id": self.sweep_id}
 
 
 def run_report(folder: Path) -> RunReport:
@@ -51,7 +54,8 @@ def run_report(folder: Path) -> RunReport:
     spec, _state, status = run_folder.read_run(folder)
     scan = run_folder.scan_trials(folder)
     summary = scoring.summarise(spec, scan.artifacts, status=status)
-    return RunReport(summary, len(scan.unreadable), run_stats(spec, summary, scan.artifacts))
+    return RunReport(summary, len(scan.unreadable), run_stats(spec, summary, scan.artifacts), spec.note,
+                     spec.sweep_id)
 
 
 def row(report: RunReport) -> dict[str, Any]:
@@ -60,7 +64,8 @@ def row(report: RunReport) -> dict[str, Any]:
     k = max((int(key) for key in summary.pass_hat_k), default=None)
     per_time = summary.per_trial.duration_s
     return {
-        "run_id": summary.run_id, "harness": summary.harness, "model": summary.model, "status": summary.status,
+        "run_id": summary.run_id, "harness": summary.harness, "model": summary.model, "note": report.note,
+        "status": summary.status,
         "trials": f"{summary.done}/{summary.total}", "pass_rate": summary.pass_rate,
         "pass_hat_k": summary.pass_hat_k.get(str(k)) if k else None, "k": k, "errors": summary.errored,
         "unreadable": report.unreadable, "cost_usd": summary.cost_usd, "tokens": summary.tokens,

@@ -57,6 +57,7 @@ def format_runs_list(runs: list[RunInfo], now: float | None = None) -> str:
             rows.append([
                 r.run_id, r.status, f"{c.done}/{c.total} | started {age(now - started_at(r))}",
                 f"passed {c.passed} failed {c.failed} errors {c.errored}", r.spec.harness_name, r.spec.model,
+                r.spec.note or "",
             ])
         lines += _table(rows)
     else:
@@ -73,7 +74,7 @@ def format_runs_list(runs: list[RunInfo], now: float | None = None) -> str:
             why = (r.state.error or "") if r.status == "failed" else ""  # e.g. the worker's CPU time limit
             rows.append([
                 when, r.spec.harness_name, r.spec.model, f"x{r.spec.runs}", run_score(c),
-                status, r.run_id, why[:160],
+                status, r.run_id, r.spec.note or "", why[:160],
             ])
         lines += _table(rows)
     else:

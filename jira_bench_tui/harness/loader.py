@@ -78,6 +78,42 @@ def builtin_harness_names() -> list[str]:
     return _json_stems(builtin_harness_dir())
 
 
+TIER_ORDER = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True)
+class HarnessSummary:
+    """What a harness holds, in brief: its `name`, `scenarios` (how many), `tiers` (scenarios per "tier:" tag,
+    easy, medium, hard first, then others by name, then "untiered"), `description`."""
+
+    name: str
+    scenarios: int
+    tiers: dict[str, int]
+    description: str
+
+    def line(self) -> str:
+        """'66 scenarios · 20 easy, 30 medium, 16 hard' (the tiers left out when no scenario has one)."""
+        count = f"{self.scenarios} scenario{'s' if self.scenarios != 1 else ''}"
+        if not self.tiers or list(self.tiers) == ["untiered"]:
+            return count
+        return f"{count} · " + ", ".join(f"{n} {tier}" for tier, n in self.tiers.items())
+
+
+def harness_summary(source: str) -> HarnessSummary:
+    """The summary of the harness at `source` (a path or builtin:NAME), read from the harness itself (its fixture is
+    not read). HarnessError when it cannot be read or is not a harness."""
+    path, _base_dir = _harness_path(source)
+    shown = source if source.startswith(BUILTIN) else str(path)
+    harness = _parse_harness(_read_json_file(path, "harness", shown), shown)
+    counts: dict[str, int] = {}
+    for scenario in harness.scenarios:
+        tier = scenario.tier or "untiered"
+        counts[tier] = counts.get(tier, 0) + 1
+    rank = {tier: index for index, tier in enumerate(TIER_ORDER)}
+    ordered = sorted(counts, key=lambda t: (t == "untiered", rank.get(t, len(rank)), t))
+    return HarnessSummary(harness.name, len(harness.scenarios), {t: counts[t] for t in ordered}, harness.description)
+
+
 def builtin_fixture_names() -> list[str]:
     """The NAMEs of the built-in fixtures (`builtin:NAME`), sorted."""
     return _json_stems(_builtin_fixture_dir())

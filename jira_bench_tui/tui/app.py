@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, NoReturn, cast, get_args
+from typing import TYPE_CHECKING, Literal, NoReturn, cast, get_args
 
 from textual import on, work
 from textual.app import App
@@ -24,6 +24,7 @@ from jira_bench_tui.engine.run_folder import find_run, runs_dir
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.tui import run_control
 from jira_bench_tui.tui.commands import ScreenActionsProvider
+from jira_bench_tui.tui.form_settings import Settings
 from jira_bench_tui.tui.messages import (
     CloseTab,
     Control,
@@ -31,6 +32,7 @@ from jira_bench_tui.tui.messages import (
     OpenMonitor,
     OpenReplay,
     OpenRun,
+    RunAgain,
     RunChanged,
     RunLaunched,
     ScanDone,
@@ -40,6 +42,9 @@ from jira_bench_tui.tui.run_model import Clock, RunView
 from jira_bench_tui.tui.screens.confirm import ConfirmScreen
 from jira_bench_tui.tui.state import AppState, end_notice
 from jira_bench_tui.tui.watcher import RunsWatcher, RunUpdate
+
+if TYPE_CHECKING:
+    from jira_bench_tui.tui.screens.new_run import NewRunScreen
 
 FULL_GC_EVERY = 100  # middle-generation collections between two full ones (Python's default: 10)
 
@@ -119,11 +124,17 @@ class JiraBenchApp(App[None]):
         super().__init__()
         self.runs_screen = RunsScreen()
         self.monitor_screen = MonitorScreen()
-        self._new_run_factory: Callable[[], NewRunScreen] = NewRunScreen
+        self.new_run_screen: NewRunScreen | None = None
+        self._form_settings: Settings | None = None
+
+        def new_run_screen() -> NewRunScreen:
+            self.new_run_screen = NewRunScreen()
+            return self.new_run_screen
+
         self._modes = {
             "runs": lambda: self.runs_screen,
             "monitor": lambda: self.monitor_screen,
-            "new": self._new_run_factory,
+            "new": new_run_screen,
         }
 
     @property
@@ -229,6 +240,39 @@ class JiraBenchApp(App[None]):
     def action_new_run(self) -> None:
         """Switch to the new-run form (ctrl+n)."""
         self.switch_mode("new")
+
+    def open_form(self, settings: Settings) -> None:
+        """Show the new-run form filled with `settings` (form_settings; e.g. an earlier run's, to run it again)."""
+        if self.new_run_screen is not None and self.new_run_screen.is_mounted:
+            self.new_run_screen.fill(settings)
+        else:
+            self._form_settings = settings  # the form takes them when it mounts
+        self.switch_mode("new")
+
+    @on(RunAgain)
+    def _on_run_again(self, message: RunAgain) -> None:
+        self.run_again(message.folder)
+
+    def run_again(self, folder: Path) -> None:
+        """Open the form filled with the settings of the run in `folder` (its spec.json; an error toast when it
+        cannot be read)."""
+        from jira_bench_tui.engine.run_folder import StoreError, read_spec
+        from jira_bench_tui.tui.form_settings import spec_settings
+
+        view = self.state.views.get(folder.name)
+        spec = view.info.spec if view is not None else None
+        try:
+            spec = spec or read_spec(folder)
+        except (StoreError, OSError) as exc:
+            self.notify(str(exc), title=f"Cannot run {folder.name} again", severity="error", markup=False)
+            return
+        self.open_form(spec_settings(spec))
+        self.notify(f"the form holds the settings of {folder.name}", title="Run again", markup=False)
+
+    def take_form_settings(self) -> Settings | None:
+        """The settings `open_form` left for the form to mount with (once), or None."""
+        settings, self._form_settings = self._form_settings, None
+        return settings
 
     def action_show_monitor(self) -> None:
         """Switch to the live monitor (key m)."""

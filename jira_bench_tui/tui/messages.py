@@ -76,3 +76,10 @@ class RunLaunched(Message):
     """The form launched a run into this folder: read it at once and show its tab."""
 
     folder: Path
+
+
+@dataclass
+class RunAgain(Message):
+    """Open the new-run form filled with the settings of the run in this folder (its spec.json)."""
+
+    folder: Path

@@ -45,6 +45,15 @@ def launch(request: RunRequest, results: Path) -> Path:
     return Path(folder)
 
 
+def launch_sweep(fields: dict[str, Any], models: list[str], results: Path) -> list[Path]:
+    """Start one detached worker per model (several share a sweep id), all checked before any is created: the new
+    runs' folders, in the models' order. UserError(field=...) on the first problem (nothing is then created)."""
+    from jira_bench_tui.engine import launcher
+
+    requests = launcher.sweep_requests(make_request(**fields), models)
+    return [Path(folder) for folder, _pid in launcher.launch_sweep(requests, results)]
+
+
 def kill(folder: Path) -> None:
     """Stop the run's worker (SIGTERM to its group, SIGKILL after a grace) and leave the run cancelled."""
     control.kill_run(folder)

@@ -101,12 +101,12 @@ def test_report_in_every_format(results: Path, tmp_path: Path) -> None:
     code, out, _ = invoke("report", oracle.name, null.name)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:4] == ["run", "harness", "model", "status"]
+    assert lines[0].split()[:5] == ["run", "harness", "model", "note", "status"]
     assert "100.0%" in lines[1] and "oracle" in lines[1] and "0.0%" in lines[2]
     code, out, _ = invoke("report", oracle.name, "--format", "md")
     assert out.startswith("| run | harness |") and "| oracle |" in out
     code, out, _ = invoke("report", oracle.name, null.name, "--format", "csv")
-    assert out.splitlines()[0].startswith("run_id,harness,model,status,trials,pass_rate")
+    assert out.splitlines()[0].startswith("run_id,harness,model,note,status,trials,pass_rate")
     target = tmp_path / "report.json"
     code, out, _ = invoke("report", oracle.name, "--format", "json", "-o", str(target))
     assert code == 0 and "report written" in out

@@ -17,11 +17,12 @@ class FakeWorker:
 
     def __init__(self, results: Path, run_id: str, scenarios: list[str], runs: int = 1, model: str = "oracle",
                  harness_name: str = "example", clock: Callable[[], float] = time.time, pid: int | None = None,
-                 concurrency: int = 2) -> None:
+                 concurrency: int = 2, sweep_id: str | None = None, note: str | None = None) -> None:
         self.clock = clock
         self.spec = run_folder.RunSpec(
             run_id=run_id, created_at=clock(), harness_source=f"builtin:{harness_name}", harness_name=harness_name,
             harness={"name": harness_name}, model=model, runs=runs, concurrency=concurrency, scenario_ids=scenarios,
+            sweep_id=sweep_id, note=note,
         )
         self.folder = run_folder.create_run(results, self.spec)
         self.pid = os.getpid() if pid is None else pid

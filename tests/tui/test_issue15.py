@@ -241,7 +241,9 @@ def test_9_each_key_means_one_thing_across_the_app():
     from jira_bench_tui.tui.widgets.monitor.event_log import EventLog
 
     meanings: dict[str, set[str]] = {}
-    for owner in (JiraBenchApp, RunsScreen, MonitorScreen, NewRunScreen, ReplayScreen, HelpScreen, EventLog):
+    from jira_bench_tui.tui.screens.new_run import ModelMenu
+
+    for owner in (JiraBenchApp, RunsScreen, MonitorScreen, NewRunScreen, ReplayScreen, HelpScreen, EventLog, ModelMenu):
         for binding in owner.BINDINGS:
             assert isinstance(binding, Binding)
             for key in binding.key.split(","):

@@ -143,3 +143,27 @@ def test_the_forms_number_limits_are_the_engines():
     assert new_run.NUMBER_LIMITS == {"runs": launcher.MAX_RUNS, "concurrency": launcher.MAX_CONCURRENCY,
                                      "max_turns": launcher.MAX_TURNS}
     assert new_run.MAX_WALL_TIME_S == launcher.MAX_WALL_TIME_S
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_builtin_list_says_what_each_harness_holds(results, size):
+    from jira_bench_tui.harness.loader import load_harness
+
+    app = make_app(results, start="new", watch="off")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        menu = app.screen.query_one("#builtin-harnesses", OptionList)
+        shown = "\n".join(str(line.text) for line in app.screen._compositor.render_strips())
+        for index in range(menu.option_count):
+            option = menu.get_option_at_index(index)
+            harness = load_harness(str(option.id)).harness
+            tiers = [scenario.tier for scenario in harness.scenarios]
+            words = [f"{len(harness.scenarios)} scenarios"] + [f"{tiers.count(t)} {t}" for t in ("easy", "medium",
+                                                                                                "hard") if t in tiers]
+            for word in words:
+                assert word in str(option.prompt), (option.id, word)
+            assert str(option.prompt).rstrip() in shown  # the whole line on screen, never cut
+        menu.focus()
+        menu.highlighted = menu.option_count - 1
+        await pilot.press("enter")  # choosing still puts the bare name in the field
+        assert app.screen.query_one("#harness", Input).value == str(menu.get_option_at_index(menu.option_count - 1).id)

@@ -70,6 +70,7 @@ from jira_bench_tui.engine.run_folder.events import (
 )
 from jira_bench_tui.engine.run_folder.formats import (
     FINAL_STATUSES,
+    MAX_NOTE,
     Counts,
     Distribution,
     PerTrial,
@@ -162,7 +163,7 @@ from jira_bench_tui.engine.run_folder.worker_log import (
 )
 
 __all__ = [
-    "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS", "LIVE_STATUSES",
+    "CORRUPT_SUFFIX", "EVENTS", "EVENT_TYPES", "FINAL_STATUSES", "HEARTBEAT_STALE_S", "KNOWN_EVENTS", "KNOWN_STEPS", "LIVE_STATUSES", "MAX_NOTE",
     "QUEUED_STALE_S", "RUN_ID_PATTERN", "SET_ASIDE_FIELD", "SPEC", "STATE", "SUMMARY", "TRIAL_KEY_SEPARATOR", "TRIALS", "WORKER_LOCK", "WORKER_LOG",
     "AgentMessageEvent", "AnswerStep", "AnyEvent", "CheckResult", "CheckResultEvent", "Counts", "DisplayStatus",
     "Distribution", "Event", "EventReader", "EventSink", "EventWriter", "FieldChange", "IssueChange", "LogEvent",

@@ -22,6 +22,8 @@ MAX_TIME = 1e11
 Pid = Annotated[int, Field(ge=0, le=MAX_PID)]  # 0: no process (never alive)
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Stamp = Annotated[float, Field(ge=0, le=MAX_TIME, allow_inf_nan=False)]
+MAX_NOTE = 200
+"""The longest run note (characters)."""
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 
 
@@ -81,6 +83,10 @@ class RunSpec(BaseModel):
     server: ServerChoice = Field(default_factory=ServerChoice)
     tags: dict[str, str] = Field(default_factory=dict)
     limits: WorkerLimits = Field(default_factory=WorkerLimits)  # absent in specs made before it: no limits
+    # the user's label for the run (--note, the form's Note field), one line; None: no note (and in older specs)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    # the runs launched together for several models (`run --model a --model b`) share this id; None: a lone run
+    sweep_id: str | None = Field(default=None, max_length=64)
 
     @field_validator("wall_time_s")
     @classmethod

@@ -6,15 +6,19 @@ Launching runs `launcher.launch` in a worker thread and switches to the new run'
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -32,22 +36,29 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from jira_bench_tui.engine.limits import parse_duration, parse_nice, parse_size
+from jira_bench_tui.engine.run_folder import MAX_NOTE
 from jira_bench_tui.errors import UserError
 
 if TYPE_CHECKING:
     from jira_bench_tui.engine.agent_factory import ModelChoice
-from jira_bench_tui.harness.loader import builtin_fixture_names, builtin_harness_names
-from jira_bench_tui.tui import run_control
+from jira_bench_tui.harness.loader import (
+    HarnessError,
+    builtin_fixture_names,
+    builtin_harness_names,
+    harness_summary,
+)
+from jira_bench_tui.tui import form_settings, run_control
 from jira_bench_tui.tui.access import bench_app
 from jira_bench_tui.tui.messages import RunLaunched
 from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
 
 FIELDS = ("harness", "model", "model_base_url", "model_args", "runs", "concurrency", "max_turns", "wall_time", "server",
-          "fixture", "max_memory", "max_cpu_time", "nice")
+          "fixture", "max_memory", "max_cpu_time", "nice", "note")
 FIELD_NAMES = {"harness": "harness", "model": "model", "model_base_url": "model base URL", "model_args": "model args",
                "runs": "repetitions", "concurrency": "concurrency",
                "max_turns": "max turns", "wall_time": "wall time", "server": "server", "fixture": "fixture",
-               "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice"}
+               "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice",
+               "note": "note"}
 """How the launch line names a field in error."""
 LIMIT_FIELDS = (("max_memory", "Worker max memory", "no limit, e.g. 2G"),
                 ("max_cpu_time", "Worker max CPU time", "no limit, e.g. 30m"), ("nice", "Worker nice", "0-19"))
@@ -98,6 +109,32 @@ def real_server_hint() -> str:
     return f"mcp-atlassian {version} ({found}); each trial starts it over its own fresh Jira."
 
 
+@functools.cache
+def builtin_line(source: str) -> str:
+    """What a built-in harness holds, read from the harness (once per process, ~10 ms): '66 scenarios · 20 easy,
+    30 medium, 16 hard'; '' when it cannot be read."""
+    try:
+        return harness_summary(source).line()
+    except HarnessError:
+        return ""
+
+
+def builtin_options(builtins: list[str]) -> list[Option]:
+    """The built-in harness list: each name, then (aligned, muted) its scenario count and tiers."""
+    width = max((len(name) for name in builtins), default=0)
+    options = []
+    for name in builtins:
+        prompt = Text(name.ljust(width + 2))
+        prompt.append(builtin_line(name), style="dim")
+        options.append(Option(prompt, id=name))
+    return options
+
+
+def fixture_options() -> list[tuple[str, str]]:
+    """The fixture menu: the harness's own, then the built-in fixtures."""
+    return [("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()]
+
+
 NUMBER_LIMITS = {"runs": 1000, "concurrency": 256, "max_turns": 500}
 """The largest value of each whole-number field (the engine's limits: engine/launcher.py)."""
 MAX_WALL_TIME_S = 86400.0
@@ -117,6 +154,40 @@ def parse_whole(text: str, field: str, optional: bool = False) -> int | None:
     if value is None or not 1 <= value <= highest:
         raise UserError(f"a whole number from 1 to {highest}, got {text!r}", field=field)
     return value
+
+
+def parse_models(text: str) -> list[str]:
+    """The model field as a list of models (comma-separated: several make a sweep, one run per model), in order,
+    without blanks or repeats ('oracle, null,oracle' -> ['oracle', 'null'])."""
+    return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
+def toggle_model(text: str, model: str) -> str:
+    """The model field with `model` added at the end, or taken out when it is listed already."""
+    models = parse_models(text)
+    models = [m for m in models if m != model] if model in models else [*models, model]
+    return ", ".join(models)
+
+
+class ModelMenu(OptionList):
+    """The model menu: Enter puts the model in the field; `,` adds it to (or takes it out of) the field's list, for
+    a sweep of several models."""
+
+    BINDINGS = [Binding("comma", "add_model", "Add to sweep", tooltip="Add the model to the sweep (or take it out)",
+                        id="add-model")]
+
+    class Added(Message):
+        """The user asked to add (or take out) the highlighted model."""
+
+        def __init__(self, model: str) -> None:
+            super().__init__()
+            self.model = model
+
+    def action_add_model(self) -> None:
+        """Add the highlighted model to the field's list, or take it out (key ,)."""
+        option = self.highlighted_option
+        if option is not None and not option.disabled and option.id:
+            self.post_message(self.Added(option.id))
 
 
 def parse_model_args(text: str) -> list[str]:
@@ -209,7 +280,7 @@ class NewRunScreen(Screen[None]):
                 yield FieldInput(builtins[0] if builtins else "", placeholder="builtin:NAME or a harness .json file",
                                  suggester=SuggestFromList(builtins), id="harness")
                 yield Button("Browse…", id="browse")
-            yield OptionList(*[Option(name, id=name) for name in builtins], id="builtin-harnesses")
+            yield OptionList(*builtin_options(builtins), id="builtin-harnesses")
             yield Static("", classes="field-error", id="error-harness", markup=False)
 
             yield from self._model_fields(models)
@@ -237,29 +308,76 @@ class NewRunScreen(Screen[None]):
                 yield RadioButton("Embedded Jira", value=True, id="server-embedded")
                 yield RadioButton("MCP server command (stdio)", id="server-command-choice")
                 yield RadioButton("Real mcp-atlassian over the embedded Jira", id="server-mcp-atlassian")
-            yield Select([("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()],
-                         value="", allow_blank=False, id="fixture")
+            yield Select(fixture_options(), value="", allow_blank=False, id="fixture")
             yield Static("", classes="field-error", id="error-fixture", markup=False)
             yield FieldInput("", placeholder="e.g. uvx mcp-atlassian", id="server-command", classes="-hidden")
             yield Static("", classes="field-hint -hidden", id="server-hint", markup=False)
             yield Static("", classes="field-error", id="error-server", markup=False)
             yield from self._limit_fields()
+            yield Label("Note", classes="field-label")
+            yield FieldInput("", placeholder="optional: a label for the run(s), shown in lists, tabs and reports",
+                             max_length=MAX_NOTE, id="note")
+            yield Static("", classes="field-error", id="error-note", markup=False)
         with Horizontal(id="launch-row"):  # outside the scrolled form: always on screen, even at 80x24
             yield Button("Launch (ctrl+s)", variant="primary", compact=True, id="launch")
             yield Static("", id="launch-status", markup=False)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        """Focus the first field, so typing fills it at once."""
+        """Fill the form (the settings the app asked for, e.g. a run's for "run again", else the last launched
+        ones; a corrupt settings file is ignored with a notice) and focus the first field, so typing fills it."""
+        settings = bench_app(self).take_form_settings()
+        if settings is None:
+            settings, problem = form_settings.load_last()
+            if problem:
+                self.notify(problem, title="Last settings ignored", severity="warning", markup=False)
+        if settings:
+            self.fill(settings)
         self.query_one("#harness", Input).focus()
+
+    # ---- settings --------------------------------------------------------------------------------------------
+
+    INPUTS = {"harness": "harness", "model": "model", "model_base_url": "model_base_url", "model_args": "model_args",
+              "runs": "runs", "concurrency": "concurrency", "max_turns": "max_turns", "wall_time": "wall_time",
+              "server_command": "server-command", "max_memory": "max_memory", "max_cpu_time": "max_cpu_time",
+              "nice": "nice", "note": "note"}
+    """The text fields by settings key (form_settings.FORM_KEYS) -> widget id."""
+    SERVER_BUTTONS = {"embedded": "server-embedded", "command": "server-command-choice",
+                      "mcp-atlassian": "server-mcp-atlassian"}
+
+    def settings(self) -> form_settings.Settings:
+        """The form as settings (form_settings): each field's text, the server kind and fixture."""
+        values = {key: self.value(widget) for key, widget in self.INPUTS.items()}
+        kind = "command" if self.command_chosen else "mcp-atlassian" if self.real_server_chosen else "embedded"
+        fixture = self.query_one("#fixture", Select).value
+        return {**values, "server_kind": kind, "fixture": str(fixture) if fixture not in (Select.NULL, "") else ""}
+
+    def fill(self, settings: form_settings.Settings) -> None:
+        """Put `settings` in the form (keys it lacks keep their field as it is); errors shown before are cleared."""
+        for key, widget in self.INPUTS.items():
+            if key in settings:
+                self.query_one(f"#{widget}", Input).value = settings[key]
+        button = self.SERVER_BUTTONS.get(settings.get("server_kind", ""))
+        if button:
+            self.query_one(f"#{button}", RadioButton).value = True
+        if "fixture" in settings:
+            select = self.query_one("#fixture", Select)
+            fixture = settings["fixture"]
+            options = fixture_options()
+            if fixture and fixture not in [value for _label, value in options]:
+                options.append((fixture, fixture))  # a fixture file of an earlier run
+            select.set_options(options)
+            select.value = fixture
+        self.clear_errors()
 
     @staticmethod
     def _model_fields(models: list[ModelChoice]) -> ComposeResult:
         """The model: its name, the menu grouped by provider, the key hint, its base URL and extra API arguments."""
         yield Label("Model", classes="field-label")
-        yield FieldInput("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL",
-                    suggester=SuggestFromList([choice.name for choice in models]), id="model")
-        yield OptionList(*model_options(models), id="model-list")
+        yield FieldInput("oracle", placeholder="oracle, anthropic/claude-..., openai/gpt-... or openai/ANY-LOCAL-MODEL; "
+                         "several, comma-separated: a sweep", suggester=SuggestFromList([choice.name for choice in models]),
+                         id="model")
+        yield ModelMenu(*model_options(models), id="model-list")
         yield Static(key_hint(), classes="field-hint", id="model-hint", markup=False)
         yield Static("", classes="field-error", id="error-model", markup=False)
         with Horizontal(classes="field-grid", id="model-options"):
@@ -372,6 +490,11 @@ class NewRunScreen(Screen[None]):
     def _model_chosen(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#model", Input).value = str(event.option.id)
 
+    @on(ModelMenu.Added)
+    def _model_added(self, event: ModelMenu.Added) -> None:
+        field = self.query_one("#model", Input)
+        field.value = toggle_model(field.value, event.model)
+
     @on(Button.Pressed, "#browse")
     def action_browse(self) -> None:
         """Open the harness file picker (ctrl+o or Browse); the chosen path goes into the harness field."""
@@ -398,11 +521,12 @@ class NewRunScreen(Screen[None]):
             "concurrency": collect(errors, lambda: parse_whole(self.value("concurrency"), "concurrency")),
             "max_turns": collect(errors, lambda: parse_whole(self.value("max_turns"), "max_turns", optional=True)),
             "wall_time_s": collect(errors, lambda: parse_seconds(self.value("wall_time"))),
+            "note": self.value("note").strip() or None,
             **limits,
         }
         if not fields["harness"]:
             errors.setdefault("harness", "which harness? pick a built-in one or give a harness file")
-        if not fields["model"]:
+        if not parse_models(fields["model"]):
             errors.setdefault("model", "which model? e.g. oracle, anthropic/claude-... or openai/gpt-...")
         if self.command_chosen:
             command = self.value("server-command").strip()
@@ -442,27 +566,33 @@ class NewRunScreen(Screen[None]):
         self.launching = True
         self.show_errors({})
         self.query_one("#launch-status", Static).update("checking and launching…")
-        self._launch(fields, errors)
+        self._launch(fields, errors, self.settings())
 
     @work(thread=True, exclusive=True, group="launch", description="Launching a run")
-    def _launch(self, fields: dict[str, Any], errors: dict[str, str]) -> None:
+    def _launch(self, fields: dict[str, Any], errors: dict[str, str], settings: form_settings.Settings) -> None:
         results = bench_app(self).results
-        if not errors.get("model"):
-            collect(errors, lambda: run_control.check_model(fields["model"], results, fields["model_base_url"]))
+        models = parse_models(fields["model"])
+        for model in models if not errors.get("model") else []:
+            collect(errors, partial(run_control.check_model, model, results, fields["model_base_url"]))
         if "harness" not in errors and "server" not in errors:
             collect(errors, lambda: run_control.check(self._checkable(fields, errors), results))
         if errors:
             self.app.call_from_thread(self._failed_all, errors)
             return
         try:
-            folder = run_control.launch(run_control.make_request(**fields), results)
+            folders = run_control.launch_sweep(fields, models, results)
         except UserError as exc:
             self.app.call_from_thread(self._failed, exc.field, field_words(str(exc)))
             return
         except OSError as exc:
             self.app.call_from_thread(self._failed, None, f"could not start the run: {exc}")
             return
-        self.app.call_from_thread(self._launched, folder)
+        self.app.call_from_thread(self._launched, folders)
+        try:
+            form_settings.save_last(settings)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"could not remember the settings: {exc}", severity="warning",
+                                      markup=False)
 
     @staticmethod
     def _checkable(fields: dict[str, Any], errors: dict[str, str]) -> Any:
@@ -475,8 +605,7 @@ class NewRunScreen(Screen[None]):
                                   ("nice", "nice", None)):
             if field in errors:
                 safe[key] = value
-        if "model" in errors:
-            safe["model"] = "null"
+        safe["model"] = "null" if "model" in errors else parse_models(fields["model"])[0]
         return run_control.make_request(**safe)
 
     def _failed_all(self, errors: dict[str, str]) -> None:
@@ -487,7 +616,10 @@ class NewRunScreen(Screen[None]):
         self.launching = False
         self.show_errors({field or "": message})
 
-    def _launched(self, folder: Path) -> None:
+    def _launched(self, folders: list[Path]) -> None:
+        """The runs are started: say so, and open each one's tab (the last one shown)."""
         self.launching = False
-        self.query_one("#launch-status", Static).update(f"launched {folder.name}")
-        self.post_message(RunLaunched(folder))
+        what = folders[0].name if len(folders) == 1 else f"a sweep of {len(folders)} runs"
+        self.query_one("#launch-status", Static).update(f"launched {what}")
+        for folder in folders:
+            self.post_message(RunLaunched(folder))

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 
 from jira_bench_tui.engine import run_folder
+from jira_bench_tui.tui.messages import RunAgain
 from jira_bench_tui.tui.widgets.replay import (
     ReplayStatus,
     RunHeader,
@@ -109,6 +110,8 @@ class ReplayScreen(Screen[None]):
                 tooltip="Show the whole (or the short) tool result of the current step."),
         Binding("x", "toggle_result", "Result", show=False, id="replay.toggle-result",
                 tooltip="Expand or collapse the tool result of the current step."),
+        Binding("g", "run_again", "Run again", show=False, id="replay.run-again",
+                tooltip="Run again: the new-run form with this run's settings."),
         Binding("escape,q", "back", "Back", id="replay.back", tooltip="Leave the replay."),
     ]
 
@@ -355,6 +358,13 @@ class ReplayScreen(Screen[None]):
     def _scroll_to_top_of(self, card: StepCard) -> None:
         transcript = self.query_one(TranscriptView)
         self.call_after_refresh(transcript.scroll_to_widget, card, animate=False, top=True)
+
+    def action_run_again(self) -> None:
+        """Leave the replay for the new-run form, filled with this run's settings (key g)."""
+        self._stop_playing()
+        self.app.post_message(RunAgain(self.run_folder))
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
 
     def action_back(self) -> None:
         """Leave the replay (quit when it is the only screen)."""

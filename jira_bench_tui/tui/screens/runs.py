@@ -19,21 +19,71 @@ from jira_bench_tui.engine.formatting import age, short_duration
 from jira_bench_tui.engine.runs_text import score
 from jira_bench_tui.tui.access import bench_app
 from jira_bench_tui.tui.colors import rate_variable, theme_style
-from jira_bench_tui.tui.messages import ControlRun, OpenRun
+from jira_bench_tui.tui.messages import ControlRun, OpenRun, RunAgain
 from jira_bench_tui.tui.run_model import RunView, text_bar
 from jira_bench_tui.tui.state import outcome_score
 from jira_bench_tui.tui.widgets.runs.runs_table import Cell, Row, RunsTable
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
 SECTIONS = {
-    "live": ("IN PROGRESS", ["model", "harness", "progress", "done", "pass rate", "ETA", "started", "run"]),
-    "interrupted": ("INTERRUPTED", ["model", "harness", "done", "pass rate", "started", "run"]),
-    "ended": ("COMPLETED", ["date", "model", "harness", "reps", "score", "status", "run"]),
+    "live": ("IN PROGRESS", ["model", "harness", "progress", "done", "pass rate", "ETA", "started", "note", "run"]),
+    "interrupted": ("INTERRUPTED", ["model", "harness", "done", "pass rate", "started", "note", "run"]),
+    "ended": ("COMPLETED", ["date", "model", "harness", "reps", "score", "status", "note", "run"]),
     "unreadable": ("UNREADABLE", ["run", "problem"]),
 }
+NOTE_WIDTH = 32
+"""A note longer than this shows cut with '…' (the whole note: `view list`, `report`, the monitor)."""
 REFRESH_EVERY_S = 0.25
 LOADING = "loading…"
 NONE = "(none)"
+
+
+MODEL_COLUMN = {"live": 0, "interrupted": 0, "ended": 1}
+"""Where each section's model cell is (a sweep's mark goes in front of it)."""
+SWEEP_MARKS = ("╭ ", "│ ", "╰ ")
+"""First, middle and last row of a sweep shown together; other rows of such a section get two spaces."""
+
+
+def note_cell(note: str | None) -> Text:
+    """A run's note as the runs list shows it: italic, cut with '…' past NOTE_WIDTH characters."""
+    text = note or ""
+    if len(text) > NOTE_WIDTH:
+        text = text[:NOTE_WIDTH - 1] + "…"
+    return Text(text, style="italic")
+
+
+def sweep_order(views: list[RunView]) -> list[RunView]:
+    """Runs newest first, the runs of one sweep kept together (at the place of its newest run)."""
+    def sweep_of(view: RunView) -> str | None:
+        return view.info.spec.sweep_id if view.info.spec else None
+
+    newest: dict[str, str] = {}
+    for view in views:
+        if (sweep := sweep_of(view)) is not None:
+            newest[sweep] = max(newest.get(sweep, ""), view.run_id)
+    return sorted(views, key=lambda v: (newest.get(sweep_of(v) or "", v.run_id), v.run_id), reverse=True)
+
+
+def mark_sweeps(rows: list[Row], sweeps: dict[str, str | None], column: int | None) -> list[Row]:
+    """Rows whose neighbours share their sweep get a bracket before the model ('╭ oracle', '│ null', '╰ haiku');
+    the other rows of that table two spaces, so the models stay aligned. Tables without a sweep are unchanged."""
+    if column is None:
+        return rows
+    ids = [sweeps.get(run_id) for run_id, _cells in rows]
+    marks: list[str] = []
+    for index, sweep in enumerate(ids):
+        before = index > 0 and sweep is not None and ids[index - 1] == sweep
+        after = index + 1 < len(ids) and sweep is not None and ids[index + 1] == sweep
+        marks.append(SWEEP_MARKS[1] if before and after else SWEEP_MARKS[2] if before else
+                     SWEEP_MARKS[0] if after else "  ")
+    if all(mark == "  " for mark in marks):
+        return rows
+    marked: list[Row] = []
+    for (run_id, cells), mark in zip(rows, marks, strict=True):
+        model = cells[column]
+        text = Text(mark, style="bold") + (model if isinstance(model, Text) else Text(model))
+        marked.append((run_id, (*cells[:column], text, *cells[column + 1:])))
+    return marked
 
 
 class RunsScreen(Screen[None]):
@@ -45,6 +95,8 @@ class RunsScreen(Screen[None]):
         Binding("k", "kill_run", "Kill", tooltip="Kill the selected live run", id="kill-run"),
         Binding("r", "resume_run", "Resume", tooltip="Resume the selected interrupted run", id="resume-run"),
         Binding("d", "delete_run", "Delete", tooltip="Delete the selected ended run's folder", id="delete-run"),
+        Binding("g", "run_again", "Run again", show=False, tooltip="Run again: the new-run form with the selected "
+                "run's settings", id="run-again"),
         Binding("slash", "filter", "Find", tooltip="Filter runs by id, harness, model or status", id="filter-runs"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter",
                 id="clear-filter"),
@@ -62,13 +114,13 @@ class RunsScreen(Screen[None]):
         """Lay out the filter box (hidden until /), a titled table per section (in progress, interrupted,
         completed, unreadable), the watcher's status bar and the footer."""
         yield Header()
-        yield Input(placeholder="filter runs (id, harness, model, status); Escape clears", id="runs-filter",
+        yield Input(placeholder="filter runs (id, harness, model, status, note, sweep); Escape clears", id="runs-filter",
                     classes="-hidden", disabled=True)
         with VerticalScroll(id="runs-sections", can_focus=False):
             for key, (title, columns) in SECTIONS.items():
                 yield Static(title, classes="section-title", id=f"title-{key}")
                 yield Static(LOADING, classes="section-empty", id=f"empty-{key}")
-                yield RunsTable(columns, id=f"table-{key}")
+                yield RunsTable(columns, optional=("note",), id=f"table-{key}")
         yield WatchStatusBar(id="watch-status", classes="-empty")
         yield Footer(show_command_palette=False)
 
@@ -114,7 +166,8 @@ class RunsScreen(Screen[None]):
             return True
         spec = view.info.spec
         haystack = " ".join([view.run_id, view.info.status, spec.harness_name if spec else "",
-                             spec.model if spec else ""]).lower()
+                             spec.model if spec else "", (spec.sweep_id or "") if spec else "",
+                             (spec.note or "") if spec else ""]).lower()
         return all(word in haystack for word in self.filter_text.lower().split())
 
     def refresh_tables(self) -> None:
@@ -126,12 +179,13 @@ class RunsScreen(Screen[None]):
         state = bench_app(self).state
         now = bench_app(self).clock()
         grouped: dict[str, list[Row]] = {key: [] for key in SECTIONS}
-        for run_id in sorted(state.views, reverse=True):
-            view = state.views[run_id]
-            if not self._matches(view):
-                continue
+        sweeps: dict[str, str | None] = {}
+        for view in sweep_order([v for v in state.views.values() if self._matches(v)]):
             section, row = self._row(view, now)
-            grouped[section].append((run_id, row))
+            grouped[section].append((view.run_id, row))
+            sweeps[view.run_id] = view.info.spec.sweep_id if view.info.spec else None
+        for key, rows in grouped.items():
+            grouped[key] = mark_sweeps(rows, sweeps, MODEL_COLUMN.get(key))
         empty_text = NONE if state.loaded else LOADING
         for key, rows in grouped.items():
             table = self.query_one(f"#table-{key}", RunsTable)
@@ -169,17 +223,18 @@ class RunsScreen(Screen[None]):
             return "live", (Text(spec.model), Text(spec.harness_name), self._bar(done, total, passed, failed),
                             Text(status), self._rate(passed, failed, errored),
                             Text(short_duration(eta) if eta is not None else "--"), Text(age(now - started)),
-                            Text(view.run_id))
+                            note_cell(spec.note), Text(view.run_id))
         if info.status == "interrupted":
             return "interrupted", (Text(spec.model), Text(spec.harness_name), Text(f"{done}/{total}"),
-                                   self._rate(passed, failed, errored), Text(age(now - started)), Text(view.run_id))
+                                   self._rate(passed, failed, errored), Text(age(now - started)),
+                                   note_cell(spec.note), Text(view.run_id))
         when = datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
         status = "" if info.status == "completed" else info.status
         if info.status == "failed" and info.state is not None and info.state.error:
             status = f"failed: {flat(info.state.error, 72)}"  # e.g. the worker's CPU time limit
         rate = Text(outcome_score(view), style=theme_style(self.app, rate_variable(passed, passed + failed)))
         return "ended", (Text(when), Text(spec.model), Text(spec.harness_name), Text(f"x{spec.runs}"), rate,
-                         Text(status), Text(view.run_id))
+                         Text(status), note_cell(spec.note), Text(view.run_id))
 
     # ---- selection and actions ---------------------------------------------------------------------------
 
@@ -248,6 +303,16 @@ class RunsScreen(Screen[None]):
             self.notify(f"{view.run_id} is still running: kill it first", severity="warning", markup=False)
             return
         self.post_message(ControlRun("delete", view.run_id))
+
+    def action_run_again(self) -> None:
+        """Open the new-run form filled with the selected run's settings (key g)."""
+        view = self.selected_view()
+        if view is None:
+            return
+        if view.info.spec is None:
+            self.notify(f"{view.run_id} is unreadable: its settings are lost", severity="warning", markup=False)
+            return
+        self.post_message(RunAgain(view.info.path))
 
     def action_filter(self) -> None:
         """Show the filter box and focus it (key /)."""

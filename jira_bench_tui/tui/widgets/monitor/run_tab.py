@@ -61,6 +61,16 @@ class RunTab(Vertical):
 
     def on_mount(self) -> None:
         """Show the lines the run already has, the follow state and the figures."""
+        self._first_show()
+
+    def _first_show(self) -> None:
+        """on_mount's work, once the children of the tab's rows are mounted too (with several tabs added at once, a
+        row's own children could still be mounting when the tab's Mount came: then it tries again 20 ms later)."""
+        if not self.is_attached:
+            return
+        if not self.query(".log-follow"):
+            self.set_timer(0.02, self._first_show)  # a timer lets the rows' own mounting run meanwhile
+            return
         self.event_log.resync()
         self._show_follow()
         self.refresh_view()
@@ -83,7 +93,8 @@ class RunTab(Vertical):
         status = status_line(view, now)
         if self._changed("status", status):
             self.query_one(".run-status", Static).update(status, layout=False)  # one line, fixed size
-        run_id = f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}"
+        note = view.info.spec.note if view.info.spec else None
+        run_id = f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}" + (f" · “{note}”" if note else "")
         if self._changed("run-id", run_id):
             self.query_one(".run-id", Static).update(run_id, layout=False)
         if self._changed("progress", (passed, failed, errored, total)):

@@ -12,17 +12,37 @@ Row = tuple[str, tuple[Cell, ...]]
 
 class RunsTable(DataTable[Cell]):
     """Rows keyed by run id; `show_rows` replaces the content with as little redrawing as it can. Columns widen to
-    fit what they show (never cut silently)."""
+    fit what they show (never cut silently); an `optional` column (such as the note) shows only while a row has
+    something in it."""
 
-    def __init__(self, columns: list[str], *, id: str | None = None) -> None:
+    def __init__(self, columns: list[str], *, optional: tuple[str, ...] = (), id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
-        self._column_names = columns
+        self._all_columns = columns
+        self._optional = optional
+        self._column_names = [name for name in columns if name not in optional]
         self._rows: list[Row] = []
 
     def on_mount(self) -> None:
-        """Add the columns named at construction (each keyed by its name)."""
+        """Add the columns named at construction (each keyed by its name; the optional ones once needed)."""
         for name in self._column_names:
             self.add_column(name, key=name)
+
+    def _fit_columns(self, rows: list[Row]) -> list[Row]:
+        """Show the optional columns some row fills and drop the empty ones (all columns again when that changes);
+        the rows with the cells of the columns shown."""
+        filled = {name for index, name in enumerate(self._all_columns) if name in self._optional
+                  and any(str(cells[index]) for _key, cells in rows)}
+        wanted = [name for name in self._all_columns if name not in self._optional or name in filled]
+        if wanted != self._column_names:
+            self.clear(columns=True)
+            self._rows = []
+            self._column_names = wanted
+            for name in wanted:
+                self.add_column(name, key=name)
+        if len(wanted) == len(self._all_columns):
+            return rows
+        keep = [index for index, name in enumerate(self._all_columns) if name in wanted]
+        return [(key, tuple(cells[index] for index in keep)) for key, cells in rows]
 
     def action_cursor_down(self) -> None:
         """Down a row; from the last row, on to the next section's table (keyboard users never need Tab)."""
@@ -60,6 +80,8 @@ class RunsTable(DataTable[Cell]):
     def show_rows(self, rows: list[Row]) -> None:
         """Show `rows` ((run id, cells) each): only the changed cells when the same runs are listed in the same
         order (their columns widen when a cell needs it), else every row again, the cursor kept on its run."""
+        keep = self.selected_run_id()
+        rows = self._fit_columns(rows)
         if [key for key, _ in rows] == self.run_ids:
             for (key, cells), (_key, old) in zip(rows, self._rows, strict=True):
                 for name, cell, old_cell in zip(self._column_names, cells, old, strict=True):
@@ -68,7 +90,6 @@ class RunsTable(DataTable[Cell]):
                         self.update_cell(key, name, cell, update_width=wider)
             self._rows = rows
             return
-        keep = self.selected_run_id()
         self.clear()
         for key, cells in rows:
             self.add_row(*cells, key=key)
