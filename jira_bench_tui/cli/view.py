@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,9 +60,10 @@ def replay(run_id: str, trial: str | None, plain: bool, results_dir: Path | None
 
 @click.command()
 @click.argument("run_ids", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json", "html"]), default="table",
+              show_default=True, help="html: one self-contained page with charts (needs -o FILE on a terminal).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write the report to this file (written whole, atomically) instead of stdout; - is stdout.")
 @click.option("--by", "by", type=click.Choice(["tag", "tier", "skill"]), default=None,
               help="Break the rates down by scenario tag (every tag, or only tier:/skill: tags).")
 @click.option("--scenarios", "by_scenario", is_flag=True, help="Break the rates down by scenario.")
@@ -70,6 +73,10 @@ def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, by: str | No
            results_dir: Path | None) -> None:
     """Compare runs: pass rate with 95% intervals, pass@k and pass^k, errors, cost, tokens, time; with two runs
     on one harness, their paired difference and the scenarios that flipped."""
+    to_stdout = output is None or str(output) == "-"
+    if fmt == "html" and to_stdout and click.get_text_stream("stdout").isatty():
+        raise UserError("an HTML report is a page to open in a browser, not text for a terminal: give -o FILE "
+                        "(e.g. -o report.html), or redirect stdout (> report.html)")
     from jira_bench_tui.engine import run_folder
     from jira_bench_tui.engine.report import format_report, run_report
     from jira_bench_tui.engine.report_stats import Breakdowns
@@ -82,7 +89,7 @@ def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, by: str | No
         if one.unreadable:
             click.echo(f"warning: {_unreadable_sentence(one.summary.run_id, one.unreadable)} and left out of "
                        "its scores", err=True)
-    if output is None:
+    if output is None or to_stdout:
         click.echo(text, nl=False)
         return
     _write_report(text, output)
@@ -93,13 +100,18 @@ def _write_report(text: str, output: Path) -> None:
     """Write `text` to `output` whole (through a temporary file beside it); UserError when that cannot be done."""
     if output.exists() and output.is_dir():
         raise UserError(f"cannot write the report to {output}: it is a folder")
-    tmp = output.with_name(f".{output.name}.tmp")
+    if not output.parent.is_dir():
+        raise UserError(f"cannot write the report to {output}: its folder does not exist")
+    fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    tmp = Path(name)
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        tmp.chmod(0o644)
         tmp.replace(output)
-    except FileNotFoundError:
+    except BaseException:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write the report to {output}: its folder does not exist") from None
+        raise
 
 
 def _unreadable_sentence(run_id: str, count: int) -> str:

@@ -86,12 +86,25 @@ def _cell(name: str, value: Any, k: int | None) -> str:
     return str(value)
 
 
+FORMATS = ("table", "md", "csv", "json", "html")
+
+
+def run_table(reports: list[RunReport]) -> list[list[str]]:
+    """The cells of the run table (one row per run, HEADERS' columns), as the table, md and html formats show them."""
+    return [[_cell(name, r[name], r["k"]) for name in COLUMNS] for r in (row(report) for report in reports)]
+
+
 def format_report(reports: list[RunReport], fmt: str, breakdowns: Breakdowns | None = None) -> str:
-    """The report in `fmt`: table, md, csv or json. The table and md formats: the run table, then the statistics
+    """The report in `fmt` (one of FORMATS). The table and md formats: the run table, then the statistics
     sections (report_stats.stats_sections). csv: one row per run (COLUMNS, `k` and report_stats.CSV_EXTRA, `level`
     "run"), then the breakdown and paired-difference rows. json: one record per run, with its whole `summary` and
-    its `stats`. `breakdowns`: by tag and by scenario (none by default)."""
+    its `stats`. html: one self-contained page with the same tables and charts (report_html.render_html).
+    `breakdowns`: by tag and by scenario (none by default)."""
     breakdowns = breakdowns or Breakdowns()
+    if fmt == "html":
+        from jira_bench_tui.engine.report_html import render_html  # matplotlib loads only for this format
+
+        return render_html(reports, breakdowns)
     rows = [row(report) for report in reports]
     stats = [report.stats for report in reports]
     if fmt == "json":
@@ -107,5 +120,4 @@ def format_report(reports: list[RunReport], fmt: str, breakdowns: Breakdowns | N
         for r in [*extras, *stats_csv_rows(stats, breakdowns)]:
             writer.writerow({key: ("" if r.get(key) is None else r[key]) for key in names})
         return buffer.getvalue()
-    cells = [[_cell(name, r[name], r["k"]) for name in COLUMNS] for r in rows]
-    return grid(HEADERS, cells, fmt) + stats_sections(stats, breakdowns, fmt)
+    return grid(HEADERS, run_table(reports), fmt) + stats_sections(stats, breakdowns, fmt)

@@ -123,22 +123,37 @@ def paired_lines(diff: PairedDifference) -> list[str]:
     return lines
 
 
-def stats_sections(stats: Sequence[RunStats], breakdowns: Breakdowns, fmt: str) -> str:
-    """The statistics sections that follow the run table in the table and md formats."""
-    text = _section("statistics (errors left out of rates)", grid(STATS_HEADERS, [_stats_cells(s) for s in stats],
-                                                                  fmt), fmt)
+@dataclass(frozen=True)
+class Table:
+    """One statistics table of the report: its section title, column headers and cells (text, as printed)."""
+
+    title: str
+    headers: list[str]
+    cells: list[list[str]]
+
+
+def stats_tables(stats: Sequence[RunStats], breakdowns: Breakdowns) -> list[Table]:
+    """The statistics tables that follow the run table (table, md and html formats): statistics, pass@k and pass^k
+    (when any run has a k), by tag (when `breakdowns.by`), by scenario (when `breakdowns.scenarios`)."""
+    tables = [Table("statistics (errors left out of rates)", STATS_HEADERS, [_stats_cells(s) for s in stats])]
     k_cells = _pass_k_cells(stats)
     if k_cells:
-        text += _section("pass@k and pass^k", grid(["run", "k", "pass@k", "pass^k"], k_cells, fmt), fmt)
-    tag_cells = [[s.run_id, r.name, str(r.scenarios), *_rates_cells(r)] for s in stats
-                 for r in tag_rates(s, breakdowns.by)]
+        tables.append(Table("pass@k and pass^k", ["run", "k", "pass@k", "pass^k"], k_cells))
     if breakdowns.by is not None:
-        text += _section(f"by {breakdowns.by}", grid(["run", breakdowns.by, "scenarios", *RATES_HEADERS],
-                                                     tag_cells, fmt), fmt)
+        tag_cells = [[s.run_id, r.name, str(r.scenarios), *_rates_cells(r)] for s in stats
+                     for r in tag_rates(s, breakdowns.by)]
+        tables.append(Table(f"by {breakdowns.by}", ["run", breakdowns.by, "scenarios", *RATES_HEADERS], tag_cells))
     if breakdowns.scenarios:
         cells = [[s.run_id, sid, " ".join(sc.tags) or "-", *_rates_cells(sc.rates)] for s in stats
                  for sid, sc in s.scenarios.items()]
-        text += _section("by scenario", grid(["run", "scenario", "tags", *RATES_HEADERS], cells, fmt), fmt)
+        tables.append(Table("by scenario", ["run", "scenario", "tags", *RATES_HEADERS], cells))
+    return tables
+
+
+def stats_sections(stats: Sequence[RunStats], breakdowns: Breakdowns, fmt: str) -> str:
+    """The statistics sections that follow the run table in the table and md formats (stats_tables, then the
+    paired difference in words)."""
+    text = "".join(_section(t.title, grid(t.headers, t.cells, fmt), fmt) for t in stats_tables(stats, breakdowns))
     diff = pairing(stats)
     if diff is not None:
         lines = paired_lines(diff)
