@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from jira_bench_tui import __version__
-from jira_bench_tui.cli import control, harness, jira_rest, jira_server, models, run, servers, view
+from jira_bench_tui.cli import control, harness, jira_rest, jira_server, models, run, serve, servers, view
 from jira_bench_tui.cli.common import open_app, results_option
 
 
@@ -39,5 +39,5 @@ def main(ctx: click.Context, results_dir: Path | None) -> None:
 
 for _command in (run.run, run.resume, control.attach, control.kill, control.clean, view.view, view.replay,
                  view.report, models.models, harness.validate, harness.schema, jira_server.jira_server, jira_rest.jira_rest,
-                 servers.servers):
+                 servers.servers, serve.serve):
     main.add_command(_command)

@@ -3,11 +3,11 @@ repetitions, costs, a mix of outcomes, an error) and user text that must be esca
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.run_folder import Outcome, RunSpec, TrialArtifact, UsageTotals
+from jira_bench_tui.engine.scoring import summarise
 
 SCENARIOS = {
     "assign-login-bug": ["tier:easy", "skill:assign"],
@@ -39,6 +39,7 @@ def make_runs(results: Path) -> list[str]:
     harness = {"name": "example", "scenarios": [{"id": sid, "prompt": f"Do {sid}", "tags": tags}
                                                 for sid, tags in SCENARIOS.items()]}
     for index, (run_id, (model, cost, tokens, outcomes)) in enumerate(RUNS.items()):
+        artifacts = []
         created = BASE - 3600 * (3 - index)
         spec = RunSpec(run_id=run_id, created_at=created, harness_source="builtin:example", harness_name="example",
                        harness=harness, model=model, runs=3, scenario_ids=list(SCENARIOS),
@@ -47,12 +48,28 @@ def make_runs(results: Path) -> list[str]:
         for sid, letters in outcomes.items():
             for rep, letter in enumerate(letters, 1):
                 started = created + 10 * rep
-                run_folder.write_trial(folder, TrialArtifact(
+                artifacts.append(TrialArtifact(
                     run_id=run_id, scenario_id=sid, repetition=rep, model=model, outcome=OUTCOMES[letter],
                     started_at=started, finished_at=started + 20 + rep, duration_s=20.0 + rep, prompt=f"Do {sid}",
                     turns=3, usage=UsageTotals(total_tokens=tokens + 100 * rep, cost_usd=cost * (1 + rep / 10)),
                     error="MCP server did not answer" if letter == "e" else None))
-        state = run_folder.read_state(folder)
-        state.status, state.started_at, state.finished_at, state.updated_at = "completed", created, created + 900, time.time()
-        run_folder.write_state(folder, state)
+        _finish(folder, spec, artifacts, created)
     return list(RUNS)
+
+
+def _finish(folder: Path, spec: RunSpec, artifacts: list[TrialArtifact], created: float) -> None:
+    """The trials, then state.json and summary.json as a worker leaves them at the end of a completed run."""
+    for artifact in artifacts:
+        run_folder.write_trial(folder, artifact)
+    summary = summarise(spec, artifacts)
+    state = run_folder.read_state(folder)
+    state.status, state.started_at = "completed", created
+    state.finished_at = state.updated_at = created + 900
+    state.counts = run_folder.Counts(total=summary.total, done=summary.done, passed=summary.passed,
+                                     failed=summary.failed, errored=summary.errored)
+    state.scenarios = {sid: run_folder.Counts(total=s.total, done=s.done, passed=s.passed, failed=s.failed,
+                                              errored=s.errored) for sid, s in summary.scenarios.items()}
+    state.usage = UsageTotals(total_tokens=sum(a.usage.total_tokens for a in artifacts),
+                              cost_usd=sum(a.usage.cost_usd for a in artifacts))
+    run_folder.write_state(folder, state)
+    run_folder.write_summary(folder, summary)
