@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -74,7 +75,7 @@ def report(run_ids: tuple[str, ...], fmt: str, output: Path | None, by: str | No
     """Compare runs: pass rate with 95% intervals, pass@k and pass^k, errors, cost, tokens, time; with two runs
     on one harness, their paired difference and the scenarios that flipped."""
     to_stdout = output is None or str(output) == "-"
-    if fmt == "html" and to_stdout and click.get_text_stream("stdout").isatty():
+    if fmt == "html" and to_stdout and sys.stdout.isatty():
         raise UserError("an HTML report is a page to open in a browser, not text for a terminal: give -o FILE "
                         "(e.g. -o report.html), or redirect stdout (> report.html)")
     from jira_bench_tui.engine import run_folder

@@ -117,7 +117,7 @@ def pass_k_chart(stats: Sequence[RunStats]) -> Chart:
         axes.yaxis.set_major_formatter(PercentFormatter(1.0))
         axes.set_xlabel("k (trials of a scenario)")
         axes.set_ylabel("rate over scenarios")
-        fig.legend(loc="outside lower center", ncols=min(len(shown), 3), fontsize=7, frameon=False)
+        fig.legend(loc="outside lower center", ncols=min(len(shown), 3), fontsize=8, frameon=False)
         return Chart("pass-k", caption, _svg(fig, "pass-k"))
 
 
@@ -157,12 +157,16 @@ def tag_chart(stats: Sequence[RunStats], tags: Sequence[Sequence[tuple[str, floa
         for i, (s, one) in enumerate(zip(stats, tags, strict=True)):
             found = dict(one)
             rows = [(n, found[n]) for n in names if found.get(n) is not None]
-            axes.barh([names.index(n) - 0.4 + height * (i + 0.5) for n, _ in rows], [r or 0.0 for _, r in rows],
-                      height=height * 0.9, color=colour(i), label=s.run_id)
+            places = [names.index(n) - 0.4 + height * (i + 0.5) for n, _ in rows]
+            axes.barh(places, [r or 0.0 for _, r in rows], height=height * 0.9, color=colour(i), label=s.run_id)
+            for place, (_, rate) in zip(places, rows, strict=True):
+                if not rate:  # a bar of no length: say 0% rather than show nothing
+                    axes.annotate("0%", (0.0, place), xytext=(3, 0), textcoords="offset points", va="center",
+                                  fontsize=7, color=colour(i))
         axes.set_yticks(range(len(names)), names)
         axes.invert_yaxis()
         axes.set_xlim(0, 1)
         axes.xaxis.set_major_formatter(PercentFormatter(1.0))
         axes.set_xlabel("pass rate")
-        fig.legend(loc="outside lower center", ncols=min(len(stats), 3), fontsize=7, frameon=False)
+        fig.legend(loc="outside lower center", ncols=min(len(stats), 3), fontsize=8, frameon=False)
         return Chart("by-tag", caption, _svg(fig, "by-tag"))

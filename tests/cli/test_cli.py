@@ -16,7 +16,7 @@ from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.run_folder import Counts, RunSpec, RunState
 
 COMMANDS = ["run", "view", "attach", "kill", "resume", "clean", "replay", "report", "validate", "jira-server", "schema",
-            "jira-rest", "servers"]
+            "jira-rest", "servers", "serve"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
