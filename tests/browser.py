@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from real_server import in_ci
 
 CHROMIUM = Path("/usr/bin/chromium")

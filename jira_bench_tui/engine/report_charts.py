@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -62,7 +63,7 @@ def _figure(height_in: float) -> tuple[Figure, Axes]:
     return fig, axes
 
 
-RC = {"svg.fonttype": "none", "text.parse_math": False, "font.family": "sans-serif", "font.size": 9.0,
+RC: dict[Any, Any] = {"svg.fonttype": "none", "text.parse_math": False, "font.family": "sans-serif", "font.size": 9.0,
       "axes.titlesize": 10.0}
 
 

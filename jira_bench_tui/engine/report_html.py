@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from jira_bench_tui import __version__
 from jira_bench_tui.engine import report_charts
-from jira_bench_tui.engine.report_stats import RESAMPLES, SEED, Breakdowns, pairing, paired_lines, stats_tables, tag_rates
-from jira_bench_tui.engine.stats import CONFIDENCE, RunStats
+from jira_bench_tui.engine.report_stats import Breakdowns, paired_lines, pairing, stats_tables, tag_rates
+from jira_bench_tui.engine.stats import CONFIDENCE, RESAMPLES, SEED, RunStats
 
 if TYPE_CHECKING:
     from jira_bench_tui.engine.report import RunReport
