@@ -18,8 +18,9 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from jira_bench_tui.cli import main
+from jira_bench_tui.engine import run_folder
 
-from .runs_data import NOTE, make_runs
+from .runs_data import NOTE, SCENARIOS, make_runs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -140,3 +141,15 @@ def test_html_report_in_chromium_loads_offline_with_its_tables(browser_context: 
     finally:
         page.close()
     assert log.errors() == [] and log.requests == [out.as_uri()]
+
+
+def test_html_report_of_a_run_without_a_scored_trial_says_what_is_missing(tmp_path: Path) -> None:
+    results = Path(os.environ["JIRA_BENCH_RESULTS"])
+    spec = run_folder.RunSpec(run_id="20261124-110000-example-empty-0000", created_at=1795514400.0,
+                              harness_source="builtin:example", harness_name="example", harness={"name": "example"},
+                              model="oracle", runs=2, scenario_ids=list(SCENARIOS))
+    folder = run_folder.create_run(results, spec)  # queued: no trial yet
+    page = write_report(results, tmp_path / "empty.html", folder.name)
+    assert "<svg" not in page
+    assert "no run has a scored trial yet." in page and "no run has a scored trial with a cost yet." in page
+    assert "no scenario of these runs has a tag with a scored trial." in page
