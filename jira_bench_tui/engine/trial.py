@@ -398,13 +398,15 @@ class ScoredSolution:
 
 async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, solution: Solution | None = None,
                                *, agent: Agent | None = None,
-                               rest_server: RestTrialServer | None = None) -> ScoredSolution:
+                               rest_server: RestTrialServer | None = None,
+                               whole_snapshots: bool = False) -> ScoredSolution:
     """Play `solution` (default: the scenario's own) with the oracle (or `agent`) on a fresh embedded Jira (served
-    through `rest_server` when given)."""
+    through `rest_server` when given); `whole_snapshots`: the reference state capture (TrialOptions)."""
     from jira_bench_tui.agents.oracle import OracleAgent
 
     played = scenario if solution is None else scenario.model_copy(update={"solution": solution})
-    options = TrialOptions(model=agent.name if agent else "oracle", rest_server=rest_server)
+    options = TrialOptions(model=agent.name if agent else "oracle", rest_server=rest_server,
+                           whole_snapshots=whole_snapshots)
     runner = TrialRunner(loaded, agent or OracleAgent(), options)
     try:
         artifact = await runner.run(played, 1, lambda _event: None)
