@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.errors import UserError
+from jira_bench_tui.jira import write_tracking
 from jira_bench_tui.jira.durations import parse_duration
 from jira_bench_tui.jira.fixture import CustomFieldSpec, Fixture, IssueSpec, SprintSpec, WorklogSpec
-from jira_bench_tui.jira import write_tracking
 from jira_bench_tui.jira.fixture_history import write_history
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")

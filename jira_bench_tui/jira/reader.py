@@ -18,7 +18,6 @@ from typing import Any, Protocol, TypedDict, TypeVar
 from jira_bench_tui.jira import db, render, write_tracking
 from jira_bench_tui.jira.issue_load import ISSUE_JOINS
 
-
 _T = TypeVar("_T")
 
 

@@ -65,8 +65,8 @@ def tracking_sql() -> str:
             values = ", ".join(f"({row}.{column})" for row in rows for column in columns)
             parts.append(f"CREATE TRIGGER track_{table}_{event.lower()} AFTER {event} ON {table} "
                          f"BEGIN {mark} VALUES {values}; END;")
-    for index, (table, columns, issues) in enumerate(_NAMES):
-        parts.append(f"CREATE TRIGGER track_{table}_names_{index} AFTER UPDATE OF {columns} ON {table} "
+    for index, (table, named, issues) in enumerate(_NAMES):
+        parts.append(f"CREATE TRIGGER track_{table}_names_{index} AFTER UPDATE OF {named} ON {table} "
                      f"BEGIN {mark} {issues}; END;")
     every = f"BEGIN {mark} SELECT id FROM issues; END;"
     parts.append(f"CREATE TRIGGER track_fields_update AFTER UPDATE ON fields {every}")

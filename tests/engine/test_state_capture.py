@@ -20,6 +20,7 @@ from jira_bench_tui.jira import db
 from jira_bench_tui.jira.fixture_files import load_fixture_file
 from jira_bench_tui.jira.reader import SqliteReader
 from jira_bench_tui.jira.state_capture import TemplateBaseline, TrackedWrites, WholeSnapshots, capture_for
+
 from .capture_golden import GOLDEN, golden_run
 
 WRONG_ANSWERS = json.loads((Path(__file__).parents[1] / "suite" / "wrong_answers.json").read_text(encoding="utf-8"))
