@@ -1,7 +1,7 @@
 """Trial overhead of the run engine with the oracle agent on a 5-call scenario over the embedded Jira.
 
-Prints the median time of one trial (fresh Jira copy, MCP session, 5 tool calls, checks, artifact) and the trials per
-second a whole run reaches (worker loop with state, events and artifacts on disk) at concurrency 1, 8 and 32.
+Prints the median time and the CPU time of one trial (fresh Jira copy, MCP session, 5 tool calls, checks, artifact)
+and the trials per second a whole run reaches (worker loop with state, events and artifacts on disk) at concurrency 1, 8 and 32.
 Goal (DESIGN.md 4): median <= 25 ms; >= 50 trials/s at concurrency 8.
 """
 
@@ -53,21 +53,26 @@ def loaded_harness() -> LoadedHarness:
     return harness_from_spec(HARNESS, "benchmarks/trial_overhead.py", None, None)
 
 
-async def median_trial_ms(loaded: LoadedHarness) -> float:
+async def median_trial_ms(loaded: LoadedHarness) -> tuple[float, float]:
+    """(median wall ms, CPU ms per trial) of sequential trials."""
     runner = TrialRunner(loaded, OracleAgent(), TrialOptions(run_id="bench", model="oracle"))
     scenario = loaded.harness.scenarios[0]
     timings = []
+    cpu = 0.0
     try:
         for rep in range(SEQUENTIAL_TRIALS + 5):
+            if rep == 5:
+                cpu = time.process_time()
             started = time.perf_counter()
             artifact = await runner.run(scenario, rep + 1, lambda _event: None)
             if rep >= 5:  # the first trials warm caches (template database, imports)
                 timings.append(time.perf_counter() - started)
             assert artifact.outcome == "passed", artifact.checks or artifact.error
             assert artifact.tool_calls == 5
+        cpu_ms = (time.process_time() - cpu) * 1000 / SEQUENTIAL_TRIALS
     finally:
         runner.close()
-    return statistics.median(timings) * 1000
+    return statistics.median(timings) * 1000, cpu_ms
 
 
 def trials_per_second(loaded: LoadedHarness, results: Path, concurrency: int, trials: int) -> float:
@@ -83,14 +88,15 @@ def trials_per_second(loaded: LoadedHarness, results: Path, concurrency: int, tr
 
 def main() -> None:
     loaded = loaded_harness()
-    median_ms = asyncio.run(median_trial_ms(loaded))
-    print(f"median trial (oracle, 5 tool calls, sequential, n={SEQUENTIAL_TRIALS}): {median_ms:.2f} ms")
+    median_ms, cpu_ms = asyncio.run(median_trial_ms(loaded))
+    print(f"median trial (oracle, 5 tool calls, sequential, n={SEQUENTIAL_TRIALS}): {median_ms:.2f} ms, "
+          f"CPU {cpu_ms:.2f} ms per trial")
     rates = {}
     with tempfile.TemporaryDirectory(prefix="jira-bench-overhead-") as folder:
         for concurrency, trials in RUN_TRIALS.items():
             rates[concurrency] = trials_per_second(loaded, Path(folder), concurrency, trials)
             print(f"concurrency {concurrency:>2}: {trials} trials, {rates[concurrency]:.1f} trials/s (whole worker loop)")
-    print(f"trial_overhead: median_ms={median_ms:.2f} tps_c1={rates[1]:.1f} tps_c8={rates[8]:.1f} "
+    print(f"trial_overhead: median_ms={median_ms:.2f} cpu_ms={cpu_ms:.2f} tps_c1={rates[1]:.1f} tps_c8={rates[8]:.1f} "
           f"tps_c32={rates[32]:.1f}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -55,16 +56,18 @@ def build_system_prompt(current_user: Any = None, now: Any = None, base_url: str
     return "\n".join(lines)
 
 
-def system_prompt_for(db_path: Path) -> str:
-    """The system prompt of a trial on the embedded Jira database at `db_path`: its current user, clock and site
-    (from the database's meta). sqlite3.Error when the file is not a built Jira."""
+def system_prompt_for(db: Path | sqlite3.Connection) -> str:
+    """The system prompt of a trial on the embedded Jira database at `db` (a path, or an open connection, left
+    open): its current user, clock and site (from the database's meta). sqlite3.Error when it is not a built
+    Jira."""
     from jira_bench_tui.jira.db import connect, read_meta, resolve_user
 
-    conn = connect(db_path)
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
     try:
         meta = read_meta(conn)
         user = resolve_user(conn, meta.current_user)
         who = {"display_name": user["display_name"], "email": user["email"]} if user is not None else None
     finally:
-        conn.close()
+        if conn is not db:
+            conn.close()
     return build_system_prompt(who, meta.now, meta.base_url)

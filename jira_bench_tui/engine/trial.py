@@ -53,6 +53,7 @@ from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 
 if TYPE_CHECKING:
     from jira_bench_tui.engine.rest_trials import RestTrialServer
+    from jira_bench_tui.jira.state_capture import StateCapture, TemplateBaseline
 
 
 class EventSinkError(Exception):
@@ -73,6 +74,9 @@ class TrialOptions:
     server_env: dict[str, str] = field(default_factory=dict)
     call_timeout_s: float = 60.0
     rest_server: RestTrialServer | None = None  # a real server over the REST face (engine/rest_trials.py)
+    # the reference state capture: whole-Jira snapshots before and after every trial, even where writes are tracked
+    # (jira/state_capture.py; tests compare both ways)
+    whole_snapshots: bool = False
 
 
 class TrialRunner:
@@ -83,10 +87,13 @@ class TrialRunner:
         self.agent = agent
         self.options = options
         self._templates: dict[str, Path] = {}
+        self._baselines: dict[Path, TemplateBaseline] = {}
         self._workdir = Path(tempfile.mkdtemp(prefix="jira-bench-trials-"))
 
     def close(self) -> None:
         """Remove the trials' working folder (the template and trial databases)."""
+        for baseline in self._baselines.values():
+            baseline.close()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def limits_for(self, scenario: Scenario) -> Limits:
@@ -109,14 +116,25 @@ class TrialRunner:
             self._templates[key] = prepare_template(self.loaded.fixture_for(scenario))
         return self._templates[key]
 
+    def _capture(self, reader: Any, template: Path) -> StateCapture:
+        """How the trial's state is captured: tracked writes against the template's baseline (kept for every trial
+        of the template), or whole snapshots (`whole_snapshots`, or a reader that cannot know what changed)."""
+        from jira_bench_tui.jira.state_capture import TemplateBaseline, capture_for
+
+        baseline = self._baselines.get(template)
+        if baseline is None:
+            baseline = self._baselines[template] = TemplateBaseline(template)
+        return capture_for(reader, baseline, whole=self.options.whole_snapshots)
+
     @asynccontextmanager
     async def _command_session(self, hooks: dict[str, Any], trial_fields: dict[str, Any], send: EventSink,
-                               wall_time_s: float) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
+                               wall_time_s: float) -> AsyncIterator[_Session]:
         """The --server command's session: connected within the trial's wall time; what it prints on stdout that
         is not MCP is said in one `log` line at the end, not logged line by line."""
         from jira_bench_tui.engine import server_noise
         from jira_bench_tui.engine.server_command import stdio_server
         from jira_bench_tui.jira.reader import McpReader
+        from jira_bench_tui.jira.state_capture import WholeSnapshots
 
         assert self.options.server_command is not None
         server = stdio_server(self.options.server_command, self.options.server_env)
@@ -125,16 +143,17 @@ class TrialRunner:
                 async with AsyncExitStack() as stack:
                     toolbox = await _connect(stack, open_toolbox(server, **hooks, connect_timeout_s=wall_time_s + 5),
                                              wall_time_s)
-                    yield toolbox, McpReader(toolbox.call_tool_raw), build_system_prompt()
+                    reader = McpReader(toolbox.call_tool_raw)
+                    yield _Session(toolbox, reader, build_system_prompt(), WholeSnapshots(reader))
             finally:
                 if noise.lines:
                     send(LogEvent(level="warning", message=str(noise.sentence()), **trial_fields))
 
     @asynccontextmanager
     async def _session(self, scenario: Scenario, timeline: Timeline, trial_fields: dict[str, Any],
-                       send: EventSink, wall_time_s: float) -> AsyncIterator[tuple[McpToolBox, Any, str]]:
-        """(tool box, reader, system prompt) over a fresh embedded Jira or the --server command (whose start and
-        handshake must fit in the trial's wall time)."""
+                       send: EventSink, wall_time_s: float) -> AsyncIterator[_Session]:
+        """The tool box, reader, system prompt and state capture over a fresh embedded Jira or the --server command
+        (whose start and handshake must fit in the trial's wall time)."""
 
         def on_call(step: dict[str, Any]) -> None:
             send(ToolCallEvent(**trial_fields, **tool_call_event(step)))
@@ -153,14 +172,15 @@ class TrialRunner:
         from jira_bench_tui.jira.db import copy_database
         from jira_bench_tui.jira.reader import SqliteReader
 
+        template = self.template_for(scenario)
         if self.options.rest_server is not None:
             from jira_bench_tui.engine.rest_trials import rest_trial
 
-            async with rest_trial(self.options.rest_server, self.template_for(scenario), scenario.id) as jira:
+            async with rest_trial(self.options.rest_server, template, scenario.id) as jira:
                 reader = SqliteReader(jira.db_path)
                 try:
                     async with open_toolbox(jira.server, mode=jira.client_mode, **hooks) as toolbox:
-                        yield toolbox, reader, jira.system_prompt
+                        yield _Session(toolbox, reader, jira.system_prompt, self._capture(reader, template))
                 finally:
                     reader.close()
             return
@@ -170,16 +190,15 @@ class TrialRunner:
         # it, as mcp-atlassian reads them from its own), so no trial sees another's database
         folder = self._workdir / f"{scenario.id}-{uuid.uuid4().hex}"
         folder.mkdir()
-        db_path = copy_database(self.template_for(scenario), folder / "jira.sqlite")
+        db_path = copy_database(template, folder / "jira.sqlite")
         try:
-            system_prompt = system_prompt_for(db_path)
-            server = build_server(db_path)
-            reader = SqliteReader(db_path)
+            server = build_server(db_path)  # the trial's one connection: the server's, shared by the reader
             try:
+                reader = SqliteReader(conn=server.jira_connection)  # type: ignore[attr-defined]
+                system_prompt = system_prompt_for(reader.conn)
                 async with open_toolbox(server, **hooks) as toolbox:
-                    yield toolbox, reader, system_prompt
+                    yield _Session(toolbox, reader, system_prompt, self._capture(reader, template))
             finally:
-                reader.close()
                 close_server(server)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -196,11 +215,11 @@ class TrialRunner:
             async with asyncio.timeout(SETUP_TIMEOUT_S + trial.limits.wall_time_s + EVALUATE_TIMEOUT_S):
                 async with self._session(scenario, trial.timeline, trial.fields, trial.send,
                                          trial.limits.wall_time_s) as session:
-                    toolbox, reader, trial.system_prompt = session
-                    before = await reader.snapshot()
-                    await self._play(trial, toolbox)
+                    trial.system_prompt = session.system_prompt
+                    await session.capture.start()
+                    await self._play(trial, session.toolbox)
                     if trial.error is None:
-                        await _score(trial, reader, before)
+                        await _score(trial, session)
         except (FatalAgentError, EventSinkError, asyncio.CancelledError, MemoryError):
             raise  # MemoryError: the worker's memory limit ends the run, not just this trial
         except TimeoutError:
@@ -261,6 +280,16 @@ class TrialRunner:
 
 
 @dataclass
+class _Session:
+    """A trial's way to Jira: the agent's tool box, the checks' reader, the system prompt and the state capture."""
+
+    toolbox: McpToolBox
+    reader: Any  # a jira.reader.JiraReader
+    system_prompt: str
+    capture: StateCapture
+
+
+@dataclass
 class _TrialState:
     """What one trial has recorded so far, and how it sends its events (each carries the trial's fields)."""
 
@@ -310,7 +339,7 @@ class _TrialState:
                                        reason=check.reason))
 
 
-async def _score(trial: _TrialState, reader: Any, before: Any) -> None:
+async def _score(trial: _TrialState, session: _Session) -> None:
     """Evaluate the checks on Jira as the trial left it: the check results, the changes and the outcome (or the
     agent's own error)."""
     from jira_bench_tui.harness.checks import evaluate
@@ -318,7 +347,8 @@ async def _score(trial: _TrialState, reader: Any, before: Any) -> None:
     result = trial.result
     answer = result.final_answer if result else None
     async with asyncio.timeout(EVALUATE_TIMEOUT_S):
-        evaluation = await evaluate(trial.scenario, reader, before, answer)
+        state = await session.capture.finish()
+        evaluation = await evaluate(trial.scenario, session.reader, state, answer)
     trial.checks = [_check_result(c) for c in evaluation.checks]
     trial.changes = [IssueChange.model_validate(c) for c in evaluation.changes]
     if evaluation.error is not None:  # a check could not be judged (a pattern ran out of time): not the agent's doing
@@ -368,13 +398,15 @@ class ScoredSolution:
 
 async def score_solution_async(loaded: LoadedHarness, scenario: Scenario, solution: Solution | None = None,
                                *, agent: Agent | None = None,
-                               rest_server: RestTrialServer | None = None) -> ScoredSolution:
+                               rest_server: RestTrialServer | None = None,
+                               whole_snapshots: bool = False) -> ScoredSolution:
     """Play `solution` (default: the scenario's own) with the oracle (or `agent`) on a fresh embedded Jira (served
-    through `rest_server` when given)."""
+    through `rest_server` when given); `whole_snapshots`: the reference state capture (TrialOptions)."""
     from jira_bench_tui.agents.oracle import OracleAgent
 
     played = scenario if solution is None else scenario.model_copy(update={"solution": solution})
-    options = TrialOptions(model=agent.name if agent else "oracle", rest_server=rest_server)
+    options = TrialOptions(model=agent.name if agent else "oracle", rest_server=rest_server,
+                           whole_snapshots=whole_snapshots)
     runner = TrialRunner(loaded, agent or OracleAgent(), options)
     try:
         artifact = await runner.run(played, 1, lambda _event: None)

@@ -32,6 +32,7 @@ from jira_bench_tui.harness.schema import (
 )
 from jira_bench_tui.jira.durations import format_duration, parse_duration
 from jira_bench_tui.jira.reader import CommentRecord, IssueRecord, JiraReader, JiraReadError
+from jira_bench_tui.jira.state_capture import StateChange
 
 
 @dataclass
@@ -53,7 +54,8 @@ class CheckResult:
 @dataclass
 class Evaluation:
     """A scenario's check results in the scenario's order, the Jira changes the trial made (`changes.diff_snapshots`)
-    and the snapshot after it (issue key -> record).
+    and the records after it (issue key -> record: every issue for whole snapshots, else the issues it may have
+    changed; see `StateChange`).
 
     `error` is set when a check could not be judged (a pattern that ran out of time): the trial is then `error`,
     not failed, since the verdict says nothing about the agent; that check's result says why, too."""
@@ -74,14 +76,16 @@ class _Fail(Exception):
 
 
 class CheckContext:
-    """What a check function reads: the snapshots before and after the trial (issue key -> record), the agent's
-    final answer, the reader for queries (JQL), and the `$name` bindings made by created_issue checks."""
+    """What a check function reads: the records before and after the trial (issue key -> record; every issue, or
+    when `complete` is False only those the trial may have changed: any other issue is the same before and after),
+    the agent's final answer, the reader for queries (JQL), and the `$name` bindings made by created_issue checks."""
 
     def __init__(self, reader: JiraReader, before: dict[str, IssueRecord], after: dict[str, IssueRecord],
-                 final_answer: str | None) -> None:
+                 final_answer: str | None, complete: bool = True) -> None:
         self.reader = reader
         self.before = before
         self.after = after
+        self.complete = complete
         self.answer = final_answer or ""
         self.bindings: dict[str, str] = {}
         self.created = sorted((k for k in after if k not in before), key=issue_key_order)
@@ -100,9 +104,13 @@ class CheckContext:
             return self.bindings[ref[1:]]
         return ref
 
-    def ids_before(self, key: str, field: str) -> set[str]:
-        """Ids of the issue's comments or worklogs before the trial (none for an issue created during it)."""
-        record: dict[str, Any] = dict(self.before.get(key) or {})
+    def ids_before(self, key: str, field: str, now: IssueRecord) -> set[str]:
+        """Ids of the issue's comments or worklogs before the trial (none for an issue created during it); `now` is
+        its record after the trial (the same as before for an issue the trial did not change)."""
+        known = self.before.get(key)
+        if known is None and not self.complete and key not in self.after:
+            known = now  # not written by the trial: unchanged
+        record: dict[str, Any] = dict(known or {})
         return {str(item["id"]) for item in record.get(field, [])}
 
     def expand(self, expect: dict[str, Expectation]) -> dict[str, Expectation]:
@@ -189,7 +197,7 @@ async def _comment(ctx: CheckContext, check: CommentCheck) -> Verdict:
     record = await ctx.issue(key)
     if record is None:
         return Verdict(description, False, f"{key} does not exist")
-    old_ids = ctx.ids_before(key, "comments")
+    old_ids = ctx.ids_before(key, "comments", record)
     new = [c for c in record["comments"] if c["id"] not in old_ids]
     pattern = check.matches
 
@@ -252,7 +260,7 @@ async def _worklog(ctx: CheckContext, check: WorklogCheck) -> Verdict:
     record = await ctx.issue(key)
     if record is None:
         return Verdict(description, False, f"{key} does not exist")
-    old_ids = ctx.ids_before(key, "worklogs")
+    old_ids = ctx.ids_before(key, "worklogs", record)
     new = [w for w in record["worklogs"] if w["id"] not in old_ids]
     if check.author:
         new = [w for w in new if (w.get("author") or "").lower() == check.author.lower()]
@@ -309,7 +317,7 @@ async def _unchanged(ctx: CheckContext, check: UnchangedCheck) -> Verdict:
         "nothing else changed" + (f" (besides {', '.join(besides)})" if besides else ""))
     ignore = set(check.ignore_fields)
     problems: list[str] = []
-    for key in sorted(ctx.before, key=issue_key_order):
+    for key in sorted(ctx.before, key=issue_key_order):  # any issue not in `before` is unchanged or was created
         if key in allowed:
             continue
         if key not in ctx.after:
@@ -379,16 +387,19 @@ async def _run_check(context: CheckContext, index: int, check: Check) -> CheckRe
     return CheckResult(index, check.kind, description, passed, reason)
 
 
-async def evaluate(scenario: Scenario, reader: JiraReader, before: dict[str, IssueRecord],
+async def evaluate(scenario: Scenario, reader: JiraReader, state: StateChange | dict[str, IssueRecord],
                    final_answer: str | None) -> Evaluation:
-    """Run every check of `scenario` against the state `reader` sees now; `before` is the snapshot taken before the
-    agent started. Kinds registered `first` (created_issue: it binds names and claims issues) run first, then the
-    others in order; results come back in the scenario's order. Pattern searches are bounded (`patterns`): a check
-    whose pattern ran out of time fails and sets the Evaluation's `error`."""
-    after = await reader.snapshot()
-    context = CheckContext(reader, before, after, final_answer)
+    """Run every check of `scenario` against the state `reader` sees now; `state` holds the records before and
+    after the agent worked (`jira.state_capture`: whole snapshots, or the issues it wrote), or is the whole snapshot
+    taken before it (the after-snapshot is then read here). Kinds registered `first` (created_issue: it binds names
+    and claims issues) run first, then the others in order; results come back in the scenario's order. Pattern
+    searches are bounded (`patterns`): a check whose pattern ran out of time fails and sets the Evaluation's
+    `error`."""
+    if not isinstance(state, StateChange):
+        state = StateChange(state, await reader.snapshot(), complete=True)
+    context = CheckContext(reader, state.before, state.after, final_answer, complete=state.complete)
     checks = scenario.checks
     order = sorted(range(len(checks)), key=lambda i: 0 if CHECKS.kind(checks[i].kind).first else 1)
     results = {index: await _run_check(context, index, checks[index]) for index in order}
-    return Evaluation([results[i] for i in range(len(checks))], diff_snapshots(before, after), after,
-                      error=context.unjudged[0] if context.unjudged else None)
+    return Evaluation([results[i] for i in range(len(checks))], diff_snapshots(state.before, state.after),
+                      state.after, error=context.unjudged[0] if context.unjudged else None)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jira_bench_tui.errors import UserError
+from jira_bench_tui.jira import write_tracking
 from jira_bench_tui.jira.durations import parse_duration
 from jira_bench_tui.jira.fixture import CustomFieldSpec, Fixture, IssueSpec, SprintSpec, WorklogSpec
 from jira_bench_tui.jira.fixture_history import write_history
@@ -224,6 +225,7 @@ def build_database(fixture: Fixture, path: Path) -> None:
             conn.execute("BEGIN")
             _Builder(conn, fixture).build()
             conn.commit()
+            write_tracking.install(conn)  # after the load: the table starts empty in the template and every copy
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             conn.close()
@@ -238,7 +240,7 @@ def fixture_digest(fixture: Fixture) -> str:
     digest = hashlib.sha256()
     digest.update(BUILD_VERSION.encode())
     for source in (SCHEMA_PATH, Path(__file__), Path(__file__).with_name("durations.py"),
-                   Path(__file__).with_name("fixture_history.py")):
+                   Path(__file__).with_name("fixture_history.py"), Path(write_tracking.__file__)):
         digest.update(source.read_bytes())  # a change to how databases are built makes new templates
     digest.update(fixture.model_dump_json(by_alias=True).encode("utf-8"))
     return digest.hexdigest()

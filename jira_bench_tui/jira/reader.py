@@ -6,15 +6,19 @@ jira_get_issue tools (so the same checks run against a real Jira behind mcp-atla
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol, TypedDict, TypeVar
 
-from jira_bench_tui.jira import db, render
+from jira_bench_tui.jira import db, render, write_tracking
 from jira_bench_tui.jira.issue_load import ISSUE_JOINS
+
+_T = TypeVar("_T")
 
 
 class CommentRecord(TypedDict):
@@ -149,22 +153,30 @@ class SqliteReader:
     Records are built in batches: one query per table for all the issues asked for, grouped in Python. Use it as a
     context manager (`with SqliteReader(path) as reader:`) or call close()."""
 
-    def __init__(self, db_path: Path | str, scope_jql: str | None = None) -> None:
-        self.conn = db.connect(Path(db_path))
+    def __init__(self, db_path: Path | str | None = None, scope_jql: str | None = None, *,
+                 conn: sqlite3.Connection | None = None) -> None:
+        if conn is None and db_path is None:
+            raise TypeError("SqliteReader needs a database path or an open connection")
+        self._owns_conn = conn is None
+        self.conn = db.connect(Path(str(db_path))) if conn is None else conn
         try:
             self.scope_jql = scope_jql
             meta = db.read_meta(self.conn)
             self.site = render.Site(self.conn, meta.base_url.rstrip("/"), meta.current_user)
         except BaseException:
-            self.conn.close()
+            if self._owns_conn:
+                self.conn.close()
             raise
         self._closed = False
+        self._lock = threading.RLock()  # the connection is used from worker threads, one at a time
 
     def close(self) -> None:
-        """Close the database connection (safe to call twice)."""
+        """Close the database connection (safe to call twice; a connection given to the constructor is left open:
+        its owner closes it)."""
         if not self._closed:
             self._closed = True
-            self.conn.close()
+            if self._owns_conn:
+                self.conn.close()
 
     def __enter__(self) -> SqliteReader:
         return self
@@ -178,10 +190,35 @@ class SqliteReader:
     async def __aexit__(self, *exc_info: object) -> None:
         self.close()
 
+    async def _off_loop(self, function: Callable[..., _T], *args: Any) -> _T:
+        """Run a blocking read in a worker thread (never two at once on this connection), off the event loop."""
+
+        def locked() -> _T:
+            with self._lock:
+                return function(*args)
+
+        return await asyncio.to_thread(locked)
+
     async def get_issue(self, key: str) -> IssueRecord | None:
         """The record of the issue with this key (any case), or None; read straight from the database."""
+        return await self._off_loop(self.get_issue_now, key)
+
+    def get_issue_now(self, key: str) -> IssueRecord | None:
+        """get_issue, blocking (for a caller already off the event loop)."""
         row = self._rows(f"{_RECORD_SELECT} WHERE i.key = ?", [key.strip().upper()]).fetchone()
         return None if row is None else _RecordBatch(self.conn, [row[0]]).record(row)
+
+    def records_by_id(self, issue_ids: list[int]) -> dict[int, IssueRecord]:
+        """The records of these issues (the ones that exist) by issue id, read in batches; blocking."""
+        with self._lock:
+            return read_records(self.conn, issue_ids)
+
+    def written_records(self) -> tuple[list[int], dict[int, IssueRecord]]:
+        """The ids of the issues written since the database was built (`write_tracking`) and the records of those
+        that exist now; blocking."""
+        with self._lock:
+            ids = write_tracking.written_issue_ids(self.conn)
+            return ids, read_records(self.conn, ids)
 
     def _rows(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
         cursor = self.conn.cursor()
@@ -191,6 +228,10 @@ class SqliteReader:
     async def search_keys(self, jql: str, limit: int = 1000) -> list[str]:
         """Keys of the issues matching `jql` in the query's order, at most `limit`, through the embedded JQL
         (jql.search). Raises JiraReadError with Jira's message for a query Jira would refuse."""
+        return await self._off_loop(self.search_keys_now, jql, limit)
+
+    def search_keys_now(self, jql: str, limit: int = 1000) -> list[str]:
+        """search_keys, blocking."""
         from jira_bench_tui.jira.jql import (  # imported late: the checks module imports this one
             JqlError,
             search,
@@ -211,8 +252,12 @@ class SqliteReader:
 
     async def snapshot(self) -> dict[str, IssueRecord]:
         """Every issue by key: those `scope_jql` matches (in its order), else all, by project and number."""
+        return await self._off_loop(self.snapshot_now)
+
+    def snapshot_now(self) -> dict[str, IssueRecord]:
+        """snapshot, blocking."""
         if self.scope_jql:
-            keys = await self.search_keys(self.scope_jql, limit=1_000_000)
+            keys = self.search_keys_now(self.scope_jql, limit=1_000_000)
             if not keys:
                 return {}
             if len(keys) <= _MAX_BOUND_IDS:
@@ -226,6 +271,20 @@ class SqliteReader:
         rows = self._rows(f"{_RECORD_SELECT} ORDER BY i.project_id, i.num", []).fetchall()
         batch = _RecordBatch(self.conn, None)
         return {row[1]: batch.record(row) for row in rows}
+
+
+def read_records(conn: sqlite3.Connection, issue_ids: list[int]) -> dict[int, IssueRecord]:
+    """The records of these issues (the ones that exist) by issue id: a few queries per 500 issues; blocking."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    result: dict[int, IssueRecord] = {}
+    for start in range(0, len(issue_ids), _MAX_BOUND_IDS):
+        chunk = issue_ids[start:start + _MAX_BOUND_IDS]
+        rows = cursor.execute(f"{_RECORD_SELECT} WHERE i.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        if rows:
+            batch = _RecordBatch(conn, [row[0] for row in rows])
+            result.update((row[0], batch.record(row)) for row in rows)
+    return result
 
 
 def _grouped(rows: Any, wanted: set[int] | None) -> dict[int, list[Any]]:
