@@ -10,6 +10,7 @@ only. One job a module:
 - `formats`: spec.json, state.json and summary.json (pydantic models)
 - `artifact`: the trial artifact and its parts (pydantic models)
 - `run_files`: create a run folder; read and write its spec, state and summary
+- `stored`: the harness and fixture a spec names, kept once per results folder by content hash
 - `trials`: trial artifacts on disk; hidden temp files a killed writer left
 - `events`: the event models (one a type) and the parser of a line
 - `event_log`: events.jsonl writer and reader
@@ -80,6 +81,7 @@ from jira_bench_tui.engine.run_folder.formats import (
     RunSummary,
     ScenarioScore,
     ServerChoice,
+    StoredFile,
     UsageTotals,
     WorkerLimits,
 )
@@ -145,6 +147,14 @@ from jira_bench_tui.engine.run_folder.run_files import (
     write_state_data,
     write_summary,
 )
+from jira_bench_tui.engine.run_folder.stored import (
+    FIXTURES,
+    HARNESSES,
+    read_stored,
+    spec_fixture,
+    spec_harness,
+    store_json,
+)
 from jira_bench_tui.engine.run_folder.trials import (
     TrialScan,
     finished_trials,
@@ -172,6 +182,7 @@ __all__ = [
     "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
     "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLimits", "WorkerLock", "SpaceReserve", "check_writable", "WORKER_LOG_MAX_BYTES",
     "keep_worker_log_small", "rotated_log_path", "worker_log_cap",
+    "FIXTURES", "HARNESSES", "StoredFile", "read_stored", "spec_fixture", "spec_harness", "store_json",
     "check_run_files", "disk_error", "disk_sentence", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
     "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",
     "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",
