@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from jira_bench_tui.engine.run_folder.errors import StoreError, disk_sentence
 from jira_bench_tui.engine.run_folder.formats import Counts, RunSpec, RunState, RunSummary
 from jira_bench_tui.engine.run_folder.json_files import read_json, write_json_atomic
-from jira_bench_tui.engine.run_folder.stored import store_spec_parts
 from jira_bench_tui.engine.run_folder.layout import (
     events_path,
     run_dir,
@@ -26,6 +25,7 @@ from jira_bench_tui.engine.run_folder.layout import (
     summary_path,
     trials_dir,
 )
+from jira_bench_tui.engine.run_folder.stored import store_spec_parts
 
 STATE_MAX_BYTES = 64 * 1024 * 1024
 """The biggest state.json or summary.json a reader accepts (both grow with the number of scenarios only)."""
