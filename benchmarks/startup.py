@@ -99,20 +99,34 @@ def big_fixture(path: Path) -> None:
 
 
 BIG_CHILD = """
-import sys
+import hashlib, json, sys
 from pathlib import Path
 from jira_bench_tui.engine.launcher import RunRequest, create_run
-create_run(RunRequest(harness="builtin:core", fixture=sys.argv[2], runs=1), Path(sys.argv[1]))
+results, big = Path(sys.argv[1]), Path(sys.argv[2])
+folder = create_run(RunRequest(harness="builtin:core", runs=1), results)
+spec = json.loads((folder / "spec.json").read_text())
+data = json.loads(big.read_text())
+if "fixture_file" in spec:  # a fixture kept once per results folder, named by its hash
+    content = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    digest = hashlib.sha256(content).hexdigest()
+    spec["fixture_file"] = {"sha256": digest, "path": f"fixtures/sha256-{digest}.json"}
+    (results / spec["fixture_file"]["path"]).write_bytes(content)
+else:  # older versions: the fixture inline in spec.json
+    spec["fixture"] = data
+(folder / "spec.json").write_text(json.dumps(spec, indent=1))
 """
+"""A run whose fixture has BIG_ISSUES issues. A fixture file given to `run --fixture` may hold at most 16 MB
+(json_input.MAX_BYTES), so the run is made with the default fixture and its fixture replaced where the spec keeps it."""
 
 LIST_RSS_CHILD = """
-import resource, sys
+import re, sys
 from jira_bench_tui.cli import main
 try:
     main(["view", "list", "--results-dir", sys.argv[1]])
 except SystemExit:
     pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)
+peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())  # this process's peak, not inherited
+print(int(peak.group(1)) // 1024, file=sys.stderr)
 """
 
 FIRST_FRAME_CHILD = """
