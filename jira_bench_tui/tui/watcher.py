@@ -222,13 +222,13 @@ class RunsWatcher:
         first read never holds more than about two batches' events, and 200 small runs are a few thread hops, not
         200."""
         batches: list[list[str]] = []
-        size = READ_CHUNK
+        size = 0
         for run_id in sorted(run_ids, reverse=True):
             try:
                 events = os.stat(events_path(self.runs_root / run_id)).st_size
             except OSError:
                 events = 0
-            if size + events > READ_CHUNK:
+            if not batches or size + events > READ_CHUNK:
                 batches.append([])
                 size = 0
             batches[-1].append(run_id)
