@@ -17,7 +17,6 @@ from jira_bench_tui.cli.common import (
     runs_phrase,
     user_errors,
 )
-from jira_bench_tui.engine.event_lines import event_line
 from jira_bench_tui.errors import UserError
 
 ATTACH_POLL_S = 0.1
@@ -28,6 +27,7 @@ ATTACH_POLL_S = 0.1
 def attach(run_id: str, results_dir: Path | None) -> None:
     """Stream a run's events as plain text until it ends; Ctrl+C detaches (the run goes on)."""
     from jira_bench_tui.engine import run_folder
+    from jira_bench_tui.engine.event_lines import event_line
 
     folder = run_folder.find_run(results_root(results_dir), run_id)
     start = run_folder.read_run(folder)[0].created_at

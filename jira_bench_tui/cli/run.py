@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.text import Text
 
 from jira_bench_tui.cli.common import (
     EXIT_CANCELLED,
@@ -20,11 +19,11 @@ from jira_bench_tui.cli.common import (
     run_id_command,
     user_errors,
 )
-from jira_bench_tui.cli.style import echo, outcome_text, rate_style
-from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
 from jira_bench_tui.errors import UserError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the run path's modules are imported where they are used: `--help` stays quick
+    from rich.text import Text
+
     from jira_bench_tui.engine.launcher import RunRequest
     from jira_bench_tui.engine.run_folder import AnyEvent, RunState
 
@@ -153,6 +152,8 @@ def _run_in_foreground(folder: Path, *, resume: bool = False) -> int:
     scored trial, 1 when it failed or no trial could be scored (all errored), 130 when cancelled."""
     import asyncio
 
+    from rich.text import Text
+
     from jira_bench_tui.engine import run_folder
     from jira_bench_tui.engine.worker import run_worker
 
@@ -189,6 +190,10 @@ class ProgressPrinter:
 
     def __call__(self, event: AnyEvent) -> None:
         """Print what `event` (one events.jsonl record) means for the display, if anything."""
+        from rich.text import Text
+
+        from jira_bench_tui.cli.style import echo, outcome_text
+        from jira_bench_tui.engine.event_lines import event_line, finished_trial_line
         from jira_bench_tui.engine.run_folder import LogEvent, RunStartedEvent, TrialFinishedEvent
 
         try:
@@ -208,6 +213,9 @@ class ProgressPrinter:
 def score_table(folder: Path) -> Text:
     """Per-scenario results and the run's scores from summary.json, as printed at the end of a foreground run: each
     cell right under its header ('3/3' under 'passed'), the pass rate coloured by how good it is."""
+    from rich.text import Text
+
+    from jira_bench_tui.cli.style import rate_style
     from jira_bench_tui.engine import run_folder
 
     summary = run_folder.read_summary(folder)
@@ -244,6 +252,8 @@ def _silence_stdout() -> None:
 
 def _echo(text: str | Text, *, err: bool = False) -> None:
     """Print (coloured on a terminal) surviving a closed pipe: the text is dropped and stdout silenced."""
+    from jira_bench_tui.cli.style import echo
+
     try:
         echo(text, err=err)
     except BrokenPipeError:

@@ -110,7 +110,7 @@ def check_resumable(folder: Path) -> run_folder.RunSpec:
     check_model(spec.model, folder.parent.parent, spec.model_base_url)
     from jira_bench_tui.engine.worker import load_spec_harness
 
-    load_spec_harness(spec)  # the harness and fixture it holds must still load (UserError otherwise)
+    load_spec_harness(spec, folder)  # the harness and fixture it holds must still load (UserError otherwise)
     run_folder.check_writable(folder, f"cannot resume run {folder.name}")  # a full or read-only disk
     return spec
 

@@ -49,13 +49,14 @@ class RunReport:
 
 
 def run_report(folder: Path) -> RunReport:
-    """The run's scores now, from its spec, state and trial artifacts. StoreError when any part of the run folder is
-    unreadable (`run_folder.read_run`)."""
+    """The run's scores now, from its spec, state, harness (for scenario tags) and trial artifacts; never
+    events.jsonl nor the fixture. StoreError when any part of the run folder is unreadable (`run_folder.read_run`,
+    `run_folder.spec_harness`)."""
     spec, _state, status = run_folder.read_run(folder)
     scan = run_folder.scan_trials(folder)
     summary = scoring.summarise(spec, scan.artifacts, status=status)
-    return RunReport(summary, len(scan.unreadable), run_stats(spec, summary, scan.artifacts), spec.note,
-                     spec.sweep_id)
+    stats = run_stats(spec, summary, scan.artifacts, run_folder.spec_harness(folder, spec))
+    return RunReport(summary, len(scan.unreadable), stats, spec.note, spec.sweep_id)
 
 
 def row(report: RunReport) -> dict[str, Any]:

@@ -205,8 +205,8 @@ class RunStats:
         return data
 
 
-def _scenario_definitions(spec: RunSpec) -> dict[str, dict[str, Any]]:
-    found = spec.harness.get("scenarios")
+def _scenario_definitions(harness: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = harness.get("scenarios")
     scenarios = found if isinstance(found, list) else []
     return {s["id"]: s for s in scenarios if isinstance(s, dict) and isinstance(s.get("id"), str)}
 
@@ -224,11 +224,13 @@ def _by_tag(counts: dict[str, dict[str, int]], tags: Mapping[str, list[str]], ru
     return [rates(tag, members[tag], runs) for tag in sorted(members)]
 
 
-def run_stats(spec: RunSpec, summary: RunSummary, artifacts: Iterable[TrialArtifact]) -> RunStats:
+def run_stats(spec: RunSpec, summary: RunSummary, artifacts: Iterable[TrialArtifact],
+              harness: dict[str, Any] | None = None) -> RunStats:
     """The statistics of a run from its spec, its summary (scoring.summarise of the same artifacts) and its
     trial artifacts (artifacts of scenarios not in the run are ignored). A scenario's tags are those of its
-    definition in the spec's harness ("tier:easy", "skill:transition", ...)."""
-    definitions = _scenario_definitions(spec)
+    definition in the run's `harness` (JSON; default: the copy inline in the spec, none when it has none)
+    ("tier:easy", "skill:transition", ...)."""
+    definitions = _scenario_definitions(harness if harness is not None else spec.harness or {})
     tags = {sid: [str(t) for t in definitions.get(sid, {}).get("tags", [])] for sid in spec.scenario_ids}
     counts = _counts(summary)
     known = [a for a in artifacts if a.scenario_id in counts]

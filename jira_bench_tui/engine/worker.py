@@ -118,10 +118,12 @@ class _StateKeeper:
             await asyncio.to_thread(self._thread.join)
 
 
-def load_spec_harness(spec: run_folder.RunSpec) -> LoadedHarness:
-    """The run's harness and fixture from spec.json alone (runs made before the fixture was kept there read the
-    fixture file again). HarnessError (a UserError) when the spec cannot be used."""
-    return harness_from_spec(spec.harness, spec.harness_source, spec.harness_dir, spec.server.fixture, spec.fixture)
+def load_spec_harness(spec: run_folder.RunSpec, folder: Path) -> LoadedHarness:
+    """The run's harness and fixture as spec.json names them (`run_folder.spec_harness`/`spec_fixture`: the files
+    stored at launch, or the copies in older specs; runs made before the fixture was kept read the fixture file
+    again). HarnessError or StoreError (both UserErrors) when they cannot be used."""
+    return harness_from_spec(run_folder.spec_harness(folder, spec), spec.harness_source, spec.harness_dir,
+                             spec.server.fixture, run_folder.spec_fixture(folder, spec))
 
 
 def _failure_sentence(exc: BaseException, limits: run_folder.WorkerLimits, *, print_traceback: bool) -> str:
@@ -331,7 +333,7 @@ class RunWorker:
 
     def _runner(self) -> TrialRunner:
         spec = self.spec
-        loaded = load_spec_harness(spec)
+        loaded = load_spec_harness(spec, self.folder)
         command = spec.server.command if spec.server.kind == "command" else None
         options = TrialOptions(run_id=spec.run_id, model=spec.model, max_turns=spec.max_turns,
                                wall_time_s=spec.wall_time_s, server_command=command,

@@ -216,6 +216,25 @@ class RunsWatcher:
             updates.append(update)
         return updates
 
+    def first_batches(self, run_ids: list[str]) -> list[list[str]]:
+        """`run_ids` newest first (the rows at the top of the runs list come first), in batches read together: as
+        many runs as hold at most READ_CHUNK bytes of events between them (a bigger run is a batch of its own), so a
+        first read never holds more than about two batches' events, and 200 small runs are a few thread hops, not
+        200."""
+        batches: list[list[str]] = []
+        size = 0
+        for run_id in sorted(run_ids, reverse=True):
+            try:
+                events = os.stat(events_path(self.runs_root / run_id)).st_size
+            except OSError:
+                events = 0
+            if not batches or size + events > READ_CHUNK:
+                batches.append([])
+                size = 0
+            batches[-1].append(run_id)
+            size += events
+        return batches
+
     def scan(self) -> list[RunUpdate]:
         """Read every run folder (the first call reads each run's events from the start) and note removed ones."""
         present = {folder.name for folder in self.run_folders()}
@@ -255,9 +274,8 @@ class RunsWatcher:
         while not self.runs_root.is_dir():  # nothing to watch yet: wait for the first run
             self.mode = "waiting"
             await asyncio.sleep(POLL_EVERY_S)
-        present = [folder.name for folder in self.run_folders()]
-        for run_id in present:  # one run at a time, so a big first read never holds every run's events at once
-            await _call(deliver, await asyncio.to_thread(self.read_runs, [run_id]))
+        for batch in self.first_batches([folder.name for folder in self.run_folders()]):
+            await _call(deliver, await asyncio.to_thread(self.read_runs, batch))
             await self._catch_up(deliver)
         if first_scan_done is not None:
             first_scan_done()

@@ -114,6 +114,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _copy(template: Path, results: Path, run_id: str) -> Path:
     folder = run_folder.run_dir(results, run_id)
     shutil.copytree(template, folder)
+    for stored in (run_folder.HARNESSES, run_folder.FIXTURES):  # the files its spec names, kept once per results
+        shutil.copytree(template.parent.parent / stored, results / stored, dirs_exist_ok=True)
     state = run_folder.read_state(folder)
     state.updated_at = time.time()  # queued just now
     run_folder.write_state(folder, state)

@@ -271,10 +271,11 @@ def _harness_with_fixture_file(tmp_path: Path) -> Path:
     return write_harness(tmp_path / "h.json", data)
 
 
-def test_the_fixture_is_kept_in_the_spec(results: Path, tmp_path: Path) -> None:
+def test_the_fixture_is_kept_with_the_spec(results: Path, tmp_path: Path) -> None:
     harness = _harness_with_fixture_file(tmp_path)
     folder = create_run(RunRequest(harness=str(harness), runs=1), results)
-    assert run_folder.read_spec(folder).fixture is not None
+    spec = run_folder.read_spec(folder)
+    assert spec.fixture_file is not None and run_folder.spec_fixture(folder, spec) is not None
     (tmp_path / "fixture.json").unlink()  # moved away after the launch
     assert worker.main([str(folder)]) == 0
     state = run_folder.read_state(folder)
@@ -284,7 +285,8 @@ def test_the_fixture_is_kept_in_the_spec(results: Path, tmp_path: Path) -> None:
 def test_resume_with_an_unusable_spec_is_bad_input_and_changes_nothing(results: Path, tmp_path: Path) -> None:
     folder = create_run(RunRequest(harness=str(_harness_with_fixture_file(tmp_path)), runs=1), results)
     kill_run(folder)
-    spec = json.loads(run_folder.spec_path(folder).read_text())
+    spec = json.loads(run_folder.spec_path(folder).read_text())  # as older specs held it: inline
+    spec["fixture"] = json.loads((results / spec.pop("fixture_file")["path"]).read_text())
     spec["fixture"]["issues"] = "not a list"
     run_folder.spec_path(folder).write_text(json.dumps(spec))
     before = fingerprint(results)

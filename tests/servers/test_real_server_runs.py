@@ -111,7 +111,7 @@ def test_a_generic_rest_server_gets_jira_url_user_token_and_proxies(real_mcp_atl
     folder = only_run(results)
     spec = run_folder.read_spec(folder)
     assert spec.server.kind == "rest" and spec.server.command == shlex.split(command)
-    assert spec.server.fixture == "builtin:example" and spec.fixture is not None
+    assert spec.server.fixture == "builtin:example" and run_folder.spec_fixture(folder, spec) is not None
     assert run_folder.read_trial_data(folder, "start-password-bug", 1)["outcome"] == "passed"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RunStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 FINAL_STATUSES: tuple[RunStatus, ...] = ("completed", "failed", "cancelled")
@@ -40,6 +40,22 @@ class ServerChoice(BaseModel):
     version: str | None = None  # mcp-atlassian: the version that ran (a managed install, engine/server_envs.py)
 
 
+class StoredFile(BaseModel):
+    """A JSON file kept once per results folder by its content (run_folder/stored.py): `sha256` (hex) of its bytes and
+    its `path` relative to the results folder, `harnesses/sha256-<hex>.json` or `fixtures/sha256-<hex>.json` (never
+    anything else: no absolute path, no `..`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    path: str = Field(pattern=r"^(harnesses|fixtures)/sha256-[0-9a-f]{64}\.json$")
+
+    @model_validator(mode="after")
+    def _path_names_the_hash(self) -> StoredFile:
+        if not self.path.endswith(f"/sha256-{self.sha256}.json"):
+            raise ValueError("path must name the file by its sha256")
+        return self
+
+
 class WorkerLimits(BaseModel):
     """Resource limits of the run's worker, applied by the worker to itself (engine/limits.py); None: no limit.
     Memory in bytes (address space), CPU time in seconds, nice 0-19."""
@@ -58,8 +74,10 @@ class WorkerLimits(BaseModel):
 class RunSpec(BaseModel):
     """spec.json: everything the worker needs, written once before it starts.
 
-    Holds the harness itself, so a resumed run scores the same scenarios even if the file changed since. Times are
-    Unix seconds."""
+    Names the harness and the fixture as resolved at launch, kept once per results folder by content
+    (`harness_file`, `fixture_file`; specs written before held them inline in `harness` and `fixture`, which still
+    read): a resumed run scores the same scenarios even if the files it was launched with changed since. Read them
+    with `run_folder.spec_harness` / `spec_fixture`. Times are Unix seconds."""
 
     model_config = ConfigDict(extra="forbid")
     run_id: str
@@ -67,9 +85,11 @@ class RunSpec(BaseModel):
     harness_source: str  # as the user gave it: builtin:example or a path (made absolute)
     harness_name: str
     harness_version: str = "1"
-    harness: dict[str, Any]  # the validated harness, as JSON
+    harness: dict[str, Any] | None = None  # the validated harness, as JSON: inline in older specs, else None
+    harness_file: StoredFile | None = None  # the validated harness, stored once per results folder
     harness_dir: str | None = None  # where relative fixture paths resolve; None for builtins
-    fixture: dict[str, Any] | None = None  # the starting Jira as resolved at launch (None in runs made before it)
+    fixture: dict[str, Any] | None = None  # the starting Jira as resolved at launch: inline in older specs, else None
+    fixture_file: StoredFile | None = None  # the same, stored once per results folder (None: a `command` server)
     model: str
     # the model's endpoint (--model-base-url, else the provider's *_BASE_URL at launch; None: the provider's own) and
     # extra API arguments (--model-arg KEY=VALUE). Never a key: keys stay in the environment.
@@ -87,6 +107,12 @@ class RunSpec(BaseModel):
     note: str | None = Field(default=None, max_length=MAX_NOTE)
     # the runs launched together for several models (`run --model a --model b`) share this id; None: a lone run
     sweep_id: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def _holds_a_harness(self) -> RunSpec:
+        if self.harness is None and self.harness_file is None:
+            raise ValueError("a run spec holds its harness (harness_file, or harness in older specs)")
+        return self
 
     @field_validator("wall_time_s")
     @classmethod

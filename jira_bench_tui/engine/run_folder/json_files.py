@@ -42,8 +42,28 @@ def write_json_atomic(path: Path, data: Any, *, durable: bool = True, indent: in
         raise
 
 
+def write_bytes_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
+    """Write `content` to `path` through a temp file and `os.replace` (fsynced first when `durable`), creating the
+    parent folder: readers see the old file or the new one, never a part. OSError when it cannot be written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
 MAX_JSON_BYTES = 256 * 1024 * 1024
-"""The biggest JSON file of a run folder a reader accepts (a spec holds the harness and fixture; artifacts can be
+"""The biggest JSON file of a run folder a reader accepts (a stored fixture can be tens of MB; artifacts can be
 big); state.json, summary.json and worker.lock are read with smaller limits."""
 
 
