@@ -106,10 +106,10 @@ class RunsScreen(Screen[None]):
         Binding("ctrl+n", "app.new_run", "New run", tooltip="Open the new-run form", id="runs-new-run"),
         Binding("m", "app.show_monitor", "Monitor", show=False, tooltip="Show the live monitor (a tab per run)",
                 id="runs-monitor"),
-        Binding("v", "toggle_mark", "Mark", tooltip="Mark or unmark the selected run, to compare the marked runs (c)",
+        Binding("v", "toggle_mark", "Mark", show=False, tooltip="Mark or unmark the selected run, to compare the marked runs (c)",
                 id="mark-run"),
         Binding("u", "clear_marks", "Unmark all", show=False, tooltip="Unmark every marked run", id="clear-marks"),
-        Binding("c", "compare", "Compare", tooltip="Compare the marked runs (none marked: the selected run's sweep)",
+        Binding("c", "compare", "Compare", show=False, tooltip="Compare the marked runs (none marked: the selected run's sweep)",
                 id="compare-runs"),
     ]
 
