@@ -52,8 +52,9 @@ def test_compare_screen_plot_and_paired(snap_compare, results, size):
     app, ids = compare_app(results, 5)
 
     async def run_before(pilot):  # type: ignore[no-untyped-def]
-        await open_compare(pilot, ids)
+        screen = await open_compare(pilot, ids)
         await pilot.press("2")
+        await wait_until(pilot, lambda: screen.drawn == "rates", what="the pass rate plot")
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

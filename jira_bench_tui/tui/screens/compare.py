@@ -47,6 +47,11 @@ SHORT_SCREEN = 32
 """Below this many rows the summary shows fewer runs at once (it scrolls), so the plots keep some height."""
 
 
+def read_runs(jobs: dict[str, tuple[int, Path, str]]) -> dict[str, ComparedRun]:
+    """Read each run's report ((number, folder, status) by run id): every trial artifact, so off the event loop."""
+    return {run_id: read_run(*job) for run_id, job in jobs.items()}
+
+
 def sweep_runs(views: dict[str, RunView], run_id: str) -> list[str]:
     """The runs of `run_id`'s sweep, oldest first (only itself when it belongs to no sweep)."""
     view = views.get(run_id)
@@ -80,6 +85,8 @@ class CompareScreen(Screen[None]):
         self.runs: list[ComparedRun] = []
         self.baseline = 0
         self.loaded = False
+        self.drawn: str | None = None
+        """The plot tab drawn last ("rates", "hat-k", "cost", "tiers"), None before any."""
         self._dirty: set[str] = set()
         self._timer_set = False
         self._reading = False
@@ -157,7 +164,7 @@ class CompareScreen(Screen[None]):
                 wanted, self._dirty = self._dirty, set()
                 jobs = {run_id: (number, *self._folder_and_status(run_id))
                         for number, run_id in enumerate(self.run_ids, 1) if run_id in wanted}
-                fresh = await asyncio.to_thread(lambda: {r: read_run(*job) for r, job in jobs.items()})
+                fresh = await asyncio.to_thread(read_runs, jobs)
                 known = {run.run_id: run for run in self.runs}
                 known.update(fresh)
                 self.runs = [known[r] for r in self.run_ids if r in known]
@@ -182,25 +189,29 @@ class CompareScreen(Screen[None]):
         self._draw_plots()
 
     def _draw_plots(self) -> None:
+        """Draw the plot of the tab in view (a hidden plot has no size: it is drawn when its tab shows)."""
         runs = self.runs
+        shown = self.query_one(TabbedContent).active.removeprefix("tab-")
+        if shown not in NOTES:
+            return
         colours = run_colours(self.app, len(runs))
-        key = runs_key(runs, colours)
-        for name in ("rates", "hat-k", "cost", "tiers"):
-            self.query_one(f"#key-{name}", Static).update(key)
-        draw_pass_rates(self.query_one("#plot-rates", ComparePlot), runs, colours)
-        top_k = draw_pass_hat_k(self.query_one("#plot-hat-k", ComparePlot), runs, colours)
-        if not top_k:
-            self.query_one("#note-hat-k", Static).update("pass^k: no run has a scored trial of every scenario yet")
-        else:
-            self.query_one("#note-hat-k", Static).update(NOTES["hat-k"])
-        has_cost = draw_cost(self.query_one("#plot-cost", ComparePlot), runs, colours)
-        self.query_one("#note-cost", Static).update(NOTES["cost"] + ("" if has_cost else "; no run cost anything"))
-        tiers = draw_tiers(self.query_one("#plot-tiers", ComparePlot), runs, colours)
-        self.query_one("#note-tiers", Static).update(NOTES["tiers"] if tiers else "no scenario has a tier tag")
+        self.query_one(f"#key-{shown}", Static).update(runs_key(runs, colours))
+        plot = self.query_one(f"#plot-{shown}", ComparePlot)
+        note = NOTES[shown]
+        if shown == "rates":
+            draw_pass_rates(plot, runs, colours)
+        elif shown == "hat-k" and not draw_pass_hat_k(plot, runs, colours):
+            note = "pass^k: no run has a scored trial of every scenario yet"
+        elif shown == "cost" and not draw_cost(plot, runs, colours):
+            note += "; no run cost anything"
+        elif shown == "tiers" and not draw_tiers(plot, runs, colours):
+            note = "no scenario has a tier tag"
+        self.query_one(f"#note-{shown}", Static).update(note)
+        self.drawn = shown
 
     @on(TabbedContent.TabActivated, "#compare-tabs")
     def _tab_shown(self) -> None:
-        """A plot drawn while hidden has no size yet: draw it again now it shows."""
+        """Draw the plot of the tab that came into view, once it has its size."""
         if self.loaded:
             self.call_after_refresh(self._draw_plots)
 

@@ -145,6 +145,8 @@ def draw_cost(plot: ComparePlot, runs: list[ComparedRun], colours: list[str]) ->
     for run, colour in points:
         assert run.stats is not None
         rates, cost = run.stats.overall, run.stats.per_trial.cost_usd or 0.0
+        if rates.pass_rate is None:
+            continue
         if rates.wilson is not None:
             plot.interval(cost, rates.wilson.low, rates.wilson.high, f"dim {colour}")
         plot.scatter([cost], [rates.pass_rate], marker=str(run.number % 10), marker_style=f"bold reverse {colour}")
@@ -168,7 +170,7 @@ def draw_tiers(plot: ComparePlot, runs: list[ComparedRun], colours: list[str]) -
         found = {r.name: r.pass_rate for r in run.stats.by_tag} if run.stats else {}
         xs = [tier + 1 - 0.4 + width * (index + 0.5) for tier, name in enumerate(tiers)
               if found.get(name) is not None]
-        ys = [found[name] for name in tiers if found.get(name) is not None]
+        ys = [value for name in tiers if (value := found.get(name)) is not None]
         if xs:
             plot.bar(xs, ys, width=width * 0.9, bar_style=colour)
     return tiers

@@ -80,7 +80,8 @@ class PairedView(Vertical):
         lines = self.query_one("#paired-lines", Static)
         table: DataTable[Text] = self.query_one("#paired-table", DataTable)
         table.clear(columns=True)
-        if not 0 <= baseline < len(runs) or runs[baseline].stats is None:
+        base_stats = runs[baseline].stats if 0 <= baseline < len(runs) else None
+        if base_stats is None:
             lines.update("the baseline run is unreadable")
             return
         base = runs[baseline]
@@ -93,10 +94,10 @@ class PairedView(Vertical):
         table.add_column(Text(f"{base.label} (base)", style="bold"), key="baseline")
         for p in paired:
             table.add_column(Text(f"Δ {p.candidate.label}", style="bold"), key=p.candidate.run_id)
-        shared = [{s: (a, b) for s, a, b in shared_scenario_rates(base.stats, p.candidate.stats)}
+        shared = [{s: (a, b) for s, a, b in shared_scenario_rates(base_stats, p.candidate.stats)}
                   if p.candidate.stats else {} for p in paired]
         for sid in _scenarios(base, paired):
-            rates = base.stats.scenarios[sid].rates if sid in base.stats.scenarios else None
+            rates = base_stats.scenarios[sid].rates if sid in base_stats.scenarios else None
             rate = rates.pass_rate if rates else None
             cells = [Text(sid), Text("-" if rate is None else f"{rate:.0%}")]
             cells += [self._difference(sid, p, pairs) for p, pairs in zip(paired, shared, strict=True)]
