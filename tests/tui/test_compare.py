@@ -29,8 +29,12 @@ async def open_compare(pilot, ids: list[str]) -> CompareScreen:  # type: ignore[
     pilot.app.compare_runs(ids)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, CompareScreen) and pilot.app.screen.loaded,
                      what="the compare screen")
+    screen = pilot.app.screen
+    summary, matrix = screen.query_one(SummaryTable), screen.query_one(MatrixTable)
+    await wait_until(pilot, lambda: summary.virtual_size.width > 100 and matrix.virtual_size.width > 30,
+                     what="the tables' columns measured (a DataTable measures them when idle)")
     await pilot.pause(0.2)
-    return pilot.app.screen
+    return screen
 
 
 # ---- pictures ---------------------------------------------------------------------------------------------------

@@ -37,6 +37,11 @@ def top_pass_hat_k(rates: Rates) -> str:
     return "-" if k is None else f"{rates.pass_hat_k[str(k)]:.0%} k={k}"
 
 
+def cell_width(cell: str | Text) -> int:
+    """How many terminal cells a table cell's text takes."""
+    return (Text(cell) if isinstance(cell, str) else cell).cell_len
+
+
 def _money(value: float | None) -> str:
     return "-" if value is None else f"${value:.4f}"
 
@@ -60,17 +65,17 @@ class SummaryTable(DataTable[str | Text]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
 
-    def on_mount(self) -> None:
-        """Add the columns."""
-        for name in COLUMNS:
-            self.add_column(name, key=name)
-
     def show_runs(self, runs: list[ComparedRun]) -> None:
-        """Show the runs' figures now (every row again; the cursor stays on its row)."""
+        """Show the runs' figures now (every row again, the columns as wide as their widest cell, set here rather than
+        measured later so the heading and the rows never disagree; the cursor stays on its row)."""
         row = self.cursor_row
-        self.clear()
-        for run in runs:
-            self.add_row(*self._cells(run), key=run.run_id)
+        rows = [self._cells(run) for run in runs]
+        self.clear(columns=True)
+        for index, name in enumerate(COLUMNS):
+            width = max([len(name), *(cell_width(cells[index]) for cells in rows)])
+            self.add_column(name, key=name, width=width)
+        for run, cells in zip(runs, rows, strict=True):
+            self.add_row(*cells, key=run.run_id)
         if runs:
             self.move_cursor(row=min(max(row, 0), len(runs) - 1), animate=False)
 
