@@ -314,3 +314,9 @@ def paired_difference(baseline: RunStats, candidate: RunStats) -> PairedDifferen
         difference=round(float(diffs.mean()), 6) if shared else None, interval=interval, flips=flips,
         left_out=left_out,
     )
+
+
+def shared_scenario_rates(baseline: RunStats, candidate: RunStats) -> list[tuple[str, float, float]]:
+    """(scenario, baseline pass rate, candidate pass rate) of every scenario `paired_difference` pairs (sorted by
+    id; the left-out ones are not here): what a per-scenario view of the paired difference shows."""
+    return _shared_rates(baseline, candidate)[0]

@@ -27,6 +27,7 @@ from jira_bench_tui.tui.commands import ScreenActionsProvider
 from jira_bench_tui.tui.form_settings import Settings
 from jira_bench_tui.tui.messages import (
     CloseTab,
+    CompareRuns,
     Control,
     ControlRun,
     OpenMonitor,
@@ -44,6 +45,7 @@ from jira_bench_tui.tui.state import AppState, end_notice
 from jira_bench_tui.tui.watcher import RunsWatcher, RunUpdate
 
 if TYPE_CHECKING:
+    from jira_bench_tui.tui.screens.compare import CompareScreen
     from jira_bench_tui.tui.screens.new_run import NewRunScreen
 
 FULL_GC_EVERY = 100  # middle-generation collections between two full ones (Python's default: 10)
@@ -125,6 +127,7 @@ class JiraBenchApp(App[None]):
         self.runs_screen = RunsScreen()
         self.monitor_screen = MonitorScreen()
         self.new_run_screen: NewRunScreen | None = None
+        self.compare_screen: CompareScreen | None = None
         self._form_settings: Settings | None = None
 
         def new_run_screen() -> NewRunScreen:
@@ -225,6 +228,8 @@ class JiraBenchApp(App[None]):
                 self.runs_screen.run_changed(change.run_id)
             if self.monitor_screen.is_mounted:
                 self.monitor_screen.run_changed(change.run_id, change.view, change.lines)
+            if self.compare_screen is not None and self.compare_screen.is_mounted:
+                self.compare_screen.run_changed(change.run_id)
 
     def _announce_end(self, view: RunView) -> None:
         title, text, severity = end_notice(view)
@@ -317,14 +322,31 @@ class JiraBenchApp(App[None]):
 
     @on(OpenReplay)
     def _on_open_replay(self, message: OpenReplay) -> None:
-        self.open_replay(message.folder, message.trial)
+        self.open_replay(message.folder, message.trial, message.scenario)
 
-    def open_replay(self, folder: Path, trial: str | None) -> None:
+    def open_replay(self, folder: Path, trial: str | None, scenario: str | None = None) -> None:
         """Push the replay screen over the run folder `folder`, opening `trial` ("SCENARIO__REP" or "SCENARIO";
-        None: the first failed trial)."""
+        None: the first failed trial); with `scenario`, its trial list shows only that scenario's trials."""
         from jira_bench_tui.tui.screens.replay import ReplayScreen
 
-        self.push_screen(ReplayScreen(folder, trial))
+        self.push_screen(ReplayScreen(folder, trial, scenario=scenario))
+
+    @on(CompareRuns)
+    def _on_compare_runs(self, message: CompareRuns) -> None:
+        self.compare_runs(message.run_ids)
+
+    def compare_runs(self, run_ids: list[str]) -> None:
+        """Push the compare screen over `run_ids` (known runs, in order; the first is the baseline), in place of
+        a compare screen in view."""
+        from jira_bench_tui.tui.screens.compare import CompareScreen
+
+        known = [run_id for run_id in run_ids if run_id in self.state.views]
+        if not known:
+            return
+        if isinstance(self.screen, CompareScreen):
+            self.pop_screen()
+        self.compare_screen = CompareScreen(known)
+        self.push_screen(self.compare_screen)
 
     @on(CloseTab)
     def _on_close_tab(self, message: CloseTab) -> None:

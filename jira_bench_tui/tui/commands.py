@@ -36,14 +36,28 @@ class ActionsProvider(Provider):
 
 class ScreenActionsProvider(ActionsProvider):
     """The app's one palette provider: every action bound on the screen in view (named by its tooltip, with its key
-    in the help text), then the colour theme."""
+    in the help text), then a comparison of each sweep's runs, then the colour theme."""
 
     def commands(self) -> Iterable[Command]:
         """One entry per enabled, described, non-system binding of the screen (first binding of an action wins),
-        then "Change the colour theme"."""
+        then "Compare the runs of sweep ..." per sweep of two runs or more, then "Change the colour theme"."""
         yield from self._bound()
+        yield from self._sweeps()
         yield ("Change the colour theme", self.app.action_change_theme,
                "Pick a theme, e.g. textual-light (previewed as you move)")
+
+    def _sweeps(self) -> Iterable[Command]:
+        from jira_bench_tui.tui.messages import CompareRuns
+
+        state = getattr(self.app, "state", None)
+        sweeps: dict[str, list[str]] = {}
+        for run_id, view in sorted(state.views.items()) if state is not None else ():
+            if view.info.spec is not None and view.info.spec.sweep_id:
+                sweeps.setdefault(view.info.spec.sweep_id, []).append(run_id)
+        for sweep, run_ids in sorted(sweeps.items(), reverse=True):
+            if len(run_ids) > 1:
+                yield (f"Compare the runs of sweep {sweep}", partial(self.app.post_message, CompareRuns(run_ids)),
+                       f"{len(run_ids)} runs, oldest first (the compare screen)")
 
     def _bound(self) -> Iterable[Command]:
         seen: set[str] = set()

@@ -49,10 +49,12 @@ class OpenMonitor(Message):
 
 @dataclass
 class OpenReplay(Message):
-    """Replay the run folder, at `trial` ("SCENARIO__REP" or "SCENARIO"; None: the first failed trial)."""
+    """Replay the run folder, at `trial` ("SCENARIO__REP" or "SCENARIO"; None: the first failed trial); with
+    `scenario`, the trial list shows only that scenario's trials (its filter)."""
 
     folder: Path
     trial: str | None = None
+    scenario: str | None = None
 
 
 @dataclass
@@ -83,3 +85,10 @@ class RunAgain(Message):
     """Open the new-run form filled with the settings of the run in this folder (its spec.json)."""
 
     folder: Path
+
+
+@dataclass
+class CompareRuns(Message):
+    """Open the compare screen over these runs, in this order (the first is the baseline)."""
+
+    run_ids: list[str]

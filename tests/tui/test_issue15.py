@@ -237,13 +237,15 @@ def test_9_each_key_means_one_thing_across_the_app():
     from textual.binding import Binding
 
     from jira_bench_tui.tui.app import JiraBenchApp
+    from jira_bench_tui.tui.screens.compare import CompareScreen
     from jira_bench_tui.tui.screens.help import HelpScreen
     from jira_bench_tui.tui.widgets.monitor.event_log import EventLog
 
     meanings: dict[str, set[str]] = {}
     from jira_bench_tui.tui.screens.new_run import ModelMenu
 
-    for owner in (JiraBenchApp, RunsScreen, MonitorScreen, NewRunScreen, ReplayScreen, HelpScreen, EventLog, ModelMenu):
+    for owner in (JiraBenchApp, RunsScreen, MonitorScreen, NewRunScreen, ReplayScreen, HelpScreen, EventLog, ModelMenu,
+                  CompareScreen):
         for binding in owner.BINDINGS:
             assert isinstance(binding, Binding)
             for key in binding.key.split(","):
@@ -252,6 +254,7 @@ def test_9_each_key_means_one_thing_across_the_app():
     clashes = {key: names for key, names in meanings.items() if len(names) > 1}
     assert clashes == {}
     assert meanings["k"] == {"Kill"} and meanings["ctrl+n"] == {"New run"}
+    assert meanings["c"] == {"Compare"} and meanings["C"] == {"Copy"}
 
 
 # ---- 10. colours -------------------------------------------------------------------------------------------------

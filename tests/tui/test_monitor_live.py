@@ -179,7 +179,7 @@ async def test_paused_log_counts_new_lines_and_c_copies_the_found_line(results):
         app.apply_updates(app.watcher.read_runs([worker.spec.run_id]))
         await pilot.pause()
         assert "paused +3" in str(tab.query_one(".log-follow").render())
-        await pilot.press("slash", *"line 7", "enter", "c")
+        await pilot.press("slash", *"line 7", "enter", "C")
         assert copied and copied[-1].endswith("info: line 7")
     worker.close()
 

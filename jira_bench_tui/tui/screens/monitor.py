@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from jira_bench_tui.tui.access import bench_app
-from jira_bench_tui.tui.messages import CloseTab, ControlRun, OpenReplay
+from jira_bench_tui.tui.messages import CloseTab, CompareRuns, ControlRun, OpenReplay
 from jira_bench_tui.tui.run_model import LogLine, RunView
 from jira_bench_tui.tui.widgets.monitor.run_tab import RunTab
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
@@ -46,8 +46,10 @@ class MonitorScreen(Screen[None]):
         Binding("p", "toggle_follow", "Pause", tooltip="Pause the log, or follow it again (also Home / End)",
                 id="toggle-follow"),
         Binding("s", "filter_scenario", "Scenario", show=False, tooltip="Filter the log by scenario", id="filter-scenario"),
-        Binding("c", "copy_line", "Copy", show=False,
+        Binding("C", "copy_line", "Copy", show=False,
                 tooltip="Copy the log line the search went to (else the last line in view)", id="copy-line"),
+        Binding("c", "compare", "Compare", show=False,
+                tooltip="Compare the runs of the open tabs (one tab: its run's sweep)", id="compare-tabs"),
         Binding("z", "toggle_wrap", "Wrap", show=False, tooltip="Wrap long log lines, or cut them", id="toggle-wrap"),
         Binding("k", "kill_run", "Kill", tooltip="Kill this tab's run", id="kill-tab-run"),
         Binding("o", "open_replay", "Open", tooltip="Open this tab's run in the replay (once it has ended)",
@@ -251,9 +253,23 @@ class MonitorScreen(Screen[None]):
             tab.toggle_follow()
 
     def action_copy_line(self) -> None:
-        """Copy a log line to the clipboard (key c)."""
+        """Copy a log line to the clipboard (key C, shift+c)."""
         if tab := self.current_tab():
             tab.copy_line()
+
+    def action_compare(self) -> None:
+        """Compare the runs of the open tabs (key c); with one tab, the runs of its run's sweep."""
+        from jira_bench_tui.tui.screens.compare import sweep_runs
+
+        chosen = [run_id for run_id in self._wanted_tabs() if run_id in self.tabs]
+        current = self.current_tab()
+        if len(chosen) < 2 and current is not None:
+            chosen = sweep_runs(bench_app(self).state.views, current.view.run_id)
+        if len(chosen) < 2:
+            self.notify("open two tabs or more (or mark runs in the runs list: v, then c)", title="Nothing to compare",
+                        severity="warning", markup=False)
+            return
+        self.post_message(CompareRuns(chosen))
 
     def action_toggle_wrap(self) -> None:
         """Wrap the long lines of the tab's log, or cut them (key z)."""

@@ -119,10 +119,12 @@ class ReplayScreen(Screen[None]):
     class PlayTick(Message):
         """Auto-play asks for the next step (handled in the screen's message queue: ticks never overlap)."""
 
-    def __init__(self, run_folder: Path, trial: str | None = None) -> None:
+    def __init__(self, run_folder: Path, trial: str | None = None, *, scenario: str | None = None) -> None:
         super().__init__()
         self.run_folder = Path(run_folder)
         self.requested_trial = trial
+        self.scenario = scenario
+        """Show only this scenario's trials (the filter holds its id), e.g. from a cell of the compare matrix."""
         self.summaries: list[TrialSummary] = []
         self.replay: TrialReplay | None = None
         self.playing = False
@@ -160,6 +162,10 @@ class ReplayScreen(Screen[None]):
         await self._open_trial(index, notice)
         if index is not None:
             trial_list.highlighted = index
+        if self.scenario:
+            box = self.query_one(TrialFilter)
+            box.remove_class("-hidden")
+            box.value = self.scenario
         trial_list.focus()
         self.loaded = True
 

@@ -19,16 +19,19 @@ from jira_bench_tui.engine.formatting import age, short_duration
 from jira_bench_tui.engine.runs_text import score
 from jira_bench_tui.tui.access import bench_app
 from jira_bench_tui.tui.colors import rate_variable, theme_style
-from jira_bench_tui.tui.messages import ControlRun, OpenRun, RunAgain
+from jira_bench_tui.tui.messages import CompareRuns, ControlRun, OpenRun, RunAgain
 from jira_bench_tui.tui.run_model import RunView, text_bar
 from jira_bench_tui.tui.state import outcome_score
 from jira_bench_tui.tui.widgets.runs.runs_table import Cell, Row, RunsTable
 from jira_bench_tui.tui.widgets.status_bar import WatchStatusBar
 
+MARK = "✓"
+"""A marked run's first cell (and that column's heading, shown only while a run of the table is marked)."""
 SECTIONS = {
-    "live": ("IN PROGRESS", ["model", "harness", "progress", "done", "pass rate", "ETA", "started", "note", "run"]),
-    "interrupted": ("INTERRUPTED", ["model", "harness", "done", "pass rate", "started", "note", "run"]),
-    "ended": ("COMPLETED", ["date", "model", "harness", "reps", "score", "status", "note", "run"]),
+    "live": ("IN PROGRESS", [MARK, "model", "harness", "progress", "done", "pass rate", "ETA", "started", "note",
+                             "run"]),
+    "interrupted": ("INTERRUPTED", [MARK, "model", "harness", "done", "pass rate", "started", "note", "run"]),
+    "ended": ("COMPLETED", [MARK, "date", "model", "harness", "reps", "score", "status", "note", "run"]),
     "unreadable": ("UNREADABLE", ["run", "problem"]),
 }
 NOTE_WIDTH = 32
@@ -38,7 +41,7 @@ LOADING = "loading…"
 NONE = "(none)"
 
 
-MODEL_COLUMN = {"live": 0, "interrupted": 0, "ended": 1}
+MODEL_COLUMN = {"live": 1, "interrupted": 1, "ended": 2}
 """Where each section's model cell is (a sweep's mark goes in front of it)."""
 SWEEP_MARKS = ("╭ ", "│ ", "╰ ")
 """First, middle and last row of a sweep shown together; other rows of such a section get two spaces."""
@@ -103,12 +106,19 @@ class RunsScreen(Screen[None]):
         Binding("ctrl+n", "app.new_run", "New run", tooltip="Open the new-run form", id="runs-new-run"),
         Binding("m", "app.show_monitor", "Monitor", show=False, tooltip="Show the live monitor (a tab per run)",
                 id="runs-monitor"),
+        Binding("v", "toggle_mark", "Mark", show=False, tooltip="Mark or unmark the selected run, to compare the marked runs (c)",
+                id="mark-run"),
+        Binding("u", "clear_marks", "Unmark all", show=False, tooltip="Unmark every marked run", id="clear-marks"),
+        Binding("c", "compare", "Compare", show=False, tooltip="Compare the marked runs (none marked: the selected run's sweep)",
+                id="compare-runs"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="runs-screen")
         self.filter_text = ""
         self._dirty = False
+        self.marked: list[str] = []
+        """Run ids marked for comparison, in the order they were marked (the first is the baseline)."""
 
     def compose(self) -> ComposeResult:
         """Lay out the filter box (hidden until /), a titled table per section (in progress, interrupted,
@@ -120,7 +130,7 @@ class RunsScreen(Screen[None]):
             for key, (title, columns) in SECTIONS.items():
                 yield Static(title, classes="section-title", id=f"title-{key}")
                 yield Static(LOADING, classes="section-empty", id=f"empty-{key}")
-                yield RunsTable(columns, optional=("note",), id=f"table-{key}")
+                yield RunsTable(columns, optional=("note", MARK), id=f"table-{key}")
         yield WatchStatusBar(id="watch-status", classes="-empty")
         yield Footer(show_command_palette=False)
 
@@ -180,8 +190,11 @@ class RunsScreen(Screen[None]):
         now = bench_app(self).clock()
         grouped: dict[str, list[Row]] = {key: [] for key in SECTIONS}
         sweeps: dict[str, str | None] = {}
+        self.marked = [run_id for run_id in self.marked if run_id in state.views]
         for view in sweep_order([v for v in state.views.values() if self._matches(v)]):
             section, row = self._row(view, now)
+            if section != "unreadable":
+                row = (Text(MARK if view.run_id in self.marked else "", style="bold"), *row)
             grouped[section].append((view.run_id, row))
             sweeps[view.run_id] = view.info.spec.sweep_id if view.info.spec else None
         for key, rows in grouped.items():
@@ -313,6 +326,45 @@ class RunsScreen(Screen[None]):
             self.notify(f"{view.run_id} is unreadable: its settings are lost", severity="warning", markup=False)
             return
         self.post_message(RunAgain(view.info.path))
+
+    def action_toggle_mark(self) -> None:
+        """Mark the selected run for comparison, or unmark it (key v)."""
+        view = self.selected_view()
+        if view is None:
+            return
+        if view.info.spec is None:
+            self.notify(f"{view.run_id} is unreadable: it cannot be compared", severity="warning", markup=False)
+        elif view.run_id in self.marked:
+            self.marked.remove(view.run_id)
+        else:
+            self.marked.append(view.run_id)
+        self.refresh_tables()
+
+    def action_clear_marks(self) -> None:
+        """Unmark every run (key u)."""
+        self.marked = []
+        self.refresh_tables()
+
+    def compared_runs(self) -> list[str]:
+        """What `c` compares: the marked runs (one marked: it and the selected run), else the selected run's sweep."""
+        selected = self.selected_view()
+        chosen = list(self.marked)
+        if len(chosen) == 1 and selected is not None and selected.run_id not in chosen:
+            chosen.append(selected.run_id)
+        if len(chosen) < 2 and selected is not None:
+            from jira_bench_tui.tui.screens.compare import sweep_runs
+
+            chosen = sweep_runs(bench_app(self).state.views, selected.run_id)
+        return chosen
+
+    def action_compare(self) -> None:
+        """Compare the marked runs (key c); with none marked, the runs of the selected run's sweep."""
+        chosen = self.compared_runs()
+        if len(chosen) < 2:
+            self.notify("mark two runs or more with v, then press c (c alone compares the selected run's sweep)",
+                        title="Nothing to compare", severity="warning", markup=False)
+            return
+        self.post_message(CompareRuns(chosen))
 
     def action_filter(self) -> None:
         """Show the filter box and focus it (key /)."""
