@@ -410,9 +410,9 @@ class RunWorker:
         processes = TrialProcesses(self.folder, split(pending, self.spec.concurrency, self._workers), link.deliver)
         link.expected = len(processes.processes)
         processes.start()
-        self.emit(LogEvent(level="info", message=f"{len(processes.processes)} trial processes "
-                                                 f"(pids {', '.join(map(str, processes.pids))})",
-                           **{"worker_pids": processes.pids}))
+        self.emit(LogEvent.model_validate({"level": "info", "worker_pids": processes.pids,
+                                           "message": f"{len(processes.processes)} trial processes "
+                                                      f"(pids {', '.join(map(str, processes.pids))})"}))
         try:
             status = await outcome
         finally:
