@@ -34,7 +34,8 @@ from typing import Any
 TrialKey = tuple[str, int]
 Message = tuple[Any, ...]
 """What a trial process sends: ("event", record), ("artifact", data), ("fatal", sentence) (the run must stop: a
-refused key), ("failed", sentence) (the run must stop: an unexpected error, out of memory), ("done", index)."""
+refused key), ("failed", sentence) (the run must stop: an unexpected error, out of memory), ("done", index), and
+("cancelled", index) when SIGTERM ended it (the run is cancelled)."""
 
 MIN_TRIALS_PER_WORKER = 32
 """Without --workers: one process per this many pending trials (up to the cores): starting a process costs about a
@@ -88,13 +89,14 @@ def child_main(folder: str, share: list[TrialKey], concurrency: int, out: Queue[
     try:
         asyncio.run(_child(Path(folder), share, concurrency, out, parent))
         out.put(("done", index))
+    except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+        out.put(("cancelled", index))  # SIGTERM: the run is being cancelled (or its worker is gone)
     except BaseException as exc:  # noqa: BLE001 - the worker records why; the traceback goes to worker.log
         from jira_bench_tui.engine.run_folder import read_spec
         from jira_bench_tui.engine.worker import failure_sentence
 
-        if not isinstance(exc, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
-            with contextlib.suppress(Exception):
-                out.put(("failed", failure_sentence(exc, read_spec(Path(folder)).limits, print_traceback=True)))
+        with contextlib.suppress(Exception):
+            out.put(("failed", failure_sentence(exc, read_spec(Path(folder)).limits, print_traceback=True)))
     finally:
         out.close()
         out.join_thread()  # everything sent is in the pipe before the process ends

@@ -425,7 +425,8 @@ class RunWorker:
 class _ProcessLink:
     """What the worker does with the messages of its trial processes (on its loop): events are written as they come
     (`trial_started` counts the trial as running), artifacts are written in a thread then announced, a fatal or
-    failed message ends the run `failed`, and every process saying done (or ending) resolves `outcome`."""
+    failed message ends the run `failed`, a process ended by SIGTERM cancels it, and every process saying done (or
+    ending) resolves `outcome`."""
 
     def __init__(self, worker: RunWorker, keeper: _StateKeeper, outcome: asyncio.Future[run_folder.RunStatus]) -> None:
         self.worker = worker
@@ -462,6 +463,11 @@ class _ProcessLink:
         elif kind in ("fatal", "failed"):
             self.worker._fatal = self.worker._fatal or str(message[1])
             self._resolve("failed")
+        elif kind == "cancelled" or (kind == "exited" and message[2] == -signal.SIGTERM):
+            # a SIGTERM reached a trial process (`kill` signals the whole group), even before it could handle it
+            self.accounted.add(int(message[1]))
+            if not self.stopping and not self.outcome.done():
+                self.outcome.cancel()
         elif kind in ("done", "exited"):
             index = int(message[1])
             if kind == "exited" and index not in self.accounted and not self.stopping:
