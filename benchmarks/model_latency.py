@@ -70,14 +70,24 @@ def serve(port: int, delay_s: float) -> None:
 
     from aiohttp import web
 
+    served: list[float] = []  # seconds from a request read to its reply handed over, as the server saw them
+
     async def messages(request: web.Request) -> web.Response:
         body = await request.json()
+        began = time.perf_counter()
         turn = (len(body.get("messages", [])) + 1) // 2
         await asyncio.sleep(delay_s)
+        served.append(time.perf_counter() - began)
         return web.json_response(_reply(turn))
+
+    async def stats(_request: web.Request) -> web.Response:
+        answer = {"calls": len(served), "median_s": statistics.median(served) if served else None}
+        served.clear()
+        return web.json_response(answer)
 
     app = web.Application()
     app.router.add_post("/v1/messages", messages)
+    app.router.add_post("/stats", stats)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, backlog=4096)
 
 
@@ -139,7 +149,11 @@ def level(results: Path, base_url: str, concurrency: int, workers: int | None) -
     started_events = [json.loads(line) for line in (folder / "events.jsonl").read_text().splitlines()]
     used = next((e.get("workers") for e in started_events if e["type"] == "run_started"), None)
     assert passed == trials, f"{passed}/{trials} trials passed"
-    return {"trials": trials, "tps": trials / elapsed, "cpu_ms": cpu / trials * 1000, "cores": cpu / elapsed,
+    import urllib.request
+
+    with urllib.request.urlopen(urllib.request.Request(f"{base_url}/stats", method="POST"), timeout=30) as answer:
+        server_s = json.loads(answer.read())["median_s"]  # the stand-in's own view: is it late itself?
+    return {"server": server_s, "trials": trials, "tps": trials / elapsed, "cpu_ms": cpu / trials * 1000, "cores": cpu / elapsed,
             "latency": median(latency), "duration": median(duration), "wait": median(wait), "workers": used or 1}
 
 
@@ -159,15 +173,15 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="jira-bench-latency-") as folder:
             for concurrency in (int(c) for c in args.levels.split(",")):
                 r = level(Path(folder), f"http://127.0.0.1:{port}", concurrency, args.workers)
-                shown = {k: ("-" if v is None else f"{v:.3f}") for k, v in r.items() if k in ("latency", "duration", "wait")}
+                shown = {k: ("-" if v is None else f"{v:.3f}") for k, v in r.items() if k in ("latency", "duration", "wait", "server")}
                 error = "" if r["latency"] is None else f", {abs(r['latency'] / args.delay - 1):.1%} off the true delay"
                 print(f"concurrency {concurrency:>4}: {r['trials']} trials, {r['workers']} worker(s), "
                       f"{r['tps']:.1f} trials/s, CPU {r['cpu_ms']:.1f} ms/trial ({r['cores']:.2f} cores busy); model "
                       f"call median: latency {shown['latency']} s{error}, turn {shown['duration']} s, loop wait "
-                      f"{shown['wait']} s")
+                      f"{shown['wait']} s; the stand-in's own median {shown['server']} s")
                 line.append(f"c{concurrency}_tps={r['tps']:.1f} c{concurrency}_cpu_ms={r['cpu_ms']:.1f} "
                             f"c{concurrency}_latency_s={shown['latency']} c{concurrency}_turn_s={shown['duration']} "
-                            f"c{concurrency}_wait_s={shown['wait']}")
+                            f"c{concurrency}_wait_s={shown['wait']} c{concurrency}_server_s={shown['server']}")
     finally:
         server.terminate()
         server.join(10)

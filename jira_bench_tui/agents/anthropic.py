@@ -26,7 +26,7 @@ from jira_bench_tui.agents.base import (
     Usage,
     limit_reached,
 )
-from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming
+from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
 from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.registry import ANTHROPIC_PRICES, cost_usd
 from jira_bench_tui.agents.request_args import place_args
@@ -137,7 +137,9 @@ class AnthropicAgent(Agent):
         if self._client is None:
             try:
                 # Our retries are the only ones (and are logged): the SDK's own are off.
-                self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s, base_url=self.base_url)
+                self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s, base_url=self.base_url,
+                                              http_client=anthropic.DefaultAsyncHttpxClient(
+                                                  event_hooks={"request": [mark_request_sent]}))
             except anthropic.AnthropicError as exc:
                 raise FatalAgentError(f"cannot create the Anthropic client: {scrub_key(str(exc))}") from None
         return self._client

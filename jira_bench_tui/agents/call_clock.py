@@ -11,6 +11,7 @@ loop that made its connections).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -18,13 +19,22 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_MARKS: contextvars.ContextVar[dict[str, float] | None] = contextvars.ContextVar("model_call_marks", default=None)
+
+
+async def mark_request_sent(_request: object) -> None:
+    """An httpx `request` event hook (give it to the SDK's client: `event_hooks={"request": [mark_request_sent]}`):
+    marks when the call's request leaves, after the SDK built it, so the latency is the exchange alone."""
+    marks = _MARKS.get()
+    if marks is not None and "sent" not in marks:
+        marks["sent"] = time.perf_counter()
 
 
 @dataclass
 class TurnTiming:
     """The time of one model turn, in seconds: `latency_s` the HTTP exchanges of its attempts (request sent to reply
-    read, on the call thread), `wait_s` the time the calls waited for an event loop (the call thread's to start, the
-    trial's to take the result), `retry_wait_s` the sleeps between attempts."""
+    read, on the call thread), `wait_s` the time around them (the call thread's queue and the SDK building the
+    request before, the trial's loop taking the result after), `retry_wait_s` the sleeps between attempts."""
 
     latency_s: float = 0.0
     wait_s: float = 0.0
@@ -71,6 +81,7 @@ class CallLoop:
 
         async def timed() -> T:
             marks["start"] = time.perf_counter()
+            _MARKS.set(marks)  # this task's context: the request hook finds it
             try:
                 return await call()
             finally:
@@ -83,9 +94,10 @@ class CallLoop:
             if timing is not None and "start" in marks:
                 resumed = time.perf_counter()
                 end = marks.get("end", resumed)
+                sent = marks.get("sent", marks["start"])  # the SDK building the request is not the exchange
                 timing.attempts += 1
-                timing.latency_s += end - marks["start"]
-                timing.wait_s += (marks["start"] - submitted) + max(0.0, resumed - end)
+                timing.latency_s += end - sent
+                timing.wait_s += (sent - submitted) + max(0.0, resumed - end)
 
     async def aclose(self, closer: Callable[[], Awaitable[Any]] | None = None) -> None:
         """Run `closer` (closing the client) on the call thread, then stop the thread."""
