@@ -1,7 +1,9 @@
 """Trial overhead of the run engine with the oracle agent on a 5-call scenario over the embedded Jira.
 
 Prints the median time and the CPU time of one trial (fresh Jira copy, MCP session, 5 tool calls, checks, artifact)
-and the trials per second a whole run reaches (worker loop with state, events and artifacts on disk) at concurrency 1, 8 and 32.
+and the trials per second a whole run reaches (worker loop with state, events and artifacts on disk) at concurrency 1,
+8 and 32 (with the default --workers), then at concurrency 8 and 32 with --workers 1 and 2 (line
+`trial_overhead_workers`).
 Goal (DESIGN.md 4): median <= 25 ms; >= 50 trials/s at concurrency 8.
 """
 
@@ -86,6 +88,34 @@ def trials_per_second(loaded: LoadedHarness, results: Path, concurrency: int, tr
     return trials / elapsed
 
 
+WORKER_RUNS = {8: 300, 32: 300}  # concurrency: trials, each with --workers 1 and 2
+
+
+def trials_per_second_workers(loaded: LoadedHarness, results: Path, concurrency: int, trials: int,
+                              workers: int) -> float:
+    """Trials/s of a whole run with `--workers workers` (the start of the trial processes included)."""
+    request = RunRequest(harness="bench", model="oracle", runs=trials, concurrency=concurrency, workers=workers)
+    spec = build_spec(request, loaded, resolve_server(request, loaded))
+    folder = run_folder.create_run(results, spec)
+    started = time.perf_counter()
+    state = asyncio.run(run_worker(folder))
+    elapsed = time.perf_counter() - started
+    assert state.status == "completed" and state.counts.passed == trials, state
+    return trials / elapsed
+
+
+def workers_line(loaded: LoadedHarness) -> str:
+    """The `--workers` 1 and 2 figures at each WORKER_RUNS concurrency, as `key=value` pairs."""
+    pairs = []
+    with tempfile.TemporaryDirectory(prefix="jira-bench-overhead-workers-") as folder:
+        for concurrency, trials in WORKER_RUNS.items():
+            for workers in (1, 2):
+                rate = trials_per_second_workers(loaded, Path(folder), concurrency, trials, workers)
+                print(f"concurrency {concurrency:>2}, --workers {workers}: {trials} trials, {rate:.1f} trials/s")
+                pairs.append(f"tps_c{concurrency}_w{workers}={rate:.1f}")
+    return " ".join(pairs)
+
+
 def main() -> None:
     loaded = loaded_harness()
     median_ms, cpu_ms = asyncio.run(median_trial_ms(loaded))
@@ -98,6 +128,7 @@ def main() -> None:
             print(f"concurrency {concurrency:>2}: {trials} trials, {rates[concurrency]:.1f} trials/s (whole worker loop)")
     print(f"trial_overhead: median_ms={median_ms:.2f} cpu_ms={cpu_ms:.2f} tps_c1={rates[1]:.1f} tps_c8={rates[8]:.1f} "
           f"tps_c32={rates[32]:.1f}")
+    print(f"trial_overhead_workers: {workers_line(loaded)}")
 
 
 if __name__ == "__main__":

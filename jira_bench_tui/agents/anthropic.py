@@ -26,6 +26,7 @@ from jira_bench_tui.agents.base import (
     Usage,
     limit_reached,
 )
+from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
 from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.registry import ANTHROPIC_PRICES, cost_usd
 from jira_bench_tui.agents.request_args import place_args
@@ -123,7 +124,8 @@ class AnthropicAgent(Agent):
         self.retry = retry or RetryPolicy()
         self.call_timeout_s = call_timeout_s
         self.prompt_caching = prompt_caching
-        self._client: AsyncAnthropic | None = None
+        self._client: AsyncAnthropic | None = None  # made, used and closed on the call thread only
+        self._calls = CallLoop(f"model-calls {model}")
         self._warned_price = False
         self._warned_deprecated = False
 
@@ -135,13 +137,18 @@ class AnthropicAgent(Agent):
         if self._client is None:
             try:
                 # Our retries are the only ones (and are logged): the SDK's own are off.
-                self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s, base_url=self.base_url)
+                self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s, base_url=self.base_url,
+                                              http_client=anthropic.DefaultAsyncHttpxClient(
+                                                  event_hooks={"request": [mark_request_sent]}))
             except anthropic.AnthropicError as exc:
                 raise FatalAgentError(f"cannot create the Anthropic client: {scrub_key(str(exc))}") from None
         return self._client
 
     async def aclose(self) -> None:
-        """Close the HTTP client, if one was made (the run's end)."""
+        """Close the HTTP client, if one was made, and the call thread (the run's end)."""
+        await self._calls.aclose(self._close_client)
+
+    async def _close_client(self) -> None:
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -166,12 +173,12 @@ class AnthropicAgent(Agent):
             if stop is not None:
                 result.stop_reason = stop
                 break
-            started = time.monotonic()
-            response = await self._call_model(ctx, messages, tools, result, remaining)
+            started, timing = time.monotonic(), TurnTiming()
+            response = await self._call_model(ctx, messages, tools, result, remaining, timing)
             if response is None:
                 result.stop_reason = "wall_time"
                 break
-            content, tool_uses = self._record_turn(ctx, result, response, started)
+            content, tool_uses = self._record_turn(ctx, result, response, started, timing)
             if response.stop_reason == "pause_turn":
                 continue
             if not tool_uses:
@@ -185,10 +192,10 @@ class AnthropicAgent(Agent):
         return result
 
     async def _call_model(self, ctx: AgentContext, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
-                          result: AgentResult, remaining_s: float) -> Message | None:
+                          result: AgentResult, remaining_s: float, timing: TurnTiming) -> Message | None:
         """The model's next turn, or None when the wall time ran out first. Failures end the trial (see `run`)."""
         try:
-            response = await asyncio.wait_for(self._create(ctx, messages, tools), remaining_s)
+            response = await asyncio.wait_for(self._create(ctx, messages, tools, timing), remaining_s)
         except TimeoutError:
             return None
         except RetriesExhausted as exc:
@@ -202,8 +209,8 @@ class AnthropicAgent(Agent):
             raise self._failed(result, f"the Anthropic API returned {problem}")
         return response
 
-    def _record_turn(self, ctx: AgentContext, result: AgentResult, response: Message,
-                     started: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def _record_turn(self, ctx: AgentContext, result: AgentResult, response: Message, started: float,
+                     timing: TurnTiming) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Count the turn and its usage, add it to the transcript and emit its `agent_message` event; returns the
         turn's content blocks and its tool uses."""
         result.turns += 1
@@ -223,6 +230,7 @@ class AnthropicAgent(Agent):
                 "usage": turn_usage.to_dict(),
                 "stop_reason": response.stop_reason,
                 "duration_s": round(time.monotonic() - started, 3),
+                **timing.fields(),
             },
         )
         return content, tool_uses
@@ -239,7 +247,7 @@ class AnthropicAgent(Agent):
         return tools
 
     async def _create(self, ctx: AgentContext, messages: list[dict[str, Any]],
-                      tools: list[dict[str, Any]]) -> Message:
+                      tools: list[dict[str, Any]], timing: TurnTiming) -> Message:
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": ctx.limits.max_output_tokens,
@@ -257,6 +265,7 @@ class AnthropicAgent(Agent):
         request = place_args(AsyncMessagesCreate, request, self.model_args)
 
         def log_retry(attempt: int, exc: BaseException, wait_s: float) -> None:
+            timing.retry_wait_s += wait_s
             ctx.emit(
                 "log",
                 {
@@ -269,8 +278,9 @@ class AnthropicAgent(Agent):
                 },
             )
 
-        return await call_with_retries(
-            lambda: self.client.messages.create(**request, timeout=self.call_timeout_s),
+        return await call_with_retries(  # each attempt's HTTP exchange on the call thread, timed there
+            lambda: self._calls.run(lambda: self.client.messages.create(**request, timeout=self.call_timeout_s),
+                                    timing),
             policy=self.retry,
             on_retry=log_retry,
         )

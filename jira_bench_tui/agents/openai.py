@@ -35,6 +35,7 @@ from jira_bench_tui.agents.base import (
     Usage,
     limit_reached,
 )
+from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
 from jira_bench_tui.agents.messages import invalid_arguments_outcome, text_of, tool_result_block
 from jira_bench_tui.agents.registry import OPENAI_PRICES, PROVIDERS, cost_usd, is_local_url
 from jira_bench_tui.agents.request_args import place_args
@@ -224,7 +225,8 @@ class OpenAIAgent(Agent):
         self.retry = retry or RetryPolicy()
         self.call_timeout_s = call_timeout_s
         self.free = is_local_url(self.base_url) if free_endpoint is None else free_endpoint
-        self._client: AsyncOpenAI | None = None
+        self._client: AsyncOpenAI | None = None  # made, used and closed on the call thread only
+        self._calls = CallLoop(f"model-calls {model}")
         self._warned: set[str] = set()
         self._reached = False  # an answer came from the endpoint once: a later connection error is a blip, retried
 
@@ -244,13 +246,17 @@ class OpenAIAgent(Agent):
                 raise FatalAgentError(f"{self.model} needs OPENAI_API_KEY for {self.endpoint}")
             try:
                 self._client = AsyncOpenAI(api_key=key or NO_KEY, base_url=self.base_url, max_retries=0,
-                                           timeout=self.call_timeout_s)
+                                           timeout=self.call_timeout_s, http_client=openai.DefaultAsyncHttpxClient(
+                                               event_hooks={"request": [mark_request_sent]}))
             except openai.OpenAIError as exc:
                 raise FatalAgentError(f"cannot create the OpenAI client: {scrub_key(str(exc))}") from None
         return self._client
 
     async def aclose(self) -> None:
-        """Close the HTTP client, if one was made (the run's end)."""
+        """Close the HTTP client, if one was made, and the call thread (the run's end)."""
+        await self._calls.aclose(self._close_client)
+
+    async def _close_client(self) -> None:
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -277,12 +283,12 @@ class OpenAIAgent(Agent):
             if stop is not None:
                 result.stop_reason = stop
                 break
-            started = time.monotonic()
-            turn = await self._call_model(ctx, chat, tools, result, remaining)
+            started, timing = time.monotonic(), TurnTiming()
+            turn = await self._call_model(ctx, chat, tools, result, remaining, timing)
             if turn is None:
                 result.stop_reason = "wall_time"
                 break
-            self._record_turn(ctx, result, turn, started)
+            self._record_turn(ctx, result, turn, started, timing)
             if not turn.tool_calls:
                 result.final_answer = turn.text.strip()
                 result.stop_reason = "end_turn"
@@ -311,7 +317,8 @@ class OpenAIAgent(Agent):
             blocks.append(tool_result_block(call.id, outcome))
         result.messages.append({"role": "user", "content": blocks})
 
-    def _record_turn(self, ctx: AgentContext, result: AgentResult, turn: Turn, started: float) -> None:
+    def _record_turn(self, ctx: AgentContext, result: AgentResult, turn: Turn, started: float,
+                     timing: TurnTiming) -> None:
         """Count the turn and its usage, add it to the transcript (Messages format) and emit `agent_message`."""
         result.turns += 1
         usage = usage_of(turn.usage)
@@ -335,16 +342,16 @@ class OpenAIAgent(Agent):
         ctx.emit("agent_message", {
             "turn": result.turns, "text": text_of(content), "tool_uses": len(turn.tool_calls),
             "usage": usage.to_dict(), "stop_reason": turn.stop_reason,
-            "duration_s": round(time.monotonic() - started, 3),
+            "duration_s": round(time.monotonic() - started, 3), **timing.fields(),
         })
 
     # ---- one model call ---------------------------------------------------------------------------------------
 
     async def _call_model(self, ctx: AgentContext, chat: list[dict[str, Any]], tools: list[dict[str, Any]],
-                          result: AgentResult, remaining_s: float) -> Turn | None:
+                          result: AgentResult, remaining_s: float, timing: TurnTiming) -> Turn | None:
         """The model's next turn, or None when the wall time ran out first. Failures end the trial (see `run`)."""
         try:
-            turn = await asyncio.wait_for(self._create(ctx, chat, tools, result.turns + 1), remaining_s)
+            turn = await asyncio.wait_for(self._create(ctx, chat, tools, result.turns + 1, timing), remaining_s)
         except TimeoutError:
             return None
         except RetriesExhausted as exc:
@@ -380,12 +387,12 @@ class OpenAIAgent(Agent):
         return request
 
     async def _create(self, ctx: AgentContext, chat: list[dict[str, Any]], tools: list[dict[str, Any]],
-                      turn_number: int) -> Turn:
+                      turn_number: int, timing: TurnTiming) -> Turn:
         request = self.request(list(chat), tools, ctx.limits.max_output_tokens)
 
         async def one_call() -> Turn:
             try:
-                turn = await attempt()
+                turn = await self._calls.run(attempt, timing)  # the HTTP exchange on the call thread, timed there
             except openai.APIConnectionError as exc:
                 if self.free and not self._reached and _never_connected(exc):
                     raise FatalAgentError(
@@ -414,6 +421,7 @@ class OpenAIAgent(Agent):
             return turn
 
         def log_retry(attempt: int, exc: BaseException, wait_s: float) -> None:
+            timing.retry_wait_s += wait_s
             ctx.emit("log", {"level": "warning", "message": scrub_key(
                 f"{ctx.scenario.id}__{ctx.repetition}: {self.model}: {describe_failure(exc)};"
                 f" retry {attempt}/{self.retry.max_attempts - 1} in {wait_s:.2f} s")})

@@ -43,7 +43,11 @@ if TYPE_CHECKING:  # the run path's modules are imported where they are used: `-
               help="An extra model API argument, repeatable: temperature=0, max_tokens=2048, reasoning_effort=low, "
                    "stream=false, ... (VALUE read as JSON when it is JSON). Kept in spec.json; never a key.")
 @click.option("--runs", "-n", type=int, default=1, show_default=True, help="Repetitions of every scenario.")
-@click.option("--concurrency", "-c", type=int, default=4, show_default=True, help="Trials at once.")
+@click.option("--concurrency", "-c", type=int, default=4, show_default=True,
+              help="Trials at once, over all worker processes.")
+@click.option("--workers", "-w", type=int, default=None, metavar="N",
+              help="Worker processes running the trials (the run's worker alone writes its folder); default: the "
+                   "machine's cores, one per 32 trials (a sweep shares them).")
 @click.option("--server", default="builtin", show_default=True,
               help="'builtin' (the embedded Jira); mcp-atlassian[==VERSION] (the real server, installed with "
                    "`jira-bench servers install`, over a fresh embedded Jira per trial); rest:'CMD ...' (any stdio "
@@ -66,7 +70,8 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
         model_base_url: str | None, model_args: tuple[str, ...], runs: int, concurrency: int, server: str,
         fixture: str | None, scenarios: tuple[str, ...], max_turns: int | None,
         wall_time: float | None, trust: bool, background: bool, max_memory: str | None = None,
-        max_cpu_time: str | None = None, nice: str | None = None, note: str | None = None) -> None:
+        max_cpu_time: str | None = None, nice: str | None = None, note: str | None = None,
+        workers: int | None = None) -> None:
     """Run HARNESS (a file or builtin:NAME) with a model, N repetitions each.
 
     \b
@@ -79,7 +84,7 @@ def run(harness: str | None, harness_file: str | None, results_dir: Path | None,
     from jira_bench_tui.engine.launcher import RunRequest, sweep_requests
 
     request = RunRequest(harness=source, model_base_url=model_base_url, model_args=list(model_args),
-                         runs=runs, concurrency=concurrency, server=server, fixture=fixture,
+                         runs=runs, concurrency=concurrency, workers=workers, server=server, fixture=fixture,
                          scenarios=list(scenarios), max_turns=max_turns, wall_time_s=wall_time,
                          trust=trust, max_memory=max_memory, max_cpu_time=max_cpu_time, nice=nice, note=note)
     sys.exit(_start(sweep_requests(request, list(models)), results_root(results_dir), background))

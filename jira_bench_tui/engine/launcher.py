@@ -27,7 +27,8 @@ __all__ = [
 ]
 
 MAX_RUNS = 1000
-MAX_CONCURRENCY = 256
+MAX_CONCURRENCY = 4096  # trials in flight, over all trial processes (docs/engine.md, "Scale beyond one machine")
+MAX_WORKERS = 256  # trial processes of one run
 MAX_TURNS = 500
 MAX_WALL_TIME_S = 86400.0  # a day per trial
 
@@ -42,6 +43,7 @@ class RunRequest:
     model_args: list[str] | dict[str, Any] = field(default_factory=list)  # KEY=VALUE strings, or parsed
     runs: int = 1
     concurrency: int = 4
+    workers: int | None = None  # trial processes; None: the machine's cores (engine/trial_processes.py)
     server: str = "builtin"
     fixture: str | None = None
     scenarios: list[str] = field(default_factory=list)
@@ -61,6 +63,9 @@ def _check_numbers(req: RunRequest) -> None:
     if not _whole(req.concurrency) or not 1 <= req.concurrency <= MAX_CONCURRENCY:
         raise UserError(f"concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, got {req.concurrency!r}",
                         field="concurrency")
+    if req.workers is not None and (not _whole(req.workers) or not 1 <= req.workers <= MAX_WORKERS):
+        raise UserError(f"workers must be a whole number from 1 to {MAX_WORKERS}, got {req.workers!r}",
+                        field="workers")
     if req.max_turns is not None and (not _whole(req.max_turns) or not 1 <= req.max_turns <= MAX_TURNS):
         raise UserError(f"max turns must be a whole number from 1 to {MAX_TURNS}, got {req.max_turns!r}",
                         field="max_turns")
@@ -216,6 +221,7 @@ def build_spec(req: RunRequest, loaded: LoadedHarness, server: run_folder.Server
         model_args=model_args,
         runs=req.runs,
         concurrency=req.concurrency,
+        workers=req.workers,
         scenario_ids=scenario_ids,
         max_turns=req.max_turns,
         wall_time_s=float(req.wall_time_s) if req.wall_time_s is not None else None,
@@ -247,12 +253,18 @@ def new_sweep_id(now: float | None = None) -> str:
 
 def sweep_requests(req: RunRequest, models: list[str]) -> list[RunRequest]:
     """One request per model (in the order given, duplicates dropped); several share a new sweep id, a lone one
-    keeps `req.sweep_id`. UserError(field="model") when no model is given."""
+    keeps `req.sweep_id`. The runs of a sweep run at once, so without `workers` they share the machine's cores
+    (each gets cores // runs trial processes, at least one). UserError(field="model") when no model is given."""
     unique = list(dict.fromkeys(m.strip() for m in models if m.strip()))
     if not unique:
         raise UserError("which model? e.g. oracle, anthropic/claude-... or openai/gpt-...", field="model")
     sweep_id = new_sweep_id() if len(unique) > 1 else req.sweep_id
-    return [replace(req, model=model, sweep_id=sweep_id) for model in unique]
+    workers = req.workers
+    if workers is None and len(unique) > 1:
+        from jira_bench_tui.engine.trial_processes import machine_cores
+
+        workers = max(1, machine_cores() // len(unique))
+    return [replace(req, model=model, sweep_id=sweep_id, workers=workers) for model in unique]
 
 
 def create_sweep(reqs: list[RunRequest], results: Path) -> list[Path]:

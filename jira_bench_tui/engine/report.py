@@ -22,6 +22,8 @@ from jira_bench_tui.engine.report_stats import (
     stats_json,
     stats_sections,
 )
+from jira_bench_tui.engine.report_timings import HEADERS as TIMING_HEADERS
+from jira_bench_tui.engine.report_timings import RunTimings, run_timings, timings_cells
 from jira_bench_tui.engine.run_folder import RunSummary
 from jira_bench_tui.engine.stats import RunStats, run_stats
 
@@ -41,11 +43,12 @@ class RunReport:
     stats: RunStats
     note: str | None = None
     sweep_id: str | None = None
+    timings: RunTimings | None = None  # model-call latency and waits (report_timings.py)
 
     def to_json(self) -> dict[str, Any]:
-        """The scores as JSON data, with `unreadable`, `note` and `sweep_id`."""
+        """The scores as JSON data, with `unreadable`, `note`, `sweep_id` and `timings` (null when not read)."""
         return {**self.summary.model_dump(mode="json"), "unreadable": self.unreadable, "note": self.note,
-                "sweep_id": self.sweep_id}
+                "sweep_id": self.sweep_id, "timings": self.timings.to_json() if self.timings else None}
 
 
 def run_report(folder: Path) -> RunReport:
@@ -56,7 +59,8 @@ def run_report(folder: Path) -> RunReport:
     scan = run_folder.scan_trials(folder)
     summary = scoring.summarise(spec, scan.artifacts, status=status)
     stats = run_stats(spec, summary, scan.artifacts, run_folder.spec_harness(folder, spec))
-    return RunReport(summary, len(scan.unreadable), stats, spec.note, spec.sweep_id)
+    return RunReport(summary, len(scan.unreadable), stats, spec.note, spec.sweep_id,
+                     run_timings(spec.run_id, scan.artifacts))
 
 
 def row(report: RunReport) -> dict[str, Any]:
@@ -121,4 +125,13 @@ def format_report(reports: list[RunReport], fmt: str, breakdowns: Breakdowns | N
         for r in [*extras, *stats_csv_rows(stats, breakdowns)]:
             writer.writerow({key: ("" if r.get(key) is None else r[key]) for key in names})
         return buffer.getvalue()
-    return grid(HEADERS, run_table(reports), fmt) + stats_sections(stats, breakdowns, fmt)
+    return grid(HEADERS, run_table(reports), fmt) + stats_sections(stats, breakdowns, fmt) + _timings_section(reports, fmt)
+
+
+def _timings_section(reports: list[RunReport], fmt: str) -> str:
+    """The 'timings' section (table and md formats), when a run has measured model calls or slot waits."""
+    timings = [r.timings for r in reports if r.timings is not None]
+    if not any(t.model_calls or t.queued_median_s is not None for t in timings):
+        return ""
+    body = grid(TIMING_HEADERS, timings_cells(timings), fmt)
+    return f"\n### timings\n\n{body}" if fmt == "md" else f"\ntimings (model calls: the API's own time; waits apart)\n{body}"

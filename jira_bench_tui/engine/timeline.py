@@ -26,11 +26,13 @@ class Timeline:
     model_turns: int = 0
     _last_mark: float = field(default_factory=time.monotonic)
 
-    def model_turn(self, turn: int, text: str) -> None:
-        """Record a model turn; its duration is the time since the last turn or tool result (seconds)."""
+    def model_turn(self, turn: int, text: str, latency_s: float | None = None, wait_s: float | None = None) -> None:
+        """Record a model turn; its duration is the time since the last turn or tool result (seconds); `latency_s`
+        and `wait_s` as the agent measured them (None: not measured)."""
         now = time.monotonic()
         self.model_turns += 1
-        self.body.append(ModelStep(turn=turn, text=text, duration_s=round(now - self._last_mark, 6)))
+        self.body.append(ModelStep(turn=turn, text=text, duration_s=round(now - self._last_mark, 6),
+                                   latency_s=latency_s, wait_s=wait_s))
         self._last_mark = now
 
     def tool_step(self, step: dict[str, Any]) -> None:

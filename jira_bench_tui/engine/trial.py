@@ -204,13 +204,14 @@ class TrialRunner:
             shutil.rmtree(folder, ignore_errors=True)
 
     async def run(self, scenario: Scenario, repetition: int, emit: EventSink, *,
-                  announce_end: bool = True) -> TrialArtifact:
+                  announce_end: bool = True, queued_s: float | None = None) -> TrialArtifact:
         """Run one trial and return its artifact. Emits trial_started ... check_result, and trial_finished unless
         `announce_end` is False (the worker announces it once the artifact is on disk). FatalAgentError propagates
         (the run must stop), EventSinkError when an event cannot be recorded; every other failure makes the trial
-        `error`."""
+        `error`. `queued_s`: seconds the trial waited for a free concurrency slot (kept in its event and artifact)."""
         trial = _TrialState(scenario, repetition, self.limits_for(scenario), emit)
-        trial.send(TrialStartedEvent(**trial.fields))
+        trial.queued_s = None if queued_s is None else round(queued_s, 6)
+        trial.send(TrialStartedEvent(**trial.fields, queued_s=trial.queued_s))
         try:
             async with asyncio.timeout(SETUP_TIMEOUT_S + trial.limits.wall_time_s + EVALUATE_TIMEOUT_S):
                 async with self._session(scenario, trial.timeline, trial.fields, trial.send,
@@ -270,6 +271,7 @@ class TrialRunner:
             run_id=self.options.run_id, scenario_id=scenario.id, repetition=trial.repetition,
             model=self.options.model, outcome=trial.outcome, error=trial.error,
             started_at=trial.started_at, finished_at=trial.started_at + duration, duration_s=round(duration, 6),
+            queued_s=trial.queued_s,
             system_prompt=trial.system_prompt, prompt=scenario.prompt, final_answer=final_answer,
             stop_reason=trial.stop_reason, turns=result.turns if result else trial.timeline.model_turns,
             tool_calls=sum(1 for step in steps if isinstance(step, ToolCallStep)),
@@ -308,6 +310,7 @@ class _TrialState:
     system_prompt: str = ""
     checks: list[CheckResult] = field(default_factory=list)
     changes: list[IssueChange] = field(default_factory=list)
+    queued_s: float | None = None
 
     def __post_init__(self) -> None:
         self.timeline = Timeline(prompt=self.scenario.prompt)
@@ -325,7 +328,7 @@ class _TrialState:
         """The agent's `emit(type_, fields)`: an event of this trial; a model turn also goes on the timeline."""
         event = event_of(type_, {**self.fields, **fields})
         if isinstance(event, AgentMessageEvent):
-            self.timeline.model_turn(event.turn, event.text)
+            self.timeline.model_turn(event.turn, event.text, event.latency_s, event.wait_s)
         self.send(event)
 
     def settle(self) -> None:

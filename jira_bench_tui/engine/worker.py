@@ -36,8 +36,16 @@ from jira_bench_tui.engine.run_end import (
     reconcile,
     record_end,
 )
-from jira_bench_tui.engine.run_folder import AnyEvent, EventSink, LogEvent, RunStartedEvent, TrialArtifact
+from jira_bench_tui.engine.run_folder import (
+    AnyEvent,
+    EventSink,
+    LogEvent,
+    RunStartedEvent,
+    TrialArtifact,
+    TrialStartedEvent,
+)
 from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_event
+from jira_bench_tui.engine.trial_processes import Message, TrialProcesses, split, worker_count
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.loader import LoadedHarness, harness_from_spec
 
@@ -126,7 +134,25 @@ def load_spec_harness(spec: run_folder.RunSpec, folder: Path) -> LoadedHarness:
                              spec.server.fixture, run_folder.spec_fixture(folder, spec))
 
 
-def _failure_sentence(exc: BaseException, limits: run_folder.WorkerLimits, *, print_traceback: bool) -> str:
+def trial_runner(spec: run_folder.RunSpec, folder: Path) -> TrialRunner:
+    """The trial runner of a run (its harness, agent and server from spec.json alone): the worker's, or each trial
+    process's. UserError when the spec cannot be used."""
+    from jira_bench_tui.engine.agent_factory import make_agent
+
+    loaded = load_spec_harness(spec, folder)
+    command = spec.server.command if spec.server.kind == "command" else None
+    options = TrialOptions(run_id=spec.run_id, model=spec.model, max_turns=spec.max_turns,
+                           wall_time_s=spec.wall_time_s, server_command=command,
+                           server_env=dict(loaded.harness.server.env) if command else {})
+    if spec.server.kind in ("mcp-atlassian", "rest"):
+        from jira_bench_tui.engine.rest_trials import trial_server
+
+        options.rest_server = trial_server(spec.server.kind, spec.server.version, spec.server.command)
+    agent: Agent = make_agent(spec.model, folder.parent.parent, spec.model_base_url, spec.model_args)
+    return TrialRunner(loaded, agent, options)
+
+
+def failure_sentence(exc: BaseException, limits: run_folder.WorkerLimits, *, print_traceback: bool) -> str:
     """Why the run failed, in one sentence: out of memory (naming the --max-memory limit), a run folder that cannot be
     written (full or read-only disk); anything else is an unexpected error (its traceback goes to the worker's log
     when `print_traceback`)."""
@@ -168,6 +194,7 @@ class RunWorker:
         self._reserve: run_folder.SpaceReserve | None = None  # made at takeover
         self._limit_hit = False
         self._keeper: _StateKeeper | None = None
+        self._workers = 1  # trial processes (1: the trials run in this process)
 
     def emit(self, event: AnyEvent) -> None:
         """Write an event to events.jsonl and show it on the display (`on_event`), if any."""
@@ -200,11 +227,6 @@ class RunWorker:
             loop.call_soon_threadsafe(task.cancel)
 
         signal.signal(signal.SIGXCPU, on_limit)
-
-    def _make_agent(self) -> Agent:
-        from jira_bench_tui.engine.agent_factory import make_agent
-
-        return make_agent(self.spec.model, self.folder.parent.parent, self.spec.model_base_url, self.spec.model_args)
 
     async def run(self) -> run_folder.RunState:
         """Claim the run, run every trial without an artifact, release it; returns the final state (completed,
@@ -247,9 +269,11 @@ class RunWorker:
         self._announced = run_folder.finished_in_events(self.folder)
         self._writer = run_folder.EventWriter(self.folder)
         pending = [(sid, rep) for rep in range(1, spec.runs + 1) for sid in spec.scenario_ids if (sid, rep) not in done]
+        self._workers = worker_count(spec.workers, spec.concurrency, len(pending))
         self.emit(RunStartedEvent(run_id=spec.run_id, model=spec.model, harness=spec.harness_name,
                                   total=spec.total_trials, pending=len(pending),
-                                  resumed=bool(done) or previous.status != "queued", concurrency=spec.concurrency))
+                                  resumed=bool(done) or previous.status != "queued", concurrency=spec.concurrency,
+                                  workers=self._workers))
         for (sid, rep), reason, moved in set_aside:
             self.emit(LogEvent.model_validate({
                 "level": "warning", "trial": run_folder.trial_key(sid, rep), "scenario": sid, "rep": rep,
@@ -265,19 +289,23 @@ class RunWorker:
         status: run_folder.RunStatus = "failed"
         try:
             try:
-                runner = self._runner()
+                runner = trial_runner(self.spec, self.folder)
             except UserError as exc:
                 self._fatal = str(exc)
             else:
                 try:
-                    status = await self._run_trials(runner, pending, keeper)
+                    if self._workers > 1:
+                        runner.close()  # the trial processes make their own
+                        status = await self._run_in_processes(pending, keeper)
+                    else:
+                        status = await self._run_trials(runner, pending, keeper)
                 finally:
                     runner.close()
                     await runner.agent.aclose()
         except asyncio.CancelledError:
             status = "failed" if self._limit_hit else "cancelled"
         except Exception as exc:  # noqa: BLE001 - recorded as a failed (resumable) run, never as completed
-            self._fatal = self._fatal or _failure_sentence(exc, self.spec.limits, print_traceback=self.on_event is None)
+            self._fatal = self._fatal or failure_sentence(exc, self.spec.limits, print_traceback=self.on_event is None)
             status = "failed"
         finally:
             await keeper.stop()
@@ -331,24 +359,12 @@ class RunWorker:
         if not write.cancelled():
             write.exception()
 
-    def _runner(self) -> TrialRunner:
-        spec = self.spec
-        loaded = load_spec_harness(spec, self.folder)
-        command = spec.server.command if spec.server.kind == "command" else None
-        options = TrialOptions(run_id=spec.run_id, model=spec.model, max_turns=spec.max_turns,
-                               wall_time_s=spec.wall_time_s, server_command=command,
-                               server_env=dict(loaded.harness.server.env) if command else {})
-        if spec.server.kind in ("mcp-atlassian", "rest"):
-            from jira_bench_tui.engine.rest_trials import trial_server
-
-            options.rest_server = trial_server(spec.server.kind, spec.server.version, spec.server.command)
-        return TrialRunner(loaded, self._make_agent(), options)
-
     async def _run_trials(self, runner: TrialRunner, pending: list[tuple[str, int]],
                           keeper: _StateKeeper) -> run_folder.RunStatus:
         state = keeper.state
         semaphore = asyncio.Semaphore(self.spec.concurrency)
         scenarios = {s.id: s for s in runner.loaded.harness.scenarios}
+        started = time.perf_counter()
 
         async def one(scenario_id: str, rep: int) -> None:
             per = state.scenarios[scenario_id]
@@ -357,7 +373,8 @@ class RunWorker:
                 per.running += 1
                 keeper.changed()
                 try:
-                    artifact = await runner.run(scenarios[scenario_id], rep, self.emit, announce_end=False)
+                    artifact = await runner.run(scenarios[scenario_id], rep, self.emit, announce_end=False,
+                                                queued_s=time.perf_counter() - started)
                 finally:
                     state.counts.running -= 1
                     per.running -= 1
@@ -381,6 +398,121 @@ class RunWorker:
             await _cancel_all(tasks)
             raise
         return "completed"
+
+
+    # ---- trials in several processes (--workers N) -------------------------------------------------------------
+
+    async def _run_in_processes(self, pending: list[tuple[str, int]], keeper: _StateKeeper) -> run_folder.RunStatus:
+        """Run the pending trials in `self._workers` trial processes (engine/trial_processes.py); this process alone
+        writes the run folder from what they send. Their end is awaited whatever happens (no process outlives the
+        run)."""
+        loop = asyncio.get_running_loop()
+        outcome: asyncio.Future[run_folder.RunStatus] = loop.create_future()
+        link = _ProcessLink(self, keeper, outcome)
+        processes = TrialProcesses(self.folder, split(pending, self.spec.concurrency, self._workers), link.deliver)
+        link.expected = len(processes.processes)
+        processes.start()
+        self.emit(LogEvent.model_validate({"level": "info", "worker_pids": processes.pids,
+                                           "message": f"{len(processes.processes)} trial processes "
+                                                      f"(pids {', '.join(map(str, processes.pids))})"}))
+        try:
+            status = await outcome
+        finally:
+            link.stopping = True
+            await processes.stop()
+            await link.settle()
+        return status
+
+
+class _ProcessLink:
+    """What the worker does with the messages of its trial processes (on its loop): events are written as they come
+    (`trial_started` counts the trial as running), artifacts are written in a thread then announced, a fatal or
+    failed message ends the run `failed`, a process ended by SIGTERM cancels it, and every process saying done (or
+    ending) resolves `outcome`."""
+
+    def __init__(self, worker: RunWorker, keeper: _StateKeeper, outcome: asyncio.Future[run_folder.RunStatus]) -> None:
+        self.worker = worker
+        self.keeper = keeper
+        self.outcome = outcome
+        self.expected = 0
+        self.accounted: set[int] = set()
+        self.finishing: set[asyncio.Task[None]] = set()
+        self.errors: list[Exception] = []
+        self.stopping = False
+
+    def deliver(self, batch: list[Message]) -> None:
+        """Handle a batch of messages; an error (the run folder cannot be written) fails the run."""
+        try:
+            for message in batch:
+                self._handle(message)
+        except Exception as exc:  # noqa: BLE001 - given to the run, which fails with its sentence
+            self._resolve(exc)
+
+    def _handle(self, message: Message) -> None:
+        kind = message[0]
+        if kind == "event":
+            event = run_folder.parse_event(message[1])
+            if isinstance(event, TrialStartedEvent):
+                self._running(event.scenario, +1)
+            if event is not None:
+                self.worker.emit(event)
+        elif kind == "artifact":
+            artifact = TrialArtifact.model_validate(message[1])
+            self._running(artifact.scenario_id, -1)
+            task = asyncio.ensure_future(self._finish(artifact))
+            self.finishing.add(task)
+            task.add_done_callback(self.finishing.discard)
+        elif kind in ("fatal", "failed"):
+            self.worker._fatal = self.worker._fatal or str(message[1])
+            self._resolve("failed")
+        elif kind == "cancelled" or (kind == "exited" and message[2] == -signal.SIGTERM):
+            # a SIGTERM reached a trial process (`kill` signals the whole group), even before it could handle it
+            self.accounted.add(int(message[1]))
+            if not self.stopping and not self.outcome.done():
+                self.outcome.cancel()
+        elif kind in ("done", "exited"):
+            index = int(message[1])
+            if kind == "exited" and index not in self.accounted and not self.stopping:
+                self.worker._fatal = self.worker._fatal or TrialProcesses.exit_sentence(message[2], self.worker.spec.limits)
+                self._resolve("failed")
+            self.accounted.add(index)
+            if len(self.accounted) >= self.expected:
+                self._resolve("completed")
+
+    def _running(self, scenario_id: str, step: int) -> None:
+        state = self.keeper.state
+        for counts in (state.counts, state.scenarios.get(scenario_id)):
+            if counts is not None:
+                counts.running = max(0, counts.running + step)
+        self.keeper.changed()
+
+    async def _finish(self, artifact: TrialArtifact) -> None:
+        try:
+            if not self.keeper.gone:
+                await self.worker._write_artifact(artifact)
+            count_artifact(self.keeper.state, artifact)
+            self.keeper.changed()
+            self.worker.emit(trial_finished_event(artifact))
+            self.worker._announced[artifact.key] = artifact.outcome
+        except Exception as exc:  # noqa: BLE001 - the run fails with its sentence
+            self.errors.append(exc)
+            self._resolve(exc)
+
+    def _resolve(self, result: run_folder.RunStatus | Exception) -> None:
+        if self.outcome.done():
+            return
+        if isinstance(result, Exception):
+            self.outcome.set_exception(result)
+        else:
+            self.outcome.set_result(result)
+
+    async def settle(self) -> None:
+        """Wait for the artifacts under way (every one the processes sent is written before the end); the first
+        error one of them met is raised (the run fails with it)."""
+        while self.finishing:
+            await asyncio.gather(*self.finishing, return_exceptions=True)
+        if self.errors:
+            raise self.errors[0]
 
 
 async def run_worker(folder: Path, on_event: EventSink | None = None, *, resume: bool = False) -> run_folder.RunState:

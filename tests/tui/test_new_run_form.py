@@ -44,7 +44,7 @@ async def submit(results, fill: dict[str, str], command: str | None = None) -> d
         ({"runs": "-1"}, "runs", "a whole number from 1 to 1000"),
         ({"runs": "abc"}, "runs", "a whole number from 1 to 1000, got 'abc'"),
         ({"runs": "1001"}, "runs", "a whole number from 1 to 1000"),
-        ({"concurrency": "0"}, "concurrency", "a whole number from 1 to 256"),
+        ({"concurrency": "0"}, "concurrency", "a whole number from 1 to 4096"),
         ({"max_turns": "x"}, "max_turns", "a whole number from 1 to 500"),
         ({"wall_time": "-5"}, "wall_time", "above 0"),
         ({"model": "claude-sonnet-4-5"}, "model", "needs ANTHROPIC_API_KEY"),

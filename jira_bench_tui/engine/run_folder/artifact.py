@@ -42,12 +42,16 @@ class PromptStep(_Record):
 
 
 class ModelStep(_Record):
-    """A model turn: its text (may be empty) and how long it took in seconds (None when rebuilt from messages)."""
+    """A model turn: its text (may be empty) and how long it took in seconds (None when rebuilt from messages); for
+    model API agents also `latency_s` (the HTTP exchanges) and `wait_s` (waiting for the trial's event loop), None
+    when not measured (older artifacts, offline agents)."""
 
     kind: Literal["model"] = "model"
     turn: int
     text: str
     duration_s: float | None = None
+    latency_s: float | None = None
+    wait_s: float | None = None
 
 
 class ToolCallStep(_Record):
@@ -137,6 +141,7 @@ class TrialArtifact(_Record):
     started_at: float
     finished_at: float
     duration_s: float
+    queued_s: float | None = None  # seconds waiting for a free concurrency slot before started_at (None: older runs)
     system_prompt: str = ""
     prompt: str
     final_answer: str | None = None

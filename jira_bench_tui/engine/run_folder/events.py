@@ -54,8 +54,10 @@ class TrialEvent(Event):
 
 
 class RunStartedEvent(Event):
-    """A worker took the run over: `pending` of `total` trials to do; `resumed` when it is not the first worker."""
+    """A worker took the run over: `pending` of `total` trials to do; `resumed` when it is not the first worker;
+    `workers` the trial processes it uses (None in runs made before --workers: 1)."""
 
+    OMIT_WHEN_NONE: ClassVar[frozenset[str]] = frozenset({"workers"})
     type: Literal["run_started"] = "run_started"
     run_id: str
     model: str
@@ -64,19 +66,26 @@ class RunStartedEvent(Event):
     pending: int
     resumed: bool
     concurrency: int
+    workers: int | None = None
 
 
 class TrialStartedEvent(TrialEvent):
-    """A trial entered the concurrency limit and starts."""
+    """A trial entered the concurrency limit and starts; `queued_s`: seconds it waited for a free slot (left out
+    when unknown)."""
 
+    OMIT_WHEN_NONE: ClassVar[frozenset[str]] = frozenset({"queued_s"})
     type: Literal["trial_started"] = "trial_started"
+    queued_s: float | None = None
 
 
 class AgentMessageEvent(TrialEvent):
-    """One model turn: its text (may be empty), how many tool calls it asked for, its usage. Claude agents also
-    give the API's `stop_reason` and the call's `duration_s` (left out when None)."""
+    """One model turn: its text (may be empty), how many tool calls it asked for, its usage. Model API agents also
+    give the API's `stop_reason` and the turn's `duration_s`, and split it: `latency_s` the HTTP exchanges themselves
+    (measured on the thread that does them), `wait_s` the time the call waited for the trial's event loop,
+    `retry_wait_s` the sleeps between retries (each left out when None)."""
 
-    OMIT_WHEN_NONE: ClassVar[frozenset[str]] = frozenset({"stop_reason", "duration_s"})
+    OMIT_WHEN_NONE: ClassVar[frozenset[str]] = frozenset(
+        {"stop_reason", "duration_s", "latency_s", "wait_s", "retry_wait_s"})
     type: Literal["agent_message"] = "agent_message"
     turn: int
     text: str
@@ -84,6 +93,9 @@ class AgentMessageEvent(TrialEvent):
     usage: UsageTotals = Field(default_factory=UsageTotals)
     stop_reason: str | None = None
     duration_s: float | None = None
+    latency_s: float | None = None
+    wait_s: float | None = None
+    retry_wait_s: float | None = None
 
 
 class ToolCallEvent(TrialEvent):

@@ -97,6 +97,8 @@ class RunSpec(BaseModel):
     model_args: dict[str, Any] = Field(default_factory=dict)
     runs: int = Field(ge=1, le=1_000_000)
     concurrency: int = Field(default=4, ge=1, le=100_000)
+    # trial processes (--workers N); None (and in older specs): the machine's cores, one per 32 pending trials
+    workers: int | None = Field(default=None, ge=1, le=1024)
     scenario_ids: list[str]  # the scenarios in this run, in order
     max_turns: int | None = Field(default=None, ge=1, le=500)  # overrides of the harness limits
     wall_time_s: float | None = None

@@ -135,7 +135,7 @@ def fixture_options() -> list[tuple[str, str]]:
     return [("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()]
 
 
-NUMBER_LIMITS = {"runs": 1000, "concurrency": 256, "max_turns": 500}
+NUMBER_LIMITS = {"runs": 1000, "concurrency": 4096, "max_turns": 500}
 """The largest value of each whole-number field (the engine's limits: engine/launcher.py)."""
 MAX_WALL_TIME_S = 86400.0
 

@@ -45,6 +45,9 @@ def step_title(step: ReplayStep, number: int, total: int) -> Content:
         parts += [" · ", Content(step.tool)]
     if step.duration_s is not None:
         parts += [" · ", (step_duration(step.duration_s), "dim")]
+    if step.latency_s is not None:  # a model call: the API's own time, and its wait for the loop apart
+        waited = f", waited {step_duration(step.wait_s)}" if step.wait_s else ""
+        parts += [" ", (f"(API {step_duration(step.latency_s)}{waited})", "dim")]
     if step.is_error:
         parts += ["  ", (" tool error ", "bold $text-error on $error-muted")]
     return Content.assemble(*parts)

@@ -72,6 +72,8 @@ class ReplayStep:
     text: str = ""
     turn: int | None = None
     duration_s: float | None = None
+    latency_s: float | None = None  # a model turn's HTTP exchanges, and its wait for the event loop (None: unknown)
+    wait_s: float | None = None
     tool: str | None = None
     arguments: Any = None
     result: str | None = None
@@ -230,7 +232,8 @@ def _step(step: Step) -> ReplayStep:
     if isinstance(step, PromptStep):
         return ReplayStep("prompt", "Prompt", step.text)
     if isinstance(step, ModelStep):
-        return ReplayStep("model", "Model", step.text, turn=step.turn, duration_s=step.duration_s)
+        return ReplayStep("model", "Model", step.text, turn=step.turn, duration_s=step.duration_s,
+                          latency_s=step.latency_s, wait_s=step.wait_s)
     if isinstance(step, ToolCallStep):
         return ReplayStep(
             "tool_call",
