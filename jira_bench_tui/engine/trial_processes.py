@@ -99,7 +99,10 @@ def child_main(folder: str, share: list[TrialKey], concurrency: int, out: Queue[
             out.put(("failed", failure_sentence(exc, read_spec(Path(folder)).limits, print_traceback=True)))
     finally:
         out.close()
-        out.join_thread()  # everything sent is in the pipe before the process ends
+        if os.getppid() == parent:
+            out.join_thread()  # everything sent is in the pipe before the process ends
+        else:  # the worker is gone: nobody reads the pipe (a sibling holds its read end open, so a full pipe
+            out.cancel_join_thread()  # never breaks) and waiting to flush it would keep this process forever
 
 
 async def _child(folder: Path, share: list[TrialKey], concurrency: int, out: Queue[Message], parent: int) -> None:

@@ -18,7 +18,8 @@ HERE = Path(__file__).parent
 HARNESS = HERE / "data" / "capture_golden_harness.json"
 GOLDEN = HERE / "data" / "capture_golden.json"
 MODELS = ("oracle", "null")
-TIMINGS = {"started_at", "finished_at", "duration_s", "duration_ms", "run_id"}
+TIMINGS = {"started_at", "finished_at", "duration_s", "duration_ms", "run_id", "queued_s", "latency_s", "wait_s",
+           "retry_wait_s"}
 
 
 def _without_timings(value: Any) -> Any:

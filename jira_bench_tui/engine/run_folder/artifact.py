@@ -10,9 +10,10 @@ the whole artifact is one).
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, SerializerFunctionWrapHandler, Tag, TypeAdapter,
+                      ValidationError, model_serializer)
 
 from jira_bench_tui.engine.run_folder.formats import UsageTotals
 from jira_bench_tui.engine.run_folder.layout import trial_key
@@ -24,6 +25,18 @@ class _Record(BaseModel):
     """A part of an artifact: fields a newer writer adds are kept."""
 
     model_config = ConfigDict(extra="allow")
+    OMIT_WHEN_NONE: ClassVar[frozenset[str]] = frozenset()
+    """Fields added later that are left out of the written JSON when None (an older artifact reads and writes back
+    the same JSON)."""
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_newer_fields(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if self.OMIT_WHEN_NONE and isinstance(data, dict):
+            for name in self.OMIT_WHEN_NONE:
+                if data.get(name, 0) is None:
+                    del data[name]
+        return data
 
 
 class Message(_Record):
@@ -46,6 +59,7 @@ class ModelStep(_Record):
     model API agents also `latency_s` (the HTTP exchanges) and `wait_s` (waiting for the trial's event loop), None
     when not measured (older artifacts, offline agents)."""
 
+    OMIT_WHEN_NONE: ClassVar[frozenset[str]] = frozenset({"latency_s", "wait_s"})
     kind: Literal["model"] = "model"
     turn: int
     text: str
@@ -132,6 +146,7 @@ class TrialArtifact(_Record):
     """trials/<scenario>__<rep>.json (docs/run-folder.md). Times are Unix seconds, durations seconds, cost USD;
     `steps` is the replay timeline in order, `messages` what the model saw (the prompt first)."""
 
+    OMIT_WHEN_NONE: ClassVar[frozenset[str]] = frozenset({"queued_s"})
     run_id: str
     scenario_id: str
     repetition: int = Field(ge=1)
