@@ -54,6 +54,7 @@ from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 if TYPE_CHECKING:
     from jira_bench_tui.engine.rest_trials import RestTrialServer
     from jira_bench_tui.jira.state_capture import StateCapture, TemplateBaseline
+    from jira_bench_tui.jira.trial_databases import TrialDatabases
 
 
 class EventSinkError(Exception):
@@ -80,7 +81,8 @@ class TrialOptions:
 
 
 class TrialRunner:
-    """Runs trials of one harness: prepares each fixture's template database once, copies it for every trial."""
+    """Runs trials of one harness: prepares each fixture's template database once; its copies serve the trials, each
+    rolled back to the template's state after a trial (as many copies as trials ran at once)."""
 
     def __init__(self, loaded: LoadedHarness, agent: Agent, options: TrialOptions) -> None:
         self.loaded = loaded
@@ -88,12 +90,15 @@ class TrialRunner:
         self.options = options
         self._templates: dict[str, Path] = {}
         self._baselines: dict[Path, TemplateBaseline] = {}
+        self._databases: dict[Path, TrialDatabases] = {}
         self._workdir = Path(tempfile.mkdtemp(prefix="jira-bench-trials-"))
 
     def close(self) -> None:
-        """Remove the trials' working folder (the template and trial databases)."""
+        """Remove the trials' working folder (the trial databases)."""
         for baseline in self._baselines.values():
             baseline.close()
+        for databases in self._databases.values():
+            databases.close()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def limits_for(self, scenario: Scenario) -> Limits:
@@ -115,6 +120,15 @@ class TrialRunner:
         if key not in self._templates:
             self._templates[key] = prepare_template(self.loaded.fixture_for(scenario))
         return self._templates[key]
+
+    def _databases_for(self, template: Path) -> TrialDatabases:
+        """The reused trial databases of a template (made on first use)."""
+        from jira_bench_tui.jira.trial_databases import TrialDatabases
+
+        databases = self._databases.get(template)
+        if databases is None:
+            databases = self._databases[template] = TrialDatabases(template, self._workdir)
+        return databases
 
     def _capture(self, reader: Any, template: Path) -> StateCapture:
         """How the trial's state is captured: tracked writes against the template's baseline (kept for every trial
@@ -169,7 +183,6 @@ class TrialRunner:
                 yield session
             return
 
-        from jira_bench_tui.jira.db import copy_database
         from jira_bench_tui.jira.reader import SqliteReader
 
         template = self.template_for(scenario)
@@ -184,22 +197,19 @@ class TrialRunner:
                 finally:
                     reader.close()
             return
-        from jira_bench_tui.jira.server import build_server, close_server
+        from jira_bench_tui.jira.server import server_on
 
         # each trial has a folder of its own: the server's working folder (files an agent attaches are read from
-        # it, as mcp-atlassian reads them from its own), so no trial sees another's database
+        # it, as mcp-atlassian reads them from its own); its database is a reused copy of the template, rolled back
+        # to the template's state after every trial (jira/trial_databases.py)
         folder = self._workdir / f"{scenario.id}-{uuid.uuid4().hex}"
         folder.mkdir()
-        db_path = copy_database(template, folder / "jira.sqlite")
         try:
-            server = build_server(db_path)  # the trial's one connection: the server's, shared by the reader
-            try:
-                reader = SqliteReader(conn=server.jira_connection)  # type: ignore[attr-defined]
-                system_prompt = system_prompt_for(reader.conn)
-                async with open_toolbox(server, **hooks) as toolbox:
+            with self._databases_for(template).lease() as conn:  # the trial's one connection: the server's
+                reader = SqliteReader(conn=conn)
+                system_prompt = system_prompt_for(conn)
+                async with open_toolbox(server_on(conn, folder), **hooks) as toolbox:
                     yield _Session(toolbox, reader, system_prompt, self._capture(reader, template))
-            finally:
-                close_server(server)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

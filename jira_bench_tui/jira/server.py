@@ -151,8 +151,13 @@ def build_server(db_path: Path, quirks: Quirks | None = None) -> MCPServer:
     """An MCP server over one Jira database (one connection, calls served one at a time). It works in the
     database's folder (file paths given to tools are read from there), as a real mcp-atlassian started in the
     folder of its Jira's data would."""
-    conn = db.connect(Path(db_path))
-    ctx = context_for(conn, quirks, workdir=Path(db_path).parent)
+    return server_on(db.connect(Path(db_path)), Path(db_path).parent, quirks)
+
+
+def server_on(conn: sqlite3.Connection, workdir: Path, quirks: Quirks | None = None) -> MCPServer:
+    """An MCP server over an open database connection (db.connect's settings), working in `workdir` (file paths given
+    to tools are read from there). close_server closes `conn`; a caller that owns the connection need not call it."""
+    ctx = context_for(conn, quirks, workdir=workdir)
     server: MCPServer = MCPServer(
         name=SERVER_NAME,
         version=SERVER_INFO_VERSION,

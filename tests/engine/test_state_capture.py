@@ -114,3 +114,29 @@ async def test_writes_by_any_connection_are_captured(template: Path, tmp_path: P
     assert diff_snapshots(tracked.before, tracked.after) == expected
     if what != "a custom field renamed":  # renaming a field marks every issue (records show fields by name)
         assert len(tracked.after) < len(reference.after)  # proportional: not every issue
+
+
+async def test_one_runner_judges_every_trial_as_a_fresh_jira_would() -> None:
+    """A TrialRunner reuses its trial databases (rolled back after every trial): the oracle, the null agent and
+    every wrong solution of the suite, one after the other on one runner each, judged as on a fresh runner each."""
+    from jira_bench_tui.agents.oracle import OracleAgent
+    from jira_bench_tui.engine.trial import TrialOptions, TrialRunner
+
+    plays: list[tuple[Any, Solution | None, bool]] = []
+    for scenario in CORE.harness.scenarios:
+        plays += [(scenario, None, False), (scenario, None, True)]
+        plays += [(scenario, Solution.model_validate({"steps": w["steps"], "answer": w["answer"]}), False)
+                  for w in WRONG_ANSWERS[scenario.id]]
+    runners = {False: TrialRunner(CORE, OracleAgent(), TrialOptions()), True: TrialRunner(CORE, NullAgent(),
+                                                                                            TrialOptions())}
+    try:
+        for rep, (scenario, solution, null) in enumerate(plays):
+            played = scenario if solution is None else scenario.model_copy(update={"solution": solution})
+            artifact = await runners[null].run(played, rep + 1, lambda _event: None)
+            fresh = await score_solution_async(CORE, scenario, solution, agent=NullAgent() if null else None)
+            assert _judged(fresh) == {"outcome": artifact.outcome, "error": artifact.error,
+                                      "checks": [c.model_dump() for c in artifact.checks],
+                                      "changes": [c.model_dump() for c in artifact.changes]}, (scenario.id, rep)
+    finally:
+        for runner in runners.values():
+            runner.close()
