@@ -143,6 +143,8 @@ class MonitorScreen(Screen[None]):
                         self.tabs[run_id] = tab
                         self._titles[run_id] = title = labels[run_id]
                         await tabbed.add_pane(TabPane(title, tab, id=pane_id(run_id)))
+            if not self.query("#monitor-empty"):  # the screen went away meanwhile (the app is closing)
+                return
             self.query_one("#monitor-empty").display = not self.tabs
             tabbed.display = bool(self.tabs)
             self._relabel()

@@ -31,6 +31,16 @@ SECTIONS = {
     "ended": ("COMPLETED", ["date", "model", "harness", "reps", "score", "status", "note", "run"]),
     "unreadable": ("UNREADABLE", ["run", "problem"]),
 }
+DROP_FIRST = {
+    "live": ("harness", "started", "note", "model", "progress", "ETA"),
+    "interrupted": ("harness", "started", "note", "model"),
+    "ended": ("date", "harness", "reps", "note", "model", "status"),
+    "unreadable": ("problem",),
+}
+"""When a section's table is wider than the screen, these columns leave in this order (the run id names the date,
+the harness and the model, and stays whole), except the note (the problem): at its turn it is cut with '…' to the
+room left instead."""
+SQUEEZED = {"unreadable": "problem"}
 NOTE_WIDTH = 32
 """A note longer than this shows cut with '…' (the whole note: `view list`, `report`, the monitor)."""
 REFRESH_EVERY_S = 0.25
@@ -120,7 +130,8 @@ class RunsScreen(Screen[None]):
             for key, (title, columns) in SECTIONS.items():
                 yield Static(title, classes="section-title", id=f"title-{key}")
                 yield Static(LOADING, classes="section-empty", id=f"empty-{key}")
-                yield RunsTable(columns, optional=("note",), id=f"table-{key}")
+                yield RunsTable(columns, optional=("note",), drop=DROP_FIRST.get(key, ()),
+                                squeeze=SQUEEZED.get(key, "note"), id=f"table-{key}")
         yield WatchStatusBar(id="watch-status", classes="-empty")
         yield Footer(show_command_palette=False)
 

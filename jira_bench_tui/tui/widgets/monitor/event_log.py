@@ -89,6 +89,8 @@ class EventLog(ScrollView, can_focus=True):
         """The line the last next/previous match went to (highlighted)."""
         self._selected: deque[int] | None = None
         """Numbers of the lines the scenario filter keeps (None: every line)."""
+        self._hits: deque[int] = deque()
+        """Numbers of the lines shown that hold the search text, oldest first (kept up to date as lines come)."""
         self._wrapped: deque[Row] | None = None
         """The rows when wrapping: (line number, piece) pairs."""
         self._wrap_width = 0
@@ -161,12 +163,28 @@ class EventLog(ScrollView, can_focus=True):
         if self.wrap:
             self._wrapped = deque(Row(first + i, piece) for i, line in enumerate(self.view.lines)
                                   if self._kept(line) for piece in range(self._piece_count(line.text)))
+        self._count_hits()
         self._strips.clear()
         self._last_first = first
         self._size_changed()
         if self.following:
             self._go_end()
         self.refresh()
+
+    def _holds(self, number: int) -> bool:
+        return self._needle in self.line(number).text.lower()
+
+    @property
+    def _needle(self) -> str:
+        return self.search.lower()
+
+    def _count_hits(self) -> None:
+        self._hits = deque(n for n in self.numbers() if self._holds(n)) if self.search else deque()
+
+    @property
+    def match_count(self) -> int:
+        """How many of the lines shown (the filter's, still kept) hold the search text (0 without a search)."""
+        return len(self._hits)
 
     def lines_added(self, lines: list[LogLine]) -> None:
         """The run's ring took `lines` (its last ones): show them; older lines it dropped leave the top."""
@@ -181,6 +199,10 @@ class EventLog(ScrollView, can_focus=True):
                 dropped_rows += 1
             self._selected.extend(n for n in new_numbers if self._kept(self.line(n)))
         self._widest = max(self._widest, self.view.widest)
+        if self.search:
+            while self._hits and self._hits[0] < first:
+                self._hits.popleft()
+            self._hits.extend(n for n in new_numbers if self._kept(self.line(n)) and self._holds(n))
         if self._wrapped is not None:
             dropped_rows = 0
             while self._wrapped and self._wrapped[0].number < first:
@@ -318,20 +340,17 @@ class EventLog(ScrollView, can_focus=True):
         """Highlight `text` (any case) in the lines; the number of lines that hold it."""
         self.search = text
         self.match_number = None
+        self._count_hits()
         self._strips.clear()
         self.refresh()
-        needle = text.lower()
-        return sum(1 for n in self.numbers() if needle in self.line(n).text.lower()) if needle else 0
+        return self.match_count
 
     def next_match(self, forward: bool = True) -> bool:
         """Go to the next (or previous) line holding the search text, from the last match (else from the view's top
         or bottom), round the end; stops following. False when no line holds it."""
-        needle = self.search.lower()
         numbers = self.numbers()
-        if not needle or not numbers:
-            return False
-        hits = [n for n in numbers if needle in self.line(n).text.lower()]
-        if not hits:
+        hits = list(self._hits)
+        if not self.search or not numbers or not hits:
             return False
         if self.match_number is not None:
             here = self.match_number

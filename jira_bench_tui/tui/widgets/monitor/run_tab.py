@@ -118,6 +118,7 @@ class RunTab(Vertical):
             self.flush()
         else:
             self.event_log.lines_added(lines)
+            self._show_match_count()
         if not self.event_log.following:
             self._show_follow()
 
@@ -126,6 +127,7 @@ class RunTab(Vertical):
         if self._behind:
             self._behind = False
             self.event_log.resync()
+            self._show_match_count()
 
     def toggle_follow(self) -> None:
         """Follow the log (go to its end as lines arrive), or pause it where it is."""
@@ -173,9 +175,17 @@ class RunTab(Vertical):
     @on(Input.Changed, ".log-search")
     def _search_changed(self, event: Input.Changed) -> None:
         event.stop()
-        found = self.event_log.set_search(event.value.strip())
-        info = f"{found} lines" if event.value.strip() else ""
-        self.query_one(".log-search-info", Static).update(info)
+        self.event_log.set_search(event.value.strip())
+        self._show_match_count()
+
+    def _show_match_count(self) -> None:
+        """'N lines' (the lines holding the search text) beside the search box; nothing without a search."""
+        log = self.event_log
+        count = log.match_count
+        info = f"{count:,} line{'s' if count != 1 else ''}" if log.search else ""
+        before = str(self._shown.get("match-count", ""))
+        if self._changed("match-count", info):  # a new layout only when the text's width changes
+            self.query_one(".log-search-info", Static).update(info, layout=len(info) != len(before))
 
     @on(Input.Submitted, ".log-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -197,3 +207,4 @@ class RunTab(Vertical):
     def _filter_changed(self, event: Select.Changed) -> None:
         event.stop()
         self.event_log.set_scenario(None if event.value is Select.NULL else str(event.value))
+        self._show_match_count()
