@@ -188,3 +188,23 @@ async def test_the_search_count_follows_new_lines_and_the_query(results):
         assert count() == "7 lines"
         assert isinstance(app.screen, MonitorScreen) and isinstance(tab, RunTab)
     worker.close()
+
+
+# ---- the monitor's run-id line at 80 columns ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_run_id_line_cuts_a_long_note_with_an_ellipsis_never_silently(results, size):
+    note = "after the prompt fix, second try"
+    worker = FakeWorker(results, "20261124-160000-core-haiku-4-5-6666", SCENARIOS, model="claude-haiku-4-5",
+                        harness_name="core", note=note).start()
+    app = make_app(results, start="monitor", watch="off")
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: app.monitor_screen.tabs, what="a tab")
+        await settle(pilot)
+        line = next(row for row in screen_text(app).splitlines() if worker.spec.run_id in row).rstrip()
+        if size == (80, 24):
+            assert line.endswith("…") and "“after the" in line, line
+        else:
+            assert line.endswith(f"“{note}”"), line
+    worker.close()

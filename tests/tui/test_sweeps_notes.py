@@ -85,8 +85,9 @@ async def test_a_sweeps_runs_stay_together_in_the_runs_list_with_a_mark(results)
             table = app.screen.query_one("#table-ended", RunsTable)
             assert table.run_ids == ["20261124-110000-example-null-0002", "20261124-100001-example-null-0003",
                                      "20261124-100000-example-oracle-0001"]
-            models = [str(table.get_cell(run_id, "model")) for run_id in table.run_ids]  # at 80x24 the date leaves
-            assert models == ["  null", "╭ null", "╰ oracle"]
+            marked = [str(table.get_cell(run_id, "run")) for run_id in table.run_ids]  # the run id always shows
+            assert marked == ["  20261124-110000-example-null-0002", "╭ 20261124-100001-example-null-0003",
+                              "╰ 20261124-100000-example-oracle-0001"]
             await pilot.press("slash", *"sweep-a")
             assert len(table.run_ids) == 2
         app = make_app(results, start="runs", watch="off")

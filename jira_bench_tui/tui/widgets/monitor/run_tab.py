@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,6 +25,14 @@ def status_line(view: RunView, now: float) -> str:
     eta_text = f" · ETA {short_duration(eta)}" if eta is not None else ""
     return (f"{view.info.status.upper()} · {harness} · {model} · x{view.repetitions} · "
             f"elapsed {short_duration(view.elapsed(now))}{eta_text}")
+
+
+def fit_line(text: str, width: int) -> str:
+    """`text` cut to `width` cells with '…' when it is longer (never cut silently); whole when `width` is 0 (not
+    laid out yet)."""
+    if width <= 0 or cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
 
 
 class RunTab(Vertical):
@@ -63,6 +72,13 @@ class RunTab(Vertical):
         """Show the lines the run already has, the follow state and the figures."""
         self._first_show()
 
+    def on_resize(self) -> None:
+        """The status lines are fitted to the new width."""
+        if self.query(".run-id"):
+            self._shown.pop("status", None)
+            self._shown.pop("run-id", None)
+            self.call_after_refresh(self.refresh_view)
+
     def _first_show(self) -> None:
         """on_mount's work, once the children of the tab's rows are mounted too (with several tabs added at once, a
         row's own children could still be mounting when the tab's Mount came: then it tries again 20 ms later)."""
@@ -90,13 +106,15 @@ class RunTab(Vertical):
         now = bench_app(self).clock()
         done, total, passed, failed, errored = view.counts()
         tokens, cost = view.usage()
-        status = status_line(view, now)
+        status_box, run_id_box = self.query_one(".run-status", Static), self.query_one(".run-id", Static)
+        status = fit_line(status_line(view, now), status_box.size.width)
         if self._changed("status", status):
-            self.query_one(".run-status", Static).update(status, layout=False)  # one line, fixed size
+            status_box.update(status, layout=False)  # one line, fixed size
         note = view.info.spec.note if view.info.spec else None
-        run_id = f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}" + (f" · “{note}”" if note else "")
+        run_id = fit_line(f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}" + (f" · “{note}”" if note else ""),
+                          run_id_box.size.width)
         if self._changed("run-id", run_id):
-            self.query_one(".run-id", Static).update(run_id, layout=False)
+            run_id_box.update(run_id, layout=False)
         if self._changed("progress", (passed, failed, errored, total)):
             self.query_one(OutcomeBar).counts = (passed, failed, errored, total)
         counters = f"{done}/{total}  passed {passed}  failed {failed}  errors {errored}"

@@ -12,6 +12,10 @@ SQUEEZE_MIN = 12
 """The fewest cells a squeezed column keeps (its text cut with '…')."""
 
 
+def _style(cell: Cell) -> object:
+    return cell.style if isinstance(cell, Text) else None
+
+
 def _cut(cell: Cell, width: int) -> Cell:
     """`cell` cut to `width` cells with '…' (unchanged when it fits)."""
     text = Text(cell) if isinstance(cell, str) else cell
@@ -66,6 +70,7 @@ class RunsTable(DataTable[Cell]):
             self._column_names = wanted
             for name in wanted:
                 self.add_column(name, key=name)
+            self.call_after_refresh(self._scrollbars_again)
         if len(wanted) == len(self._all_columns):
             return rows
         keep = [index for index, name in enumerate(self._all_columns) if name in wanted]
@@ -103,6 +108,11 @@ class RunsTable(DataTable[Cell]):
             return kept, None
         others = sum(widths[n] for n in kept if n != self._squeeze)
         return kept, max(SQUEEZE_MIN, available - others - pad)
+
+    def _scrollbars_again(self) -> None:
+        """Columns narrowed: the bottom scroll bar goes when the rows fit now (Textual keeps it until a new layout)."""
+        self._refresh_scrollbars()
+        self.refresh(layout=True)
 
     def on_resize(self) -> None:
         """A new width: show the columns that fit it."""
@@ -151,7 +161,7 @@ class RunsTable(DataTable[Cell]):
         if [key for key, _ in rows] == self.run_ids:
             for (key, cells), (_key, old) in zip(rows, self._rows, strict=True):
                 for name, cell, old_cell in zip(self._column_names, cells, old, strict=True):
-                    if cell != old_cell:
+                    if cell != old_cell or _style(cell) != _style(old_cell):  # a Text's == ignores its style
                         wider = len(cell) > self.columns[ColumnKey(name)].content_width
                         self.update_cell(key, name, cell, update_width=wider)
             self._rows = rows
