@@ -3,6 +3,8 @@ run id in the runs list at 80x24, the mouse on every screen, and the log search'
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from fake_worker import FakeWorker
 from pilot_helpers import wait_until
@@ -208,3 +210,42 @@ async def test_the_run_id_line_cuts_a_long_note_with_an_ellipsis_never_silently(
         else:
             assert line.endswith(f"“{note}”"), line
     worker.close()
+
+
+# ---- what a new user met in the live tour ----------------------------------------------------------------------
+
+
+async def test_the_monitor_never_says_no_run_while_its_tabs_are_opening(results, monkeypatch):
+    workers = [FakeWorker(results, f"20261124-1700{n:02d}-core-null-{n:02x}77", SCENARIOS, model="null").start()
+               for n in range(4)]
+    opening = MonitorScreen._sync
+
+    async def slow_opening(self):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0.3)  # as on a busy machine: the tabs take a while to mount
+        await opening(self)
+
+    monkeypatch.setattr(MonitorScreen, "_sync", slow_opening)
+    app = make_app(results, start="runs", watch="off")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await pilot.pause(0.1)
+        assert "No run is being watched" not in screen_text(app)
+        await wait_until(pilot, lambda: len(app.monitor_screen.tabs) == 4, what="four tabs")
+        await settle(pilot)
+        assert "No run is being watched" not in screen_text(app) and "Loading" not in screen_text(app)
+    for worker in workers:
+        worker.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_replay_header_shows_the_run_id_and_its_note(results, size):
+    worker = FakeWorker(results, "20261124-180000-example-oracle-8888", SCENARIOS, note="first try").start()
+    worker.trial("assign-login-bug", 1)
+    worker.finish()
+    app = make_app(results, start="replay", run_id=worker.spec.run_id, watch="off")
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen) and app.screen.loaded, what="replay")
+        await settle(pilot)
+        text = screen_text(app)
+        assert worker.spec.run_id in text and "“first try”" in text, text

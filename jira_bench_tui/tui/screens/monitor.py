@@ -78,7 +78,8 @@ class MonitorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Lay out the header, the no-run notice, the tabs (a pane per run), the watcher's status bar, the footer."""
         yield Header()
-        yield Static(EMPTY if bench_app(self).state.loaded else LOADING, id="monitor-empty")
+        state = bench_app(self).state
+        yield Static(EMPTY if state.loaded and not state.tabs() else LOADING, id="monitor-empty")  # tabs to open
         tabs = TabbedContent(id="run-tabs")
         tabs.display = False
         yield tabs
@@ -143,9 +144,13 @@ class MonitorScreen(Screen[None]):
                         self.tabs[run_id] = tab
                         self._titles[run_id] = title = labels[run_id]
                         await tabbed.add_pane(TabPane(title, tab, id=pane_id(run_id)))
-            if not self.query("#monitor-empty"):  # the screen went away meanwhile (the app is closing)
+            notices = self.query("#monitor-empty").results(Static)
+            notice = next(notices, None)
+            if notice is None:  # the screen went away meanwhile (the app is closing)
                 return
-            self.query_one("#monitor-empty").display = not self.tabs
+            notice.display = not self.tabs
+            if not self.tabs and bench_app(self).state.loaded:
+                notice.update(EMPTY)
             tabbed.display = bool(self.tabs)
             self._relabel()
             if self.wanted_tab in self.tabs:
