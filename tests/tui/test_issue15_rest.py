@@ -14,7 +14,6 @@ from textual.widgets import Static, Tab, TabbedContent
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.monitor import MonitorScreen, pane_id
 from jira_bench_tui.tui.screens.replay import ReplayScreen
-from jira_bench_tui.tui.screens.runs import RunsScreen
 from jira_bench_tui.tui.widgets.monitor.run_tab import RunTab
 from jira_bench_tui.tui.widgets.monitor.trial_grid import TrialGrid
 from jira_bench_tui.tui.widgets.replay import TrialList
@@ -53,7 +52,7 @@ async def test_tab_labels_show_notes_short_unique_and_numbered_with_16_tabs_at_8
         assert labels[0].startswith("1 prompt v2 wit…") and labels[3] == "4 baseline 03ab"
         assert all(len(label) <= LONGEST_LABEL for label in labels), labels
         tabbed = app.screen.query_one(TabbedContent)
-        for n in range(16):  # whichever tab is shown, its label is wholly on screen
+        for _ in range(16):  # whichever tab is shown, its label is wholly on screen
             active = app.screen.query_one(f"#--content-tab-{tabbed.active}", Tab)
             assert active.region.x >= 0 and active.region.right <= 80, (active.label, active.region)
             await pilot.press("right_square_bracket")
