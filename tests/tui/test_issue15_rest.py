@@ -248,3 +248,19 @@ async def test_the_replay_header_shows_the_run_id_and_its_note(results, size):
         await settle(pilot)
         text = screen_text(app)
         assert worker.spec.run_id in text and "“first try”" in text, text
+
+
+async def test_the_monitor_takes_a_theme_changed_while_it_was_hidden(fixed_results, fixed_clock):
+    from textual.color import Color
+
+    app = make_app(fixed_results, start="monitor", clock=fixed_clock, watch="off")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: LIVE in app.monitor_screen.tabs, what="the live tab")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen.styles.background == Color.parse(app.theme_variables["background"])
