@@ -1,12 +1,17 @@
 """The app's live path and footprint: event written by a worker -> painted in the monitor (p50/p95 over 500
 events), process start -> first frame, and with 16 live runs of 100k log lines each writing fast: every screen's
-keys timed from key to the frame that shows their effect (a tour of monitor, help, runs list and form keys, with the
-first presses of l, m and ctrl+n apart), peak RSS, CPU when idle, and ctrl+q to process exit with the runs still live.
-Prints `app_latency: p50_ms=... key_p95_ms=... monitor_key_p95_ms=... quit_ms=...` last. Goals (issue 15): every
-key p95 <= 100 ms, quit <= 300 ms."""
+keys timed from key to the frame that shows their effect (a tour of monitor, help, runs list, form and replay keys,
+with the first presses of l, m and ctrl+n apart), peak RSS, CPU when idle, and ctrl+q to process exit with the runs
+still live. Prints `app_latency: p50_ms=... key_p95_ms=... monitor_key_p95_ms=... quit_ms=...` last. Goals (issue
+15): every key p95 <= 100 ms, quit <= 300 ms.
+
+`--keys-only` times only the keys and quit (prints `app_latency_keys: ... load1=...`), `--busy S` sets how long the
+runs write while keys are pressed (more samples per key), `--profile FILE` writes a pyinstrument profile of that part
+(`pip install pyinstrument`). The machine's load moves these figures: compare with main measured in the same minutes."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -123,8 +128,12 @@ CYCLE = [  # (screen the key is pressed on, key): a tour of every screen's keys,
     ("monitor", "z"), ("monitor", "z"), ("monitor", "home"), ("monitor", "end"), ("monitor", "2"),
     ("monitor", "1"), ("monitor", "slash"), ("monitor", "escape"), ("monitor", "question_mark"),
     ("help", "escape"), ("monitor", "l"), ("runs", "down"), ("runs", "up"), ("runs", "slash"), ("runs", "escape"),
-    ("runs", "ctrl+n"), ("new", "tab"), ("new", "shift+tab"), ("new", "escape"), ("runs", "m"),
+    ("runs", "ctrl+n"), ("new", "tab"), ("new", "shift+tab"), ("new", "escape"), ("runs", "tab"), ("runs", "o"),
+    ("replay", "right"), ("replay", "right"), ("replay", "left"), ("replay", "end"), ("replay", "f"),
+    ("replay", "right_square_bracket"), ("replay", "left_square_bracket"), ("replay", "x"),
+    ("replay", "question_mark"), ("help", "escape"), ("replay", "escape"), ("runs", "shift+tab"), ("runs", "m"),
 ]
+PROFILE = sys.argv[3] if len(sys.argv) > 3 else ""
 painted = [0.0]
 paint = Screen._compositor_refresh
 def paint_and_note(self):
@@ -164,6 +173,11 @@ async def main():
         print("READY", flush=True)
         assert await commands.get() == "busy"
         Screen._compositor_refresh = paint_and_note
+        profiler = None
+        if PROFILE:
+            from pyinstrument import Profiler
+            profiler = Profiler(interval=0.0005, async_mode="disabled")
+            profiler.start()
         keys = {}
         step = 0
         while commands.empty():  # while the runs write fast: every screen's keys, each timed until on screen
@@ -175,6 +189,9 @@ async def main():
             await asyncio.sleep(0.05)
         await commands.get()
         Screen._compositor_refresh = paint
+        if profiler is not None:
+            profiler.stop()
+            Path(PROFILE).write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
         assert await commands.get() == "done"
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, json.dumps(keys), flush=True)
         assert await commands.get() == "quit"
@@ -201,6 +218,11 @@ def write_big_runs(results: Path) -> list[FakeWorker]:
         worker.events.write("\n".join(lines) + "\n")
         worker.events.flush()
         workers.append(worker)
+    ended = FakeWorker(results, "20261124-120000-bench-oracle-ffff", SCENARIOS, runs=3).start()  # for the replay
+    for rep in (1, 2, 3):
+        for n, scenario in enumerate(SCENARIOS):
+            ended.trial(scenario, rep, outcome="failed" if (n + rep) % 4 == 0 else "passed")
+    ended.finish()
     return workers
 
 
@@ -209,7 +231,8 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def load(results: Path) -> tuple[float, float, float, dict[str, list[float]], float]:
+def load(results: Path, busy_s: float = BUSY_S, profile: str = "") -> tuple[
+        float, float, float, dict[str, list[float]], float]:
     """(peak RSS MB, idle CPU %, seconds until every tab is loaded, key-to-frame ms by 'screen key', quit seconds)
     with RUNS live runs writing fast."""
     workers = write_big_runs(results)
@@ -225,13 +248,13 @@ def load(results: Path) -> tuple[float, float, float, dict[str, list[float]], fl
     beating = threading.Thread(target=heartbeat, daemon=True)
     beating.start()
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-c", LOAD_CHILD, str(results), str(RUNS)], stdin=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", LOAD_CHILD, str(results), str(RUNS), profile], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert child.stdout is not None and child.stdin is not None
     assert child.stdout.readline().strip() == "READY"
     loaded_s = time.monotonic() - started
     send(child, "busy")
-    deadline = time.monotonic() + BUSY_S
+    deadline = time.monotonic() + busy_s
     n = 0
     while time.monotonic() < deadline:  # every run writes fast: 16 x ~500 events/s
         for worker in workers:
@@ -272,8 +295,18 @@ def per_screen(keys: dict[str, list[float]]) -> dict[str, list[float]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--busy", type=float, default=BUSY_S, help="seconds of keys while the runs write fast")
+    parser.add_argument("--keys-only", action="store_true", help="only the keys and quit (no event latency, no "
+                        "first frame)")
+    parser.add_argument("--profile", default="", help="write a pyinstrument profile of the busy part to this file "
+                        "(pip install pyinstrument)")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        if args.keys_only:
+            keys_only(root, args.busy, args.profile)
+            return
         seen = asyncio.run(latency(root / "latency"))
         latencies_ms = [1000 * s for s in seen]
         print(f"latency: {len(latencies_ms)} events, p50 {statistics.median(latencies_ms):.1f} ms, "
@@ -281,20 +314,34 @@ def main() -> None:
         frames = [first_frame(root / "latency") for _ in range(3)]
         first_ms = 1000 * statistics.median(frames)
         print(f"first frame: {first_ms:.0f} ms (median of 3 fresh processes)")
-        rss_mb, idle_pct, loaded_s, keys, quit_s = load(root / "load")
-        for name, times in sorted(keys.items()):
-            print(f"  key {name:<28} n={len(times):<3} p50 {statistics.median(times):5.0f} ms  "
-                  f"p95 {percentile(times, 0.95):5.0f} ms  max {max(times):5.0f} ms")
-        screens = per_screen(keys)
-        every = [t for times in screens.values() for t in times]
-        key_p95 = percentile(every, 0.95)
+        rss_mb, idle_pct, loaded_s, keys, quit_s = load(root / "load", args.busy, args.profile)
+        screens, key_p95, screen_p95 = print_keys(keys)
         print(f"{RUNS} runs x {LINES_PER_RUN} lines: all tabs loaded in {loaded_s:.1f} s, peak RSS {rss_mb:.0f} MB, "
               f"idle CPU {idle_pct:.1f}%, quit with {RUNS} live runs {1000 * quit_s:.0f} ms")
-        screen_p95 = " ".join(f"{name}_key_p95_ms={percentile(times, 0.95):.0f}" for name, times in sorted(
-            screens.items()))
         print(f"app_latency: p50_ms={statistics.median(latencies_ms):.1f} p95_ms={percentile(latencies_ms, 0.95):.1f} "
               f"first_frame_ms={first_ms:.0f} rss_mb={rss_mb:.0f} idle_cpu_pct={idle_pct:.1f} key_p95_ms={key_p95:.0f} "
               f"{screen_p95} quit_ms={1000 * quit_s:.0f} n={len(latencies_ms)}")
+
+
+def print_keys(keys: dict[str, list[float]]) -> tuple[dict[str, list[float]], float, str]:
+    """Print each key's times; (times by screen, p95 over every key, 'SCREEN_key_p95_ms=N ...')."""
+    for name, times in sorted(keys.items()):
+        print(f"  key {name:<32} n={len(times):<3} p50 {statistics.median(times):5.0f} ms  "
+              f"p95 {percentile(times, 0.95):5.0f} ms  max {max(times):5.0f} ms")
+    screens = per_screen(keys)
+    every = [t for times in screens.values() for t in times]
+    screen_p95 = " ".join(f"{name}_key_p95_ms={percentile(times, 0.95):.0f}" for name, times in sorted(
+        screens.items()))
+    return screens, percentile(every, 0.95), screen_p95
+
+
+def keys_only(root: Path, busy_s: float, profile: str) -> None:
+    """The keys with 16 live runs and the quit time, nothing else (quicker, for profiling)."""
+    load_before = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    _rss, _idle, _loaded, keys, quit_s = load(root / "load", busy_s, profile)
+    screens, key_p95, screen_p95 = print_keys(keys)
+    print(f"app_latency_keys: key_p95_ms={key_p95:.0f} {screen_p95} quit_ms={1000 * quit_s:.0f} "
+          f"n={sum(len(t) for t in screens.values())} load1={load_before}")
 
 
 if __name__ == "__main__":

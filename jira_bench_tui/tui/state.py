@@ -13,6 +13,8 @@ from jira_bench_tui.tui.watcher import RunUpdate
 
 MODEL_PREFIXES = ("claude-",)
 """Left off a model's name in a tab label ("claude-sonnet-4-5" shows as "sonnet-4-5")."""
+TAB_NAME_WIDTH = 14
+"""A note longer than this is cut (with '…') in a tab label: 16 tabs stay readable at 80 columns."""
 ENDED_MARKS = {"completed": "✔", "failed": "✘", "cancelled": "■", "interrupted": "‖", "unreadable": "?"}
 
 
@@ -107,29 +109,46 @@ class AppState:
         return [run_id for run_id in self.open_tabs if run_id in self.views]
 
     def tab_labels(self) -> dict[str, str]:
-        """A short label per tab, unique among the tabs: its number (the key that selects it, 1 to 9), the model,
-        the harness when another tab runs the model on another harness, the run id's tail when another tab runs
-        both the same; a mark once the run
-        has ended ('1 sonnet-4-5', '2 core·null c3d4 ✔')."""
+        """A short label per tab, unique among the tabs: its number (the key that selects it, 1 to 9; '·' past 9),
+        then the run's note (cut to TAB_NAME_WIDTH with '…') or else its model, with the harness when another tab
+        runs that model on another harness; when another tab would read the same, the model after a note (a
+        sweep's runs share theirs), then the run id's tail; a mark once the run has ended ('1 sonnet-4-5',
+        '2 core·null c3d4 ✔', '3 prompt v2 fix…', '4 baseline·haiku-4-5')."""
         run_ids = self.tabs()
         names = {run_id: _names(self.views[run_id]) for run_id in run_ids}
+        texts: dict[str, str] = {}
+        for run_id in run_ids:
+            model, harness, _tail, note = names[run_id]
+            if note:
+                texts[run_id] = _cut(note, TAB_NAME_WIDTH)
+                continue
+            others = [names[r] for r in run_ids if r != run_id and names[r][0] == model and not names[r][3]]
+            texts[run_id] = f"{harness}·{model}" if any(o[1] != harness for o in others) else model
+        alike: dict[str, list[str]] = {}
+        for run_id in run_ids:
+            alike.setdefault(texts[run_id], []).append(run_id)
+        for same in (group for group in alike.values() if len(group) > 1):
+            models = {names[r][0] for r in same}
+            by_model = len(models) == len(same) and all(names[r][3] for r in same)
+            for run_id in same:
+                texts[run_id] += f"·{names[run_id][0]}" if by_model else f" {names[run_id][2]}"
         labels: dict[str, str] = {}
         for number, run_id in enumerate(run_ids, 1):
-            model, harness, tail = names[run_id]
-            same_model = [r for r in run_ids if names[r][0] == model and r != run_id]
-            text = model
-            if any(names[r][1] != harness for r in same_model):
-                text = f"{harness}·{model}"
-            if any(names[r][1] == harness for r in same_model):
-                text += f" {tail}"
             view = self.views[run_id]
             mark = "" if view.live else f" {ENDED_MARKS.get(view.info.status, '■')}"
-            labels[run_id] = f"{number if number <= 9 else '·'} {text}{mark}"
+            labels[run_id] = f"{number if number <= 9 else '·'} {texts[run_id]}{mark}"
         return labels
 
 
-def _names(view: RunView) -> tuple[str, str, str]:
+def _cut(text: str, width: int) -> str:
+    """`text` on one line, at most `width` characters (cut with '…')."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def _names(view: RunView) -> tuple[str, str, str, str]:
+    """(short model, harness, run id tail, note or '') of a run, for its tab label."""
     spec = view.info.spec
     if spec is None:
-        return view.run_id, "", short_id(view.run_id)
-    return short_model(spec.model), spec.harness_name, short_id(view.run_id)
+        return view.run_id, "", short_id(view.run_id), ""
+    return short_model(spec.model), spec.harness_name, short_id(view.run_id), spec.note or ""

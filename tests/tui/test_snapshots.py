@@ -111,6 +111,64 @@ def test_replay_screen(snap_compare, fixed_results, fixed_clock, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
+@pytest.fixture
+def sweep_results(results, fixed_clock):
+    """Runs with notes and sweeps, on the fixed clock: an ended sweep of two models sharing a note, a live sweep of
+    two, a lone ended run with a long note, and one without."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fake_worker import FakeWorker
+    from make_data import StepClock
+
+    now = fixed_clock()
+    scenarios = ["assign-login-bug", "close-duplicate", "sprint-plan"]
+    for index, model in enumerate(["claude-haiku-4-5", "claude-sonnet-4-5"]):
+        done = FakeWorker(results, f"20261124-08000{index}-core-{model[7:]}-a{index}a{index}", scenarios, runs=2,
+                          model=model, harness_name="core", note="baseline, before the prompt fix",
+                          sweep_id="sweep-base", clock=StepClock(now - 7200 + index, 0.9)).start()
+        for rep in (1, 2):
+            done.trial("assign-login-bug", rep)
+            done.trial("close-duplicate", rep, "failed" if rep + index == 2 else "passed")
+            done.trial("sprint-plan", rep)
+        done.finish()
+    lone = FakeWorker(results, "20261124-083000-example-null-c3d4", scenarios, model="null",
+                      note="a smoke test of the harness after the move to the new fixture", clock=StepClock(now - 5400, 0.9))
+    lone.start().trial("assign-login-bug", 1, "failed")
+    lone.finish()
+    FakeWorker(results, "20261124-084500-example-oracle-e5e5", scenarios, clock=StepClock(now - 4000, 0.9)).start().finish()
+    for index, model in enumerate(["claude-haiku-4-5", "claude-sonnet-4-5"]):
+        live = FakeWorker(results, f"20261124-09550{index}-core-{model[7:]}-b{index}b{index}", scenarios, runs=3,
+                          model=model, harness_name="core", note="after the prompt fix", sweep_id="sweep-fix",
+                          clock=StepClock(now - 12 + index, 0.5))
+        live.start().trial("assign-login-bug", 1, "passed" if index else "failed")
+        live.begin_trial("close-duplicate", 1)
+        live.close()
+    return results
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_runs_screen_light_theme_sweeps_and_notes(snap_compare, sweep_results, fixed_clock, size):
+    app = make_app(sweep_results, start="runs", clock=fixed_clock, watch="off")
+
+    async def run_before(pilot):
+        pilot.app.theme = "textual-light"
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_monitor_screen_light_theme_sweep_tabs(snap_compare, sweep_results, fixed_clock):
+    app = make_app(sweep_results, start="monitor", clock=fixed_clock, watch="off")
+
+    async def run_before(pilot):
+        pilot.app.theme = "textual-light"
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_monitor_screen_light_theme(snap_compare, fixed_results, fixed_clock):
     app = make_app(fixed_results, start="monitor", clock=fixed_clock, watch="off")
 

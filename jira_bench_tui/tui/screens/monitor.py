@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -76,11 +76,13 @@ class MonitorScreen(Screen[None]):
         self._dirty: set[str] = set()
         self._stale: set[str] = set()
         self._titles: dict[str, str] = {}
+        self._styled_with: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         """Lay out the header, the no-run notice, the tabs (a pane per run), the watcher's status bar, the footer."""
         yield Header()
-        yield Static(EMPTY if bench_app(self).state.loaded else LOADING, id="monitor-empty")
+        state = bench_app(self).state
+        yield Static(EMPTY if state.loaded and not state.tabs() else LOADING, id="monitor-empty")  # tabs to open
         tabs = TabbedContent(id="run-tabs")
         tabs.display = False
         yield tabs
@@ -93,8 +95,24 @@ class MonitorScreen(Screen[None]):
         self.set_interval(1.0, self._tick)
         self.sync_tabs()
 
-    def on_screen_resume(self) -> None:
-        """Back in view: catch the tabs up with the open runs; the tab in view writes its held lines and redraws."""
+    def _style_inputs(self) -> tuple[object, ...]:
+        """What the styles of the screen's widgets depend on from outside it: the theme, the app's colour mode and
+        pseudo-classes, and Textual's count of CSS refreshes (None when Textual has no such count)."""
+        app = self.app
+        return (app.theme, app.ansi_color, frozenset(app.pseudo_classes),
+                getattr(app, "_css_update_count", None))
+
+    def on_screen_suspend(self) -> None:
+        """Out of view (another screen, the help, a dialog): note what the styles were worked out with."""
+        self._styled_with = self._style_inputs()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Back in view: catch the tabs up with the open runs; the tab in view writes its held lines and redraws.
+        Textual works out every widget's styles again on resume (with 16 tabs ~100 ms per `m` or help closed): that
+        is skipped when nothing they depend on changed meanwhile."""
+        inputs = self._style_inputs()
+        if inputs[-1] is not None and inputs == self._styled_with:
+            event.refresh_styles = False
         self.sync_tabs()
         current = self.current_tab()
         if current is not None and current.is_mounted:
@@ -145,7 +163,13 @@ class MonitorScreen(Screen[None]):
                         self.tabs[run_id] = tab
                         self._titles[run_id] = title = labels[run_id]
                         await tabbed.add_pane(TabPane(title, tab, id=pane_id(run_id)))
-            self.query_one("#monitor-empty").display = not self.tabs
+            notices = self.query("#monitor-empty").results(Static)
+            notice = next(notices, None)
+            if notice is None:  # the screen went away meanwhile (the app is closing)
+                return
+            notice.display = not self.tabs
+            if not self.tabs and bench_app(self).state.loaded:
+                notice.update(EMPTY)
             tabbed.display = bool(self.tabs)
             self._relabel()
             if self.wanted_tab in self.tabs:

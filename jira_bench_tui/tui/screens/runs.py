@@ -34,6 +34,16 @@ SECTIONS = {
     "ended": ("COMPLETED", [MARK, "date", "model", "harness", "reps", "score", "status", "note", "run"]),
     "unreadable": ("UNREADABLE", ["run", "problem"]),
 }
+DROP_FIRST = {
+    "live": ("harness", "started", "note", "model", "progress", "ETA"),
+    "interrupted": ("harness", "started", "note", "model"),
+    "ended": ("date", "harness", "reps", "note", "model", "status"),
+    "unreadable": ("problem",),
+}
+"""When a section's table is wider than the screen, these columns leave in this order (the run id names the date,
+the harness and the model, and stays whole), except the note (the problem): at its turn it is cut with '…' to the
+room left instead."""
+SQUEEZED = {"unreadable": "problem"}
 NOTE_WIDTH = 32
 """A note longer than this shows cut with '…' (the whole note: `view list`, `report`, the monitor)."""
 REFRESH_EVERY_S = 0.25
@@ -41,8 +51,9 @@ LOADING = "loading…"
 NONE = "(none)"
 
 
-MODEL_COLUMN = {"live": 1, "interrupted": 1, "ended": 2}
-"""Where each section's model cell is (a sweep's mark goes in front of it)."""
+MARK_COLUMN = {"live": 9, "interrupted": 7, "ended": 8}
+"""Where each section's run id cell is, after the mark column (a sweep's mark goes in front of it: the run id always shows, the model
+column leaves at 80 columns)."""
 SWEEP_MARKS = ("╭ ", "│ ", "╰ ")
 """First, middle and last row of a sweep shown together; other rows of such a section get two spaces."""
 
@@ -68,8 +79,9 @@ def sweep_order(views: list[RunView]) -> list[RunView]:
 
 
 def mark_sweeps(rows: list[Row], sweeps: dict[str, str | None], column: int | None) -> list[Row]:
-    """Rows whose neighbours share their sweep get a bracket before the model ('╭ oracle', '│ null', '╰ haiku');
-    the other rows of that table two spaces, so the models stay aligned. Tables without a sweep are unchanged."""
+    """Rows whose neighbours share their sweep get a bracket before the cell in `column` (the run id:
+    '╭ 20261124-…', '│ …', '╰ …'); the other rows of that table two spaces, so the cells stay aligned. Tables
+    without a sweep are unchanged."""
     if column is None:
         return rows
     ids = [sweeps.get(run_id) for run_id, _cells in rows]
@@ -83,8 +95,8 @@ def mark_sweeps(rows: list[Row], sweeps: dict[str, str | None], column: int | No
         return rows
     marked: list[Row] = []
     for (run_id, cells), mark in zip(rows, marks, strict=True):
-        model = cells[column]
-        text = Text(mark, style="bold") + (model if isinstance(model, Text) else Text(model))
+        cell = cells[column]
+        text = Text.assemble((mark, "bold"), cell if isinstance(cell, Text) else Text(cell))
         marked.append((run_id, (*cells[:column], text, *cells[column + 1:])))
     return marked
 
@@ -130,7 +142,8 @@ class RunsScreen(Screen[None]):
             for key, (title, columns) in SECTIONS.items():
                 yield Static(title, classes="section-title", id=f"title-{key}")
                 yield Static(LOADING, classes="section-empty", id=f"empty-{key}")
-                yield RunsTable(columns, optional=("note", MARK), id=f"table-{key}")
+                yield RunsTable(columns, optional=("note", "status", MARK), drop=DROP_FIRST.get(key, ()),
+                                squeeze=SQUEEZED.get(key, "note"), id=f"table-{key}")
         yield WatchStatusBar(id="watch-status", classes="-empty")
         yield Footer(show_command_palette=False)
 
@@ -140,6 +153,7 @@ class RunsScreen(Screen[None]):
         self.focus_first_table()
         self.set_interval(1.0, self._tick)
         self.show_watch_status(bench_app(self).state.watch_status)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_tables())  # scores' colours
 
     def _tick(self) -> None:
         """Ages move on with the clock: redraw while this screen is in view."""
@@ -198,7 +212,7 @@ class RunsScreen(Screen[None]):
             grouped[section].append((view.run_id, row))
             sweeps[view.run_id] = view.info.spec.sweep_id if view.info.spec else None
         for key, rows in grouped.items():
-            grouped[key] = mark_sweeps(rows, sweeps, MODEL_COLUMN.get(key))
+            grouped[key] = mark_sweeps(rows, sweeps, MARK_COLUMN.get(key))
         empty_text = NONE if state.loaded else LOADING
         for key, rows in grouped.items():
             table = self.query_one(f"#table-{key}", RunsTable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,6 +25,14 @@ def status_line(view: RunView, now: float) -> str:
     eta_text = f" · ETA {short_duration(eta)}" if eta is not None else ""
     return (f"{view.info.status.upper()} · {harness} · {model} · x{view.repetitions} · "
             f"elapsed {short_duration(view.elapsed(now))}{eta_text}")
+
+
+def fit_line(text: str, width: int) -> str:
+    """`text` cut to `width` cells with '…' when it is longer (never cut silently); whole when `width` is 0 (not
+    laid out yet)."""
+    if width <= 0 or cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
 
 
 class RunTab(Vertical):
@@ -63,6 +72,13 @@ class RunTab(Vertical):
         """Show the lines the run already has, the follow state and the figures."""
         self._first_show()
 
+    def on_resize(self) -> None:
+        """The status lines are fitted to the new width."""
+        if self.query(".run-id"):
+            self._shown.pop("status", None)
+            self._shown.pop("run-id", None)
+            self.call_after_refresh(self.refresh_view)
+
     def _first_show(self) -> None:
         """on_mount's work, once the children of the tab's rows are mounted too (with several tabs added at once, a
         row's own children could still be mounting when the tab's Mount came: then it tries again 20 ms later)."""
@@ -90,13 +106,15 @@ class RunTab(Vertical):
         now = bench_app(self).clock()
         done, total, passed, failed, errored = view.counts()
         tokens, cost = view.usage()
-        status = status_line(view, now)
+        status_box, run_id_box = self.query_one(".run-status", Static), self.query_one(".run-id", Static)
+        status = fit_line(status_line(view, now), status_box.size.width)
         if self._changed("status", status):
-            self.query_one(".run-status", Static).update(status, layout=False)  # one line, fixed size
+            status_box.update(status, layout=False)  # one line, fixed size
         note = view.info.spec.note if view.info.spec else None
-        run_id = f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}" + (f" · “{note}”" if note else "")
+        run_id = fit_line(f"run {view.run_id} · tokens {tokens:,} · ${cost:.4f}" + (f" · “{note}”" if note else ""),
+                          run_id_box.size.width)
         if self._changed("run-id", run_id):
-            self.query_one(".run-id", Static).update(run_id, layout=False)
+            run_id_box.update(run_id, layout=False)
         if self._changed("progress", (passed, failed, errored, total)):
             self.query_one(OutcomeBar).counts = (passed, failed, errored, total)
         counters = f"{done}/{total}  passed {passed}  failed {failed}  errors {errored}"
@@ -118,6 +136,7 @@ class RunTab(Vertical):
             self.flush()
         else:
             self.event_log.lines_added(lines)
+            self._show_match_count()
         if not self.event_log.following:
             self._show_follow()
 
@@ -126,6 +145,7 @@ class RunTab(Vertical):
         if self._behind:
             self._behind = False
             self.event_log.resync()
+            self._show_match_count()
 
     def toggle_follow(self) -> None:
         """Follow the log (go to its end as lines arrive), or pause it where it is."""
@@ -173,9 +193,17 @@ class RunTab(Vertical):
     @on(Input.Changed, ".log-search")
     def _search_changed(self, event: Input.Changed) -> None:
         event.stop()
-        found = self.event_log.set_search(event.value.strip())
-        info = f"{found} lines" if event.value.strip() else ""
-        self.query_one(".log-search-info", Static).update(info)
+        self.event_log.set_search(event.value.strip())
+        self._show_match_count()
+
+    def _show_match_count(self) -> None:
+        """'N lines' (the lines holding the search text) beside the search box; nothing without a search."""
+        log = self.event_log
+        count = log.match_count
+        info = f"{count:,} line{'s' if count != 1 else ''}" if log.search else ""
+        before = str(self._shown.get("match-count", ""))
+        if self._changed("match-count", info):  # a new layout only when the text's width changes
+            self.query_one(".log-search-info", Static).update(info, layout=len(info) != len(before))
 
     @on(Input.Submitted, ".log-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -197,3 +225,4 @@ class RunTab(Vertical):
     def _filter_changed(self, event: Select.Changed) -> None:
         event.stop()
         self.event_log.set_scenario(None if event.value is Select.NULL else str(event.value))
+        self._show_match_count()

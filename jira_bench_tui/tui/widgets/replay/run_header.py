@@ -36,7 +36,8 @@ def trials_score(summaries: list[TrialSummary]) -> str:
 
 
 class RunHeader(Static):
-    """Two lines: the run's harness and model, then its status, score and how many trials finished."""
+    """Three lines: the run's harness and model; its status, score and how many trials finished; its id and note
+    (the note in quotes, when the run has one)."""
 
     def show_run(self, info: RunInfo, summaries: list[TrialSummary]) -> None:
         """Fill the header from a loaded run and its finished trials."""
@@ -64,4 +65,7 @@ class RunHeader(Static):
         ]
         if finished < spec.total_trials:
             parts += [" · ", (f"{finished} of {spec.total_trials} trials finished", "dim")]
-        self.update(Content("\n").join([first, Content.assemble(*parts)]))
+        third = Content.assemble(("run ", "dim"), Content(info.run_id))
+        if spec.note:
+            third = Content.assemble(third, " · ", (f"“{spec.note}”", "italic"))
+        self.update(Content("\n").join([first, Content.assemble(*parts), third]))
