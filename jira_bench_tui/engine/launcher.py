@@ -146,14 +146,14 @@ def _absolute_fixture(fixture: str | None) -> str | None:
 def check_fixtures(loaded: LoadedHarness, scenario_ids: list[str]) -> None:
     """Build (or find cached) the Jira of every scenario, so a fixture with a dangling reference is bad input now,
     not an error in every trial later. Raises UserError(field="fixture")."""
-    from jira_bench_tui.jira.db import FixtureError, prepare_template
+    from jira_bench_tui.jira.db import FixtureError
 
     wanted = set(scenario_ids)
     for scenario in loaded.harness.scenarios:
         if wanted and scenario.id not in wanted:
             continue
         try:
-            prepare_template(loaded.fixture_for(scenario))
+            loaded.template_for(scenario)
         except FixtureError as exc:
             place = f"scenario {scenario.id!r} fixture_additions" if scenario.fixture_additions else "fixture"
             raise UserError(f"{loaded.source}: {place}: {exc}", field="fixture") from None
@@ -236,7 +236,17 @@ def create_run(req: RunRequest, results: Path) -> Path:
     """check_request, then the run folder with spec.json (holding the harness and its fixture, so neither is read
     from disk again) and a queued state.json."""
     loaded, server = _checked(req, results)
-    return run_folder.create_run(results, build_spec(req, loaded, server))
+    return _create(results, req, loaded, server)
+
+
+def _create(results: Path, req: RunRequest, loaded: LoadedHarness, server: run_folder.ServerChoice) -> Path:
+    """The run folder of a checked request; the templates built while checking it are named by the SHA-256 of the
+    fixture file stored with it, so its worker finds them without validating the fixture again."""
+    folder = run_folder.create_run(results, build_spec(req, loaded, server))
+    fixture_file = run_folder.read_spec(folder).fixture_file
+    if fixture_file is not None:
+        loaded.name_templates(fixture_file.sha256)
+    return folder
 
 
 def launch(req: RunRequest, results: Path) -> tuple[Path, int]:
@@ -271,7 +281,7 @@ def create_sweep(reqs: list[RunRequest], results: Path) -> list[Path]:
     """Check every request first (UserError on the first problem, nothing written), then create each run folder:
     the folders, in order. A sweep is never left half-created by bad input."""
     checked = [(req, *_checked(req, results)) for req in reqs]
-    return [run_folder.create_run(results, build_spec(req, loaded, server)) for req, loaded, server in checked]
+    return [_create(results, req, loaded, server) for req, loaded, server in checked]
 
 
 def launch_sweep(reqs: list[RunRequest], results: Path) -> list[tuple[Path, int]]:
