@@ -15,7 +15,7 @@ from typing import Any
 from jira_bench_tui.engine import run_folder, server_envs
 from jira_bench_tui.engine.control import kill_run, resume_run
 from jira_bench_tui.engine.limits import parse_limits
-from jira_bench_tui.engine.rest_trials import REST_KINDS, parse_server_text, probe_tools, trial_server
+from jira_bench_tui.engine.rest_servers import REST_KINDS, parse_server_text, trial_server
 from jira_bench_tui.engine.server_command import parse_server_command, probe_server_command
 from jira_bench_tui.engine.solution_tools import check_solution_tools, embedded_tool_names
 from jira_bench_tui.engine.spawn import spawn_worker
@@ -179,6 +179,8 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, run_folder.
         if req.model == "oracle":
             check_solution_tools(loaded, set(tools), req.scenarios)
     elif server.kind in REST_KINDS:
+        from jira_bench_tui.engine.rest_trials import probe_tools  # the REST face: only for REST servers
+
         check_fixtures(loaded, req.scenarios)
         rest_server = trial_server(server.kind, server.version, server.command)
         tools = probe_tools(rest_server)

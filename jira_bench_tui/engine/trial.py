@@ -52,7 +52,7 @@ from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 
 if TYPE_CHECKING:
-    from jira_bench_tui.engine.rest_trials import RestTrialServer
+    from jira_bench_tui.engine.rest_servers import RestTrialServer
     from jira_bench_tui.jira.state_capture import StateCapture, TemplateBaseline
     from jira_bench_tui.jira.trial_databases import TrialDatabases
 

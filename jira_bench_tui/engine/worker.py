@@ -158,7 +158,7 @@ def trial_runner(spec: run_folder.RunSpec, folder: Path) -> TrialRunner:
                            wall_time_s=spec.wall_time_s, server_command=command,
                            server_env=dict(loaded.harness.server.env) if command else {})
     if spec.server.kind in ("mcp-atlassian", "rest"):
-        from jira_bench_tui.engine.rest_trials import trial_server
+        from jira_bench_tui.engine.rest_servers import trial_server
 
         options.rest_server = trial_server(spec.server.kind, spec.server.version, spec.server.command)
     agent: Agent = make_agent(spec.model, folder.parent.parent, spec.model_base_url, spec.model_args)
