@@ -20,6 +20,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,12 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     Raises NotRegularFileError (a folder, FIFO, socket or device), FileTooBigError, or the OSError of the open or
     read (FileNotFoundError, PermissionError, ...); ValueError for a NUL byte in the path. Callers word the
     sentence."""
+    return b"".join(regular_file_chunks(path, max_bytes))
+
+
+def regular_file_chunks(path: Path, max_bytes: int) -> Iterator[bytes]:
+    """The bytes of the regular file `path` in chunks of at most 1 MiB, read as `read_regular_file` reads (same
+    checks, same errors, raised when the chunks are asked for): for hashing a big file without holding it."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
@@ -201,17 +208,15 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
             raise NotRegularFileError(_file_kind(info.st_mode))
         if info.st_size > max_bytes:
             raise FileTooBigError(info.st_size, max_bytes)
-        chunks: list[bytes] = []
         size = 0
         while size <= max_bytes:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
             if not chunk:
                 break
-            chunks.append(chunk)
             size += len(chunk)
-        if size > max_bytes:  # it grew while we read it
-            raise FileTooBigError(None, max_bytes)
-        return b"".join(chunks)
+            if size > max_bytes:  # it grew while we read it
+                raise FileTooBigError(None, max_bytes)
+            yield chunk
     finally:
         os.close(fd)
 

@@ -15,7 +15,7 @@ from typing import Any
 from jira_bench_tui.engine import run_folder, server_envs
 from jira_bench_tui.engine.control import kill_run, resume_run
 from jira_bench_tui.engine.limits import parse_limits
-from jira_bench_tui.engine.rest_trials import REST_KINDS, parse_server_text, probe_tools, trial_server
+from jira_bench_tui.engine.rest_servers import REST_KINDS, parse_server_text, trial_server
 from jira_bench_tui.engine.server_command import parse_server_command, probe_server_command
 from jira_bench_tui.engine.solution_tools import check_solution_tools, embedded_tool_names
 from jira_bench_tui.engine.spawn import spawn_worker
@@ -146,14 +146,14 @@ def _absolute_fixture(fixture: str | None) -> str | None:
 def check_fixtures(loaded: LoadedHarness, scenario_ids: list[str]) -> None:
     """Build (or find cached) the Jira of every scenario, so a fixture with a dangling reference is bad input now,
     not an error in every trial later. Raises UserError(field="fixture")."""
-    from jira_bench_tui.jira.db import FixtureError, prepare_template
+    from jira_bench_tui.jira.db import FixtureError
 
     wanted = set(scenario_ids)
     for scenario in loaded.harness.scenarios:
         if wanted and scenario.id not in wanted:
             continue
         try:
-            prepare_template(loaded.fixture_for(scenario))
+            loaded.template_for(scenario)
         except FixtureError as exc:
             place = f"scenario {scenario.id!r} fixture_additions" if scenario.fixture_additions else "fixture"
             raise UserError(f"{loaded.source}: {place}: {exc}", field="fixture") from None
@@ -179,6 +179,8 @@ def _checked(req: RunRequest, results: Path) -> tuple[LoadedHarness, run_folder.
         if req.model == "oracle":
             check_solution_tools(loaded, set(tools), req.scenarios)
     elif server.kind in REST_KINDS:
+        from jira_bench_tui.engine.rest_trials import probe_tools  # the REST face: only for REST servers
+
         check_fixtures(loaded, req.scenarios)
         rest_server = trial_server(server.kind, server.version, server.command)
         tools = probe_tools(rest_server)
@@ -236,7 +238,17 @@ def create_run(req: RunRequest, results: Path) -> Path:
     """check_request, then the run folder with spec.json (holding the harness and its fixture, so neither is read
     from disk again) and a queued state.json."""
     loaded, server = _checked(req, results)
-    return run_folder.create_run(results, build_spec(req, loaded, server))
+    return _create(results, req, loaded, server)
+
+
+def _create(results: Path, req: RunRequest, loaded: LoadedHarness, server: run_folder.ServerChoice) -> Path:
+    """The run folder of a checked request; the templates built while checking it are named by the SHA-256 of the
+    fixture file stored with it, so its worker finds them without validating the fixture again."""
+    folder = run_folder.create_run(results, build_spec(req, loaded, server))
+    fixture_file = run_folder.read_spec(folder).fixture_file
+    if fixture_file is not None:
+        loaded.name_templates(fixture_file.sha256)
+    return folder
 
 
 def launch(req: RunRequest, results: Path) -> tuple[Path, int]:
@@ -271,7 +283,7 @@ def create_sweep(reqs: list[RunRequest], results: Path) -> list[Path]:
     """Check every request first (UserError on the first problem, nothing written), then create each run folder:
     the folders, in order. A sweep is never left half-created by bad input."""
     checked = [(req, *_checked(req, results)) for req in reqs]
-    return [run_folder.create_run(results, build_spec(req, loaded, server)) for req, loaded, server in checked]
+    return [_create(results, req, loaded, server) for req, loaded, server in checked]
 
 
 def launch_sweep(reqs: list[RunRequest], results: Path) -> list[tuple[Path, int]]:

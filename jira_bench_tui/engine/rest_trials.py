@@ -6,7 +6,8 @@ server's `HostRegistry` when the trial starts and removed when it ends, and the 
 stdio process pointed at that site through the proxy environment. Checks read the trial's database directly.
 
 Public API: `parse_server_text(text)` (what a --server string asks for), `RestTrialServer` and `trial_server(kind,
-version, command)` (what the worker hands `TrialOptions`), `probe_tools(server)` (start it once, list its tools),
+version, command)` (what the worker hands `TrialOptions`; all three live in the light engine/rest_servers.py, which
+the launcher imports without this module), `probe_tools(server)` (start it once, list its tools),
 `rest_trial(server, template, name)` (the per-trial async context manager), `server_env(kind, proxy_url, host)`
 (the environment a trial's server gets), `shared_rest_server()`.
 """
@@ -14,29 +15,32 @@ version, command)` (what the worker hands `TrialOptions`), `probe_tools(server)`
 from __future__ import annotations
 
 import asyncio
-import shlex
 import shutil
 import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from jira_bench_tui.engine import server_envs
 from jira_bench_tui.engine.reasons import exception_reason
+from jira_bench_tui.engine.rest_servers import (
+    REST_KINDS,
+    RestKind,
+    RestTrialServer,
+    parse_server_text,
+    trial_server,
+)
 from jira_bench_tui.engine.system_prompt import system_prompt_for
 from jira_bench_tui.engine.toolbox import ToolBoxError
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.jira.rest import RestServer, mcp_atlassian_env, site_host
 
-RestKind = Literal["mcp-atlassian", "rest"]
-REST_KINDS: tuple[str, ...] = ("mcp-atlassian", "rest")
 PROBE_TIMEOUT_S = 30.0
 # mcp-atlassian's fastmcp would look for its own updates on the network and print a banner at every start
 QUIET_FASTMCP = {"FASTMCP_CHECK_FOR_UPDATES": "off", "FASTMCP_SHOW_SERVER_BANNER": "false"}
@@ -44,21 +48,6 @@ QUIET_FASTMCP = {"FASTMCP_CHECK_FOR_UPDATES": "off", "FASTMCP_SHOW_SERVER_BANNER
 GENERIC_ENV_NAMES = ("JIRA_URL", "JIRA_USERNAME", "JIRA_API_TOKEN", "JIRA_HTTP_PROXY", "JIRA_HTTPS_PROXY",
                      "JIRA_NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY",
                      "no_proxy")
-
-
-@dataclass(frozen=True)
-class RestTrialServer:
-    """The stdio MCP server every trial of a run starts over its own site: `kind` mcp-atlassian or rest,
-    `command` its argv (mcp-atlassian: the managed executable), `env` extra variables (the harness's)."""
-
-    kind: RestKind
-    command: tuple[str, ...]
-    version: str | None = None
-    env: dict[str, str] = field(default_factory=dict)
-
-    def describe(self) -> str:
-        """'mcp-atlassian 0.23.1' or the command, for messages."""
-        return f"mcp-atlassian {self.version}" if self.kind == "mcp-atlassian" else shlex.join(self.command)
 
 
 @dataclass
@@ -72,39 +61,6 @@ class RestTrialJira:
     host: str
     system_prompt: str
     client_mode: str = "auto"
-
-
-def parse_server_text(text: str) -> tuple[RestKind, str | None, list[str] | None] | None:
-    """What a --server string asks for: ("mcp-atlassian", version or None, None), ("rest", None, argv), or None when
-    it is neither (builtin, or a plain command). UserError for `rest:` without a command or a bad version."""
-    stripped = text.strip()
-    if stripped.lower().startswith("rest:"):
-        from jira_bench_tui.engine.server_command import parse_server_command
-
-        return "rest", None, parse_server_command(stripped[len("rest:"):])
-    name = stripped.partition("==")[0].strip().lower()
-    if name == server_envs.MCP_ATLASSIAN:
-        return "mcp-atlassian", server_envs.parse_requirement(stripped)[1], None
-    return None
-
-
-def trial_server(kind: str, version: str | None, command: list[str] | None,
-                 env: dict[str, str] | None = None) -> RestTrialServer:
-    """The server a run's trials start. For mcp-atlassian the managed install of `version` (default: the pinned
-    one); UserError(field="server") naming the install command when it is not installed."""
-    if kind == "rest":
-        if not command:
-            raise UserError("--server rest: needs a command, e.g. rest:'my-jira-mcp --stdio'", field="server")
-        return RestTrialServer("rest", tuple(command), None, dict(env or {}))
-    if kind != "mcp-atlassian":
-        raise UserError(f"unknown REST server kind {kind!r}", field="server")
-    wanted = version or server_envs.DEFAULT_VERSIONS[server_envs.MCP_ATLASSIAN]
-    executable = server_envs.find(server_envs.MCP_ATLASSIAN, wanted)
-    if executable is None:
-        pin = "" if wanted == server_envs.DEFAULT_VERSIONS[server_envs.MCP_ATLASSIAN] else f"=={wanted}"
-        raise UserError(f"mcp-atlassian {wanted} is not installed; run: jira-bench servers install "
-                        f"mcp-atlassian{pin}", field="server")
-    return RestTrialServer("mcp-atlassian", (str(executable),), wanted, dict(env or {}))
 
 
 def server_env(kind: RestKind, proxy_url: str, host: str) -> dict[str, str]:
@@ -121,6 +77,12 @@ def server_env(kind: RestKind, proxy_url: str, host: str) -> dict[str, str]:
                                          "JIRA_HTTPS_PROXY", "JIRA_NO_PROXY", "NO_PROXY", "no_proxy")}
     return {**env, **proxies}
 
+
+__all__ = [
+    "GENERIC_ENV_NAMES", "PROBE_TIMEOUT_S", "QUIET_FASTMCP", "REST_KINDS", "RestKind", "RestTrialJira",
+    "RestTrialServer", "parse_server_text", "probe_tools", "rest_trial", "server_env", "shared_rest_server",
+    "stop_shared_rest_server", "trial_server",
+]
 
 _shared: RestServer | None = None
 _shared_lock = threading.Lock()

@@ -52,7 +52,7 @@ from jira_bench_tui.harness.loader import LoadedHarness
 from jira_bench_tui.harness.schema import Limits, Scenario, Solution
 
 if TYPE_CHECKING:
-    from jira_bench_tui.engine.rest_trials import RestTrialServer
+    from jira_bench_tui.engine.rest_servers import RestTrialServer
     from jira_bench_tui.jira.state_capture import StateCapture, TemplateBaseline
     from jira_bench_tui.jira.trial_databases import TrialDatabases
 
@@ -113,12 +113,10 @@ class TrialRunner:
 
     def template_for(self, scenario: Scenario) -> Path:
         """The prepared database of the scenario's fixture (built once a fixture: one for every scenario without
-        fixture additions). FixtureError when the fixture cannot be built."""
-        from jira_bench_tui.jira.db import prepare_template
-
+        fixture additions; `LoadedHarness.template_for`). FixtureError when the fixture cannot be built."""
         key = scenario.id if scenario.fixture_additions else ""
         if key not in self._templates:
-            self._templates[key] = prepare_template(self.loaded.fixture_for(scenario))
+            self._templates[key] = self.loaded.template_for(scenario)
         return self._templates[key]
 
     def _databases_for(self, template: Path) -> TrialDatabases:

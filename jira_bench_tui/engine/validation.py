@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from jira_bench_tui.engine.rest_trials import RestTrialServer
+from jira_bench_tui.engine.rest_servers import RestTrialServer
 from jira_bench_tui.engine.trial import ScoredSolution, score_solution_async
 from jira_bench_tui.errors import UserError
 from jira_bench_tui.harness.loader import LoadedHarness

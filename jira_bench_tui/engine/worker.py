@@ -47,7 +47,7 @@ from jira_bench_tui.engine.run_folder import (
 from jira_bench_tui.engine.trial import TrialOptions, TrialRunner, trial_finished_event
 from jira_bench_tui.engine.trial_processes import Message, TrialProcesses, split, worker_count
 from jira_bench_tui.errors import UserError
-from jira_bench_tui.harness.loader import LoadedHarness, harness_from_spec
+from jira_bench_tui.harness.loader import LoadedHarness, StoredFixture, harness_from_spec
 
 HEARTBEAT_S = 1.0
 STATE_COALESCE_S = 0.02
@@ -129,23 +129,36 @@ class _StateKeeper:
 def load_spec_harness(spec: run_folder.RunSpec, folder: Path) -> LoadedHarness:
     """The run's harness and fixture as spec.json names them (`run_folder.spec_harness`/`spec_fixture`: the files
     stored at launch, or the copies in older specs; runs made before the fixture was kept read the fixture file
-    again). HarnessError or StoreError (both UserErrors) when they cannot be used."""
-    return harness_from_spec(run_folder.spec_harness(folder, spec), spec.harness_source, spec.harness_dir,
-                             spec.server.fixture, run_folder.spec_fixture(folder, spec))
+    again). A stored fixture file is checked whole (its hash, read in chunks) but read only when its template
+    database must be built (`LoadedHarness.template_for`). HarnessError or StoreError (both UserErrors) when they
+    cannot be used."""
+    harness = run_folder.spec_harness(folder, spec)
+    ref = spec.fixture_file
+    if ref is not None:
+        run_folder.check_stored(folder, ref, "fixture")
+        stored = StoredFixture(sha256=ref.sha256, read=lambda: run_folder.spec_fixture(folder, spec))
+        return harness_from_spec(harness, spec.harness_source, spec.harness_dir, spec.server.fixture,
+                                 stored_fixture=stored)
+    return harness_from_spec(harness, spec.harness_source, spec.harness_dir, spec.server.fixture,
+                             run_folder.spec_fixture(folder, spec))
 
 
 def trial_runner(spec: run_folder.RunSpec, folder: Path) -> TrialRunner:
     """The trial runner of a run (its harness, agent and server from spec.json alone): the worker's, or each trial
-    process's. UserError when the spec cannot be used."""
+    process's. Its templates are found (or built: then the worker builds them before its trial processes start)
+    before the first trial. UserError when the spec cannot be used."""
     from jira_bench_tui.engine.agent_factory import make_agent
 
     loaded = load_spec_harness(spec, folder)
     command = spec.server.command if spec.server.kind == "command" else None
+    if command is None:
+        wanted = set(spec.scenario_ids)
+        loaded.prepare_templates([s for s in loaded.harness.scenarios if s.id in wanted])
     options = TrialOptions(run_id=spec.run_id, model=spec.model, max_turns=spec.max_turns,
                            wall_time_s=spec.wall_time_s, server_command=command,
                            server_env=dict(loaded.harness.server.env) if command else {})
     if spec.server.kind in ("mcp-atlassian", "rest"):
-        from jira_bench_tui.engine.rest_trials import trial_server
+        from jira_bench_tui.engine.rest_servers import trial_server
 
         options.rest_server = trial_server(spec.server.kind, spec.server.version, spec.server.command)
     agent: Agent = make_agent(spec.model, folder.parent.parent, spec.model_base_url, spec.model_args)

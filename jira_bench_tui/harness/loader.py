@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -42,18 +45,120 @@ class HarnessError(UserError):
         super().__init__(text, field="harness")
 
 
-@dataclass
-class LoadedHarness:
-    """A validated harness with its fixture resolved."""
+@dataclass(frozen=True)
+class StoredFixture:
+    """A fixture kept in a file named by its content (a run's `fixtures/sha256-<hex>.json`, engine/run_folder/
+    stored.py): `sha256` of the file's bytes, and `read` giving its JSON data (hash checked; StoreError otherwise)."""
 
-    harness: Harness
-    source: str  # builtin:NAME or an absolute path
-    base_dir: Path | None  # folder of the harness file (None for builtins)
-    fixture: Fixture
+    sha256: str
+    read: Callable[[], Any]
+
+
+class LoadedHarness:
+    """A validated harness with its fixture: a validated `Fixture`, or a stored fixture file (`stored`) that is
+    read and validated only when needed (a fixture of 100,000 issues takes about 1 GB once validated)."""
+
+    def __init__(self, harness: Harness, source: str, base_dir: Path | None, fixture: Fixture | None = None,
+                 stored: StoredFixture | None = None) -> None:
+        if fixture is None and stored is None:
+            raise ValueError("a LoadedHarness needs its fixture or a stored fixture")
+        self.harness = harness
+        self.source = source  # builtin:NAME or an absolute path
+        self.base_dir = base_dir  # folder of the harness file (None for builtins)
+        self.stored = stored
+        self._fixture = fixture
+        self._templates: dict[str, Path] = {}  # template key ("" or a scenario id): template database
+        self._broken: dict[str, Exception] = {}  # template key: why its database cannot be built
+
+    @property
+    def fixture(self) -> Fixture:
+        """The validated starting Jira (a stored one is read and validated on first use, then kept). HarnessError
+        when a stored fixture no longer validates; StoreError when its file cannot be used."""
+        if self._fixture is None:
+            self._fixture = self._read_stored()
+        return self._fixture
+
+    def _read_stored(self) -> Fixture:
+        assert self.stored is not None
+        return _validated_fixture(self.stored.read(), self.source, "fixture")
 
     def fixture_for(self, scenario: Scenario) -> Fixture:
         """The starting Jira of one scenario: the harness fixture with the scenario's `fixture_additions`."""
         return merge_fixture(self.fixture, scenario.fixture_additions)
+
+    def template_for(self, scenario: Scenario) -> Path:
+        """The template database of the scenario's starting Jira (jira.db.prepare_template: built once per fixture
+        content, then cached). With a stored fixture it is found by the file's SHA-256 (`jira.db.find_template`)
+        without reading the fixture; only when it is missing is the fixture read and validated, the templates of
+        `scenario` built, and the validated fixture let go. FixtureError when the database cannot be built (again on
+        every call); HarnessError or StoreError when a stored fixture cannot be read."""
+        key = _template_key(scenario)
+        if key in self._broken:
+            raise self._broken[key]
+        if key not in self._templates:
+            self.prepare_templates([scenario])
+        if key in self._broken:
+            raise self._broken[key]
+        return self._templates[key]
+
+    def prepare_templates(self, scenarios: list[Scenario]) -> None:
+        """Find or build the templates of `scenarios` (`template_for`), reading and validating a stored fixture at
+        most once for all of them; a FixtureError is kept for `template_for` to raise. HarnessError or StoreError
+        when a stored fixture is needed and cannot be read."""
+        from jira_bench_tui.jira import db
+
+        missing = []
+        for scenario in scenarios:
+            key = _template_key(scenario)
+            if key in self._templates or key in self._broken:
+                continue
+            found = db.find_template(self._content_key(scenario)) if self.stored is not None else None
+            if found is None:
+                missing.append(scenario)
+            else:
+                self._templates[key] = found
+        if not missing:
+            return
+        base = self._fixture if self._fixture is not None else self._read_stored()  # not kept when read here
+        for scenario in missing:
+            key = _template_key(scenario)
+            try:
+                self._templates[key] = db.prepare_template(merge_fixture(base, scenario.fixture_additions))
+            except db.FixtureError as exc:
+                self._broken[key] = exc
+                continue
+            if self.stored is not None:
+                self.name_templates(self.stored.sha256, [scenario])
+
+    def name_templates(self, fixture_sha256: str, scenarios: list[Scenario] | None = None) -> None:
+        """Make the templates prepared so far (of `scenarios`, default all) findable by the SHA-256 of the stored
+        file that holds this fixture (`jira.db.name_template`): what the launcher does once the run's fixture is
+        stored, so the run's worker and trial processes never validate the fixture. A cache that cannot be written
+        is left as it is (the worker then builds the template)."""
+        from jira_bench_tui.jira import db
+
+        for scenario in scenarios if scenarios is not None else self.harness.scenarios:
+            template = self._templates.get(_template_key(scenario))
+            if template is not None:
+                with contextlib.suppress(OSError):
+                    db.name_template(template, _content_key(fixture_sha256, scenario))
+
+    def _content_key(self, scenario: Scenario) -> str:
+        assert self.stored is not None
+        return _content_key(self.stored.sha256, scenario)
+
+
+def _template_key(scenario: Scenario) -> str:
+    """Scenarios without fixture additions share the harness fixture's template ("")."""
+    return scenario.id if scenario.fixture_additions else ""
+
+
+def _content_key(fixture_sha256: str, scenario: Scenario) -> str:
+    """What names a scenario's starting Jira for good: the stored fixture's SHA-256, and its additions' content."""
+    if scenario.fixture_additions is None:
+        return f"sha256:{fixture_sha256}"
+    additions = scenario.fixture_additions.model_dump_json(by_alias=True).encode("utf-8")
+    return f"sha256:{fixture_sha256}+{hashlib.sha256(additions).hexdigest()}"
 
 
 def _package_dir(package: str) -> Path:
@@ -425,14 +530,18 @@ def load_harness(source: str, fixture_override: str | None = None) -> LoadedHarn
 
 
 def harness_from_spec(data: dict[str, Any], source: str, base_dir: str | None, fixture_override: str | None,
-                      fixture_data: dict[str, Any] | None = None) -> LoadedHarness:
+                      fixture_data: dict[str, Any] | None = None,
+                      stored_fixture: StoredFixture | None = None) -> LoadedHarness:
     """Rebuild a LoadedHarness from the copy held in a run's spec.json (the worker's way in).
 
-    With `fixture_data` (the fixture as resolved at launch, also kept in spec.json) nothing else is read from disk.
-    Raises HarnessError when the copy no longer validates.
+    With `fixture_data` (the fixture as resolved at launch, kept in older spec.json files) nothing else is read from
+    disk; with `stored_fixture` (the same, stored once per results folder) the fixture is read only when needed
+    (`LoadedHarness.template_for`). Raises HarnessError when the copy no longer validates.
     """
     harness = _parse_harness(data, source)
     base = Path(base_dir) if base_dir else None
+    if stored_fixture is not None:
+        return LoadedHarness(harness=harness, source=source, base_dir=base, stored=stored_fixture)
     if fixture_data is not None:
         fixture = _validated_fixture(fixture_data, source, "fixture")
     else:

@@ -11,6 +11,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -235,15 +236,62 @@ def build_database(fixture: Fixture, path: Path) -> None:
         raise
 
 
-def fixture_digest(fixture: Fixture) -> str:
-    """A hash of everything a built database depends on: the fixture's content, the schema and the builder's code."""
+def _build_digest() -> Any:
+    """A SHA-256 hasher fed with what every built database depends on besides its fixture: the schema and the
+    builder's code (a change to how databases are built makes new templates)."""
     digest = hashlib.sha256()
     digest.update(BUILD_VERSION.encode())
     for source in (SCHEMA_PATH, Path(__file__), Path(__file__).with_name("durations.py"),
                    Path(__file__).with_name("fixture_history.py"), Path(write_tracking.__file__)):
-        digest.update(source.read_bytes())  # a change to how databases are built makes new templates
+        digest.update(source.read_bytes())
+    return digest
+
+
+def fixture_digest(fixture: Fixture) -> str:
+    """A hash of everything a built database depends on: the fixture's content, the schema and the builder's code."""
+    digest = _build_digest()
     digest.update(fixture.model_dump_json(by_alias=True).encode("utf-8"))
     return digest.hexdigest()
+
+
+def content_template_path(content_key: str, cache_dir: Path | None = None) -> Path:
+    """Where the template of a fixture known by `content_key` is kept besides its own name (`name_template`):
+    `known-<hash>.sqlite` in the cache, the hash over the key, the builder's code and the fixture model's code (so
+    that a change to either names a new file). `content_key` is any text that names a fixture's content for good,
+    e.g. the SHA-256 of a stored fixture file's bytes (engine/run_folder/stored.py): the template is found without
+    reading, validating or hashing the fixture itself."""
+    from jira_bench_tui.jira import fixture as fixture_module
+
+    digest = _build_digest()
+    digest.update(Path(fixture_module.__file__).read_bytes())
+    digest.update(content_key.encode("utf-8"))
+    directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    return directory / f"known-{digest.hexdigest()[:20]}.sqlite"
+
+
+def find_template(content_key: str, cache_dir: Path | None = None) -> Path | None:
+    """The template named for `content_key` (`name_template`), or None when there is none (never built, or the cache
+    was emptied)."""
+    path = content_template_path(content_key, cache_dir)
+    return path if path.is_file() else None
+
+
+def name_template(template: Path, content_key: str, cache_dir: Path | None = None) -> Path:
+    """Make `template` (from `prepare_template`) findable by `content_key` (`find_template`): a hard link in the same
+    cache (a copy where links are refused), put in place atomically. Returns its path. OSError when the cache cannot
+    be written."""
+    target = content_template_path(content_key, cache_dir)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.linking")
+    try:
+        try:
+            os.link(template, tmp)
+        except OSError:
+            shutil.copyfile(template, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
 
 
 def default_cache_dir() -> Path:

@@ -50,3 +50,27 @@ def test_every_name_of_the_run_folder_package_resolves() -> None:
             "assert not missing, missing\n"
             "assert sorted(run_folder._MODULE_OF) == sorted(run_folder.__all__)")
     _modules_after(code)
+
+
+REST_ONLY = ("jira_bench_tui.engine.rest_trials", "jira_bench_tui.jira.rest.app", "jira_bench_tui.jira.rest.server",
+             "jira_bench_tui.jira.rest.routes")
+
+
+def _rest_only(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in REST_ONLY))
+
+
+def test_an_embedded_run_imports_neither_the_rest_face_nor_the_rest_trials(tmp_path: Path) -> None:
+    """The launcher imports what a REST server needs (engine/rest_trials.py, the REST face) only for REST servers;
+    the MCP client itself an embedded run needs (its trials are MCP sessions)."""
+    code = ("from jira_bench_tui.cli import main\ntry:\n"
+            "    main(['run', 'builtin:example', '--scenario', 'start-password-bug', '--results-dir', "
+            f"{str(tmp_path)!r}])\nexcept SystemExit as exc:\n    assert not exc.code, exc.code")
+    modules = _modules_after(code)
+    assert "jira_bench_tui.engine.trial" in modules and "mcp.client" in modules  # the run did run
+    assert _rest_only(modules) == []
+
+
+def test_the_worker_and_the_launcher_import_no_rest_face() -> None:
+    code = "import jira_bench_tui.engine.launcher, jira_bench_tui.engine.worker, jira_bench_tui.engine.trial_processes"
+    assert _rest_only(_modules_after(code)) == []

@@ -156,6 +156,7 @@ if TYPE_CHECKING:
     from jira_bench_tui.engine.run_folder.stored import (
         FIXTURES,
         HARNESSES,
+        check_stored,
         read_stored,
         spec_fixture,
         spec_harness,
@@ -222,7 +223,7 @@ _MODULE_OF: dict[str, str] = {
         "write_state", "write_state_data", "write_summary"
     ], "run_files"),
     **dict.fromkeys([
-        "FIXTURES", "HARNESSES", "read_stored", "spec_fixture", "spec_harness", "store_json"
+        "FIXTURES", "HARNESSES", "check_stored", "read_stored", "spec_fixture", "spec_harness", "store_json"
     ], "stored"),
     **dict.fromkeys([
         "TrialScan", "finished_trials", "read_trial", "read_trial_data", "remove_temp_files", "scan_trials",
@@ -254,7 +255,7 @@ __all__ = [
     "ToolCallEvent", "ToolCallStep", "ToolResultEvent", "TrialArtifact", "TrialEvent", "TrialFinishedEvent",
     "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLimits", "WorkerLock", "SpaceReserve", "check_writable", "WORKER_LOG_MAX_BYTES",
     "keep_worker_log_small", "rotated_log_path", "worker_log_cap",
-    "FIXTURES", "HARNESSES", "StoredFile", "read_stored", "spec_fixture", "spec_harness", "store_json",
+    "FIXTURES", "HARNESSES", "StoredFile", "check_stored", "read_stored", "spec_fixture", "spec_harness", "store_json",
     "check_run_files", "disk_error", "disk_sentence", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
     "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",
     "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",

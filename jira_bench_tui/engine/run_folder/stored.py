@@ -31,6 +31,7 @@ from jira_bench_tui.engine.run_folder.json_files import (
     read_small_bytes,
     write_bytes_atomic,
 )
+from jira_bench_tui.json_input import regular_file_chunks
 
 StoredKind = Literal["harnesses", "fixtures"]
 HARNESSES: StoredKind = "harnesses"
@@ -77,13 +78,41 @@ def read_stored(folder: Path, ref: StoredFile, what: str) -> Any:
     try:
         content = read_small_bytes(path, MAX_JSON_BYTES)
     except FileNotFoundError:
-        raise StoreError(f"the {what} of run {folder.name} is missing: {path} (spec.json names it; the run cannot "
-                         "be used without it)") from None
+        raise _missing(folder, path, what) from None
     if hashlib.sha256(content).hexdigest() != ref.sha256:
-        raise StoreError(f"the {what} of run {folder.name} was changed or cut short: {path} no longer has the "
-                         f"SHA-256 its name and spec.json give ({len(content)} bytes); restore the file (a run "
-                         f"launched with the same {what} writes it again)")
+        raise _changed(folder, path, what, len(content))
     return parse_json_bytes(content, path)
+
+
+def check_stored(folder: Path, ref: StoredFile, what: str) -> None:
+    """Check that the stored file `ref` of the run in `folder` is there whole, its hash read in chunks (the file is
+    never held in memory). StoreError as `read_stored` says when it is missing, not a regular file, too big, changed
+    or cut short (a file that passes holds what the launcher wrote: JSON)."""
+    path = results_of(folder) / ref.path
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        for chunk in regular_file_chunks(path, MAX_JSON_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    except FileNotFoundError:
+        raise _missing(folder, path, what) from None
+    except OSError:  # not a regular file, too big, unreadable
+        read_small_bytes(path, MAX_JSON_BYTES)  # the same StoreError sentence as a read
+        raise
+    if digest.hexdigest() != ref.sha256:
+        raise _changed(folder, path, what, size)
+
+
+def _missing(folder: Path, path: Path, what: str) -> StoreError:
+    return StoreError(f"the {what} of run {folder.name} is missing: {path} (spec.json names it; the run cannot be "
+                      "used without it)")
+
+
+def _changed(folder: Path, path: Path, what: str, size: int) -> StoreError:
+    return StoreError(f"the {what} of run {folder.name} was changed or cut short: {path} no longer has the SHA-256 "
+                      f"its name and spec.json give ({size} bytes); restore the file (a run launched with the same "
+                      f"{what} writes it again)")
 
 
 def store_spec_parts(results: Path, spec: RunSpec) -> RunSpec:
