@@ -6,15 +6,18 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 from mcp.client import Client
+from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
+from mcp_types import DiscoverResult, ListToolsResult
 
 from jira_bench_tui.agents.base import ToolOutcome, ToolSpec
 from jira_bench_tui.engine.reasons import exception_reason
@@ -142,17 +145,93 @@ def tool_result_event(step: dict[str, Any]) -> dict[str, Any]:
 
 async def list_tool_specs(client: Client, timeout_s: float) -> list[ToolSpec]:
     """Every tool the server offers (all pages), as ToolSpecs."""
+    specs, _pages = await _list_tools(client, timeout_s)
+    return specs
+
+
+async def _list_tools(client: Client, timeout_s: float) -> tuple[list[ToolSpec], list[ListToolsResult]]:
+    """Every tool the server offers (all pages) as ToolSpecs, and the pages as listed."""
     specs: list[ToolSpec] = []
+    pages: list[ListToolsResult] = []
     cursor: str | None = None
     with anyio.fail_after(timeout_s):
         for _page in range(100):
             listing = await client.list_tools(cursor=cursor)
+            pages.append(listing)
             for tool in listing.tools:
                 specs.append(ToolSpec(tool.name, tool.description or "", dict(tool.input_schema or {})))
             cursor = listing.next_cursor
             if not cursor:
                 break
-    return specs
+    return specs, pages
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What the first connection of a process to a server with a listing key learnt: its discovery result (None
+    when it spoke the legacy handshake), the protocol version negotiated, the ToolSpecs of its one-page tool listing
+    (shared read-only by every toolbox) and the client session's state derived from that listing (see
+    `_SESSION_STATE`)."""
+
+    discover: DiscoverResult | None
+    version: str
+    specs: tuple[ToolSpec, ...]
+    session_state: dict[str, dict[str, Any]]
+
+
+_LISTINGS: dict[Hashable, _Listing] = {}  # by listing key, per process
+_OUTPUT_VALIDATORS: dict[str, Any] = {}  # compiled output-schema validators by the schema's canonical JSON
+# What a ClientSession (mcp 2.x) derives from a tool listing in `_absorb_tool_listing` and `_output_schema_validator`:
+# header maps and output schemas by tool name, and the compiled validators of the output schemas (built lazily).
+_SESSION_STATE = ("_x_mcp_header_maps", "_tool_output_schemas", "_tool_output_validators")
+
+
+def _output_validator(name: str, schema: dict[str, Any]) -> Any:
+    """The compiled JSON-Schema validator of an output schema, built as the mcp client session builds it
+    (`ClientSession._output_schema_validator`: `validator_for`, `check_schema`, an empty `Registry`) once per
+    process and distinct schema. RuntimeError for an invalid schema, in the session's words."""
+    key = json.dumps(schema, sort_keys=True)
+    validator = _OUTPUT_VALIDATORS.get(key)
+    if validator is None:
+        from jsonschema import SchemaError
+        from jsonschema.validators import validator_for
+        from referencing import Registry
+
+        validator_cls = validator_for(schema)
+        try:
+            validator_cls.check_schema(schema)
+        except SchemaError as exc:
+            raise RuntimeError(f"Invalid schema for tool {name}: {exc}") from exc
+        validator = _OUTPUT_VALIDATORS[key] = validator_cls(schema, registry=Registry())
+    return validator
+
+
+def _listing_state(session: ClientSession, page: ListToolsResult) -> dict[str, dict[str, Any]] | None:
+    """The session's state derived from the listing `page` it absorbed, with the output-schema validators of every
+    listed tool compiled (once per process and schema); None when this mcp version keeps it otherwise."""
+    if not all(isinstance(getattr(session, name, None), dict) for name in _SESSION_STATE):
+        return None
+    validators = session._tool_output_validators
+    for tool in page.tools:
+        if tool.output_schema is not None and tool.name not in validators:
+            validators[tool.name] = _output_validator(tool.name, tool.output_schema)
+    return {name: dict(getattr(session, name)) for name in _SESSION_STATE}
+
+
+def _adopt_listing(session: ClientSession, listing: _Listing) -> None:
+    """Give a client session the state a `tools/list` of the same server gave an earlier session (copies of its
+    maps; the schemas and compiled validators in them are shared read-only): the session then validates every tool
+    result against the listed output schema exactly as after its own listing, without listing or compiling again.
+    The same state `mcp.client.Client.list_tools` rebuilds with `_absorb_tool_listing` for a listing its response
+    cache served, copied instead of derived again."""
+    for name, value in listing.session_state.items():
+        setattr(session, name, dict(value))
+
+
+def forget_listings() -> None:
+    """Forget the listings and validators remembered in this process (tests)."""
+    _LISTINGS.clear()
+    _OUTPUT_VALIDATORS.clear()
 
 
 def describe_server(server: MCPServer | StdioServerParameters | str) -> str:
@@ -173,16 +252,22 @@ async def open_toolbox(
     call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
     connect_timeout_s: float = 30.0,
     mode: str = "auto",
+    listing_key: Hashable | None = None,
 ) -> AsyncIterator[McpToolBox]:
     """Connect to an MCP server (an in-process MCPServer, a stdio command, or a streamable-HTTP URL), list its
     tools, and yield a McpToolBox; the connection closes on exit. ToolBoxError when it cannot connect.
     `mode` is the client's: "legacy" for a server known to speak only the initialize handshake (mcp 1.x).
 
     An exception raised in the body comes out as itself (FatalAgentError stays FatalAgentError), not wrapped in the
-    ExceptionGroup of the client's task group."""
+    ExceptionGroup of the client's task group.
+
+    `listing_key`: servers given the same key answer discovery and `tools/list` alike (e.g. every embedded Jira of
+    a process with the same quirks: `jira.server.listing_key`). The first connection of the process with a key
+    probes and lists as usual; later ones adopt that protocol version and listing (and the compiled output-schema
+    validators) without asking the server again. None: every connection probes and lists."""
     try:
         async with _connected_toolbox(server, on_call, on_result, call_timeout_s, connect_timeout_s,
-                                      mode) as toolbox:
+                                      mode, listing_key) as toolbox:
             yield toolbox
     except BaseExceptionGroup as group:
         leaf = _single_leaf(group)
@@ -209,10 +294,16 @@ async def _connected_toolbox(
     call_timeout_s: float,
     connect_timeout_s: float,
     mode: str = "auto",
+    listing_key: Hashable | None = None,
 ) -> AsyncIterator[McpToolBox]:
+    known = _LISTINGS.get(listing_key) if listing_key is not None else None
     async with AsyncExitStack() as stack:
         # The client's read timeout bounds the handshake and the listing; calls pass their own timeout.
-        client = Client(server, read_timeout_seconds=connect_timeout_s, mode=mode)
+        if known is not None and known.discover is not None and mode == "auto":  # as the first probe found
+            client = Client(server, read_timeout_seconds=connect_timeout_s, mode=known.version,
+                            prior_discover=known.discover)
+        else:
+            client = Client(server, read_timeout_seconds=connect_timeout_s, mode=mode)
         try:
             await stack.enter_async_context(client)
         except Exception as exc:
@@ -220,9 +311,25 @@ async def _connected_toolbox(
                 f"could not connect to the MCP server {describe_server(server)}: {exception_reason(exc, with_type=False)}"
             ) from exc
         try:
-            tools = await list_tool_specs(client, connect_timeout_s)
+            tools = await _tools_of(client, connect_timeout_s, listing_key, known)
         except Exception as exc:
             raise ToolBoxError(
                 f"the MCP server {describe_server(server)} did not list its tools: {exception_reason(exc, with_type=False)}"
             ) from exc
         yield McpToolBox(client, tools, on_call=on_call, on_result=on_result, call_timeout_s=call_timeout_s)
+
+
+async def _tools_of(client: Client, timeout_s: float, listing_key: Hashable | None,
+                    known: _Listing | None) -> list[ToolSpec]:
+    """The server's tools: the listing remembered for `listing_key` (given to the session), else a `tools/list`
+    (remembered for `listing_key` when it is one page)."""
+    if known is not None:
+        _adopt_listing(client.session, known)
+        return list(known.specs)
+    specs, pages = await _list_tools(client, timeout_s)
+    if listing_key is not None and len(pages) == 1:
+        state = _listing_state(client.session, pages[0])
+        if state is not None:
+            _LISTINGS[listing_key] = _Listing(client.session.discover_result, client.protocol_version, tuple(specs),
+                                              state)
+    return specs

@@ -195,7 +195,7 @@ class TrialRunner:
                 finally:
                     reader.close()
             return
-        from jira_bench_tui.jira.server import server_on
+        from jira_bench_tui.jira.server import listing_key, server_on
 
         # each trial has a folder of its own: the server's working folder (files an agent attaches are read from
         # it, as mcp-atlassian reads them from its own); its database is a reused copy of the template, rolled back
@@ -206,7 +206,8 @@ class TrialRunner:
             with self._databases_for(template).lease() as conn:  # the trial's one connection: the server's
                 reader = SqliteReader(conn=conn)
                 system_prompt = system_prompt_for(conn)
-                async with open_toolbox(server_on(conn, folder), **hooks) as toolbox:
+                server = server_on(conn, folder)
+                async with open_toolbox(server, listing_key=listing_key(server), **hooks) as toolbox:
                     yield _Session(toolbox, reader, system_prompt, self._capture(reader, template))
         finally:
             shutil.rmtree(folder, ignore_errors=True)

@@ -29,6 +29,7 @@ Read paths (`TextPath`), each named after what mcp-atlassian reads:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import warnings
 from collections.abc import Callable
@@ -44,14 +45,25 @@ TextPath = Literal["v2", "v2_raw", "v3", "v3_clean", "markdown"]
 _ISSUE_KEY_PATTERN = r"[A-Z][A-Z0-9_]+-\d+(?:-\d+)*"
 
 
+SHOWN_TEXT_CACHE_SIZE = 4096  # texts remembered per process (fixture texts repeat across the trials of a run)
+
+
 def shown_text(stored: str | None, path: TextPath, base_url: str = "") -> str | None:
     """What mcp-atlassian 0.23.1 shows of a stored Markdown text read along `path` (see the module docstring).
 
     "v2" and "v3_clean" give "" for None or an empty text (as `_clean_text` does); "v2_raw" and "v3" give None for
     None (and "v3" also for a text with nothing in it: `adf_to_text` of an empty document); "markdown" gives the text
-    back. `base_url` is the site's (mcp-atlassian's JIRA_URL), used for smart links."""
+    back. `base_url` is the site's (mcp-atlassian's JIRA_URL), used for smart links.
+
+    A pure function of its three arguments, remembered for the last SHOWN_TEXT_CACHE_SIZE distinct ones (parsing
+    the Markdown is most of the cost of showing an issue, and a fixture's texts come back in every trial)."""
     if path == "markdown":
         return stored
+    return _shown_text(stored, path, base_url)
+
+
+@functools.lru_cache(maxsize=SHOWN_TEXT_CACHE_SIZE)
+def _shown_text(stored: str | None, path: TextPath, base_url: str) -> str | None:
     if path == "v2_raw":
         return markdown_to_wiki(stored)
     if path == "v2":

@@ -9,6 +9,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+from collections.abc import Hashable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,17 @@ def server_on(conn: sqlite3.Connection, workdir: Path, quirks: Quirks | None = N
     )
     advertise_like_mcp_atlassian(server._lowlevel_server)
     server.jira_connection = conn  # type: ignore[attr-defined]
+    server.jira_listing_key = (SERVER_NAME, SERVER_INFO_VERSION, ctx.quirks)  # type: ignore[attr-defined]
     return server
+
+
+def listing_key(server: MCPServer) -> Hashable | None:
+    """What the discovery answer and the tool listing of a server made by server_on depend on: its name, version
+    and quirks (the tools, their schemas and descriptions are the same for every database). Two servers with equal
+    keys list the same tools (engine/toolbox.py `open_toolbox` lists them once per process). None for any other
+    server."""
+    key: Hashable | None = getattr(server, "jira_listing_key", None)
+    return key
 
 
 def close_server(server: MCPServer) -> None:

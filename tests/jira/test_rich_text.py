@@ -229,3 +229,14 @@ async def test_the_markdown_quirk_shows_the_text_as_written(default_db: Path, to
         worklog = (await jira.ok("jira_add_worklog", issue_key="WEB-22", time_spent="1h", comment=md))["worklog"]
     assert shown == md
     assert worklog["comment"] == md
+
+
+@pytest.mark.parametrize("path", ["v2", "v2_raw", "v3", "v3_clean"])
+def test_remembered_texts_read_as_computed_ones(path: str) -> None:
+    """shown_text remembers its answers: a text shown again (and the first time) reads as mcp-atlassian shows it."""
+    from jira_bench_tui.jira.mcpa_text import shown_text
+
+    for name, (md, expected) in CASES.items():
+        first = shown_text(md, path, "https://example.atlassian.net")  # type: ignore[arg-type]
+        again = shown_text(md, path, "https://example.atlassian.net")  # type: ignore[arg-type]
+        assert first == again == expected[path], name
