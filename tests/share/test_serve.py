@@ -134,9 +134,10 @@ def test_serve_shows_the_app_in_chromium_and_a_key_changes_it(served: Served, br
     page.add_init_script(CAPTURE_TERMINAL)
     try:
         page.goto(served.url)
-        page.wait_for_function(f"({SCREEN_TEXT})().includes('gpt-5-mini')", timeout=WAIT_MS)
+        shown = "t.includes('gpt-5-mini') && t.includes('COMPLETED')"  # the rows and their section's title
+        page.wait_for_function(f"(() => {{ const t = ({SCREEN_TEXT})(); return {shown}; }})", timeout=WAIT_MS)
         first = page.evaluate(f"({SCREEN_TEXT})()")
-        assert "COMPLETED" in first and "claude-haiku-4-5" in first and "Keys:" not in first
+        assert "COMPLETED" in first and "claude-haiku-4-5" in first and "Keys:" not in first, first
         apps = wait_for(served.apps, 10, "the app process")
         commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1] for pid in apps]
         assert [sys.executable.encode(), b"-m", b"jira_bench_tui", b"--results-dir",
