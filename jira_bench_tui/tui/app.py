@@ -295,13 +295,22 @@ class JiraBenchApp(App[None]):
         self.open_monitor(message.run_id)
 
     def open_monitor(self, run_id: str) -> None:
-        """Show the monitor with the run's tab (opening the tab if it was closed)."""
+        """Show the monitor with the run's tab (opening the tab if it was closed; an ended run's events are read
+        then, in a thread)."""
         self.state.open_tab(run_id)
+        view = self.state.views.get(run_id)
+        if view is not None and not view.events_read:
+            self.read_events(run_id)
         self.monitor_screen.wanted_tab = run_id
         if self.current_mode == "monitor":
             self.monitor_screen.sync_tabs()
         else:
             self.switch_mode("monitor")
+
+    @work(group="read-events", description="Reading a run's log")
+    async def read_events(self, run_id: str) -> None:
+        """Read the log of a run whose events were left unread (an ended run) and show it."""
+        self.apply_updates(await asyncio.to_thread(self.watcher.read_events, run_id))
 
     @on(OpenRun)
     def _on_open_run(self, message: OpenRun) -> None:
