@@ -112,7 +112,6 @@ class JiraBenchApp(App[None]):
         watch: WatchMode = "watch",
     ) -> None:
         from jira_bench_tui.tui.screens.monitor import MonitorScreen
-        from jira_bench_tui.tui.screens.new_run import NewRunScreen
         from jira_bench_tui.tui.screens.runs import RunsScreen
 
         self.results = Path(results)
@@ -131,6 +130,8 @@ class JiraBenchApp(App[None]):
         self._form_settings: Settings | None = None
 
         def new_run_screen() -> NewRunScreen:
+            from jira_bench_tui.tui.screens.new_run import NewRunScreen  # the harness loader: only with the form
+
             self.new_run_screen = NewRunScreen()
             return self.new_run_screen
 
@@ -193,8 +194,8 @@ class JiraBenchApp(App[None]):
             self.post_message(WatchStatus(text))
 
         def first_scan_done() -> None:
-            settle_memory()
-            self.post_message(ScanDone())
+            self.post_message(ScanDone())  # the full rows first; the collector's pass after that frame
+            self.call_after_refresh(settle_memory)
 
         await self.watcher.follow(deliver, say, force_polling=self.watch_mode == "poll",
                                   first_scan_done=first_scan_done)
