@@ -112,7 +112,6 @@ class JiraBenchApp(App[None]):
         watch: WatchMode = "watch",
     ) -> None:
         from jira_bench_tui.tui.screens.monitor import MonitorScreen
-        from jira_bench_tui.tui.screens.new_run import NewRunScreen
         from jira_bench_tui.tui.screens.runs import RunsScreen
 
         self.results = Path(results)
@@ -131,6 +130,9 @@ class JiraBenchApp(App[None]):
         self._form_settings: Settings | None = None
 
         def new_run_screen() -> NewRunScreen:
+            # imported here: the form pulls in the harness loader (~0.1 s), not needed before the form opens
+            from jira_bench_tui.tui.screens.new_run import NewRunScreen
+
             self.new_run_screen = NewRunScreen()
             return self.new_run_screen
 
@@ -193,8 +195,8 @@ class JiraBenchApp(App[None]):
             self.post_message(WatchStatus(text))
 
         def first_scan_done() -> None:
-            settle_memory()
-            self.post_message(ScanDone())
+            self.post_message(ScanDone())  # the full rows first; the collector's pass after that frame
+            self.call_after_refresh(settle_memory)
 
         await self.watcher.follow(deliver, say, force_polling=self.watch_mode == "poll",
                                   first_scan_done=first_scan_done)
@@ -295,13 +297,22 @@ class JiraBenchApp(App[None]):
         self.open_monitor(message.run_id)
 
     def open_monitor(self, run_id: str) -> None:
-        """Show the monitor with the run's tab (opening the tab if it was closed)."""
+        """Show the monitor with the run's tab (opening the tab if it was closed; an ended run's events are read
+        then, in a thread)."""
         self.state.open_tab(run_id)
+        view = self.state.views.get(run_id)
+        if view is not None and not view.events_read:
+            self.read_events(run_id)
         self.monitor_screen.wanted_tab = run_id
         if self.current_mode == "monitor":
             self.monitor_screen.sync_tabs()
         else:
             self.switch_mode("monitor")
+
+    @work(group="read-events", description="Reading a run's log")
+    async def read_events(self, run_id: str) -> None:
+        """Read the log of a run whose events were left unread (an ended run) and show it."""
+        self.apply_updates(await asyncio.to_thread(self.watcher.read_events, run_id))
 
     @on(OpenRun)
     def _on_open_run(self, message: OpenRun) -> None:

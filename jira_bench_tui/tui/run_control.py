@@ -2,14 +2,12 @@
 
 The engine's launcher pulls in the MCP client (~0.4 s to import), so it is imported on first use, in the worker
 thread that needs it, never while the app paints its first frame; kill, resume and delete need only the engine's
-run control (`engine/control.py`, light)."""
+run control (`engine/control.py`, lighter, imported on first use too: not needed for the first frame)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from jira_bench_tui.engine import control
 
 if TYPE_CHECKING:
     from jira_bench_tui.engine.launcher import RunRequest
@@ -56,15 +54,21 @@ def launch_sweep(fields: dict[str, Any], models: list[str], results: Path) -> li
 
 def kill(folder: Path) -> None:
     """Stop the run's worker (SIGTERM to its group, SIGKILL after a grace) and leave the run cancelled."""
+    from jira_bench_tui.engine import control
+
     control.kill_run(folder)
 
 
 def resume(folder: Path) -> None:
     """Start a worker on the missing trials of an interrupted, cancelled or failed run (UserError when a worker
     already runs it or the run cannot resume)."""
+    from jira_bench_tui.engine import control
+
     control.resume_run(folder)
 
 
 def delete(folder: Path) -> None:
     """Remove a run folder; refuses a live run (UserError)."""
+    from jira_bench_tui.engine import control
+
     control.delete_run(folder)

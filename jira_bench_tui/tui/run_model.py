@@ -97,6 +97,9 @@ class RunView:
     lines_added: int = 0
     """Log lines ever added (`lines` keeps the last LOG_LINES_KEPT): line n (from 0) sits at
     `lines[n - (lines_added - len(lines))]` while it is kept."""
+    events_read: bool = True
+    """False while the run's events are left unread (an ended run: its list row needs only its small files; its
+    cells, log and clock come when its tab asks for the events)."""
 
     def __post_init__(self) -> None:
         spec = self.info.spec
@@ -126,12 +129,14 @@ class RunView:
         return self.info.spec.runs if self.info.spec else 0
 
     def apply(self, info: RunInfo, events: list[AnyEvent], counted: list[AnyEvent] | None = None,
-              skipped_lines: int = 0) -> list[LogLine]:
+              skipped_lines: int = 0, *, events_read: bool = True, events_problem: str | None = None) -> list[LogLine]:
         """Take a new reading of the folder and the events appended since the last one; return the new log lines.
 
         `counted` are progress events of a skipped part of the log (counted, not shown); `skipped_lines` says
-        how many lines that part held."""
+        how many lines that part held; `events_read` False: the events are left unread for now; `events_problem`:
+        why the log gave nothing (shown as its line)."""
         self.info = info
+        self.events_read = events_read
         for event in [*(counted or []), *events]:
             self._count(event)
         first = next(iter(counted or events), None)
@@ -143,6 +148,8 @@ class RunView:
         if skipped_lines:
             new_lines.insert(0, LogLine(None, f"… {skipped_lines:,} earlier lines not shown "
                                               "(`jira-bench attach` or the replay has them all)"))
+        if events_problem:
+            new_lines.append(LogLine(None, f"the log cannot be shown: {events_problem}", "warning"))
         self.lines.extend(new_lines)
         self.lines_added += len(new_lines)
         if new_lines:

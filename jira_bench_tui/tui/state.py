@@ -81,14 +81,16 @@ class AppState:
             was_live = view.live if view is not None else None
             if view is None:
                 view = self.views[update.run_id] = RunView(update.info)
-            lines = view.apply(update.info, update.events, update.counted, update.skipped_lines)
+            lines = view.apply(update.info, update.events, update.counted, update.skipped_lines,
+                               events_read=update.events_read, events_problem=update.events_problem)
             if view.live and update.run_id not in self.open_tabs:
                 self.open_tabs.append(update.run_id)
             changes.append(RunChange(update.run_id, view, lines, ended=bool(was_live and not view.live)))
         return changes
 
     def open_tab(self, run_id: str) -> bool:
-        """Give a known run a tab (at the end); whether it has one now."""
+        """Give a known run a tab (at the end); whether it has one now. Its events may still be unread
+        (`RunView.events_read`): the app then asks the watcher for them."""
         if run_id not in self.views:
             return False
         if run_id not in self.open_tabs:

@@ -2,6 +2,8 @@
 
 One recursive `watchfiles.awatch` over `<results>/runs` for the whole app (never one per run); each change is
 routed by path to its run id; per run only the new whole lines of events.jsonl and the new state.json are read.
+A run that has ended when first read is listed from its small files only (spec.json, state.json): its events are
+read when something asks for them (`read_events`, e.g. its monitor tab), so 200 ended runs start the app quickly.
 Updates come out coalesced: one per run per batch. When watching fails (OSError, a network file system) it
 falls back to polling and says so. No Textual here: the app runs `follow` inside a worker.
 """
@@ -63,6 +65,10 @@ class RunUpdate:
     counted: list[AnyEvent] = field(default_factory=list)
     """Progress events from the part of a big log that is skipped on the first read: counted, not shown."""
     skipped_lines: int = 0
+    events_read: bool = True
+    """False while the run's events are left unread (an ended run nobody asked the log of)."""
+    events_problem: str | None = None
+    """Why events.jsonl gave nothing when it was first read (missing, not a regular file, cannot be opened)."""
 
 
 class RunFolderTail:
@@ -74,6 +80,10 @@ class RunFolderTail:
         self._spec: RunSpec | None = None
         self._state_stamp: tuple[int, int] | None = None
         self.info: RunInfo | None = None
+        self.events_wanted = False
+        """Read the events even though the run has ended (someone asked for its log)."""
+        self.events_started = False
+        """Whether its events are being read (a live run, or an ended run whose log was asked for)."""
 
     def _state_changed(self) -> bool:
         try:
@@ -86,9 +96,10 @@ class RunFolderTail:
         return changed
 
     def has_news(self) -> bool:
-        """Whether events.jsonl grew or state.json was replaced since the last read (for polling)."""
+        """Whether events.jsonl grew (while its events are read) or state.json was replaced since the last read (for
+        polling)."""
         try:
-            size = os.stat(events_path(self.folder)).st_size
+            size = os.stat(events_path(self.folder)).st_size if self.events_started else self.reader.offset
         except OSError:
             size = self.reader.offset
         try:
@@ -124,10 +135,24 @@ class RunFolderTail:
             self.info = RunInfo(self.folder.name, self.folder, None, None, "unreadable", str(exc))
             return RunUpdate(self.folder.name, self.folder, self.info, first=first)
         self.info = RunInfo(self.folder.name, self.folder, self._spec, state, status)
-        counted, skipped = self._skip_to_tail() if first else ([], 0)
+        if not self.events_started and not (self.info.live or self.events_wanted):
+            return RunUpdate(self.folder.name, self.folder, self.info, first=first, events_read=False)
+        starting, self.events_started = not self.events_started, True
+        counted, skipped = self._skip_to_tail() if starting else ([], 0)
         events = self.reader.read_new(max_bytes)
+        problem = self._events_problem() if starting and not events and not counted else None
         return RunUpdate(self.folder.name, self.folder, self.info, events, first=first, counted=counted,
-                         skipped_lines=skipped)
+                         skipped_lines=skipped, events_problem=problem)
+
+    def _events_problem(self) -> str | None:
+        """Why events.jsonl gives no events (None when it is merely empty)."""
+        if self.reader.problem:
+            return self.reader.problem
+        try:
+            os.close(os.open(events_path(self.folder), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC))
+        except OSError as exc:
+            return f"{events_path(self.folder).name} cannot be read: {exc.strerror or exc}"
+        return None
 
     def _skip_to_tail(self) -> tuple[list[AnyEvent], int]:
         """On the first read of a big log, jump to its last TAIL_BYTES; of the part skipped keep only the
@@ -162,6 +187,8 @@ class RunFolderTail:
     @property
     def behind(self) -> bool:
         """Whether events.jsonl still holds bytes not read (the last read hit the per-batch limit)."""
+        if not self.events_started:
+            return False
         try:
             return os.stat(events_path(self.folder)).st_size > self.reader.offset
         except OSError:
@@ -215,6 +242,20 @@ class RunsWatcher:
                 del self.tails[run_id]
             updates.append(update)
         return updates
+
+    def read_events(self, run_id: str) -> list[RunUpdate]:
+        """Read a known run's whole log (at most its last TAIL_BYTES, as a first read of a live run) and follow it from
+        now on: the updates, the first with every event up to READ_CHUNK bytes, then one per further chunk. Safe to
+        call from any thread; none when the run is not known or its events are already read."""
+        with self._reading:
+            tail = self.tails.get(run_id)
+            if tail is None or tail.events_started:
+                return []
+            tail.events_wanted = True
+            updates = self._read_runs([run_id])
+            while tail.behind and self.tails.get(run_id) is tail:
+                updates.extend(self._read_runs([run_id]))
+            return updates
 
     def first_batches(self, run_ids: list[str]) -> list[list[str]]:
         """`run_ids` newest first (the rows at the top of the runs list come first), in batches read together: as
@@ -300,6 +341,8 @@ class RunsWatcher:
             tail = self.tails.get(run_id)
             if tail is None:
                 return False
+            if not tail.events_started:
+                continue
             try:
                 pending += os.stat(events_path(tail.folder)).st_size - tail.reader.offset
             except OSError:

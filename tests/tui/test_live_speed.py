@@ -150,7 +150,8 @@ async def test_memory_is_settled_after_the_first_read_of_the_runs(results, gc_re
     app = make_app(results, start="runs")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.watcher.mode == "watching", what="the watcher to start")
-        assert gc.get_freeze_count() > 0
+        # settled once the first scan's rows are drawn (after that frame, not before it)
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0, what="memory settled after the first scan")
         assert gc.get_threshold()[2] >= 100
     worker.close()
 

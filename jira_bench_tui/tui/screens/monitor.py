@@ -27,6 +27,10 @@ def pane_id(run_id: str) -> str:
     return "run-" + hashlib.sha1(run_id.encode()).hexdigest()[:12]
 
 
+COMPOSE_WAITS = 200
+"""10 ms waits, at most, for the tab strip of a screen still composing before tabs are added to it."""
+
+
 class MonitorScreen(Screen[None]):
     """Tabs follow the app state's open tabs; watcher updates go to the matching tab."""
 
@@ -150,6 +154,10 @@ class MonitorScreen(Screen[None]):
         async with self._sync_lock:
             views = bench_app(self).state.views
             tabbed = self.query_one(TabbedContent)
+            for _ in range(COMPOSE_WAITS):  # a sync asked for while the screen composes: wait for its tab strip
+                if tabbed.query("#tabs-list"):
+                    break
+                await asyncio.sleep(0.01)
             while set(wanted := self._wanted_tabs()) != set(self.tabs):
                 labels = bench_app(self).state.tab_labels()
                 for run_id in list(self.tabs):
