@@ -4,10 +4,13 @@ matrix (a cell opens the replay), plots, tags and paired differences; live while
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from compare_data import live_clock, make_runs
 from pilot_helpers import wait_until
 from test_issue15 import screen_text  # noqa: F401 (the screen as text)
+from textual.widgets import DataTable
 
 from jira_bench_tui.tui.app import make_app
 from jira_bench_tui.tui.screens.compare import CompareScreen
@@ -24,6 +27,12 @@ def compare_app(results, count: int, *, watch: str = "off"):  # type: ignore[no-
     return make_app(results, start="runs", clock=lambda: now, watch=watch), ids  # type: ignore[arg-type]
 
 
+def measured(table: DataTable[Any]) -> bool:
+    """The table has rows and its virtual width holds every column (a DataTable measures them when idle)."""
+    columns = sum(column.get_render_width(table) for column in table.columns.values())
+    return table.row_count > 0 and columns > 0 and table.virtual_size.width >= columns
+
+
 async def open_compare(pilot, ids: list[str]) -> CompareScreen:  # type: ignore[no-untyped-def]
     await pilot.pause()
     pilot.app.compare_runs(ids)
@@ -31,7 +40,7 @@ async def open_compare(pilot, ids: list[str]) -> CompareScreen:  # type: ignore[
                      what="the compare screen")
     screen = pilot.app.screen
     summary, matrix = screen.query_one(SummaryTable), screen.query_one(MatrixTable)
-    await wait_until(pilot, lambda: summary.virtual_size.width > 100 and matrix.virtual_size.width > 30,
+    await wait_until(pilot, lambda: measured(summary) and measured(matrix),
                      what="the tables' columns measured (a DataTable measures them when idle)")
     await pilot.pause(0.2)
     return screen
@@ -159,7 +168,7 @@ async def test_a_matrix_cell_opens_that_scenarios_trials_in_that_runs_replay(res
         screen = await open_compare(pilot, ids)
         matrix = screen.query_one(MatrixTable)
         matrix.focus()
-        matrix.move_cursor(row=1, column=0)
+        matrix.move_cursor(row=1, column=1)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen) and app.screen.loaded,
                          what="the replay")
@@ -178,16 +187,14 @@ async def test_paired_differences_against_the_baseline_and_b_changes_it(results)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_compare(pilot, ids)
         await pilot.press("7")
-        await pilot.pause(0.2)
-        text = screen_text(app)
-        assert "2 haiku-4-5 − 1 sonnet-4-5:" in text and "95% bootstrap [" in text
+        await wait_until(pilot, lambda: "2 haiku-4-5 − 1 sonnet-4-5:" in screen_text(app)
+                         and "95% bootstrap [" in screen_text(app), what="the paired differences")
         summary = screen.query_one(SummaryTable)
         summary.focus()
         summary.move_cursor(row=2)
         await pilot.press("b")
-        await pilot.pause(0.2)
-        assert screen.baseline == 2
-        assert "1 sonnet-4-5 − 3 oracle:" in screen_text(app)
+        await wait_until(pilot, lambda: screen.baseline == 2, what="the new baseline")
+        await wait_until(pilot, lambda: "1 sonnet-4-5 − 3 oracle:" in screen_text(app), what="differences to it")
 
 
 async def test_it_follows_a_compared_run_that_is_still_going(results):

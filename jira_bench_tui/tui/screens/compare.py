@@ -234,9 +234,9 @@ class CompareScreen(Screen[None]):
     def action_open_cell(self) -> None:
         """Open the matrix cell under the cursor (key o): that scenario's trials in that run's replay."""
         matrix = self.query_one(MatrixTable)
-        coordinate = matrix.cursor_coordinate
-        if matrix.runs and matrix.scenarios and self.query_one(TabbedContent).active == "tab-matrix":
-            self.open_trials(matrix.runs[coordinate.column], matrix.scenarios[coordinate.row])
+        chosen = matrix.chosen_at(matrix.cursor_coordinate)
+        if chosen is not None and self.query_one(TabbedContent).active == "tab-matrix":
+            self.open_trials(*chosen)
         else:
             self.query_one(TabbedContent).active = "tab-matrix"
             matrix.focus()

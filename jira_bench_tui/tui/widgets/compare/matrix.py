@@ -15,6 +15,8 @@ from textual.widgets import DataTable
 from jira_bench_tui.tui.colors import rate_variable, theme_style
 from jira_bench_tui.tui.widgets.compare.data import Cell, ComparedRun, cell, scenarios
 
+SCENARIO_COLUMN = "__scenario__"
+"""The key of the first column, the scenario ids."""
 NOT_IN_RUN = "·"
 """A run that does not hold the scenario."""
 
@@ -47,9 +49,18 @@ class MatrixTable(DataTable[Text]):
             return self.matrix
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="cell", zebra_stripes=False)
+        # the scenario ids are a fixed first column, not row labels: DataTable's row-label width could be lost when
+        # the table was rebuilt between two idle passes (the names then vanished)
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=False, fixed_columns=1)
         self.runs: list[ComparedRun] = []
         self.scenarios: list[str] = []
+
+    def chosen_at(self, coordinate: Coordinate) -> tuple[ComparedRun, str] | None:
+        """The (run, scenario) of a cell; the scenario's own cell stands for the first run; None outside."""
+        column = max(coordinate.column - 1, 0)
+        if 0 <= coordinate.row < len(self.scenarios) and column < len(self.runs):
+            return self.runs[column], self.scenarios[coordinate.row]
+        return None
 
     def show_runs(self, runs: list[ComparedRun]) -> None:
         """Show the runs' cells now: in place when the runs and scenarios are the same, else the whole table again
@@ -59,18 +70,19 @@ class MatrixTable(DataTable[Text]):
         self.runs = runs
         if same:
             for row, sid in enumerate(rows):
-                for column, run in enumerate(runs):
+                for column, run in enumerate(runs, start=1):
                     self.update_cell_at(Coordinate(row, column), self._cell(run, sid))
             return
         cursor = self.cursor_coordinate
         self.clear(columns=True)
         self.scenarios = rows
+        self.add_column(Text("scenario", style="bold"), key=SCENARIO_COLUMN)
         for run in runs:
             self.add_column(Text(run.label, style="bold"), key=run.run_id)
         for sid in rows:
-            self.add_row(*[self._cell(run, sid) for run in runs], key=sid, label=Text(sid))
+            self.add_row(Text(sid), *[self._cell(run, sid) for run in runs], key=sid)
         if rows and runs:
-            self.move_cursor(row=min(cursor.row, len(rows) - 1), column=min(cursor.column, len(runs) - 1),
+            self.move_cursor(row=min(cursor.row, len(rows) - 1), column=min(max(cursor.column, 1), len(runs)),
                              animate=False)
 
     def _cell(self, run: ComparedRun, scenario: str) -> Text:
@@ -97,5 +109,6 @@ class MatrixTable(DataTable[Text]):
         self._post_chosen(event.coordinate)
 
     def _post_chosen(self, coordinate: Coordinate) -> None:
-        if 0 <= coordinate.row < len(self.scenarios) and 0 <= coordinate.column < len(self.runs):
-            self.post_message(self.Chosen(self, self.runs[coordinate.column], self.scenarios[coordinate.row]))
+        chosen = self.chosen_at(coordinate)
+        if chosen is not None:
+            self.post_message(self.Chosen(self, *chosen))
