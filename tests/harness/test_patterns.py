@@ -144,6 +144,6 @@ def test_the_heartbeat_goes_on_while_a_check_searches(tmp_path: Path, monkeypatc
         stop.set()
         sampler.join()
     assert code == 1 and "took longer than 4 s on the answer" in artifact["error"]
-    assert artifact["duration_s"] >= 4.0
+    assert artifact["duration_s"] >= 3.9  # the 4 s search was in the trial (wall clock against a monotonic timer)
     gaps = [later - earlier for earlier, later in zip(beats, beats[1:], strict=False)]
     assert len(beats) >= 4 and max(gaps) < 2.5, gaps  # a beat every second (1 s apart, with slack for load)
