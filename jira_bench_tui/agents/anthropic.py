@@ -27,6 +27,7 @@ from jira_bench_tui.agents.base import (
     limit_reached,
 )
 from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
+from jira_bench_tui.agents.socket_clock import use_timestamps
 from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.registry import ANTHROPIC_PRICES, cost_usd
 from jira_bench_tui.agents.request_args import place_args
@@ -138,8 +139,8 @@ class AnthropicAgent(Agent):
             try:
                 # Our retries are the only ones (and are logged): the SDK's own are off.
                 self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s, base_url=self.base_url,
-                                              http_client=anthropic.DefaultAsyncHttpxClient(
-                                                  event_hooks={"request": [mark_request_sent]}))
+                                              http_client=use_timestamps(anthropic.DefaultAsyncHttpxClient(
+                                                  event_hooks={"request": [mark_request_sent]})))
             except anthropic.AnthropicError as exc:
                 raise FatalAgentError(f"cannot create the Anthropic client: {scrub_key(str(exc))}") from None
         return self._client

@@ -36,6 +36,7 @@ from jira_bench_tui.agents.base import (
     limit_reached,
 )
 from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
+from jira_bench_tui.agents.socket_clock import use_timestamps
 from jira_bench_tui.agents.messages import invalid_arguments_outcome, text_of, tool_result_block
 from jira_bench_tui.agents.registry import OPENAI_PRICES, PROVIDERS, cost_usd, is_local_url
 from jira_bench_tui.agents.request_args import place_args
@@ -246,8 +247,8 @@ class OpenAIAgent(Agent):
                 raise FatalAgentError(f"{self.model} needs OPENAI_API_KEY for {self.endpoint}")
             try:
                 self._client = AsyncOpenAI(api_key=key or NO_KEY, base_url=self.base_url, max_retries=0,
-                                           timeout=self.call_timeout_s, http_client=openai.DefaultAsyncHttpxClient(
-                                               event_hooks={"request": [mark_request_sent]}))
+                                           timeout=self.call_timeout_s, http_client=use_timestamps(openai.DefaultAsyncHttpxClient(
+                                               event_hooks={"request": [mark_request_sent]})))
             except openai.OpenAIError as exc:
                 raise FatalAgentError(f"cannot create the OpenAI client: {scrub_key(str(exc))}") from None
         return self._client
