@@ -27,11 +27,11 @@ from jira_bench_tui.agents.base import (
     limit_reached,
 )
 from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
-from jira_bench_tui.agents.socket_clock import use_timestamps
 from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.registry import ANTHROPIC_PRICES, cost_usd
 from jira_bench_tui.agents.request_args import place_args
 from jira_bench_tui.agents.retry import RetriesExhausted, RetryPolicy, call_with_retries, describe_failure
+from jira_bench_tui.agents.socket_clock import use_timestamps
 
 DEFAULT_CALL_TIMEOUT_S = 120.0  # one model call (the SDK's request timeout); a timeout is retried
 CACHE: dict[str, str] = {"type": "ephemeral"}

@@ -36,7 +36,6 @@ from jira_bench_tui.agents.base import (
     limit_reached,
 )
 from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
-from jira_bench_tui.agents.socket_clock import use_timestamps
 from jira_bench_tui.agents.messages import invalid_arguments_outcome, text_of, tool_result_block
 from jira_bench_tui.agents.registry import OPENAI_PRICES, PROVIDERS, cost_usd, is_local_url
 from jira_bench_tui.agents.request_args import place_args
@@ -47,6 +46,7 @@ from jira_bench_tui.agents.retry import (
     call_with_retries,
     describe_failure,
 )
+from jira_bench_tui.agents.socket_clock import use_timestamps
 
 DEFAULT_CALL_TIMEOUT_S = 120.0
 OPENAI_BASE_URL = "https://api.openai.com/v1"

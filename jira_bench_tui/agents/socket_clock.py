@@ -15,7 +15,7 @@ import socket
 import struct
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import anyio
@@ -40,7 +40,8 @@ def arrival_time(ancillary: list[tuple[int, int, bytes]]) -> float:
     for level, kind, data in ancillary:
         if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= _TIMESPEC.size:
             seconds, nanoseconds = _TIMESPEC.unpack_from(data)
-            return now_perf - max(0.0, now_wall - (seconds + nanoseconds / 1e9))
+            age: float = now_wall - (seconds + nanoseconds / 1e9)
+            return now_perf - max(0.0, age)
     return now_perf
 
 
@@ -51,12 +52,22 @@ class TimestampedSocketStream(anyio.abc.SocketStream):
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
+        self._attributes: Mapping[Any, Callable[[], Any]] | None = None
 
     @property
     def _raw_socket(self) -> socket.socket:
         return self._sock
 
+    @property
+    def extra_attributes(self) -> Mapping[Any, Callable[[], Any]]:
+        """anyio's socket attributes, gathered once: httpcore2 asks for the raw socket before every request on a
+        pooled connection (is it still open?), and anyio's own property calls getpeername each time."""
+        if self._attributes is None:
+            self._attributes = dict(super().extra_attributes)
+        return self._attributes
+
     async def receive(self, max_bytes: int = 65536) -> bytes:
+        """Up to `max_bytes` bytes, once some arrived; notes their arrival time (call_clock.note_received)."""
         loop = asyncio.get_running_loop()
         while True:
             if self._sock.fileno() < 0:
@@ -74,6 +85,7 @@ class TimestampedSocketStream(anyio.abc.SocketStream):
             return data
 
     async def send(self, item: bytes) -> None:
+        """Send all of `item`."""
         if self._sock.fileno() < 0:
             raise anyio.ClosedResourceError
         try:
@@ -82,16 +94,23 @@ class TimestampedSocketStream(anyio.abc.SocketStream):
             raise anyio.BrokenResourceError from exc
 
     async def send_eof(self) -> None:
+        """Close the sending half (TCP FIN)."""
         self._sock.shutdown(socket.SHUT_WR)
 
     async def aclose(self) -> None:
+        """Close the socket."""
         self._sock.close()
 
 
 async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
     ready: asyncio.Future[None] = loop.create_future()
     fd = sock.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, wake)
     try:
         await ready
     finally:
@@ -104,6 +123,7 @@ class TimestampingBackend(httpcore2.AnyIOBackend):
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                           socket_options: Iterable[Any] | None = None) -> httpcore2.AsyncNetworkStream:
+        """A stream to `host`:`port` (the first of its addresses that answers within `timeout` seconds)."""
         try:
             with anyio.fail_after(timeout):
                 sock = await _connect(host, port, local_address, list(socket_options or []))
@@ -115,7 +135,9 @@ class TimestampingBackend(httpcore2.AnyIOBackend):
 
 
 def _anyio_stream(stream: anyio.abc.ByteStream) -> httpcore2.AsyncNetworkStream:
-    from httpcore2._backends.anyio import AnyIOStream  # the wrapper the anyio backend itself uses (TLS, extras)
+    from httpcore2._backends.anyio import (
+        AnyIOStream,  # the wrapper the anyio backend itself uses (TLS, extras)
+    )
 
     return AnyIOStream(stream)
 
