@@ -31,6 +31,7 @@ from jira_bench_tui.agents.messages import text_of, tool_result_block
 from jira_bench_tui.agents.registry import ANTHROPIC_PRICES, cost_usd
 from jira_bench_tui.agents.request_args import place_args
 from jira_bench_tui.agents.retry import RetriesExhausted, RetryPolicy, call_with_retries, describe_failure
+from jira_bench_tui.agents.socket_clock import use_timestamps
 
 DEFAULT_CALL_TIMEOUT_S = 120.0  # one model call (the SDK's request timeout); a timeout is retried
 CACHE: dict[str, str] = {"type": "ephemeral"}
@@ -138,8 +139,8 @@ class AnthropicAgent(Agent):
             try:
                 # Our retries are the only ones (and are logged): the SDK's own are off.
                 self._client = AsyncAnthropic(max_retries=0, timeout=self.call_timeout_s, base_url=self.base_url,
-                                              http_client=anthropic.DefaultAsyncHttpxClient(
-                                                  event_hooks={"request": [mark_request_sent]}))
+                                              http_client=use_timestamps(anthropic.DefaultAsyncHttpxClient(
+                                                  event_hooks={"request": [mark_request_sent]})))
             except anthropic.AnthropicError as exc:
                 raise FatalAgentError(f"cannot create the Anthropic client: {scrub_key(str(exc))}") from None
         return self._client

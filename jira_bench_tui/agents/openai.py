@@ -46,6 +46,7 @@ from jira_bench_tui.agents.retry import (
     call_with_retries,
     describe_failure,
 )
+from jira_bench_tui.agents.socket_clock import use_timestamps
 
 DEFAULT_CALL_TIMEOUT_S = 120.0
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -246,8 +247,8 @@ class OpenAIAgent(Agent):
                 raise FatalAgentError(f"{self.model} needs OPENAI_API_KEY for {self.endpoint}")
             try:
                 self._client = AsyncOpenAI(api_key=key or NO_KEY, base_url=self.base_url, max_retries=0,
-                                           timeout=self.call_timeout_s, http_client=openai.DefaultAsyncHttpxClient(
-                                               event_hooks={"request": [mark_request_sent]}))
+                                           timeout=self.call_timeout_s, http_client=use_timestamps(openai.DefaultAsyncHttpxClient(
+                                               event_hooks={"request": [mark_request_sent]})))
             except openai.OpenAIError as exc:
                 raise FatalAgentError(f"cannot create the OpenAI client: {scrub_key(str(exc))}") from None
         return self._client

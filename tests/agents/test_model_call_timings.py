@@ -5,12 +5,19 @@ on any machine."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
+
+import anthropic
+
+from jira_bench_tui.agents.call_clock import CallLoop, TurnTiming, mark_request_sent
+from jira_bench_tui.agents.socket_clock import use_timestamps
 
 from .conftest import FakeMessagesApi, api_error, message, text
 
@@ -73,3 +80,48 @@ def test_retry_sleeps_are_counted_apart_from_the_latency(fake_api: FakeMessagesA
     (turn,) = _events(run, "agent_message")
     assert turn["retry_wait_s"] > 0 and turn["latency_s"] >= DELAY_S
     assert turn["duration_s"] >= turn["latency_s"] + turn["retry_wait_s"] - 0.005
+
+
+async def _blocked_call(fake_api: FakeMessagesApi, block_s: float) -> TurnTiming:
+    """One Messages API call through CallLoop and a timestamping client, whose loop is kept busy (CPU, GIL held) for
+    `block_s` seconds from shortly after the request left: the reply arrives meanwhile and waits unread."""
+    calls, timing = CallLoop("test-calls"), TurnTiming()
+    clients: list[anthropic.AsyncAnthropic] = []
+
+    def busy(seconds: float) -> None:
+        until = time.perf_counter() + seconds
+        while time.perf_counter() < until:
+            pass
+
+    async def call() -> object:
+        client = anthropic.AsyncAnthropic(max_retries=0, http_client=use_timestamps(anthropic.DefaultAsyncHttpxClient(
+            event_hooks={"request": [mark_request_sent]})))
+        clients.append(client)
+        asyncio.get_running_loop().call_later(0.05, busy, block_s)
+        return await client.messages.create(model="claude-haiku-4-5", max_tokens=10,
+                                            messages=[{"role": "user", "content": "hi"}])
+
+    async def close() -> None:
+        for client in clients:
+            await client.close()
+
+    try:
+        reply = await calls.run(call, timing)
+        assert isinstance(reply, anthropic.types.Message)
+    finally:
+        await calls.aclose(close)
+    return timing
+
+
+def test_a_reply_left_unread_by_a_busy_loop_is_wait_not_latency(fake_api: FakeMessagesApi) -> None:
+    block_s = 2.0
+    answer = message(text("Done."), usage=(10, 5, 0, 0))
+    answer.delay_s = DELAY_S
+    fake_api.queue(answer)
+    timing = asyncio.run(_blocked_call(fake_api, block_s))
+    assert timing.attempts == 1
+    assert timing.latency_s >= DELAY_S  # the server's delay is inside the exchange
+    # the reply reached the machine after ~DELAY_S and sat unread while the loop was busy: that time is wait (the
+    # bound is generous: reading the reply when the loop was free would count the whole block as latency)
+    assert timing.latency_s < block_s - 0.5
+    assert timing.wait_s >= block_s / 2
