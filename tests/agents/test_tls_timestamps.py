@@ -4,9 +4,12 @@ its connection pool given TimestampingBackend, talks HTTPS to a local server wit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import ssl
 import subprocess
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,9 @@ def certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-async def _ask_over_tls(cert: Path, key: Path) -> tuple[str, str, float]:
+@contextlib.asynccontextmanager
+async def tls_api(cert: Path, key: Path) -> AsyncIterator[int]:
+    """A local Messages API over HTTPS with `cert` (answers REPLY after 0.2 s); yields its port."""
     async def handler(_request: web.Request) -> web.Response:
         await asyncio.sleep(0.2)
         return web.json_response(REPLY)
@@ -47,26 +52,40 @@ async def _ask_over_tls(cert: Path, key: Path) -> tuple[str, str, float]:
     server_tls.load_cert_chain(str(cert), str(key))
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    http_client = use_timestamps(anthropic.DefaultAsyncHttpxClient(verify=ssl.create_default_context(cafile=str(cert))))
-    client = anthropic.AsyncAnthropic(api_key="test-key", base_url=f"https://127.0.0.1:{port}", max_retries=0,
-                                      http_client=http_client)
     try:
-        started = asyncio.get_running_loop().time()
-        message = await client.messages.create(model="claude-x", max_tokens=10,
-                                               messages=[{"role": "user", "content": "hi"}])
-        took = asyncio.get_running_loop().time() - started
-        backend = type(http_client._transport._pool._network_backend).__name__  # type: ignore[attr-defined]
-        block = message.content[0]
-        return (block.text if block.type == "text" else ""), backend, took
+        yield site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     finally:
-        await client.close()
         await runner.cleanup()
+
+
+def client_trusting(trusted: Path, port: int) -> anthropic.AsyncAnthropic:
+    """An Anthropic client on the timestamping sockets that trusts only the certificate `trusted`."""
+    http_client = use_timestamps(anthropic.DefaultAsyncHttpxClient(verify=ssl.create_default_context(cafile=str(trusted))))
+    return anthropic.AsyncAnthropic(api_key="test-key", base_url=f"https://127.0.0.1:{port}", max_retries=0,
+                                    http_client=http_client)
+
+
+async def ask(client: anthropic.AsyncAnthropic) -> str:
+    message = await client.messages.create(model="claude-x", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
+    block = message.content[0]
+    return block.text if block.type == "text" else ""
 
 
 def test_a_model_call_over_tls_goes_through_the_timestamping_sockets(tmp_path: Path) -> None:
     cert, key = certificate(tmp_path)
-    text, backend, took = asyncio.run(_ask_over_tls(cert, key))
+
+    async def run() -> tuple[str, str, float]:
+        async with tls_api(cert, key) as port:
+            client = client_trusting(cert, port)
+            try:
+                started = time.monotonic()
+                text = await ask(client)
+                backend = type(client._client._transport._pool._network_backend).__name__  # type: ignore[attr-defined]
+                return text, backend, time.monotonic() - started
+            finally:
+                await client.close()
+
+    text, backend, took = asyncio.run(run())
     assert text == "hello over TLS"
     assert backend == TimestampingBackend.__name__
     assert took >= 0.2
@@ -77,25 +96,13 @@ def test_a_certificate_that_is_not_trusted_is_refused(tmp_path: Path) -> None:
     (tmp_path / "other").mkdir()
     other, _ = certificate(tmp_path / "other")  # the client trusts another certificate than the server's
 
-    async def ask() -> None:
-        app = web.Application()
-        runner = web.AppRunner(app)
-        await runner.setup()
-        server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        server_tls.load_cert_chain(str(cert), str(key))
-        site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_tls)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        client = anthropic.AsyncAnthropic(
-            api_key="test-key", base_url=f"https://127.0.0.1:{port}", max_retries=0,
-            http_client=use_timestamps(anthropic.DefaultAsyncHttpxClient(
-                verify=ssl.create_default_context(cafile=str(other)))))
-        try:
-            with pytest.raises(anthropic.APIConnectionError):
-                await client.messages.create(model="claude-x", max_tokens=10,
-                                             messages=[{"role": "user", "content": "hi"}])
-        finally:
-            await client.close()
-            await runner.cleanup()
+    async def run() -> None:
+        async with tls_api(cert, key) as port:
+            client = client_trusting(other, port)
+            try:
+                with pytest.raises(anthropic.APIConnectionError):
+                    await ask(client)
+            finally:
+                await client.close()
 
-    asyncio.run(ask())
+    asyncio.run(run())

@@ -22,24 +22,11 @@ def write_json_atomic(path: Path, data: Any, *, durable: bool = True, indent: in
     The replace alone survives a killed process; `durable` also fsyncs the data first, for power loss (skip it for
     files rewritten every second, such as state.json). `indent=None` writes compact JSON (faster, for big files).
     OSError when the folder cannot be written; TypeError when `data` is not JSON-serialisable (nothing is left)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            if indent is None:
-                handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-            else:
-                json.dump(data, handle, ensure_ascii=False, indent=indent)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    if indent is None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=indent)
+    write_bytes_atomic(path, text.encode("utf-8"), durable=durable)
 
 
 def write_bytes_atomic(path: Path, content: bytes, *, durable: bool = True) -> None:
