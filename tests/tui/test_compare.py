@@ -220,3 +220,20 @@ async def test_it_follows_a_compared_run_that_is_still_going(results):
                          what="the compare screen to read the run again")
         await pilot.pause(0.2)
         assert f"{screen.runs[1].stats.overall.passed}/{screen.runs[1].stats.overall.scored}" in screen_text(app)
+
+
+async def test_keys_act_on_the_first_listed_run_when_the_focused_table_is_empty(results):
+    """With no live run the focused table (in progress) is empty: v, c and o act on the completed runs all the
+    same, as a new user presses them without first moving the focus."""
+    make_runs(results, 3, live_last=False)
+    now = live_clock(results)
+    app = make_app(results, start="runs", clock=lambda: now, watch="off")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.runs_screen.query("#table-ended"), what="the runs list")
+        await pilot.pause(0.2)
+        live = app.runs_screen.query_one("#table-live")
+        live.focus()
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert not live.row_count and app.runs_screen.marked, "v did nothing while the focused table was empty"

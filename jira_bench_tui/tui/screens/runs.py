@@ -266,9 +266,10 @@ class RunsScreen(Screen[None]):
     # ---- selection and actions ---------------------------------------------------------------------------
 
     def selected_view(self) -> RunView | None:
-        """The run under the cursor of the focused table (else of the first table shown), or None."""
+        """The run under the cursor of the focused table (else, as when the focused table is empty, of the first
+        table shown that has a run), or None."""
         focused = self.focused
-        tables = [focused] if isinstance(focused, RunsTable) else list(self.query(RunsTable))
+        tables = [*([focused] if isinstance(focused, RunsTable) else []), *self.query(RunsTable)]
         for table in tables:
             if isinstance(table, RunsTable) and table.display and (run_id := table.selected_run_id()):
                 return bench_app(self).state.views.get(run_id)
