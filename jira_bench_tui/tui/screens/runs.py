@@ -222,6 +222,16 @@ class RunsScreen(Screen[None]):
             empty.display = not rows and key != "unreadable"
             empty.update(empty_text)
             self.query_one(f"#title-{key}").display = bool(rows) or key != "unreadable"
+        self._keep_focus_on_a_listed_run()
+
+    def _keep_focus_on_a_listed_run(self) -> None:
+        """A table hidden for having no run (none in progress, say) gives its focus to the first table shown, so
+        the arrows and the run keys act on runs the user sees."""
+        focused = self.focused
+        if focused is None or (isinstance(focused, RunsTable) and not focused.display):
+            shown = [table for table in self.query(RunsTable) if table.display]
+            if shown:
+                shown[0].focus()
 
     def _rate(self, passed: int, failed: int, errored: int = 0) -> Text:
         """A pass rate ('3/4 (75%)'), coloured by how good it is."""
