@@ -118,7 +118,7 @@ def test_a_disk_that_fills_up_during_a_run_fails_it_with_a_sentence_and_loses_no
     disk.mkdir()
     out.mkdir()
     d, o = shlex.quote(str(disk)), shlex.quote(str(out))
-    run = shlex.join([sys.executable, "-m", "jira_bench_tui", "run", harness, "--runs", "40", "--concurrency", "2",
+    run = shlex.join([sys.executable, "-m", "jira_bench_tui", "run", harness, "--runs", "120", "--concurrency", "2",
                       "--results-dir", str(disk)])
     resume = shlex.join([sys.executable, "-m", "jira_bench_tui", "resume", "RUN", "--results-dir", str(disk)])
     in_private_mounts("\n".join([
@@ -127,7 +127,8 @@ def test_a_disk_that_fills_up_during_a_run_fails_it_with_a_sentence_and_loses_no
         "i=0; while [ $i -lt 600 ]; do",
         f"  n=$(ls {d}/runs/*/trials 2>/dev/null | grep -c json || true); [ \"$n\" -ge 3 ] && break",
         "  sleep 0.1; i=$((i+1)); done",
-        f"dd if=/dev/zero of={d}/filler bs=64k 2>/dev/null || true",  # until the disk is full
+        # The run is paused while the disk fills, so it cannot finish first however fast the machine is.
+        f"kill -STOP $RUN_PID; dd if=/dev/zero of={d}/filler bs=64k 2>/dev/null; kill -CONT $RUN_PID",
         f"wait $RUN_PID; echo $? > {o}/run.code",
         f"cp -a {d}/runs {o}/failed",
         f"rm {d}/filler",
@@ -148,4 +149,4 @@ def test_a_disk_that_fills_up_during_a_run_fails_it_with_a_sentence_and_loses_no
     assert_consistent(resumed)
     kept = {p.name: p.read_bytes() for p in run_folder.trials_dir(failed).glob("*.json")}
     assert kept and all((run_folder.trials_dir(resumed) / name).read_bytes() == data for name, data in kept.items())
-    assert json.loads(run_folder.summary_path(resumed).read_text())["passed"] == 40
+    assert json.loads(run_folder.summary_path(resumed).read_text())["passed"] == 120
