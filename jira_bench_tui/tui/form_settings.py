@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from jira_bench_tui.engine.run_folder import RunSpec, write_json_atomic
 
 FORM_KEYS = ("harness", "model", "model_base_url", "model_args", "runs", "concurrency", "max_turns", "wall_time",
-             "server_kind", "server_command", "fixture", "max_memory", "max_cpu_time", "nice", "note")
+             "server_kind", "server_command", "fixture", "workers", "max_memory", "max_cpu_time", "nice", "note")
 SERVER_KINDS = ("embedded", "command", "mcp-atlassian")
 LAST_RUN_FILE = "last-run.json"
 FORMAT_VERSION = 1
@@ -113,7 +113,7 @@ def load_last() -> tuple[Settings | None, str | None]:
 
 def spec_settings(spec: RunSpec) -> Settings:
     """The form's settings that launch a run like `spec` (for "run again"): its harness, model, endpoint and
-    arguments, repetitions, concurrency, limits, server and note."""
+    arguments, repetitions, concurrency, workers, limits, server and note."""
     limits, server = spec.limits, spec.server
     args = [f"{key}={value if isinstance(value, str) else json.dumps(value)}" for key, value in spec.model_args.items()]
     kind = {"embedded": "embedded", "command": "command", "rest": "command"}.get(server.kind, "mcp-atlassian")
@@ -122,7 +122,7 @@ def spec_settings(spec: RunSpec) -> Settings:
         command = "rest:" + shlex.quote(" ".join(server.command or []))
     settings: dict[str, Any] = {
         "harness": spec.harness_source, "model": spec.model, "model_base_url": spec.model_base_url or "",
-        "model_args": shlex.join(args), "runs": spec.runs, "concurrency": spec.concurrency,
+        "model_args": shlex.join(args), "runs": spec.runs, "concurrency": spec.concurrency, "workers": spec.workers or "",
         "max_turns": spec.max_turns or "", "wall_time": f"{spec.wall_time_s:g}" if spec.wall_time_s else "",
         "server_kind": kind, "server_command": command if kind == "command" else "",
         "fixture": server.fixture or "",

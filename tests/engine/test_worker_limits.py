@@ -176,6 +176,29 @@ async def test_the_form_launches_a_run_with_its_limits(results: Path, tmp_path: 
         pids_to_reap.append(lock.pid)
 
 
+@pytest.mark.parametrize("value", ["0", "257", "two", "1.5"])
+async def test_the_form_shows_a_bad_worker_count_on_its_field(results: Path, value: str) -> None:
+    errors, mode = await _submit_form(results, {"workers": value})
+    assert mode == "new" and list(errors) == ["workers"], errors
+    assert errors["workers"] == f"a whole number from 1 to 256, got {value!r}"
+    assert not run_folder.runs_dir(results).exists() or not any(run_folder.runs_dir(results).iterdir())
+
+
+async def test_the_form_launches_a_run_with_its_workers_and_empty_means_all_cores(results: Path, tmp_path: Path,
+                                                                                 pids_to_reap: list[int]) -> None:
+    harness = str(many_trials_harness(tmp_path / "h.json"))
+    for workers, expected in (("2", 2), ("", None)):
+        errors, _mode = await _submit_form(results, {"harness": harness, "workers": workers, "note": f"w{workers}"})
+        assert errors == {}
+        folder = wait_for(lambda: next((f for f in run_folder.runs_dir(results).iterdir()
+                                        if run_folder.read_spec(f).note == f"w{workers}"), None), what="the run")
+        assert run_folder.read_spec(folder).workers == expected
+        lock = wait_for(lambda: run_folder.read_worker_lock(folder) or run_folder.load_run(folder).status == "completed",
+                        what="the worker")
+        if isinstance(lock, run_folder.WorkerLock):
+            pids_to_reap.append(lock.pid)
+
+
 def test_a_worker_killed_by_the_hard_limit_after_saying_why_shows_failed(results: Path, tmp_path: Path) -> None:
     from jira_bench_tui.engine.launcher import RunRequest, create_run
 

@@ -14,7 +14,7 @@ from jira_bench_tui.tui.app import make_app
 
 SAVED = {"harness": "builtin:example", "model": "oracle, null", "model_base_url": "", "model_args": "temperature=0",
          "runs": "3", "concurrency": "2", "max_turns": "12", "wall_time": "90", "server_kind": "mcp-atlassian",
-         "server_command": "", "fixture": "builtin:example", "max_memory": "2G", "max_cpu_time": "30m", "nice": "5",
+         "server_command": "", "fixture": "builtin:example", "workers": "2", "max_memory": "2G", "max_cpu_time": "30m", "nice": "5",
          "note": "nightly"}
 
 

@@ -82,10 +82,12 @@ def test_spec_settings_cover_the_runs_choices(fixed_results):
     spec = run_folder.read_spec(fixed_results / "runs" / DONE)
     spec = spec.model_copy(update={
         "model_args": {"temperature": 0, "reasoning_effort": "low"}, "max_turns": 7, "wall_time_s": 90.0,
-        "note": "again", "server": run_folder.ServerChoice(kind="command", command=["uvx", "my server"]),
+        "note": "again", "workers": 3, "server": run_folder.ServerChoice(kind="command", command=["uvx", "my server"]),
         "limits": run_folder.WorkerLimits(max_memory_bytes=2**31, max_cpu_time_s=1800.0, nice=5)})
     settings = form_settings.spec_settings(spec)
     assert settings["model_args"] == "temperature=0 reasoning_effort=low"
     assert settings["max_turns"] == "7" and settings["wall_time"] == "90" and settings["note"] == "again"
     assert settings["server_kind"] == "command" and settings["server_command"] == "uvx 'my server'"
     assert settings["max_memory"] == str(2**31) and settings["max_cpu_time"] == "1800" and settings["nice"] == "5"
+    assert settings["workers"] == "3"
+    assert "workers" not in form_settings.spec_settings(spec.model_copy(update={"workers": None}))  # all cores

@@ -53,15 +53,16 @@ from jira_bench_tui.tui.messages import RunLaunched
 from jira_bench_tui.tui.screens.harness_picker import HarnessPickerScreen
 
 FIELDS = ("harness", "model", "model_base_url", "model_args", "runs", "concurrency", "max_turns", "wall_time", "server",
-          "fixture", "max_memory", "max_cpu_time", "nice", "note")
+          "fixture", "workers", "max_memory", "max_cpu_time", "nice", "note")
 FIELD_NAMES = {"harness": "harness", "model": "model", "model_base_url": "model base URL", "model_args": "model args",
                "runs": "repetitions", "concurrency": "concurrency",
                "max_turns": "max turns", "wall_time": "wall time", "server": "server", "fixture": "fixture",
-               "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice",
+               "workers": "workers", "max_memory": "max memory", "max_cpu_time": "max CPU time", "nice": "nice",
                "note": "note"}
 """How the launch line names a field in error."""
-LIMIT_FIELDS = (("max_memory", "Worker max memory", "no limit, e.g. 2G"),
-                ("max_cpu_time", "Worker max CPU time", "no limit, e.g. 30m"), ("nice", "Worker nice", "0-19"))
+LIMIT_FIELDS = (("max_memory", "Max memory", "e.g. 2G"), ("max_cpu_time", "Max CPU time", "e.g. 30m"),
+                ("nice", "Nice", "0-19"))
+"""Each worker process's limits: field id, label, placeholder (empty: no limit)."""
 
 
 def known_models() -> list[ModelChoice]:
@@ -135,7 +136,7 @@ def fixture_options() -> list[tuple[str, str]]:
     return [("harness fixture", "")] + [(f"builtin:{n}", f"builtin:{n}") for n in builtin_fixture_names()]
 
 
-NUMBER_LIMITS = {"runs": 1000, "concurrency": 4096, "max_turns": 500}
+NUMBER_LIMITS = {"runs": 1000, "concurrency": 4096, "max_turns": 500, "workers": 256}
 """The largest value of each whole-number field (the engine's limits: engine/launcher.py)."""
 MAX_WALL_TIME_S = 86400.0
 
@@ -339,7 +340,7 @@ class NewRunScreen(Screen[None]):
 
     INPUTS = {"harness": "harness", "model": "model", "model_base_url": "model_base_url", "model_args": "model_args",
               "runs": "runs", "concurrency": "concurrency", "max_turns": "max_turns", "wall_time": "wall_time",
-              "server_command": "server-command", "max_memory": "max_memory", "max_cpu_time": "max_cpu_time",
+              "server_command": "server-command", "workers": "workers", "max_memory": "max_memory", "max_cpu_time": "max_cpu_time",
               "nice": "nice", "note": "note"}
     """The text fields by settings key (form_settings.FORM_KEYS) -> widget id."""
     SERVER_BUTTONS = {"embedded": "server-embedded", "command": "server-command-choice",
@@ -392,8 +393,15 @@ class NewRunScreen(Screen[None]):
 
     @staticmethod
     def _limit_fields() -> ComposeResult:
-        """The worker's resource limits (engine/limits.py): memory, CPU time, nice; empty means no limit."""
+        """The worker processes: how many run the trials (`--workers`; empty: the machine's cores, engine/
+        trial_processes.py) and each one's resource limits (engine/limits.py: memory, CPU time, nice; empty means
+        no limit)."""
+        yield Label("Worker processes (empty: all cores, no limits)", classes="field-label")
         with Horizontal(classes="field-grid", id="limits-grid"):
+            with Vertical(classes="field-cell"):
+                yield Label("How many", classes="field-label")
+                yield FieldInput("", placeholder="all cores", id="workers")
+                yield Static("", classes="field-error", id="error-workers", markup=False)
             for field_id, label, placeholder in LIMIT_FIELDS:
                 with Vertical(classes="field-cell"):
                     yield Label(label, classes="field-label")
@@ -519,6 +527,7 @@ class NewRunScreen(Screen[None]):
             "model_args": collect(errors, lambda: parse_model_args(self.value("model_args"))) or [],
             "runs": collect(errors, lambda: parse_whole(self.value("runs"), "runs")),
             "concurrency": collect(errors, lambda: parse_whole(self.value("concurrency"), "concurrency")),
+            "workers": collect(errors, lambda: parse_whole(self.value("workers"), "workers", optional=True)),
             "max_turns": collect(errors, lambda: parse_whole(self.value("max_turns"), "max_turns", optional=True)),
             "wall_time_s": collect(errors, lambda: parse_seconds(self.value("wall_time"))),
             "note": self.value("note").strip() or None,
@@ -599,7 +608,7 @@ class NewRunScreen(Screen[None]):
         """A request the engine can check for the harness, server and fixture: the fields in error replaced by
         values that pass (their errors are known already)."""
         safe = dict(fields)
-        for field, key, value in (("runs", "runs", 1), ("concurrency", "concurrency", 1),
+        for field, key, value in (("runs", "runs", 1), ("concurrency", "concurrency", 1), ("workers", "workers", None),
                                   ("max_turns", "max_turns", None), ("wall_time", "wall_time_s", None),
                                   ("max_memory", "max_memory", None), ("max_cpu_time", "max_cpu_time", None),
                                   ("nice", "nice", None)):
