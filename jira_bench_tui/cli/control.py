@@ -1,10 +1,12 @@
-"""`jira-bench attach`, `kill` and `clean`: follow a run from outside, stop its worker, remove old run folders."""
+"""`jira-bench attach`, `kill` and `clean`: follow a run from outside, stop its worker, remove old run folders and
+the stored harnesses and fixtures no run names any more."""
 
 from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +20,9 @@ from jira_bench_tui.cli.common import (
     user_errors,
 )
 from jira_bench_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from jira_bench_tui.engine.run_folder import RunInfo, StoredUse
 
 ATTACH_POLL_S = 0.1
 
@@ -78,25 +83,81 @@ def kill(run_id: str, results_dir: Path | None) -> None:
 @results_option
 @user_errors
 def clean(older_than: str | None, statuses: tuple[str, ...], yes: bool, results_dir: Path | None) -> None:
-    """Remove old run folders (never a running one)."""
-    from jira_bench_tui.engine import control
+    """Remove old run folders (never a running one), then the stored harnesses and fixtures no run names any more
+    (stored over an hour ago)."""
+    from jira_bench_tui.engine import control, run_folder
 
+    results = results_root(results_dir)
     age = control.parse_age(older_than) if older_than else None
-    chosen = control.clean_candidates(results_root(results_dir), age, statuses)
-    if not chosen:
+    chosen = control.clean_candidates(results, age, statuses)
+    stored = run_folder.unused_stored(results, leaving=[info.path for info in chosen])
+    if stored.unsure is not None:
+        click.echo(f"stored harnesses and fixtures kept: the spec.json of {stored.unsure} cannot be read, so it may "
+                   "name any of them", err=True)
+    if not chosen and not stored.unused:
         click.echo("nothing to clean")
         return
-    if not yes:
-        for info in chosen:
-            click.echo(f"  {info.run_id}  {info.status}")
-        if not sys.stdin.isatty():
-            raise UserError(f"{runs_phrase(len(chosen))} would be removed; add --yes to remove "
-                            f"{'it' if len(chosen) == 1 else 'them'} without asking")
-        if not click.confirm(f"remove {'this run' if len(chosen) == 1 else f'these {len(chosen)} runs'}?",
-                             default=False):
-            click.echo("nothing removed")
-            return
-    removed, problems = 0, []
+    if not yes and not _confirm_clean(results, chosen, stored):
+        click.echo("nothing removed")
+        return
+    problems: list[str] = []
+    if chosen:
+        click.echo(f"{runs_phrase(_remove_runs(chosen, problems))} removed")
+    try:
+        gone = run_folder.remove_unused_stored(results, only=None if yes else [p for p, _ in stored.unused])
+    except UserError as exc:
+        problems.append(str(exc))
+    else:
+        if gone.unused:
+            click.echo(f"removed {_stored_phrase(gone)} no run names any more")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(f"{problems[0]}{more}")
+
+
+def _size(count: int) -> str:
+    """'512 bytes', '106.2 KB', '93.0 MB' (powers of 1024)."""
+    if count < 1024:
+        return f"{count} byte{'s' if count != 1 else ''}"
+    value = float(count)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1024
+        if value < 1024 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def _stored_phrase(stored: StoredUse) -> str:
+    """'1 stored file (106.2 KB)', '3 stored files (1.2 MB)'."""
+    count = len(stored.unused)
+    return f"{count} stored file{'s' if count != 1 else ''} ({_size(stored.size)})"
+
+
+def _confirm_clean(results: Path, chosen: list[RunInfo], stored: StoredUse) -> bool:
+    """List what clean would remove and ask (True: go on); UserError when stdin is not a terminal."""
+    for info in chosen:
+        click.echo(f"  {info.run_id}  {info.status}")
+    for path, size in stored.unused:
+        click.echo(f"  {path.relative_to(results)}  {_size(size)}, named by no run")
+    parts = ([runs_phrase(len(chosen))] if chosen else []) + ([f"{_stored_phrase(stored)} no run names"]
+                                                             if stored.unused else [])
+    one = len(chosen) + len(stored.unused) == 1
+    if not sys.stdin.isatty():
+        raise UserError(f"{' and '.join(parts)} would be removed; add --yes to remove {'it' if one else 'them'} "
+                        "without asking")
+    if not stored.unused:
+        question = "this run" if one else f"these {len(chosen)} runs"
+    else:
+        question = ("this " if one else "these ") + " and ".join(parts)
+    return click.confirm(f"remove {question}?", default=False)
+
+
+def _remove_runs(chosen: list[RunInfo], problems: list[str]) -> int:
+    """Remove the chosen run folders, saying each; how many were removed (the sentences of those that could not
+    be are added to `problems`)."""
+    from jira_bench_tui.engine import control
+
+    removed = 0
     for info in chosen:
         try:
             kept = not control.remove_run(info)
@@ -108,7 +169,4 @@ def clean(older_than: str | None, statuses: tuple[str, ...], yes: bool, results_
         else:
             removed += 1
             click.echo(f"removed {info.run_id} ({info.status})")
-    click.echo(f"{runs_phrase(removed)} removed")
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise UserError(f"{problems[0]}{more}")
+    return removed

@@ -23,7 +23,7 @@ from jira_bench_tui.engine.report_stats import (
     stats_sections,
 )
 from jira_bench_tui.engine.report_timings import HEADERS as TIMING_HEADERS
-from jira_bench_tui.engine.report_timings import RunTimings, run_timings, timings_cells
+from jira_bench_tui.engine.report_timings import RunTimings, has_timings, run_timings, timings_cells
 from jira_bench_tui.engine.run_folder import RunSummary
 from jira_bench_tui.engine.stats import RunStats, run_stats
 
@@ -131,7 +131,7 @@ def format_report(reports: list[RunReport], fmt: str, breakdowns: Breakdowns | N
 def _timings_section(reports: list[RunReport], fmt: str) -> str:
     """The 'timings' section (table and md formats), when a run has measured model calls or slot waits."""
     timings = [r.timings for r in reports if r.timings is not None]
-    if not any(t.model_calls or t.queued_median_s is not None for t in timings):
+    if not has_timings(timings):
         return ""
     body = grid(TIMING_HEADERS, timings_cells(timings), fmt)
     return f"\n### timings\n\n{body}" if fmt == "md" else f"\ntimings (model calls: the API's own time; waits apart)\n{body}"

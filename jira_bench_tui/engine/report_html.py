@@ -1,6 +1,6 @@
 """The HTML report (`jira-bench report RUN... --format html -o FILE`): one self-contained page with the run table,
-the statistics tables of the other formats (report_stats.stats_tables), the paired difference, and four charts
-(report_charts: inline SVG). Nothing is fetched when the page is viewed: the CSS is inline, the charts are inline
+the statistics tables of the other formats (report_stats.stats_tables), the paired difference, the timings table of
+the md report (report_timings), and four charts (report_charts: inline SVG). Nothing is fetched when the page is viewed: the CSS is inline, the charts are inline
 SVG, text uses the viewer's own fonts, and the page has no script (it reads and prints the same with JavaScript off).
 
 The page is a Jinja2 template (templates/report.html) with autoescaping on: run ids, model names, notes, scenario
@@ -19,6 +19,8 @@ from markupsafe import Markup
 from jira_bench_tui import __version__
 from jira_bench_tui.engine import report_charts
 from jira_bench_tui.engine.report_stats import Breakdowns, paired_lines, pairing, stats_tables, tag_rates
+from jira_bench_tui.engine.report_timings import HEADERS as TIMING_HEADERS
+from jira_bench_tui.engine.report_timings import RunTimings, has_timings, timings_cells
 from jira_bench_tui.engine.stats import CONFIDENCE, RESAMPLES, SEED, RunStats
 
 if TYPE_CHECKING:
@@ -41,6 +43,15 @@ def charts(stats: Sequence[RunStats], by: str) -> list[report_charts.Chart]:
             report_charts.cost_chart(stats), report_charts.tag_chart(stats, tags)]
 
 
+def timings_table(reports: Sequence[RunReport]) -> dict[str, object]:
+    """The page's timings section, from the same report_timings figures as the md table: `headers`, `cells` (one
+    row a run; empty when no run has a timed model call or slot wait: md then has no timings section either) and
+    `model_calls` (timed model calls over all runs: 0 makes the page say there were none)."""
+    timings: list[RunTimings] = [r.timings for r in reports if r.timings is not None]
+    return {"headers": TIMING_HEADERS, "cells": timings_cells(timings) if has_timings(timings) else [],
+            "model_calls": sum(t.model_calls for t in timings)}
+
+
 def render_html(reports: list[RunReport], breakdowns: Breakdowns, *, now: float | None = None) -> str:
     """The whole page, as text. `breakdowns.by` defaults to "tag" here (the page's chart and table by tag);
     `breakdowns.scenarios` adds the table by scenario. `now` (epoch seconds, default the current time) is the
@@ -56,7 +67,7 @@ def render_html(reports: list[RunReport], breakdowns: Breakdowns, *, now: float 
     return _environment().get_template(TEMPLATE).render(
         title="jira-bench report: " + ", ".join(r.summary.run_id for r in reports),
         reports=reports, headers=HEADERS, run_rows=run_table(reports), tables=stats_tables(stats, breakdowns),
-        paired=paired_lines(diff) if diff is not None else None, charts=figures,
+        paired=paired_lines(diff) if diff is not None else None, charts=figures, timings=timings_table(reports),
         colours=[report_charts.colour(i) for i in range(len(reports))], confidence=CONFIDENCE, seed=SEED,
         resamples=RESAMPLES, version=__version__, generated=generated,
     )

@@ -53,6 +53,12 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f} s"
 
 
+def has_timings(timings: Sequence[RunTimings]) -> bool:
+    """Whether the report shows a timings table: some run has a timed model call or a measured slot wait (runs made
+    before these were recorded have neither)."""
+    return any(t.model_calls or t.queued_median_s is not None for t in timings)
+
+
 def timings_cells(timings: Sequence[RunTimings]) -> list[list[str]]:
     """One row a run, for the report's 'timings' section (HEADERS)."""
     return [[t.run_id, str(t.model_calls), _seconds(t.latency_median_s), _seconds(t.wait_median_s),

@@ -9,6 +9,7 @@ and ENOSPC exactly as a real read-only or full disk would (chmod cannot: tests r
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -92,6 +93,28 @@ def test_a_read_only_results_folder_is_one_sentence_and_nothing_changes(results:
         assert code == 0 and cancelled.name[:8] in stdout, (name, err)
     assert fingerprint(results) == before
     assert run_folder.read_state(queued).status == "queued"
+
+
+def test_clean_of_unused_stored_files_on_a_read_only_disk_is_one_sentence(results: Path, tmp_path: Path) -> None:
+    for name in ("with-lock", "without-lock"):  # the stored lock file already there (a run was created) or not
+        folder = results / name
+        orphan = folder / run_folder.store_json(folder, run_folder.FIXTURES, {"name": name, "issues": []}).path
+        if name == "with-lock":
+            (folder / ".stored.lock").touch()
+        then = orphan.stat().st_mtime - run_folder.STORED_GRACE_S - 60
+        os.utime(orphan, (then, then))
+    out = tmp_path / "out"
+    out.mkdir()
+    root = shlex.quote(str(results))
+    before = fingerprint(results)
+    in_private_mounts("\n".join([f"mount --bind {root} {root} || exit 1", f"mount -o remount,bind,ro {root} {root} || exit 1",
+                                 *(cli(out, name, "clean", "--yes", "--results-dir", str(results / name))
+                                   for name in ("with-lock", "without-lock"))]))
+    for name in ("with-lock", "without-lock"):
+        code, stdout, err = outcome(out, name)
+        assert code == 2 and stdout == "", (name, stdout)
+        assert one_sentence(err, "cannot remove the unused stored files of", "the file system is read-only"), err
+    assert fingerprint(results) == before
 
 
 def test_a_full_disk_before_the_run_is_one_sentence_and_leaves_nothing(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ only. One job a module:
 - `artifact`: the trial artifact and its parts (pydantic models)
 - `run_files`: create a run folder; read and write its spec, state and summary
 - `stored`: the harness and fixture a spec names, kept once per results folder by content hash
+- `stored_cleanup`: the stored files no run names any more (`clean`), and the lock launches share with it
 - `trials`: trial artifacts on disk; hidden temp files a killed writer left
 - `events`: the event models (one a type) and the parser of a line
 - `event_log`: events.jsonl writer and reader
@@ -162,6 +163,13 @@ if TYPE_CHECKING:
         spec_harness,
         store_json,
     )
+    from jira_bench_tui.engine.run_folder.stored_cleanup import (
+        STORED_GRACE_S,
+        StoredUse,
+        remove_unused_stored,
+        stored_lock,
+        unused_stored,
+    )
     from jira_bench_tui.engine.run_folder.trials import (
         TrialScan,
         finished_trials,
@@ -226,6 +234,9 @@ _MODULE_OF: dict[str, str] = {
         "FIXTURES", "HARNESSES", "check_stored", "read_stored", "spec_fixture", "spec_harness", "store_json"
     ], "stored"),
     **dict.fromkeys([
+        "STORED_GRACE_S", "StoredUse", "remove_unused_stored", "stored_lock", "unused_stored"
+    ], "stored_cleanup"),
+    **dict.fromkeys([
         "TrialScan", "finished_trials", "read_trial", "read_trial_data", "remove_temp_files", "scan_trials",
         "set_aside_trial", "write_trial"
     ], "trials"),
@@ -256,6 +267,7 @@ __all__ = [
     "TrialScan", "TrialStartedEvent", "UnknownEvent", "UnknownRunError", "UsageTotals", "WorkerLimits", "WorkerLock", "SpaceReserve", "check_writable", "WORKER_LOG_MAX_BYTES",
     "keep_worker_log_small", "rotated_log_path", "worker_log_cap",
     "FIXTURES", "HARNESSES", "StoredFile", "check_stored", "read_stored", "spec_fixture", "spec_harness", "store_json",
+    "STORED_GRACE_S", "StoredUse", "remove_unused_stored", "stored_lock", "unused_stored",
     "check_run_files", "disk_error", "disk_sentence", "finished_in_events", "folder_status", "is_run_id", "lock_alive", "lock_state", "parse_worker_lock", "process_start",
     "read_lock_file", "read_run", "read_small_bytes", "read_worker_lock",
     "create_run", "display_status", "event_of", "events_path", "find_run", "finished_trials", "list_runs",

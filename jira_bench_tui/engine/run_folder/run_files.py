@@ -26,6 +26,7 @@ from jira_bench_tui.engine.run_folder.layout import (
     trials_dir,
 )
 from jira_bench_tui.engine.run_folder.stored import store_spec_parts
+from jira_bench_tui.engine.run_folder.stored_cleanup import stored_lock
 
 STATE_MAX_BYTES = 64 * 1024 * 1024
 """The biggest state.json or summary.json a reader accepts (both grow with the number of scenarios only)."""
@@ -35,14 +36,17 @@ def create_run(results: Path, spec: RunSpec) -> Path:
     """Create `<results>/runs/<run_id>` with spec.json, a queued state.json and an empty events.jsonl; its path.
 
     The harness and fixture `spec` holds inline are written first to `<results>/harnesses/` and `<results>/fixtures/`
-    (once per content, `stored.store_spec_parts`) and spec.json names them. The folder is built hidden and renamed into place, so a reader never sees a run folder without its spec (and a
-    failed build leaves nothing). FileExistsError when the folder exists; StoreError (one sentence) when it cannot
+    (once per content, `stored.store_spec_parts`) and spec.json names them, holding the stored lock shared meanwhile
+    (`stored_cleanup`: `clean` removes no stored file while a launch is between the two). The folder is built
+    hidden and renamed into place, so a reader never sees a run folder without its spec (and a failed build leaves
+    nothing). FileExistsError when the folder exists; StoreError (one sentence) when it cannot
     be written (a full or read-only disk, no permission)."""
     folder = run_dir(results, spec.run_id)
     if folder.exists():
         raise FileExistsError(errno.EEXIST, "the run folder exists", str(folder))
     try:
-        return _build_run(folder, store_spec_parts(results, spec))
+        with stored_lock(results, exclusive=False):  # no clean removes a stored part before spec.json names it
+            return _build_run(folder, store_spec_parts(results, spec))
     except OSError as exc:
         raise StoreError(f"cannot create run {spec.run_id} in {folder.parent}: {disk_sentence(exc)}") from None
 

@@ -8,7 +8,8 @@
 the files, two launches writing the same file at once write the same bytes (each through a temp file and an atomic
 rename), and nothing is ever rewritten with other content. spec.json names its files by `StoredFile` (the hash and the
 path relative to the results folder), so a results folder copied or moved whole keeps working. Deleting a run never
-deletes them (other runs may use them); they are small next to the runs that use them.
+deletes them (other runs may use them); `jira-bench clean` removes those no run names any more
+(stored_cleanup.py).
 
 Every reader of a spec's harness or fixture calls `spec_harness` / `spec_fixture`: they read the stored file (or the
 copy embedded in specs written before, which still read), check its hash, and say in one StoreError sentence when it
@@ -17,6 +18,7 @@ is missing, changed or cut short.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -50,13 +52,17 @@ def stored_bytes(data: Any) -> bytes:
 
 def store_json(results: Path, kind: StoredKind, data: Any) -> StoredFile:
     """Keep `data` in `<results>/<kind>/sha256-<hex>.json` (fsynced, atomic) unless a file of that content is already
-    there; its StoredFile. OSError when the folder cannot be written."""
+    there, whose mtime is then set to now (`clean` leaves a file stored or reused lately: stored_cleanup.py); its
+    StoredFile. OSError when the folder cannot be written."""
     content = stored_bytes(data)
     digest = hashlib.sha256(content).hexdigest()
     ref = StoredFile(sha256=digest, path=f"{kind}/sha256-{digest}.json")
     path = results / ref.path
     if not _holds(path, digest, len(content)):
         write_bytes_atomic(path, content)
+    else:
+        with contextlib.suppress(OSError):  # another user's file: the stored lock still guards this launch
+            os.utime(path)
     return ref
 
 
