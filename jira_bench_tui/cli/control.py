@@ -138,8 +138,8 @@ def _confirm_clean(results: Path, chosen: list[RunInfo], stored: StoredUse) -> b
     for info in chosen:
         click.echo(f"  {info.run_id}  {info.status}")
     for path, size in stored.unused:
-        click.echo(f"  {path.relative_to(results)}  {_size(size)}, named by no run")
-    parts = ([runs_phrase(len(chosen))] if chosen else []) + ([f"{_stored_phrase(stored)} no run names"]
+        click.echo(f"  {path.relative_to(results)}  {_size(size)}, named by no remaining run")
+    parts = ([runs_phrase(len(chosen))] if chosen else []) + ([f"{_stored_phrase(stored)} no remaining run names"]
                                                              if stored.unused else [])
     one = len(chosen) + len(stored.unused) == 1
     if not sys.stdin.isatty():

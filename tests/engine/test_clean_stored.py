@@ -64,8 +64,8 @@ def test_clean_keeps_stored_files_a_remaining_run_names_and_removes_them_with_th
     code, out, err = invoke("clean")  # no --yes, stdin not a terminal: the listing, then the sentence
     assert code == 2 and not err.count("\n") > 1
     assert out.splitlines() == [f"  {completed.name}  completed",
-                                *(f"  {p.relative_to(results)}  {size_text([p])}, named by no run" for p in files)]
-    assert (f"1 run and 2 stored files ({size_text(files)}) no run names would be removed; add --yes to remove them "
+                                *(f"  {p.relative_to(results)}  {size_text([p])}, named by no remaining run" for p in files)]
+    assert (f"1 run and 2 stored files ({size_text(files)}) no remaining run names would be removed; add --yes to remove them "
             "without asking") in err
     assert stored(results) == files and completed.exists()
 
@@ -84,8 +84,8 @@ def test_clean_with_no_run_to_remove_still_offers_the_unused_stored_files(result
     age(orphan)
     size = orphan.stat().st_size
     code, out, err = invoke("clean")
-    assert code == 2 and out == f"  fixtures/{orphan.name}  {size} bytes, named by no run\n"
-    assert f"1 stored file ({size} bytes) no run names would be removed; add --yes to remove it without asking" in err
+    assert code == 2 and out == f"  fixtures/{orphan.name}  {size} bytes, named by no remaining run\n"
+    assert f"1 stored file ({size} bytes) no remaining run names would be removed; add --yes to remove it without asking" in err
     code, out, err = invoke("clean", "--yes")
     assert code == 0 and out == f"removed 1 stored file ({size} bytes) no run names any more\n", err
     assert not orphan.exists()
