@@ -17,7 +17,6 @@ from jira_bench_tui.engine.launcher import RunRequest, kill_run, launch, resume_
 from .conftest import (
     REPO,
     cancel_stopped,
-    cli_subprocess,
     go_on,
     invoke,
     many_trials_harness,
@@ -44,15 +43,20 @@ def _done_in_view_list(run_id: str) -> int | None:
 def test_background_run_outlives_its_launcher_and_attach_streams_it(results: Path, tmp_path: Path,
                                                                    pids_to_reap: list[int]) -> None:
     harness = many_trials_harness(tmp_path / "many.json", scenarios=2)
-    started = cli_subprocess("run", str(harness), "--runs", "15", "--concurrency", "1", "--background")
-    assert started.returncode == 0, started.stderr
-    assert "in the background (worker pid" in started.stdout and "jira-bench attach" in started.stdout
-    pid = int(re.search(r"worker pid (\d+)", started.stdout).group(1))  # type: ignore[union-attr]
+    launcher = subprocess.Popen([sys.executable, "-m", "jira_bench_tui", "run", str(harness), "--runs", "15",
+                                 "--concurrency", "1", "--background"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, cwd=REPO, env=os.environ.copy())
+    assert launcher.stdout is not None
+    first = launcher.stdout.readline()
+    pid = int(re.search(r"worker pid (\d+)", first).group(1))  # type: ignore[union-attr]
     pids_to_reap.append(pid)
+    stop(pid)  # just spawned: paused, it cannot finish its 30 trials before `view list` has seen some left to do
+    out, err = launcher.communicate(timeout=60)
+    assert launcher.returncode == 0, err
+    assert "in the background (worker pid" in first and "jira-bench attach" in out
     folder = only_run(results)
     # the `jira-bench run` process has exited; its worker goes on
     assert run_folder.pid_alive(pid)
-    stop(pid)  # still starting: it cannot finish its 30 trials before `view list` has seen some left to do
     seen = _done_in_view_list(folder.name)
     assert seen is not None and seen < 30
     go_on(pid)
