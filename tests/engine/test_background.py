@@ -46,14 +46,15 @@ def test_background_run_outlives_its_launcher_and_attach_streams_it(results: Pat
     launcher = subprocess.Popen([sys.executable, "-m", "jira_bench_tui", "run", str(harness), "--runs", "15",
                                  "--concurrency", "1", "--background"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, cwd=REPO, env=os.environ.copy())
-    assert launcher.stdout is not None
-    first = launcher.stdout.readline()
-    pid = int(re.search(r"worker pid (\d+)", first).group(1))  # type: ignore[union-attr]
+    assert launcher.stdout is not None and launcher.stderr is not None
+    out = launcher.stdout.readline()
+    pid = int(re.search(r"worker pid (\d+)", out).group(1))  # type: ignore[union-attr]
     pids_to_reap.append(pid)
     stop(pid)  # just spawned: paused, it cannot finish its 30 trials before `view list` has seen some left to do
-    out, err = launcher.communicate(timeout=60)
-    assert launcher.returncode == 0, err
-    assert "in the background (worker pid" in first and "jira-bench attach" in out
+    out += launcher.stdout.read()
+    err = launcher.stderr.read()
+    assert launcher.wait(timeout=60) == 0, err
+    assert "in the background (worker pid" in out and "jira-bench attach" in out
     folder = only_run(results)
     # the `jira-bench run` process has exited; its worker goes on
     assert run_folder.pid_alive(pid)
