@@ -83,7 +83,7 @@ def test_foreground_run_piped_into_head_goes_on(results: Path, tmp_path: Path) -
     # still printing when the reader goes away, however fast its trials are.
     read_end, write_end = os.pipe()
     fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, 4096)
-    stdout = open(read_end, "rb", buffering=0)  # noqa: SIM115 - closed below, as `head` does
+    stdout = open(read_end, "rb", buffering=0)  # closed below, as `head` does
     process = subprocess.Popen([sys.executable, "-m", "jira_bench_tui", "run", str(harness), "--runs", "100",
                                 "--concurrency", "1"], stdout=write_end, stderr=subprocess.PIPE, text=True,
                                cwd=REPO, env=os.environ.copy())
