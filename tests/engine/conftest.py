@@ -1,15 +1,18 @@
 """Helpers for the engine's tests: the CLI in-process and as a subprocess, the results folder, small harness files,
-a fingerprint of a folder (to show that bad input changed nothing), and bounded waits (never bare sleeps)."""
+a fingerprint of a folder (to show that bad input changed nothing), bounded waits (never bare sleeps), and a worker
+frozen with SIGSTOP at the moment a test looks at it (so a fast worker cannot finish the run before the test acts)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,90 @@ def wait_for(condition: Callable[[], Any], timeout: float = 60.0, what: str = "c
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.01)
+
+
+def _all_threads_stopped(pid: int) -> bool:
+    """Every thread of `pid` is stopped (state T), or the process is gone or a zombie."""
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            state = stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[-1].split()[0]
+        except (OSError, IndexError):
+            continue  # a thread that just ended
+        if state not in ("T", "t", "Z", "X"):
+            return False
+    return True
+
+
+def stop(pid: int) -> None:
+    """Freeze process `pid` (SIGSTOP) and wait until all its threads (the worker's heartbeat too) have stopped."""
+    try:
+        os.kill(pid, signal.SIGSTOP)
+    except ProcessLookupError:
+        raise AssertionError(f"process {pid} ended before the test could pause it") from None
+    wait_for(lambda: _all_threads_stopped(pid), timeout=10, what=f"process {pid} to stop")
+
+
+def go_on(pid: int) -> None:
+    """Let a process frozen by `stop` go on (SIGCONT; nothing when it is gone)."""
+    try:
+        os.kill(pid, signal.SIGCONT)
+    except ProcessLookupError:
+        pass
+
+
+def stop_when(pid: int, condition: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+    """Freeze process `pid` at the first look where `condition()` holds while it is frozen; `condition`'s value.
+
+    The process runs between looks; a look that finds `condition` true freezes it and looks again, so what the test
+    saw is exactly where the process is: it cannot finish the run between the look and whatever the test does next.
+    `go_on(pid)` (or a signal sent with `signal_stopped` or `cancel_stopped`) lets it continue. AssertionError on
+    timeout (the process is left running)."""
+    def frozen_and_true() -> Any:
+        if not condition():  # looks that find nothing leave the process alone (no slower start)
+            return None
+        stop(pid)
+        value = condition()
+        if not value:
+            go_on(pid)
+        return value
+
+    return wait_for(frozen_and_true, timeout=timeout, what=what)
+
+
+def signal_stopped(pid: int, signum: int) -> None:
+    """Send `signum` to a process frozen by `stop`, then let it go on: it meets the signal before anything else."""
+    os.kill(pid, signum)
+    go_on(pid)
+
+
+def _pending(pid: int, signum: int) -> bool:
+    """Whether `signum` waits, undelivered, for process `pid` (always true once the process is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return True
+    masks = [int(line.split()[1], 16) for line in status.splitlines() if line.startswith(("ShdPnd:", "SigPnd:"))]
+    return any(mask >> (signum - 1) & 1 for mask in masks) or not run_folder.pid_alive(pid)
+
+
+def cancel_stopped(pid: int, cancel: Callable[[], Any], signum: int = signal.SIGTERM) -> Any:
+    """Run `cancel()` (kill_run, `jira-bench kill`: it signals process `pid`, frozen by `stop`, and waits for it to
+    end) in a thread; once its `signum` is pending, let the process go on, so it meets the signal before it can do
+    anything else. `cancel()`'s value (its exception raised here)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(cancel)
+        try:
+            wait_for(lambda: future.done() or _pending(pid, signum), what=f"signal {signum} sent to process {pid}")
+        finally:
+            go_on(pid)
+        return future.result(timeout=120)
+
+
+def taken_over(folder: Path) -> bool:
+    """A worker runs the run: its state says running and its `run_started` event is written (what `attach` shows
+    first)."""
+    return (run_folder.read_state(folder).status == "running"
+            and b'"run_started"' in run_folder.events_path(folder).read_bytes())
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, create_run
 from jira_bench_tui.engine.spawn import spawn_worker
 
-from .conftest import assert_consistent, invoke, many_trials_harness, read_events, wait_for
+from .conftest import assert_consistent, go_on, invoke, many_trials_harness, read_events, stop, wait_for
 
 LONG_RUNS = 6
 ROUNDS = 6
@@ -63,8 +63,23 @@ def _moment(kind: str, folder: Path, pid: int, rng: random.Random) -> Callable[[
         total = run_folder.read_spec(folder).total_trials
         return lambda: finished_count(folder) >= total or run_folder.read_state(folder).status == "completed"
     target = events_lines(folder) + rng.randint(1, 24)  # a random point of some trial
-    return lambda: (run_folder.read_state(folder).pid == pid and events_lines(folder) >= target) or \
-        run_folder.read_state(folder).status == "completed"
+    total = run_folder.read_spec(folder).total_trials
+    # never once every trial has finished (that is a final-writes point): the run stays one to resume
+    return lambda: (run_folder.read_state(folder).pid == pid and events_lines(folder) >= target
+                    and finished_count(folder) < total) or run_folder.read_state(folder).status == "completed"
+
+
+def _still_due(pid: int, moment: Callable[[], bool]) -> bool:
+    """Pause the worker and look again: True leaves it paused at a point that is due (for the kill), False lets it
+    go on (it moved past the point while the test looked, e.g. finished its last trial)."""
+    try:
+        stop(pid)
+    except AssertionError:
+        return True  # already gone (a finished run): the kill is a no-op
+    if moment():
+        return True
+    go_on(pid)
+    return False
 
 
 def kill_round(folders: dict[Path, str], rng: random.Random, pids_to_reap: list[int], resume: bool) -> int:
@@ -75,8 +90,8 @@ def kill_round(folders: dict[Path, str], rng: random.Random, pids_to_reap: list[
 
     def kill_those_due() -> bool:
         for folder in list(due):
-            if due[folder]():
-                os.kill(workers[folder], signal.SIGKILL)
+            if due[folder]() and _still_due(workers[folder], due[folder]):
+                os.kill(workers[folder], signal.SIGKILL)  # paused at the very point looked at
                 del due[folder]
         return not due
 

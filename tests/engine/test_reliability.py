@@ -4,6 +4,7 @@ corrupt artifacts are redone and reported, bad limits are refused, spec.json alo
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -26,11 +27,16 @@ from jira_bench_tui.engine.spawn import spawn_worker
 
 from .conftest import (
     REPO,
+    cancel_stopped,
     fingerprint,
+    go_on,
     invoke,
     many_trials_harness,
     only_run,
     read_events,
+    stop,
+    stop_when,
+    taken_over,
     wait_for,
     write_harness,
 )
@@ -48,9 +54,12 @@ def test_a_worker_crash_fails_the_run_and_resume_finishes_it(results: Path, tmp_
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=24, concurrency=4), results)
     pids_to_reap.append(pid)
-    wait_for(lambda: run_folder.read_state(folder).status == "running", what="worker takeover")
+    # paused mid-run (trials done, more to write), so a fast worker cannot finish before the folder breaks
+    stop_when(pid, lambda: run_folder.read_state(folder).counts.done
+              and len(run_folder.finished_trials(folder)) < 24, what="the run under way")
     shutil.rmtree(run_folder.trials_dir(folder))
     run_folder.trials_dir(folder).touch()  # the next artifact cannot be written
+    go_on(pid)
     wait_for(lambda: not run_folder.pid_alive(pid), what="the worker to stop")
     state = run_folder.read_state(folder)
     assert state.status == "failed" and state.counts.running == 0
@@ -70,13 +79,19 @@ def test_a_worker_crash_fails_the_run_and_resume_finishes_it(results: Path, tmp_
 
 def test_foreground_run_piped_into_head_goes_on(results: Path, tmp_path: Path) -> None:
     harness = many_trials_harness(tmp_path / "many.json")
-    process = subprocess.Popen([sys.executable, "-m", "jira_bench_tui", "run", str(harness), "--runs", "60",
-                                "--concurrency", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    # A one-page pipe, read a byte at a time: the run's ~10 kB of lines fill it, so the run waits on the pipe and is
+    # still printing when the reader goes away, however fast its trials are.
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, 4096)
+    stdout = open(read_end, "rb", buffering=0)  # closed below, as `head` does
+    process = subprocess.Popen([sys.executable, "-m", "jira_bench_tui", "run", str(harness), "--runs", "100",
+                                "--concurrency", "1"], stdout=write_end, stderr=subprocess.PIPE, text=True,
                                cwd=REPO, env=os.environ.copy())
+    os.close(write_end)
     try:
-        assert process.stdout is not None and process.stderr is not None
-        first_two = [process.stdout.readline(), process.stdout.readline()]  # what `| head -2` reads
-        process.stdout.close()
+        assert process.stderr is not None
+        first_two = [stdout.readline().decode(), stdout.readline().decode()]  # what `| head -2` reads
+        stdout.close()
         err = process.stderr.read()
         process.wait(timeout=60)
     finally:
@@ -86,7 +101,7 @@ def test_foreground_run_piped_into_head_goes_on(results: Path, tmp_path: Path) -
     assert "Traceback" not in err and process.returncode == 0, err
     folder = only_run(results)
     state = run_folder.read_state(folder)
-    assert state.status == "completed" and state.counts.done == state.counts.passed == 60
+    assert state.status == "completed" and state.counts.done == state.counts.passed == 100
     assert any("the display stopped (BrokenPipeError" in e.message for e in events_of(folder, "log"))
 
 
@@ -154,13 +169,13 @@ def test_clean_never_removes_a_run_whose_worker_is_alive(results: Path, tmp_path
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=400, concurrency=1), results)
     pids_to_reap.append(pid)
-    wait_for(lambda: run_folder.read_state(folder).status == "running", what="worker takeover")
+    stop_when(pid, lambda: taken_over(folder), what="worker takeover")  # paused: alive, and not done
     later = time.time() + 60  # as if the heartbeat were a minute old: the run shows interrupted
     assert run_folder.load_run(folder, now=later).status == "interrupted"
     assert control.clean_candidates(results, None, ["interrupted"], now=later) == []
     info = run_folder.load_run(folder, now=later)
     assert control.remove_run(info) is False and folder.exists()
-    kill_run(folder)
+    cancel_stopped(pid, lambda: kill_run(folder))
     assert [i.run_id for i in control.clean_candidates(results, None, ["cancelled"])] == [folder.name]
 
 
@@ -172,8 +187,9 @@ def test_kill_right_after_launch_stops_the_worker_before_it_takes_over(results: 
     harness = many_trials_harness(tmp_path / "many.json")
     folder, pid = launch(RunRequest(harness=str(harness), runs=400, concurrency=1), results)
     pids_to_reap.append(pid)
+    stop(pid)  # still starting (importing): it stays before its takeover until the kill's signal reaches it
     assert worker_lock.lock_holder(folder) == pid  # recorded by the launcher before the worker even started
-    kill_run(folder)
+    cancel_stopped(pid, lambda: kill_run(folder))
     assert not run_folder.pid_alive(pid)
     state = run_folder.read_state(folder)
     assert state.status == "cancelled" and state.counts.done == 0
@@ -204,8 +220,9 @@ def test_two_resumes_at_once_only_one_wins(results: Path, tmp_path: Path, pids_t
     assert codes == [0, 2], outcomes
     loser = next(err for code, _, err in outcomes if code == 2)
     assert "already has a worker (pid" in loser and "Traceback" not in loser
-    wait_for(lambda: run_folder.read_state(folder).status == "running", what="the winner's takeover")
-    kill_run(folder)
+    winner = int(re.findall(r"worker pid (\d+)", next(out for code, out, _ in outcomes if code == 0))[0])
+    stop_when(winner, lambda: run_folder.read_state(folder).status == "running", what="the winner's takeover")
+    cancel_stopped(winner, lambda: kill_run(folder))
     assert len(events_of(folder, "run_started")) == before + 1  # only one of the two resumes ran the run
 
 
@@ -361,10 +378,10 @@ def test_resume_background_then_kill_leaves_no_lock(results: Path, tmp_path: Pat
     kill_run(folder)
     pid = resume_run(folder)
     pids_to_reap.append(pid)
-    wait_for(lambda: run_folder.read_state(folder).status == "running", what="takeover by the resumed worker")
+    stop_when(pid, lambda: run_folder.read_state(folder).status == "running", what="takeover by the resumed worker")
     with pytest.raises(Exception, match="already has a worker"):
         spawn_worker(folder, resume=True)
-    os.kill(pid, signal.SIGKILL)  # a stale lock is left behind
+    os.kill(pid, signal.SIGKILL)  # a stale lock is left behind (SIGKILL ends a paused process too)
     wait_for(lambda: not run_folder.pid_alive(pid), what="worker death")
     assert worker_lock.lock_holder(folder) is None  # the stale lock does not block a resume
     new_pid = resume_run(folder)
@@ -381,8 +398,9 @@ def test_kill_stops_a_foreground_run_that_holds_the_lock(results: Path, tmp_path
                                cwd=REPO, env=os.environ.copy())
     try:
         folder = wait_for(lambda: next(run_folder.runs_dir(results).glob("*/state.json"), None), what="the run").parent
-        wait_for(lambda: worker_lock.lock_holder(folder) == process.pid, what="the foreground run to hold the lock")
-        code, out, err = invoke("kill", folder.name)
+        stop_when(process.pid, lambda: worker_lock.lock_holder(folder) == process.pid,
+                  what="the foreground run to hold the lock")
+        code, out, err = cancel_stopped(process.pid, lambda: invoke("kill", folder.name))
         assert code == 0, err
         _, err = process.communicate(timeout=30)
     finally:

@@ -14,7 +14,7 @@ from typing import Any
 from jira_bench_tui.engine import run_folder
 from jira_bench_tui.engine.launcher import RunRequest, kill_run, launch, resume_run
 
-from .conftest import REPO, invoke, many_trials_harness, read_events, run_folders, wait_for
+from .conftest import REPO, invoke, many_trials_harness, read_events, run_folders, stop_when, wait_for
 
 TIMING_KEYS = {"run_id", "started_at", "finished_at", "duration_s", "queued_s", "latency_s", "wait_s"}
 
@@ -99,7 +99,8 @@ def test_a_worker_killed_alone_takes_its_trial_processes_with_it(results: Path, 
     folder, pid = launch(RunRequest(harness=str(harness), runs=60, concurrency=4, workers=2), results)
     pids_to_reap.append(pid)
     children = wait_for(lambda: _trial_pids(folder), what="the trial processes")
-    wait_for(lambda: run_folder.read_state(folder).counts.done >= 2, what="some trials done")
+    stop_when(pid, lambda: run_folder.read_state(folder).counts.done >= 2 and run_folder.read_state(folder).status
+              == "running", what="some trials done")  # paused: it cannot end the run before the kill
     os.kill(pid, signal.SIGKILL)  # the worker alone, not its group
     wait_for(lambda: not any(run_folder.pid_alive(p) for p in children), timeout=15, what="trial processes gone")
     new_pid = resume_run(folder)
