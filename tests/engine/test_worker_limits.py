@@ -25,7 +25,7 @@ def _background(*args: str) -> tuple[Path, int]:
 
 
 def _ended(folder: Path, pid: int) -> run_folder.RunState:
-    wait_for(lambda: not run_folder.pid_alive(pid), what="the worker to end")
+    wait_for(lambda: not run_folder.pid_alive(pid), timeout=180, what="the worker to end")  # CPU limits: slow when loaded
     return run_folder.read_state(folder)
 
 
@@ -184,19 +184,18 @@ async def test_the_form_shows_a_bad_worker_count_on_its_field(results: Path, val
     assert not run_folder.runs_dir(results).exists() or not any(run_folder.runs_dir(results).iterdir())
 
 
-async def test_the_form_launches_a_run_with_its_workers_and_empty_means_all_cores(results: Path, tmp_path: Path,
-                                                                                 pids_to_reap: list[int]) -> None:
+@pytest.mark.parametrize(("workers", "expected"), [("2", 2), ("", None)])
+async def test_the_form_launches_a_run_with_its_workers_and_empty_means_all_cores(
+        results: Path, tmp_path: Path, pids_to_reap: list[int], workers: str, expected: int | None) -> None:
     harness = str(many_trials_harness(tmp_path / "h.json"))
-    for workers, expected in (("2", 2), ("", None)):
-        errors, _mode = await _submit_form(results, {"harness": harness, "workers": workers, "note": f"w{workers}"})
-        assert errors == {}
-        folder = wait_for(lambda: next((f for f in run_folder.runs_dir(results).iterdir()
-                                        if run_folder.read_spec(f).note == f"w{workers}"), None), what="the run")
-        assert run_folder.read_spec(folder).workers == expected
-        lock = wait_for(lambda: run_folder.read_worker_lock(folder) or run_folder.load_run(folder).status == "completed",
-                        what="the worker")
-        if isinstance(lock, run_folder.WorkerLock):
-            pids_to_reap.append(lock.pid)
+    errors, _mode = await _submit_form(results, {"harness": harness, "workers": workers})
+    assert errors == {}
+    folder = wait_for(lambda: next(run_folder.runs_dir(results).iterdir(), None), what="the run folder")
+    assert run_folder.read_spec(folder).workers == expected
+    lock = wait_for(lambda: run_folder.read_worker_lock(folder) or run_folder.load_run(folder).status == "completed",
+                    what="the worker")
+    if isinstance(lock, run_folder.WorkerLock):
+        pids_to_reap.append(lock.pid)
 
 
 def test_a_worker_killed_by_the_hard_limit_after_saying_why_shows_failed(results: Path, tmp_path: Path) -> None:

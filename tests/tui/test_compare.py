@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from compare_data import live_clock, make_runs
 from pilot_helpers import wait_until
+from rich.cells import cell_len
+from rich.text import Text
 from test_issue15 import screen_text  # noqa: F401 (the screen as text)
 from textual.widgets import DataTable
 
@@ -28,9 +30,18 @@ def compare_app(results, count: int, *, watch: str = "off"):  # type: ignore[no-
 
 
 def measured(table: DataTable[Any]) -> bool:
-    """The table has rows and its virtual width holds every column (a DataTable measures them when idle)."""
+    """The table has rows, each column is as wide as its widest cell and the virtual width holds every column (a
+    DataTable measures new rows when idle, which a loaded machine can leave for later)."""
     columns = sum(column.get_render_width(table) for column in table.columns.values())
-    return table.row_count > 0 and columns > 0 and table.virtual_size.width >= columns
+    return (table.row_count > 0 and columns > 0 and table.virtual_size.width >= columns
+            and all(not column.auto_width or column.content_width >= widest(table, key)
+                    for key, column in table.columns.items()))
+
+
+def widest(table: DataTable[Any], key: Any) -> int:
+    """The width, in cells, of the column's widest one-line cell (as plain text)."""
+    texts = [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_column(key)]
+    return max((cell_len(text) for text in texts if "\n" not in text), default=0)
 
 
 async def open_compare(pilot, ids: list[str]) -> CompareScreen:  # type: ignore[no-untyped-def]
