@@ -141,7 +141,7 @@ def test_the_forms_number_limits_are_the_engines():
     from jira_bench_tui.tui.screens import new_run
 
     assert new_run.NUMBER_LIMITS == {"runs": launcher.MAX_RUNS, "concurrency": launcher.MAX_CONCURRENCY,
-                                     "max_turns": launcher.MAX_TURNS}
+                                     "max_turns": launcher.MAX_TURNS, "workers": launcher.MAX_WORKERS}
     assert new_run.MAX_WALL_TIME_S == launcher.MAX_WALL_TIME_S
 
 

@@ -90,4 +90,4 @@ def test_spec_settings_cover_the_runs_choices(fixed_results):
     assert settings["server_kind"] == "command" and settings["server_command"] == "uvx 'my server'"
     assert settings["max_memory"] == str(2**31) and settings["max_cpu_time"] == "1800" and settings["nice"] == "5"
     assert settings["workers"] == "3"
-    assert "workers" not in form_settings.spec_settings(spec.model_copy(update={"workers": None}))  # all cores
+    assert form_settings.spec_settings(spec.model_copy(update={"workers": None}))["workers"] == ""  # all cores
