@@ -9,6 +9,12 @@ pytest puts this folder on sys.path when it imports this file, so test modules i
 from __future__ import annotations
 
 import pytest
+from xdist_snapshots import (  # noqa: F401  (the snapshot report of a parallel run: tests/xdist_snapshots.py)
+    pytest_cmdline_main,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -253,11 +253,12 @@ def test_price_table_matches_dated_ids_and_not_other_families() -> None:
 async def test_connection_errors_are_retried_then_an_agent_error(
     fake_api: FakeMessagesApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
+    # a port bound to a socket that never listens, kept until the end: refused, and never given to another test
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{closed_port}")
-    trial = await run_trial(agent(), expect_error=AgentError)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{closed_port}")
+        trial = await run_trial(agent(), expect_error=AgentError)
     assert "gave up after 3 attempts (connection error (" in str(trial.error)  # with the reason: refused, ...
     assert [log["message"].split(" (")[0] for log in trial.of_type("log")] == [
         "comment-login-bug__1: claude-sonnet-4-6: connection error"

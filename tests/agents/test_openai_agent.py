@@ -315,17 +315,21 @@ async def test_a_base_url_without_the_api_path_is_named_not_the_model(chat_api: 
                                        "(404: no route /chat/completions): check the base URL (most end in /v1")
 
 
-def _closed_port() -> int:
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port bound to a socket that never listens, kept for the whole test: connections to it are refused, and no
+    other test process can be given it meanwhile (a port bound then closed could be)."""
     import socket
 
-    with socket.socket() as sock:  # bound then closed: nothing listens there
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        yield int(sock.getsockname()[1])
 
 
-async def test_a_local_endpoint_nobody_listens_on_stops_the_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_local_endpoint_nobody_listens_on_stops_the_run_at_once(monkeypatch: pytest.MonkeyPatch,
+                                                                       closed_port: int) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    url = f"http://127.0.0.1:{closed_port}/v1"
     slow = RetryPolicy(max_attempts=6, base_delay_s=5.0, max_delay_s=30.0)  # retried, this would take over a minute
     started = time.monotonic()
     trial = await run_trial(agent("llama3.1:8b", base_url=url, retry=slow), expect_error=FatalAgentError)

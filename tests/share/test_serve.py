@@ -37,9 +37,20 @@ WAIT_MS = 60_000  # generous: a loaded CI machine starts the app slowly; only a 
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port below the kernel's ephemeral range, in a block of 100 of this test process's own (pytest-xdist's
+    worker gwN takes block N): `serve` binds it after this probe has let it go, and in that gap no port-0 bind or
+    outgoing connection of any test process can be given it, nor can another test process pick it."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    start = low - 2000 + 100 * worker
+    for port in range(start, start + 100):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in {start}..{start + 99}")
 
 
 def children(pid: int) -> set[int]:
