@@ -4,6 +4,7 @@ connect counts in the trial's wall time (item 9)."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 import time
@@ -149,3 +150,36 @@ def test_jira_server_on_all_addresses_prints_the_warning_first() -> None:
         process.terminate()
         process.wait(timeout=30)
     assert first.startswith("warning: jira-server has no authentication: anyone who can reach 0.0.0.0:")
+
+
+@pytest.mark.parametrize("moment", ["before the cut", "after the cut"])
+def test_a_rotated_worker_log_begins_with_its_note_whatever_the_servers_append(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    """The `--server` processes append to worker.log while the worker rotates it: what they write at the worst
+    moments (just before or just after the file is cut) never lands before the note."""
+    from jira_bench_tui.engine.run_folder.worker_log import rotate_if_big
+
+    log = run_folder.worker_log_path(tmp_path)
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)  # the worker's stderr
+    server = os.open(log, os.O_WRONLY | os.O_APPEND)  # a server's stderr: the same file
+    os.write(fd, b"old line\n" * 1000)
+    real_ftruncate = os.ftruncate
+
+    def cut_while_a_server_writes(handle: int, length: int) -> None:
+        if moment == "before the cut":
+            os.write(server, b"lost in the cut\n")
+        real_ftruncate(handle, length)
+        if moment == "after the cut":
+            os.write(server, b"server line\n")
+
+    monkeypatch.setattr(os, "ftruncate", cut_while_a_server_writes)
+    try:
+        assert rotate_if_big(tmp_path, fd, cap=1024)
+        os.write(fd, b"worker line\n")
+    finally:
+        os.close(server)
+        os.close(fd)
+    lines = log.read_text().splitlines()
+    assert lines[0] == "worker.log passed 1024 bytes: the earlier part is in worker.log.1"
+    assert lines[1:] == (["server line"] if moment == "after the cut" else []) + ["worker line"]
+    assert run_folder.rotated_log_path(tmp_path).read_bytes() == b"old line\n" * 1000

@@ -38,7 +38,12 @@ def rotated_log_path(folder: Path) -> Path:
 
 
 def rotate_if_big(folder: Path, fd: int, cap: int) -> bool:
-    """Rotate worker.log (open as `fd`, appending) when it is bigger than `cap` bytes; True when it was rotated."""
+    """Rotate worker.log (open as `fd`, appending) when it is bigger than `cap` bytes; True when it was rotated.
+
+    The log is copied to worker.log.1, then begins again with one note line. Other processes (the `--server`
+    processes) append to the same file all along, so the note is written over the head of the old content and the
+    file is then cut just after it: whatever they append from then on comes after the note, never before it (bytes
+    appended between the copy and the cut are lost, as in any copy-and-truncate rotation)."""
     if os.fstat(fd).st_size <= cap:
         return False
     target = rotated_log_path(folder)
@@ -46,8 +51,13 @@ def rotate_if_big(folder: Path, fd: int, cap: int) -> bool:
     with open(worker_log_path(folder), "rb") as source, open(tmp, "wb") as copy:
         shutil.copyfileobj(source, copy, 1024 * 1024)
     os.replace(tmp, target)
-    os.ftruncate(fd, 0)
-    os.write(fd, f"worker.log passed {cap} bytes: the earlier part is in {target.name}\n".encode())
+    note = f"worker.log passed {cap} bytes: the earlier part is in {target.name}\n".encode()
+    head = os.open(worker_log_path(folder), os.O_WRONLY)  # not O_APPEND: a write at offset 0 lands there
+    try:
+        os.pwrite(head, note, 0)
+        os.ftruncate(head, len(note))
+    finally:
+        os.close(head)
     return True
 
 
